@@ -1,0 +1,47 @@
+/** Settings that come from the environment (SHOPFLOW_*), validated once with errors that say how to fix them. */
+
+import path from 'node:path';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { ConfigError } from './config-error';
+import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME } from './settings';
+
+const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+
+export interface ShopFlowEnvironment {
+  version: WorkerDeploymentVersion;
+  /** Where the journal and the dev server's state live. */
+  dataDir: string;
+  journalPath: string;
+  /** Multiplies the simulated services' latency: 0 = instant, 1 = realistic. */
+  latencyScale: number;
+}
+
+export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
+  const buildId = env.SHOPFLOW_BUILD_ID?.trim() || DEFAULT_BUILD_ID;
+  if (!BUILD_ID_PATTERN.test(buildId)) {
+    throw new ConfigError(
+      `SHOPFLOW_BUILD_ID "${buildId}" is not a valid build id: use letters, digits, '.', '_' or '-' (for example v2 or 2026-11-22.1)`,
+    );
+  }
+  return buildId;
+}
+
+export function workerDeploymentVersion(env: NodeJS.ProcessEnv = process.env): WorkerDeploymentVersion {
+  return { deploymentName: DEPLOYMENT_NAME, buildId: resolveBuildId(env) };
+}
+
+/** Lambda's only writable folder is /tmp; elsewhere data lives in ./data (git ignores it). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LAMBDA_TASK_ROOT ? '/tmp/shopflow' : path.resolve('data');
+}
+
+export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): ShopFlowEnvironment {
+  const dataDir = path.resolve(env.SHOPFLOW_DATA_DIR?.trim() || defaultDataDir(env));
+  const journalPath = path.resolve(env.SHOPFLOW_JOURNAL?.trim() || path.join(dataDir, 'journal.jsonl'));
+  const rawScale = env.SHOPFLOW_LATENCY_SCALE?.trim();
+  const latencyScale = rawScale ? Number(rawScale) : 1;
+  if (!Number.isFinite(latencyScale) || latencyScale < 0 || latencyScale > 100) {
+    throw new ConfigError(`SHOPFLOW_LATENCY_SCALE "${rawScale}" must be a number from 0 (instant) to 100; 1 is realistic`);
+  }
+  return { version: workerDeploymentVersion(env), dataDir, journalPath, latencyScale };
+}

@@ -1,0 +1,53 @@
+/**
+ * ShopFlow's settings, defined once. This module is pure (no Node APIs, no environment reads) so that
+ * workflow code may import it; values that come from the environment are resolved in `config/deployment.ts`.
+ */
+
+/** The task queue every ShopFlow worker (local or Lambda) polls. */
+export const TASK_QUEUE = 'shopflow-orders';
+
+/** Worker Deployment name shared by the local worker and the Lambda worker. */
+export const DEPLOYMENT_NAME = 'shopflow';
+
+/** Build id used when SHOPFLOW_BUILD_ID is not set. Bump it when workflow code changes incompatibly. */
+export const DEFAULT_BUILD_ID = 'v1';
+
+/** The workflow type that processes one order. */
+export const ORDER_WORKFLOW_TYPE = 'OrderWorkflow';
+
+/** Workflow ids are derived from order ids so that one order can never run twice at once. */
+export function orderWorkflowId(orderId: string): string {
+  return `order-${orderId}`;
+}
+
+/**
+ * Activity timeouts, and why:
+ * - heartbeatTimeout 5s: every ShopFlow activity heartbeats about once a second while it works, so a worker that
+ *   dies mid-activity (SIGKILL, Lambda frozen at its deadline) is noticed by the server within 5 s and the
+ *   activity is retried on whichever worker polls next, instead of waiting for the start-to-close timeout.
+ * - startToCloseTimeout: bounds an attempt that keeps heartbeating but never finishes. 15 s covers the simulated
+ *   services' worst normal latency several times over; shipping gets 60 s because the `slow` scenario deliberately
+ *   spends 20 s there so a presenter has time to kill the worker mid-activity.
+ * - retry: first retry after 1 s, doubling up to 10 s, so transient outages recover in seconds. Forward steps give
+ *   up after 5 attempts (the order is then compensated); compensations retry until they succeed.
+ * The Lambda function timeout must exceed the longest start-to-close plus the worker's 7 s shutdown buffer.
+ */
+export const ACTIVITY_HEARTBEAT_TIMEOUT_MS = 5_000;
+export const ACTIVITY_HEARTBEAT_INTERVAL_MS = 1_000;
+export const STEP_START_TO_CLOSE_MS = {
+  reserveInventory: 15_000,
+  chargeCustomer: 15_000,
+  createShipment: 60_000,
+  notifyCustomer: 15_000,
+} as const;
+export const COMPENSATION_START_TO_CLOSE_MS = 15_000;
+export const RETRY_INITIAL_INTERVAL_MS = 1_000;
+export const RETRY_MAXIMUM_INTERVAL_MS = 10_000;
+export const RETRY_BACKOFF_COEFFICIENT = 2;
+export const FORWARD_STEP_MAX_ATTEMPTS = 5;
+
+/** The longest an activity attempt may run; the Lambda timeout guidance is derived from it. */
+export const LONGEST_ACTIVITY_START_TO_CLOSE_MS = Math.max(
+  COMPENSATION_START_TO_CLOSE_MS,
+  ...Object.values(STEP_START_TO_CLOSE_MS),
+);

@@ -1,0 +1,94 @@
+/** What the workflow reports about an order: the `getStatus` query's answer and the workflow's result. */
+
+import type { Compensation, ForwardStep } from './steps';
+
+export type OrderState =
+  | 'VALIDATING'
+  | 'RESERVING_INVENTORY'
+  | 'CHARGING_PAYMENT'
+  | 'CREATING_SHIPMENT'
+  | 'NOTIFYING_CUSTOMER'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED';
+
+/** What an activity reports back besides its result: who ran it, when, on which attempt. */
+export interface Receipt<T> {
+  result: T;
+  /** Worker identity: `<pid>@<host>` for a local worker, `<requestId>@<functionArn>` for Lambda. */
+  worker: string;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  /** True when the idempotency key had already been used, so the first result was returned and nothing happened. */
+  deduplicated: boolean;
+}
+
+export interface StepRecord {
+  step: ForwardStep;
+  status: 'running' | 'completed' | 'failed';
+  worker?: string;
+  attempt?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  detail?: string;
+}
+
+export interface CompensationRecord {
+  compensation: Compensation;
+  status: 'running' | 'completed';
+  /** What the service said: for example `refunded 4200 cents` or `nothing to undo`. */
+  detail?: string;
+  worker?: string;
+  finishedAt?: string;
+}
+
+export interface OrderStatus {
+  orderId: string;
+  state: OrderState;
+  totalCents: number;
+  completedSteps: ForwardStep[];
+  steps: StepRecord[];
+  compensations: CompensationRecord[];
+  cancelRequested?: { reason: string; at: string };
+  failure?: { type: string; message: string };
+  /** A notification that failed after shipping: recorded, never rolled back. */
+  notificationError?: string;
+}
+
+export interface OrderResult {
+  orderId: string;
+  reservationId: string;
+  chargeId: string;
+  shipmentId: string;
+  trackingNumber: string;
+  totalCents: number;
+  notified: boolean;
+  status: OrderStatus;
+}
+
+/** Results of the simulated services. */
+export interface Reservation {
+  reservationId: string;
+  skus: string[];
+}
+export interface Charge {
+  chargeId: string;
+  amountCents: number;
+}
+export interface Shipment {
+  shipmentId: string;
+  trackingNumber: string;
+}
+export interface Notification {
+  messageId: string;
+}
+export interface UndoOutcome {
+  undone: boolean;
+  detail: string;
+}
+
+export interface CancelOrderRequest {
+  reason?: string;
+}

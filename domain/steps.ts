@@ -1,0 +1,24 @@
+/** The saga's forward steps and their compensations, in the order they run. */
+
+export const FORWARD_STEPS = ['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer'] as const;
+export type ForwardStep = (typeof FORWARD_STEPS)[number];
+
+export const COMPENSATIONS = ['releaseInventory', 'refundPayment', 'cancelShipment'] as const;
+export type Compensation = (typeof COMPENSATIONS)[number];
+
+/** Which compensation undoes which step. Notification has none: a message cannot be unsent. */
+export const COMPENSATION_FOR: Readonly<Record<ForwardStep, Compensation | undefined>> = {
+  reserveInventory: 'releaseInventory',
+  chargeCustomer: 'refundPayment',
+  createShipment: 'cancelShipment',
+  notifyCustomer: undefined,
+};
+
+export function isForwardStep(value: unknown): value is ForwardStep {
+  return typeof value === 'string' && (FORWARD_STEPS as readonly string[]).includes(value);
+}
+
+/** Idempotency keys are derived from the workflow id, so every retry and every run of one order shares them. */
+export function idempotencyKey(workflowId: string, action: ForwardStep | Compensation): string {
+  return `${workflowId}:${action}`;
+}

@@ -1,0 +1,45 @@
+/** `npm run dev-server`: a real Temporal dev server on 127.0.0.1:7233 (UI on 8233), state kept in data/. */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDevServer } from './lib/dev-server';
+import { isPortFree } from './lib/ports';
+import { DATA_DIR } from './lib/project-paths';
+import { ensureTemporalCli } from './lib/temporal-cli';
+
+const PORT = Number(process.env.SHOPFLOW_DEV_SERVER_PORT ?? 7233);
+const UI_PORT = Number(process.env.SHOPFLOW_DEV_SERVER_UI_PORT ?? 8233);
+
+async function main(): Promise<void> {
+  for (const [name, port] of [['gRPC', PORT], ['Web UI', UI_PORT]] as const) {
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `port ${port} (${name}) is already in use: a dev server is probably running already (then just use it), ` +
+          'or set SHOPFLOW_DEV_SERVER_PORT / SHOPFLOW_DEV_SERVER_UI_PORT to free ports',
+      );
+    }
+  }
+  const cli = ensureTemporalCli();
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const dbFile = path.join(DATA_DIR, 'temporal-dev.db');
+  console.log(`Starting the Temporal dev server (${cli}); state in ${path.relative(process.cwd(), dbFile)}...`);
+  const server = await startDevServer({ cli, port: PORT, uiPort: UI_PORT, dbFile });
+  console.log(`Temporal dev server ready at ${server.address}; Web UI ${server.uiUrl}`);
+  console.log('Worker controller on (serverless workers can be invoked). Ctrl+C stops the server.');
+
+  const stop = () => {
+    console.log('\nStopping the dev server...');
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.process.on('exit', (code) => {
+    console.log(`The dev server exited (code ${code}).`);
+    process.exit(code ?? 1);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(`dev-server: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

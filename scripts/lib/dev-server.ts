@@ -1,0 +1,92 @@
+/** Starts a real Temporal dev server (the CLI's `server start-dev`) and waits until it answers. */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+
+export interface DevServerOptions {
+  cli: string;
+  port: number;
+  /** Web UI port; omit for a headless server (tests). */
+  uiPort?: number;
+  /** A file keeps state across restarts; omit for in-memory. */
+  dbFile?: string;
+  /** Where the server's output goes; omit to share this terminal. */
+  logFile?: string;
+  /** Extra environment, e.g. AWS_ENDPOINT_URL for the worker controller's Lambda client. */
+  env?: NodeJS.ProcessEnv;
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Dynamic config that turns on the worker controller, which invokes a Lambda function when a task of a version
+ * with a compute config finds no poller (see ../shared/REFERENCE.md section 3).
+ */
+export const WORKER_CONTROLLER_CONFIG = [
+  'workercontroller.enabled=true',
+  'workercontroller.compute_providers.aws.require_role_and_external_id=false',
+  'frontend.enableServerVersionCheck=false',
+];
+
+export function devServerArgs(options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile'>): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  if (options.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  else args.push('--headless');
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const value of WORKER_CONTROLLER_CONFIG) args.push('--dynamic-config-value', value);
+  return args;
+}
+
+async function waitUntilServing(address: string, server: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the dev server exited with code ${server.exitCode} while starting`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await sleep(250);
+    }
+  }
+  throw new Error(`the dev server at ${address} did not answer within ${timeoutMs} ms: ${(lastError as Error)?.message}`);
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const address = `127.0.0.1:${options.port}`;
+  const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'inherit';
+  const child = spawn(options.cli, devServerArgs(options), {
+    stdio: ['ignore', output, output],
+    env: { ...process.env, ...options.env },
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    const log = options.logFile && fs.existsSync(options.logFile) ? `\n${fs.readFileSync(options.logFile, 'utf8').slice(-2000)}` : '';
+    throw new Error(`${(err as Error).message}${log}`);
+  }
+  return { address, uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined, process: child, stop };
+}

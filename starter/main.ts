@@ -1,0 +1,87 @@
+/** `npm run starter`: submits orders and follows them until they finish. */
+
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import { loadConnectionConfig } from '../config/connection';
+import { loadDotEnv } from '../config/load-dotenv';
+import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import { expectedOutcome } from '../domain/scenarios';
+import { describeProblems, validateOrder } from '../domain/validate-order';
+import { USAGE, UsageError, parseStarterArgs } from './cli-args';
+import { connectClient } from './connect-client';
+import { followOrder } from './follow-order';
+import { newOrderId, sampleOrder } from './sample-order';
+import { webUiBase, workflowUrl } from './web-ui';
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseStarterArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  loadDotEnv();
+  const temporal = loadConnectionConfig();
+  const orders = Array.from({ length: args.count }, (_, i) =>
+    sampleOrder(args.orderId ?? (args.count === 1 ? newOrderId() : `${newOrderId()}-${i + 1}`), args.scenario, i),
+  );
+  for (const order of orders) {
+    const check = validateOrder(order);
+    if (!check.ok) throw new UsageError(describeProblems(check.problems));
+  }
+
+  const client = await connectClient(temporal);
+  const ui = webUiBase(String(temporal.connectionOptions.address));
+  console.log(`Submitting ${orders.length} "${args.scenario}" order(s) to ${temporal.summary}, task queue ${TASK_QUEUE}`);
+  const handles = [];
+  for (const order of orders) {
+    const workflowId = orderWorkflowId(order.orderId);
+    try {
+      // An order id is used once: resubmitting it is refused, so nobody is charged twice for one order.
+      handles.push(
+        await client.workflow.start(ORDER_WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [order],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new UsageError(`order ${order.orderId} was already submitted (workflow ${workflowId}); choose another --order-id`);
+      }
+      throw err;
+    }
+    console.log(`  ${order.orderId}  ${workflowUrl(ui, temporal.namespace, workflowId)}`);
+  }
+  if (!args.wait) return 0;
+
+  const expected = expectedOutcome(args.scenario);
+  const prefix = (id: string) => (handles.length > 1 ? `[${id}] ` : '  ');
+  const outcomes = await Promise.all(
+    handles.map((handle) => followOrder(client, handle, (line) => console.log(`${prefix(handle.workflowId)}${line}`))),
+  );
+  let unexpected = 0;
+  for (const outcome of outcomes) {
+    const as = outcome.state === expected ? 'as the scenario expects' : `UNEXPECTED: the scenario expects ${expected}`;
+    if (outcome.state !== expected) unexpected++;
+    if (outcome.result) {
+      const r = outcome.result;
+      const note = r.status.notificationError ? `; notification failed: ${r.status.notificationError}` : '';
+      console.log(`${outcome.workflowId}: COMPLETED (${as}). Charged ${r.totalCents} cents, tracking ${r.trackingNumber}${note}`);
+    } else {
+      console.log(`${outcome.workflowId}: ${outcome.state} (${as}). ${outcome.failure?.type}: ${outcome.failure?.message}`);
+    }
+  }
+  await client.connection.close();
+  return unexpected === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`starter: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`starter: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,29 @@
+/** The worker options every ShopFlow worker shares, local or Lambda: same queue, code and deployment version. */
+
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import type { WorkerOptions } from '@temporalio/worker';
+import { TASK_QUEUE } from '../config/settings';
+import type { OrderActivities } from '../domain/activity-contract';
+
+export type WorkflowSource = { workflowsPath: string } | { workflowBundle: { codePath: string } | { code: string } };
+
+export function workflowsSourcePath(): string {
+  return require.resolve('../workflows');
+}
+
+export function versioningOptions(version: WorkerDeploymentVersion): NonNullable<WorkerOptions['workerDeploymentOptions']> {
+  // PINNED: an order finishes on the build that started it, wherever that build runs (local process or Lambda).
+  return { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };
+}
+
+export function shopFlowWorkerOptions(options: {
+  activities: OrderActivities;
+  workflows: WorkflowSource;
+  taskQueue?: string;
+}): Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'> {
+  return {
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: options.activities as unknown as WorkerOptions['activities'],
+    ...options.workflows,
+  };
+}

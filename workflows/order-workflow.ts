@@ -1,0 +1,152 @@
+/** The order-fulfillment saga: reserve -> charge -> ship -> notify, undone in reverse when a step fails for good. */
+
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { InvalidOrder, OrderCancelled } from '../domain/errors';
+import type { Order } from '../domain/order';
+import type { OrderResult, Receipt } from '../domain/status';
+import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } from '../domain/steps';
+import { describeProblems, validateOrder } from '../domain/validate-order';
+import { forwardSteps } from './activity-options';
+import { cancelOrderUpdate, getStatusQuery } from './definitions';
+import { OrderTracker } from './order-tracker';
+import { Saga } from './saga';
+
+export async function OrderWorkflow(input: Order): Promise<OrderResult> {
+  return processOrder(input, FORWARD_STEPS);
+}
+
+/**
+ * The saga itself. `plan` is the step order; the workflow always passes FORWARD_STEPS, and the replay tests pass
+ * a different order to prove that such a change breaks in-flight orders.
+ */
+export async function processOrder(input: unknown, plan: readonly ForwardStep[]): Promise<OrderResult> {
+  const { workflowId } = workflowInfo();
+  const tracker = new OrderTracker(orderIdOf(input, workflowId));
+  const steps = new CancellationScope();
+
+  setHandler(getStatusQuery, () => tracker.snapshot());
+  setHandler(
+    cancelOrderUpdate,
+    (request) => {
+      tracker.cancelRequestedBy(request?.reason?.trim() || 'cancelled by request');
+      steps.cancel();
+      return tracker.snapshot();
+    },
+    {
+      validator: (request) => {
+        if (tracker.isTerminal()) throw new Error(`order is already ${tracker.state.toLowerCase()}`);
+        if (tracker.state === 'COMPENSATING') throw new Error('the order is already being rolled back');
+        if (tracker.hasCompleted('createShipment')) throw new Error('the shipment exists: the order can no longer be cancelled');
+        if (tracker.cancelRequested) throw new Error('cancellation was already requested');
+        if (request?.reason !== undefined && typeof request.reason !== 'string') throw new Error('reason must be a string');
+      },
+    },
+  );
+
+  const validation = validateOrder(input);
+  if (!validation.ok) {
+    const message = describeProblems(validation.problems);
+    tracker.ended('FAILED', { type: InvalidOrder, message });
+    throw ApplicationFailure.create({ type: InvalidOrder, message, nonRetryable: true, details: [validation.problems] });
+  }
+  const order = validation.order;
+  tracker.accepted(order);
+  const saga = new Saga(order, workflowId, tracker);
+  const results: Partial<Record<ForwardStep, Receipt<unknown>>> = {};
+
+  try {
+    await steps.run(async () => {
+      for (const step of plan) {
+        const key = idempotencyKey(workflowId, step);
+        const compensation = COMPENSATION_FOR[step];
+        if (compensation) saga.register(compensation, key);
+        tracker.stepStarted(step);
+        try {
+          results[step] = await forwardSteps[step]({ order, idempotencyKey: key });
+          tracker.stepCompleted(step, results[step]);
+        } catch (err) {
+          tracker.stepFailed(step, failureMessage(err));
+          // A notification that fails after shipping is recorded, not rolled back: the goods are on their way.
+          if (step === 'notifyCustomer' && !isCancellation(err)) {
+            tracker.notificationFailed(failureMessage(err));
+            continue;
+          }
+          throw err;
+        }
+      }
+    });
+  } catch (err) {
+    // Only activity failures and cancellation mean "the order cannot go on". Anything else is a bug in this
+    // code: let it fail the workflow task so it is retried after a fix, instead of compensating a healthy order.
+    if (!(err instanceof ActivityFailure) && !isCancellation(err)) throw err;
+    await saga.compensate();
+    throw endWithFailure(tracker, err);
+  }
+
+  tracker.completed();
+  return buildResult(order, tracker, results);
+}
+
+function orderIdOf(input: unknown, workflowId: string): string {
+  const orderId = (input as { orderId?: unknown } | null)?.orderId;
+  return typeof orderId === 'string' ? orderId : workflowId;
+}
+
+/** The innermost message: for an activity failure, what the service said. */
+function failureMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
+function failureType(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  return current instanceof ApplicationFailure && current.type ? current.type : 'OrderFailed';
+}
+
+function endWithFailure(tracker: OrderTracker, err: unknown): unknown {
+  const status = tracker.snapshot();
+  const undone = status.compensations.map((c) => `${c.compensation} (${c.detail})`).join(', ') || 'nothing';
+  if (status.cancelRequested) {
+    const message = `Order ${status.orderId} cancelled: ${status.cancelRequested.reason}. Undone: ${undone}.`;
+    tracker.ended('CANCELLED', { type: OrderCancelled, message });
+    return ApplicationFailure.create({ type: OrderCancelled, message, nonRetryable: true, details: [tracker.snapshot()] });
+  }
+  if (isCancellation(err)) {
+    tracker.ended('CANCELLED', { type: 'CancelledFailure', message: `Order ${status.orderId} cancelled. Undone: ${undone}.` });
+    return err; // keeps the workflow's own status "Canceled"
+  }
+  const failedStep = status.steps.find((s) => s.status === 'failed')?.step ?? 'an unknown step';
+  const type = failureType(err);
+  const message = `Order ${status.orderId} failed at ${failedStep}: ${failureMessage(err)}. Undone: ${undone}.`;
+  tracker.ended('FAILED', { type, message });
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [tracker.snapshot()] });
+}
+
+function buildResult(
+  order: Order,
+  tracker: OrderTracker,
+  results: Partial<Record<ForwardStep, Receipt<unknown>>>,
+): OrderResult {
+  const reservation = results.reserveInventory?.result as { reservationId: string };
+  const charge = results.chargeCustomer?.result as { chargeId: string };
+  const shipment = results.createShipment?.result as { shipmentId: string; trackingNumber: string };
+  return {
+    orderId: order.orderId,
+    reservationId: reservation.reservationId,
+    chargeId: charge.chargeId,
+    shipmentId: shipment.shipmentId,
+    trackingNumber: shipment.trackingNumber,
+    totalCents: tracker.snapshot().totalCents,
+    notified: results.notifyCustomer !== undefined,
+    status: tracker.snapshot(),
+  };
+}
