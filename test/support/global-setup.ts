@@ -1,0 +1,33 @@
+/**
+ * Runs once before all tests: installs the Temporal CLI if needed, starts one real dev server (in memory, on free
+ * ports, worker controller on) and pre-bundles the workflow code, so each test file only starts workers.
+ */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer } from '../../scripts/lib/dev-server';
+import { freePort } from '../../scripts/lib/ports';
+import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
+import { workflowsSourcePath } from '../../worker/worker-options';
+import { TEST_ENV } from './test-env';
+
+export default async function globalSetup(): Promise<void> {
+  const log = (line: string) => process.stdout.write(`\n[test setup] ${line}`);
+  const cli = ensureTemporalCli(log);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-test-'));
+  const port = await freePort();
+  const logFile = path.join(workDir, 'dev-server.log');
+  log(`starting a Temporal dev server on 127.0.0.1:${port} (log: ${logFile})`);
+  const server = await startDevServer({ cli, port, logFile });
+  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
+  const bundlePath = path.join(workDir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+  process.env[TEST_ENV.address] = server.address;
+  process.env[TEST_ENV.bundle] = bundlePath;
+  process.env[TEST_ENV.workDir] = workDir;
+  process.env[TEST_ENV.cli] = cli;
+  (globalThis as Record<string, unknown>).__shopflowDevServer = server;
+  log(`dev server ready\n`);
+}

@@ -1,0 +1,92 @@
+/**
+ * Starts a real ShopFlow worker against the test dev server, on its own task queue and deployment (so test files
+ * do not steal each other's tasks), with the real activities over a fresh journal unless services are injected.
+ */
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, EffectJournal } from '../../activities';
+import { scaledLatency } from '../../activities/simulated/latency';
+import { createSimulatedServices } from '../../activities/simulated/simulated-services';
+import type { ShopFlowServices } from '../../activities/services';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import type { Order } from '../../domain/order';
+import type { OrderResult } from '../../domain/status';
+import { ensureCurrentVersion } from '../../worker/ensure-current-version';
+import { shopFlowWorkerOptions, versioningOptions } from '../../worker/worker-options';
+import { testEnv } from './test-env';
+
+export interface TestWorkerOptions {
+  services?: ShopFlowServices;
+  latencyScale?: number;
+  identity?: string;
+}
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  version: WorkerDeploymentVersion;
+  identity: string;
+  journal: EffectJournal;
+  start(order: unknown, workflowId?: string): Promise<WorkflowHandle<(order: Order) => Promise<OrderResult>>>;
+  stop(): Promise<void>;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
+  const address = testEnv('address');
+  const taskQueue = uniqueName('shopflow-test');
+  const version = { deploymentName: uniqueName('shopflow-test'), buildId: 'test-1' };
+  const identity = options.identity ?? `${process.pid}@test-host`;
+  const journal = new EffectJournal(path.join(testEnv('workDir'), `${taskQueue}.journal.jsonl`));
+  const services =
+    options.services ?? createSimulatedServices({ journal, latency: scaledLatency(options.latencyScale ?? 0), stallMs: 6_000 });
+
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    identity,
+    ...shopFlowWorkerOptions({
+      activities: createActivities({ services, workerIdentity: () => identity }),
+      workflows: { workflowBundle: { codePath: testEnv('bundle') } },
+      taskQueue,
+    }),
+    workerDeploymentOptions: versioningOptions(version),
+  });
+  const running = worker.run();
+  await ensureCurrentVersion({ connection, namespace: 'default', version, identity });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+
+  return {
+    client,
+    taskQueue,
+    version,
+    identity,
+    journal,
+    start: (order, workflowId) =>
+      client.workflow.start(ORDER_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: workflowId ?? orderWorkflowId(uniqueName((order as Order | null)?.orderId ?? 'order')),
+        args: [order],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }),
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await client.connection.close();
+      await connection.close();
+    },
+  };
+}
+
+export function journalExists(journal: EffectJournal): boolean {
+  return fs.existsSync(journal.filePath);
+}
