@@ -19,18 +19,15 @@ export function createActivities({ services, workerIdentity }: ActivityDependenc
     const worker = workerIdentity();
     const startedAt = new Date().toISOString();
     const { attempt, activityType } = activity.info;
+    const logged = { orderId: input.order.orderId, step: activityType, idempotencyKey: input.idempotencyKey, attempt };
+    log.info(`${activityType} started`, logged);
     const recorded = await call({
       idempotencyKey: input.idempotencyKey,
       worker,
       attempt,
       work: (ms) => heartbeatingWork(activity, ms),
     });
-    log.info(recorded.deduplicated ? `${activityType}: already done, first result returned` : `${activityType} done`, {
-      orderId: input.order.orderId,
-      step: activityType,
-      idempotencyKey: input.idempotencyKey,
-      attempt,
-    });
+    log.info(recorded.deduplicated ? `${activityType}: already done, first result returned` : `${activityType} done`, logged);
     return { result: recorded.result, worker, attempt, startedAt, finishedAt: new Date().toISOString(), deduplicated: recorded.deduplicated };
   }
 

@@ -51,3 +51,9 @@ export const LONGEST_ACTIVITY_START_TO_CLOSE_MS = Math.max(
   COMPENSATION_START_TO_CLOSE_MS,
   ...Object.values(STEP_START_TO_CLOSE_MS),
 );
+
+/**
+ * How long the local worker lets in-flight activities finish after Ctrl+C. After that they are cancelled and
+ * Temporal retries them on another worker (for example the Lambda).
+ */
+export const LOCAL_WORKER_SHUTDOWN_GRACE_MS = 10_000;

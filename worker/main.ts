@@ -6,6 +6,7 @@ import { createDefaultActivities } from '../activities';
 import { loadConnectionConfig } from '../config/connection';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
+import { LOCAL_WORKER_SHUTDOWN_GRACE_MS } from '../config/settings';
 import { createConsoleLogger } from './console-logger';
 import { connectToTemporal } from './connect';
 import { ensureCurrentVersion, setCurrentCommand } from './ensure-current-version';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       workflows: { workflowBundle },
     }),
     workerDeploymentOptions: versioningOptions(version),
+    shutdownGraceTime: LOCAL_WORKER_SHUTDOWN_GRACE_MS,
   });
 
   let stopping = false;
@@ -47,7 +49,10 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    console.log(`\n${signal}: finishing in-flight tasks, then stopping (Ctrl+C again to exit at once)...`);
+    console.log(
+      `\n${signal}: finishing in-flight tasks for up to ${LOCAL_WORKER_SHUTDOWN_GRACE_MS / 1000} s, then handing the rest back ` +
+        'to Temporal for retry (Ctrl+C again to exit at once)...',
+    );
     worker.shutdown();
   };
   process.on('SIGINT', onSignal);

@@ -4,7 +4,6 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
@@ -21,6 +20,10 @@ import { shopFlowWorkerOptions, versioningOptions } from '../../worker/worker-op
 import { testEnv } from './test-env';
 
 export interface TestWorkerOptions {
+  /** Defaults: the dev server, workflow bundle and folder that jest's global setup prepared. */
+  address?: string;
+  bundlePath?: string;
+  workDir?: string;
   services?: ShopFlowServices;
   latencyScale?: number;
   identity?: string;
@@ -41,11 +44,12 @@ export function uniqueName(prefix: string): string {
 }
 
 export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
-  const address = testEnv('address');
+  const address = options.address ?? testEnv('address');
+  const bundlePath = options.bundlePath ?? testEnv('bundle');
   const taskQueue = uniqueName('shopflow-test');
   const version = { deploymentName: uniqueName('shopflow-test'), buildId: 'test-1' };
   const identity = options.identity ?? `${process.pid}@test-host`;
-  const journal = new EffectJournal(path.join(testEnv('workDir'), `${taskQueue}.journal.jsonl`));
+  const journal = new EffectJournal(path.join(options.workDir ?? testEnv('workDir'), `${taskQueue}.journal.jsonl`));
   const services =
     options.services ?? createSimulatedServices({ journal, latency: scaledLatency(options.latencyScale ?? 0), stallMs: 6_000 });
 
@@ -56,7 +60,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     identity,
     ...shopFlowWorkerOptions({
       activities: createActivities({ services, workerIdentity: () => identity }),
-      workflows: { workflowBundle: { codePath: testEnv('bundle') } },
+      workflows: { workflowBundle: { codePath: bundlePath } },
       taskQueue,
     }),
     workerDeploymentOptions: versioningOptions(version),
@@ -85,8 +89,4 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
       await connection.close();
     },
   };
-}
-
-export function journalExists(journal: EffectJournal): boolean {
-  return fs.existsSync(journal.filePath);
 }

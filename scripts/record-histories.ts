@@ -1,0 +1,63 @@
+/**
+ * `npm run record-histories`: runs each scenario on a private dev server and saves the histories under
+ * test/replay/histories/. The replay tests replay them against the current code, so a change that would break
+ * in-flight orders fails the build. Re-record only when you ship a new build id on purpose.
+ */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import type { Order } from '../domain/order';
+import { cancelOrderUpdate, getStatusQuery } from '../workflows/definitions';
+import { testOrder } from '../test/support/orders';
+import { startTestWorker } from '../test/support/test-worker';
+import { startDevServer } from './lib/dev-server';
+import { freePort } from './lib/ports';
+import { PROJECT_ROOT } from './lib/project-paths';
+import { ensureTemporalCli } from './lib/temporal-cli';
+import { workflowsSourcePath } from '../worker/worker-options';
+
+export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
+
+const SCENARIOS: Record<string, () => Order> = {
+  happy: () => testOrder('happy'),
+  decline: () => testOrder('decline'),
+  'bad-address': () => testOrder('bad-address'),
+  'notify-outage': () => testOrder('notify-outage'),
+  'shipping-outage': () => testOrder('shipping-outage'),
+  'cancelled-by-update': () => testOrder('happy', { slowStep: { step: 'chargeCustomer', durationMs: 10_000 } }),
+};
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-record-'));
+  const server = await startDevServer({ cli: ensureTemporalCli(), port: await freePort(), logFile: path.join(workDir, 'server.log') });
+  try {
+    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
+    const bundlePath = path.join(workDir, 'bundle.js');
+    fs.writeFileSync(bundlePath, bundle.code);
+    const worker = await startTestWorker({ address: server.address, bundlePath, workDir, identity: '1000@recorder' });
+    fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+    for (const [name, makeOrder] of Object.entries(SCENARIOS)) {
+      const handle = await worker.start(makeOrder(), `order-replay-${name}`);
+      if (name === 'cancelled-by-update') {
+        while ((await handle.query(getStatusQuery)).state !== 'CHARGING_PAYMENT') await new Promise((r) => setTimeout(r, 100));
+        await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'recorded cancellation' }] });
+      }
+      await handle.result().catch(() => undefined);
+      const file = path.join(HISTORIES_DIR, `${name}.json`);
+      fs.writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+      console.log(`recorded ${path.relative(PROJECT_ROOT, file)}`);
+    }
+    await worker.stop();
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

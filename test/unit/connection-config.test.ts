@@ -1,0 +1,85 @@
+/** temporal.toml and TEMPORAL_* problems are reported with the fix, and secrets never reach the summary. */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../config/config-error';
+import { loadConnectionConfig } from '../../config/connection';
+import { loadShopFlowEnvironment, resolveBuildId } from '../../config/environment';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+});
+
+function writeToml(content: string): string {
+  const file = path.join(dir, 'temporal.toml');
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+test('the project temporal.toml default profile points at the local dev server', () => {
+  const config = loadConnectionConfig({}, path.resolve(__dirname, '../..'));
+  expect(config.connectionOptions.address).toBe('127.0.0.1:7233');
+  expect(config.namespace).toBe('default');
+  expect(config.summary).toContain('no auth');
+});
+
+test('TEMPORAL_* variables override the profile', () => {
+  writeToml('[profile.default]\naddress = "a:1"\nnamespace = "n"\n');
+  const config = loadConnectionConfig({ TEMPORAL_ADDRESS: 'b:2', TEMPORAL_NAMESPACE: 'm' }, dir);
+  expect(config.connectionOptions.address).toBe('b:2');
+  expect(config.namespace).toBe('m');
+});
+
+test('with no file at all, the environment alone is used', () => {
+  expect(loadConnectionConfig({}, dir).connectionOptions.address).toBe('127.0.0.1:7233');
+});
+
+test.each([
+  ['a missing TEMPORAL_CONFIG_FILE', () => ({ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }), /TEMPORAL_CONFIG_FILE points to .*nope\.toml, which does not exist/],
+  [
+    'an unknown profile',
+    () => (writeToml('[profile.default]\naddress = "a:1"\n[profile.cloud]\naddress = "b:2"\n'), { TEMPORAL_PROFILE: 'staging' }),
+    /TEMPORAL_PROFILE "staging" is not a profile in .* \(profiles: default, cloud\)/,
+  ],
+  ['malformed TOML', () => (writeToml('[profile.default\naddress = '), {}), /temporal\.toml is not valid TOML/],
+  [
+    'a missing client certificate',
+    () => (writeToml(`[profile.default]\naddress = "a:1"\n[profile.default.tls]\nclient_cert_path = "${dir}/c.pem"\nclient_key_path = "${dir}/c.key"\n`), {}),
+    /client_cert_path = ".*c\.pem" \(profile "default" in .*\) does not exist/,
+  ],
+  [
+    'a certificate without its key',
+    () => (fs.writeFileSync(path.join(dir, 'c.pem'), 'x'), writeToml(`[profile.default]\n[profile.default.tls]\nclient_cert_path = "${dir}/c.pem"\n`), {}),
+    /client certificate without its key/,
+  ],
+  ['a placeholder address', () => (writeToml('[profile.cloud]\naddress = "<ns>.tmprl.cloud:7233"\n'), { TEMPORAL_PROFILE: 'cloud' }), /placeholder address/],
+  [
+    'Temporal Cloud without credentials',
+    () => (writeToml('[profile.cloud]\naddress = "us-east-1.aws.api.temporal.io:7233"\nnamespace = "n.a"\n'), { TEMPORAL_PROFILE: 'cloud' }),
+    /points at Temporal Cloud .* has no credentials: set TEMPORAL_API_KEY/,
+  ],
+])('%s is a ConfigError that says how to fix it', (_name, setup, message) => {
+  const env = setup();
+  const attempt = () => loadConnectionConfig(env, dir);
+  expect(attempt).toThrow(ConfigError);
+  expect(attempt).toThrow(message);
+});
+
+test('an API key is used but never shown in the summary', () => {
+  writeToml('[profile.cloud]\naddress = "us-east-1.aws.api.temporal.io:7233"\nnamespace = "n.a"\n');
+  const config = loadConnectionConfig({ TEMPORAL_PROFILE: 'cloud', TEMPORAL_API_KEY: 'sk-very-secret' }, dir);
+  expect(config.connectionOptions.apiKey).toBe('sk-very-secret');
+  expect(config.connectionOptions.tls).toBe(true);
+  expect(config.summary).not.toContain('sk-very-secret');
+  expect(config.summary).toContain('API key (hidden)');
+});
+
+test('SHOPFLOW_* settings are validated', () => {
+  expect(resolveBuildId({})).toBe('v1');
+  expect(resolveBuildId({ SHOPFLOW_BUILD_ID: '2026.11.22-a' })).toBe('2026.11.22-a');
+  expect(() => resolveBuildId({ SHOPFLOW_BUILD_ID: 'has space' })).toThrow(/SHOPFLOW_BUILD_ID "has space" is not a valid build id/);
+  expect(() => loadShopFlowEnvironment({ SHOPFLOW_LATENCY_SCALE: 'fast' })).toThrow(/SHOPFLOW_LATENCY_SCALE "fast" must be a number/);
+  expect(loadShopFlowEnvironment({ LAMBDA_TASK_ROOT: '/var/task' }).journalPath).toBe('/tmp/shopflow/journal.jsonl');
+});
