@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { ConfigError } from './config-error';
-import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME } from './settings';
+import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, LAMBDA_IDLE_EXIT_MS } from './settings';
 
 const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
@@ -14,6 +14,8 @@ export interface ShopFlowEnvironment {
   journalPath: string;
   /** Multiplies the simulated services' latency: 0 = instant, 1 = realistic. */
   latencyScale: number;
+  /** Lambda only: stop after this long without a task in flight; 0 = run until the deadline. */
+  lambdaIdleExitMs: number;
 }
 
 export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
@@ -43,5 +45,10 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
   if (!Number.isFinite(latencyScale) || latencyScale < 0 || latencyScale > 100) {
     throw new ConfigError(`SHOPFLOW_LATENCY_SCALE "${rawScale}" must be a number from 0 (instant) to 100; 1 is realistic`);
   }
-  return { version: workerDeploymentVersion(env), dataDir, journalPath, latencyScale };
+  const rawIdle = env.SHOPFLOW_LAMBDA_IDLE_EXIT_MS?.trim();
+  const lambdaIdleExitMs = rawIdle ? Number(rawIdle) : LAMBDA_IDLE_EXIT_MS;
+  if (!Number.isInteger(lambdaIdleExitMs) || lambdaIdleExitMs < 0) {
+    throw new ConfigError(`SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`);
+  }
+  return { version: workerDeploymentVersion(env), dataDir, journalPath, latencyScale, lambdaIdleExitMs };
 }

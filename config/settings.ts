@@ -57,3 +57,18 @@ export const LONGEST_ACTIVITY_START_TO_CLOSE_MS = Math.max(
  * Temporal retries them on another worker (for example the Lambda).
  */
 export const LOCAL_WORKER_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The Lambda worker stops once it has had no task in flight for this long, instead of polling (and being billed)
+ * until its deadline. Temporal's worker controller invokes it again when the next task finds no poller.
+ * SHOPFLOW_LAMBDA_IDLE_EXIT_MS overrides it; 0 turns idle exit off (the official full-deadline behaviour).
+ */
+export const LAMBDA_IDLE_EXIT_MS = 5_000;
+
+/** Lambda timeout guidance from Temporal's Go demo: the longest activity plus the shutdown buffer, at least 60 s. */
+export const LAMBDA_SHUTDOWN_BUFFER_MS = 7_000;
+export const LAMBDA_MINIMUM_TIMEOUT_S = 60;
+export const LAMBDA_RECOMMENDED_TIMEOUT_S = Math.max(
+  LAMBDA_MINIMUM_TIMEOUT_S,
+  Math.ceil((LONGEST_ACTIVITY_START_TO_CLOSE_MS + LAMBDA_SHUTDOWN_BUFFER_MS) / 1000),
+);

@@ -19,6 +19,7 @@ export function versioningOptions(version: WorkerDeploymentVersion): NonNullable
 export function shopFlowWorkerOptions(options: {
   activities: OrderActivities;
   workflows: WorkflowSource;
+  /** Defaults to TASK_QUEUE; the Lambda passes TEMPORAL_TASK_QUEUE when its environment sets one. */
   taskQueue?: string;
 }): Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'> {
   return {

@@ -1,0 +1,59 @@
+/** The ShopFlow Lambda worker: the same workflows, activities, task queue and version as `npm run worker`. */
+
+import path from 'node:path';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { PowertoolsLoggerAdapter } from '@temporalio/lambda-worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createDefaultActivities } from '../activities';
+import { loadConnectionConfig } from '../config/connection';
+import { loadShopFlowEnvironment } from '../config/environment';
+import { shopFlowWorkerOptions } from '../worker/worker-options';
+import { readBuildInfo } from './build-info';
+import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
+
+/** In the package, this file, the workflow bundle and build-info.json sit side by side at the root. */
+const PACKAGE_DIR = __dirname;
+
+const environment = loadShopFlowEnvironment();
+const buildInfo = readBuildInfo(PACKAGE_DIR);
+const version = buildInfo ? { deploymentName: buildInfo.deploymentName, buildId: buildInfo.buildId } : environment.version;
+
+/** JSON lines that CloudWatch Logs parses; every line carries the request id once the invocation starts. */
+const jsonLogger = new PowertoolsLogger({ serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'shopflow' });
+let currentIdentity = 'lambda (between invocations)';
+
+const dependencies: LifecycleDependencies = {
+  connect: (options) => NativeConnection.connect(options),
+  createWorker: (options) => Worker.create(options),
+  loadConnectConfig: () => loadConnectionConfig(),
+  installRuntime: (options) => Runtime.install(options),
+  getLogger: () => Runtime.instance().logger,
+};
+
+export const handler = createLambdaWorkerHandler(
+  version,
+  (config) => {
+    Object.assign(
+      config.workerOptions,
+      shopFlowWorkerOptions({
+        activities: createDefaultActivities(environment, () => currentIdentity),
+        workflows: { workflowBundle: { codePath: path.join(PACKAGE_DIR, 'workflow-bundle.js') } },
+        taskQueue: config.workerOptions.taskQueue,
+      }),
+    );
+    config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
+    config.idleExitMs = environment.lambdaIdleExitMs;
+    config.invocationHooks.push((invocation, context) => {
+      currentIdentity = invocation.identity;
+      jsonLogger.addContext(context);
+    });
+  },
+  dependencies,
+);
+
+jsonLogger.info('ShopFlow Lambda worker loaded', {
+  deploymentName: version.deploymentName,
+  buildId: version.buildId,
+  journal: environment.journalPath,
+  idleExitMs: environment.lambdaIdleExitMs,
+});

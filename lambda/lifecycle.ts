@@ -1,0 +1,175 @@
+/**
+ * The Lambda worker's per-invocation lifecycle. It keeps the semantics of @temporalio/lambda-worker's `runWorker`
+ * (its Lambda-tuned defaults, identity `<requestId>@<functionArn>`, worker versioning with PINNED by default,
+ * TEMPORAL_TASK_QUEUE, shutdown hooks that run even on failure, the connection always closed) and changes three
+ * things:
+ * - idle exit: the worker stops once nothing has been in flight for `idleExitMs`, instead of polling until the
+ *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task;
+ * - the remaining time is measured after connecting, so a slow cold connect cannot eat the shutdown buffer;
+ * - eager activity execution is off, as in the Go and Python Lambda workers.
+ * Every dependency with an effect is injected, so the lifecycle is tested with fakes and a fake Lambda context.
+ */
+
+import type { Context } from 'aws-lambda';
+import type { Logger, WorkerDeploymentVersion } from '@temporalio/common';
+import type { ClientConnectConfig } from '@temporalio/envconfig';
+import type { LambdaWorkerConfig } from '@temporalio/lambda-worker';
+import {
+  DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS,
+  LAMBDA_WORKER_DEFAULTS,
+  MINIMUM_WORK_TIME_MS,
+  WARN_WORK_TIME_MS,
+} from '@temporalio/lambda-worker/lib/defaults';
+import type { NativeConnectionOptions, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdleMonitor, type InFlightSource } from './idle-monitor';
+
+export interface Invocation {
+  identity: string;
+  requestId: string;
+}
+
+export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
+  /** Stop after this long with nothing in flight; 0 = poll until the deadline like the official lifecycle. */
+  idleExitMs: number;
+  /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
+  invocationHooks: ((invocation: Invocation, context: Context) => void)[];
+}
+
+export interface RunnableWorker extends InFlightSource {
+  runUntil(stop: Promise<void>): Promise<void>;
+}
+
+export interface LifecycleDependencies {
+  connect(options: NativeConnectionOptions): Promise<{ close(): Promise<void> }>;
+  createWorker(options: WorkerOptions): Promise<RunnableWorker>;
+  loadConnectConfig(): ClientConnectConfig;
+  installRuntime(options: RuntimeOptions): void;
+  getLogger(): Logger;
+}
+
+export interface InvocationSummary {
+  identity: string;
+  stopReason: 'idle' | 'deadline';
+  workTimeMs: number;
+  activitiesStarted: number;
+  connectMs: number;
+}
+
+export type ShopFlowLambdaHandler = (event: unknown, context: Context) => Promise<InvocationSummary>;
+
+/** The work time left, or an error when it is too short to start a worker at all (same limits as runWorker). */
+function workTime(remainingMs: number, bufferMs: number, logger: Logger, when: string): number {
+  const workTimeMs = remainingMs - bufferMs;
+  if (workTimeMs <= MINIMUM_WORK_TIME_MS) {
+    throw new Error(
+      `Insufficient time for Lambda worker ${when}: ${remainingMs}ms remaining, ${bufferMs}ms shutdown buffer, ` +
+        `only ${workTimeMs}ms work time (minimum: ${MINIMUM_WORK_TIME_MS}ms). Raise the function timeout.`,
+    );
+  }
+  if (workTimeMs < WARN_WORK_TIME_MS) {
+    logger.warn('Low work time available for Lambda worker', { remainingMs, shutdownDeadlineBufferMs: bufferMs, workTimeMs, when });
+  }
+  return workTimeMs;
+}
+
+export function createLambdaWorkerHandler(
+  version: WorkerDeploymentVersion,
+  configure: (config: ShopFlowLambdaConfig) => void,
+  deps: LifecycleDependencies,
+): ShopFlowLambdaHandler {
+  const config: ShopFlowLambdaConfig = {
+    workerOptions: {
+      ...LAMBDA_WORKER_DEFAULTS,
+      maxEagerActivityReservationsPerWorkflowTask: 0,
+      workerDeploymentOptions: { defaultVersioningBehavior: 'PINNED' },
+    },
+    runtimeOptions: { shutdownSignals: [] },
+    shutdownHooks: [],
+    invocationHooks: [],
+    idleExitMs: 0,
+  };
+  const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
+  if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
+  const connectConfig = deps.loadConnectConfig();
+  config.connectionOptions = { ...connectConfig.connectionOptions };
+  config.namespace = connectConfig.namespace || 'default';
+  configure(config);
+
+  const taskQueue = config.workerOptions.taskQueue;
+  if (!taskQueue) {
+    throw new Error(
+      'taskQueue is required: set config.workerOptions.taskQueue in the configure callback or set the TEMPORAL_TASK_QUEUE environment variable',
+    );
+  }
+  deps.installRuntime(config.runtimeOptions);
+  const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
+
+  return async (_event, context) => {
+    const invocation: Invocation = {
+      identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
+      requestId: context.awsRequestId,
+    };
+    for (const hook of config.invocationHooks) hook(invocation, context);
+    const logger = deps.getLogger();
+    // Checked before connecting too: a hopeless invocation must not even open a connection.
+    workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
+
+    let connection: { close(): Promise<void> } | undefined;
+    let stopIdleWatch = () => {};
+    const stopDeadlineTimer = new AbortController();
+    try {
+      const connectStarted = Date.now();
+      connection = await deps.connect(config.connectionOptions ?? {});
+      const connectMs = Date.now() - connectStarted;
+      const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
+
+      const idle = new IdleMonitor();
+      const { interceptors } = config.workerOptions;
+      const worker = await deps.createWorker({
+        ...config.workerOptions,
+        taskQueue,
+        connection: connection as WorkerOptions['connection'],
+        namespace: config.namespace,
+        identity: invocation.identity,
+        interceptors: { ...interceptors, activity: [...(interceptors?.activity ?? []), idle.activityInterceptor()] },
+        workerDeploymentOptions: {
+          version,
+          useWorkerVersioning: true,
+          defaultVersioningBehavior: config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
+        },
+      });
+
+      const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(() => 'deadline' as const);
+      const stops: Promise<'idle' | 'deadline'>[] = [deadline];
+      if (config.idleExitMs > 0) {
+        const watch = idle.whenIdle(worker, config.idleExitMs);
+        stopIdleWatch = watch.cancel;
+        stops.push(watch.promise.then(() => 'idle' as const));
+      }
+      let stopReason: 'idle' | 'deadline' = 'deadline';
+      await worker.runUntil(
+        Promise.race(stops).then((reason) => {
+          stopReason = reason;
+          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted });
+        }),
+      );
+      return { identity: invocation.identity, stopReason, workTimeMs, activitiesStarted: idle.activitiesStarted, connectMs };
+    } finally {
+      stopIdleWatch();
+      stopDeadlineTimer.abort();
+      for (const hook of config.shutdownHooks) {
+        try {
+          await hook();
+        } catch (err) {
+          logger.error('Lambda worker shutdown hook failed', { error: err });
+        }
+      }
+      try {
+        await connection?.close();
+      } catch (err) {
+        logger.error('Failed to close Temporal connection', { error: err });
+      }
+    }
+  };
+}
