@@ -28,8 +28,17 @@ export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
   return buildId;
 }
 
+/** SHOPFLOW_DEPLOYMENT_NAME lets several ShopFlow installations share one namespace; default `shopflow`. */
+export function resolveDeploymentName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.SHOPFLOW_DEPLOYMENT_NAME?.trim() || DEPLOYMENT_NAME;
+  if (!BUILD_ID_PATTERN.test(name)) {
+    throw new ConfigError(`SHOPFLOW_DEPLOYMENT_NAME "${name}" is not a valid deployment name: use letters, digits, '.', '_' or '-'`);
+  }
+  return name;
+}
+
 export function workerDeploymentVersion(env: NodeJS.ProcessEnv = process.env): WorkerDeploymentVersion {
-  return { deploymentName: DEPLOYMENT_NAME, buildId: resolveBuildId(env) };
+  return { deploymentName: resolveDeploymentName(env), buildId: resolveBuildId(env) };
 }
 
 /** Lambda's only writable folder is /tmp; elsewhere data lives in ./data (git ignores it). */

@@ -22,5 +22,12 @@ export function checkPackage(dir: string, env: NodeJS.ProcessEnv = process.env, 
         'remove the variable, or rebuild with that build id.',
     );
   }
+  const envDeployment = env.SHOPFLOW_DEPLOYMENT_NAME?.trim();
+  if (envDeployment && envDeployment !== info.deploymentName) {
+    throw new Error(
+      `SHOPFLOW_DEPLOYMENT_NAME is ${envDeployment} in the function's environment, but this package was built for ${info.deploymentName}: ` +
+        'remove the variable, or rebuild with that name.',
+    );
+  }
   return info;
 }

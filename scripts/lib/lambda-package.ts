@@ -1,0 +1,192 @@
+/**
+ * Builds the Lambda package: the handler and ShopFlow's code bundled by esbuild, the workflow bundle prebuilt by
+ * Temporal's bundler, the one native binary the function's architecture needs, temporal.toml and build-info.json,
+ * zipped. Certificates and keys go in only when asked for.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { loadClientConfig } from '@temporalio/envconfig';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { workerDeploymentVersion } from '../../config/environment';
+import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
+import { PROJECT_ROOT } from './project-paths';
+import { listZip, writeZip, type ZipInput } from './zip';
+
+export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
+
+const RUST_TARGET: Readonly<Record<LambdaArchitecture, string>> = {
+  x86_64: 'x86_64-unknown-linux-gnu',
+  arm64: 'aarch64-unknown-linux-gnu',
+};
+
+export interface BuildOptions {
+  arch: LambdaArchitecture;
+  includeCerts: boolean;
+  outFile: string;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PackagePart {
+  name: string;
+  bytes: number;
+}
+
+export interface BuildResult {
+  outFile: string;
+  zippedBytes: number;
+  unzippedBytes: number;
+  largest: PackagePart[];
+  info: BuildInfo;
+  certs: string[];
+}
+
+export class PackageTooLargeError extends Error {}
+
+/**
+ * The SDK's workflow bundler (webpack, swc, memfs) is loaded by @temporalio/worker at start-up but only used to
+ * bundle workflows, which the package carries prebuilt. Replacing it with a stub keeps webpack out of the package
+ * and out of every cold start. The stub keeps the names the worker reads when it is given a prebuilt bundle.
+ */
+const stubWorkflowBundler: Plugin = {
+  name: 'stub-workflow-bundler',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\/workflow\/bundler$/ }, (args) =>
+      /@temporalio[\\/]worker[\\/]lib$/.test(args.resolveDir) ? { path: 'workflow-bundler', namespace: 'shopflow-stub' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'shopflow-stub' }, () => ({
+      loader: 'js',
+      contents: `
+        const unavailable = () => { throw new Error('The workflow bundler is not in the Lambda package: workflows come prebuilt in workflow-bundle.js'); };
+        exports.defaultWorkflowInterceptorModules = [];
+        exports.allowedBuiltinModules = ['assert', 'url', 'util'];
+        exports.disallowedBuiltinModules = [];
+        exports.disallowedModules = [];
+        exports.moduleMatches = () => false;
+        exports.WorkflowCodeBundler = class WorkflowCodeBundler { constructor() { unavailable(); } };
+        exports.bundleWorkflowCode = async () => unavailable();`,
+    }));
+  },
+};
+
+/** Cert and key files that temporal.toml's profiles name, relative to the project. */
+function certificateFiles(tomlFile: string): string[] {
+  const config = loadClientConfig({ configSource: { path: tomlFile } });
+  const files = new Set<string>();
+  for (const profile of Object.values(config.profiles)) {
+    for (const source of [profile.tls?.clientCert, profile.tls?.clientKey, profile.tls?.serverCACert]) {
+      if (source && 'path' in source) files.add(source.path);
+    }
+  }
+  return [...files];
+}
+
+function filesUnder(dir: string, base = dir): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full, base) : [path.relative(base, full)];
+  });
+}
+
+export async function buildLambdaPackage(options: BuildOptions): Promise<BuildResult> {
+  const log = options.log ?? (() => {});
+  const env = options.env ?? process.env;
+  const stage = path.join(path.dirname(options.outFile), `lambda-${options.arch}`);
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(stage, { recursive: true });
+  const version = workerDeploymentVersion(env);
+  const info: BuildInfo = {
+    deploymentName: version.deploymentName,
+    buildId: version.buildId,
+    architecture: options.arch,
+    builtAt: new Date().toISOString(),
+    includesCerts: options.includeCerts,
+  };
+  log(`Building the ShopFlow Lambda package: ${info.deploymentName}/${info.buildId} for ${options.arch}`);
+
+  log('  bundling workflow code (Temporal bundler, no webpack at cold start)...');
+  const workflows = await bundleWorkflowCode({
+    workflowsPath: path.join(PROJECT_ROOT, 'workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  fs.writeFileSync(path.join(stage, 'workflow-bundle.js'), workflows.code);
+
+  log('  bundling the handler with esbuild (keepNames, source map)...');
+  await build({
+    entryPoints: {
+      index: path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
+      // The SDK starts its workflow thread from this file, next to the handler (require.resolve at run time).
+      'workflow-worker-thread': require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread'),
+    },
+    outdir: stage,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'error',
+    plugins: [stubWorkflowBundler],
+  });
+
+  // The SDK reads the workflow bundle's source map with `source-map`, which loads this file from beside the code.
+  fs.copyFileSync(require.resolve('source-map/lib/mappings.wasm'), path.join(stage, 'mappings.wasm'));
+
+  const target = RUST_TARGET[options.arch];
+  log(`  adding the native Temporal core for ${target} only...`);
+  const binary = path.join(path.dirname(require.resolve('@temporalio/core-bridge/package.json')), 'releases', target, 'index.node');
+  if (!fs.existsSync(binary)) throw new Error(`@temporalio/core-bridge has no binary for ${target} at ${binary}`);
+  fs.mkdirSync(path.join(stage, 'releases', target), { recursive: true });
+  fs.copyFileSync(binary, path.join(stage, 'releases', target, 'index.node'));
+
+  const tomlFile = path.join(PROJECT_ROOT, 'temporal.toml');
+  fs.copyFileSync(tomlFile, path.join(stage, 'temporal.toml'));
+  const certs = certificateFiles(tomlFile);
+  if (options.includeCerts) {
+    for (const cert of certs) {
+      if (path.isAbsolute(cert)) throw new Error(`--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`);
+      const source = path.join(PROJECT_ROOT, cert);
+      if (!fs.existsSync(source)) throw new Error(`--include-certs: ${cert} (named in temporal.toml) does not exist`);
+      fs.mkdirSync(path.dirname(path.join(stage, cert)), { recursive: true });
+      fs.copyFileSync(source, path.join(stage, cert));
+    }
+    log(`  certificates and keys INCLUDED, as asked: ${certs.join(', ') || 'none named in temporal.toml'}`);
+  } else {
+    log('  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)');
+  }
+  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+
+  const entries: ZipInput[] = filesUnder(stage).map((name) => ({
+    name: name.split(path.sep).join('/'),
+    file: path.join(stage, name),
+    executable: name.endsWith('.node'),
+  }));
+  const partial = `${options.outFile}.partial`;
+  await writeZip(entries, partial);
+  const listed = await listZip(partial);
+  const zippedBytes = fs.statSync(partial).size;
+  const unzippedBytes = listed.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  const largest = listed
+    .map((e) => ({ name: e.name, bytes: e.uncompressedSize }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+  if (zippedBytes > LAMBDA_LIMITS.zippedBytes || unzippedBytes > LAMBDA_LIMITS.unzippedBytes) {
+    fs.rmSync(partial);
+    throw new PackageTooLargeError(
+      `the package is ${mb(zippedBytes)} zipped / ${mb(unzippedBytes)} unzipped, over Lambda's limits ` +
+        `(${mb(LAMBDA_LIMITS.zippedBytes)} zipped, ${mb(LAMBDA_LIMITS.unzippedBytes)} unzipped). Largest parts: ` +
+        largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(', '),
+    );
+  }
+  fs.renameSync(partial, options.outFile);
+  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info, certs };
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

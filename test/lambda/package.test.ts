@@ -1,0 +1,120 @@
+/**
+ * The Lambda package as Lambda sees it: built by `buildLambdaPackage`, unpacked into a temporary folder and loaded
+ * in a fresh Node process with no access to the project's node_modules, then invoked against the real dev server
+ * while a real order is submitted.
+ */
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { buildLambdaPackage, type BuildResult } from '../../scripts/lib/lambda-package';
+import { extractZip, listZip } from '../../scripts/lib/zip';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import type { OrderResult } from '../../domain/status';
+import { ensureCurrentVersion } from '../../worker/ensure-current-version';
+import { testOrder } from '../support/orders';
+import { testEnv } from '../support/test-env';
+import { uniqueName } from '../support/test-worker';
+
+const INVOKER = path.join(__dirname, '../support/invoke-packaged-handler.js');
+let dir: string;
+let x86: BuildResult;
+const deploymentName = uniqueName('shopflow-lambda-test');
+const buildEnv = { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: 'lambda-test-1' };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-'));
+  x86 = await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: path.join(dir, 'function.zip'), env: buildEnv });
+});
+
+interface Invocation {
+  ok: boolean;
+  result?: { identity: string; stopReason: string; activitiesStarted: number; connectMs: number; workTimeMs: number };
+  error?: string;
+  loadMs: number;
+  requestId: string;
+}
+
+function invoke(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { done: Promise<Invocation>; output: () => string } {
+  // A clean environment, as in Lambda: nothing of this process's settings leaks in.
+  const child = spawn(process.execPath, [INVOKER, taskRoot, 'index.handler', String(timeoutMs)], {
+    cwd: taskRoot,
+    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-test', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const done = new Promise<Invocation>((resolve, reject) =>
+    child.on('exit', () => {
+      const line = output.split('\n').find((l) => l.startsWith('INVOCATION '));
+      if (line) resolve(JSON.parse(line.slice('INVOCATION '.length)) as Invocation);
+      else reject(new Error(`no invocation result:\n${output}`));
+    }),
+  );
+  return { done, output: () => output };
+}
+
+test('the zip holds one native binary, for its architecture, and no secrets', async () => {
+  const names = (await listZip(x86.outFile)).map((e) => e.name);
+  expect(names.filter((n) => n.endsWith('.node'))).toEqual(['releases/x86_64-unknown-linux-gnu/index.node']);
+  expect(names).toEqual(expect.arrayContaining(['index.js', 'index.js.map', 'workflow-bundle.js', 'workflow-worker-thread.js', 'temporal.toml', 'build-info.json', 'mappings.wasm']));
+  expect(names.filter((n) => /\.(pem|key|crt)$|(^|\/)\.env$|node_modules\//.test(n))).toEqual([]);
+  expect(x86.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: 'x86_64', includesCerts: false });
+  expect(x86.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+});
+
+test('an arm64 build carries only the aarch64 binary, and refuses to load on x86_64 with a clear message', async () => {
+  const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), env: buildEnv });
+  const names = (await listZip(arm.outFile)).map((e) => e.name);
+  expect(names.filter((n) => n.endsWith('.node'))).toEqual(['releases/aarch64-unknown-linux-gnu/index.node']);
+  const root = fs.mkdtempSync(path.join(dir, 'arm-'));
+  await extractZip(arm.outFile, root);
+  const run = invoke(root, 30_000, {});
+  await expect(run.done).rejects.toThrow(/built for arm64 but the function runs on x86_64: rebuild with `npm run build:lambda -- --arch x86_64`/);
+});
+
+test('--include-certs refuses certificate files that do not exist, and writes no zip', async () => {
+  const outFile = path.join(dir, 'with-certs.zip');
+  await expect(buildLambdaPackage({ arch: 'x86_64', includeCerts: true, outFile, env: buildEnv })).rejects.toThrow(
+    /--include-certs: certs\/client\.pem \(named in temporal\.toml\) does not exist/,
+  );
+  expect(fs.existsSync(outFile)).toBe(false);
+});
+
+test('the unpacked zip, loaded like Lambda loads it, completes a real order and then exits when idle', async () => {
+  const root = fs.mkdtempSync(path.join(dir, 'x86-'));
+  await extractZip(x86.outFile, root);
+  const taskQueue = uniqueName('shopflow-lambda');
+  const journal = path.join(dir, `${taskQueue}.jsonl`);
+  const run = invoke(root, 30_000, {
+    TEMPORAL_ADDRESS: testEnv('address'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SHOPFLOW_JOURNAL: journal,
+    SHOPFLOW_LATENCY_SCALE: '0',
+    SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '3000',
+  });
+
+  const version = { deploymentName, buildId: 'lambda-test-1' };
+  const native = await NativeConnection.connect({ address: testEnv('address') });
+  await ensureCurrentVersion({ connection: native, namespace: 'default', version, identity: 'lambda-test', timeoutMs: 30_000 });
+  await native.close();
+  const client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
+  const order = testOrder('happy');
+  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const result = (await handle.result()) as OrderResult;
+  await client.connection.close();
+
+  const invocation = await run.done;
+  expect(invocation).toMatchObject({ ok: true, result: { stopReason: 'idle', activitiesStarted: 4 } });
+  const lambdaIdentity = `${invocation.requestId}@arn:aws:lambda:us-east-1:000000000000:function:shopflow-test`;
+  expect(invocation.result?.identity).toBe(lambdaIdentity);
+  expect(result.status.steps.map((s) => s.worker)).toEqual([lambdaIdentity, lambdaIdentity, lambdaIdentity, lambdaIdentity]);
+  const effects = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string; worker: string });
+  expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
+  // Structured JSON logs for CloudWatch: every activity line carries the request id, order id and step.
+  const logLines = run.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const chargeLog = logLines.find((l) => l.message === 'chargeCustomer done');
+  expect(chargeLog).toMatchObject({ level: 'INFO', function_request_id: invocation.requestId, orderId: order.orderId, step: 'chargeCustomer' });
+});
