@@ -1,0 +1,174 @@
+/** The Lambda lifecycle with injected fakes and a fake Lambda context, as the official package tests its own. */
+
+import type { Context } from 'aws-lambda';
+import type { Logger } from '@temporalio/common';
+import type { WorkerOptions } from '@temporalio/worker';
+import { DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS, LAMBDA_WORKER_DEFAULTS } from '@temporalio/lambda-worker/lib/defaults';
+import { createLambdaWorkerHandler, type LifecycleDependencies, type ShopFlowLambdaConfig } from '../../lambda/lifecycle';
+
+const version = { deploymentName: 'shopflow', buildId: 'v9' };
+
+function fakeContext(remainingMs: number | (() => number)): Context {
+  const deadline = typeof remainingMs === 'number' ? Date.now() + remainingMs : undefined;
+  return {
+    awsRequestId: 'req-1',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:shopflow',
+    getRemainingTimeInMillis: typeof remainingMs === 'function' ? remainingMs : () => deadline! - Date.now(),
+  } as unknown as Context;
+}
+
+interface Fakes {
+  deps: LifecycleDependencies;
+  events: string[];
+  workerOptions: () => WorkerOptions;
+  logs: { level: string; message: string; meta?: Record<string, unknown> }[];
+  /** Pretend an activity is in flight until this promise settles. */
+  busyUntil?: Promise<void>;
+}
+
+function fakes(options: { failCreate?: boolean; connectDelayMs?: number } = {}): Fakes {
+  const events: string[] = [];
+  const logs: Fakes['logs'] = [];
+  let captured: WorkerOptions | undefined;
+  const fake: Fakes = {
+    events,
+    logs,
+    workerOptions: () => captured!,
+    deps: {
+      connect: async () => {
+        events.push('connect');
+        if (options.connectDelayMs) await new Promise((r) => setTimeout(r, options.connectDelayMs));
+        return { close: async () => void events.push('close') };
+      },
+      createWorker: async (workerOptions) => {
+        captured = workerOptions;
+        events.push('createWorker');
+        if (options.failCreate) throw new Error('cannot create worker');
+        let busy = false;
+        void fake.busyUntil?.then(() => (busy = false));
+        if (fake.busyUntil) busy = true;
+        return {
+          getStatus: () => ({ numInFlightActivities: busy ? 1 : 0, numInFlightWorkflowActivations: 0 }),
+          runUntil: async (stop) => {
+            events.push('run');
+            await stop;
+            events.push('stopped');
+          },
+        };
+      },
+      loadConnectConfig: () => ({ connectionOptions: { address: 'example:7233' }, namespace: 'ns' }),
+      installRuntime: () => void events.push('installRuntime'),
+      getLogger: () =>
+        ({
+          warn: (message: string, meta?: Record<string, unknown>) => logs.push({ level: 'warn', message, meta }),
+          error: (message: string, meta?: Record<string, unknown>) => logs.push({ level: 'error', message, meta }),
+          info: (message: string, meta?: Record<string, unknown>) => logs.push({ level: 'info', message, meta }),
+          debug: () => {},
+          trace: () => {},
+          log: () => {},
+        }) as unknown as Logger,
+    },
+  };
+  return fake;
+}
+
+function handlerWith(f: Fakes, configure: (c: ShopFlowLambdaConfig) => void = () => {}) {
+  return createLambdaWorkerHandler(
+    version,
+    (config) => {
+      config.workerOptions.taskQueue = 'shopflow-orders';
+      config.idleExitMs = 300;
+      config.shutdownHooks.push(() => void f.events.push('hook'));
+      configure(config);
+    },
+    f.deps,
+  );
+}
+
+test('the official defaults, identity and versioning, with eager activities off', async () => {
+  const f = fakes();
+  await handlerWith(f)({}, fakeContext(20_000));
+  const options = f.workerOptions();
+  expect(options).toMatchObject({ ...LAMBDA_WORKER_DEFAULTS, maxEagerActivityReservationsPerWorkflowTask: 0 });
+  expect(options.identity).toBe('req-1@arn:aws:lambda:us-east-1:123456789012:function:shopflow');
+  expect(options.namespace).toBe('ns');
+  expect(options.taskQueue).toBe('shopflow-orders');
+  expect(options.workerDeploymentOptions).toEqual({ version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' });
+});
+
+test('idle exit: with nothing in flight the worker stops long before the deadline', async () => {
+  const f = fakes();
+  const started = Date.now();
+  const summary = await handlerWith(f)({}, fakeContext(60_000));
+  expect(summary.stopReason).toBe('idle');
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(f.events).toEqual(['installRuntime', 'connect', 'createWorker', 'run', 'stopped', 'hook', 'close']);
+});
+
+test('idle exit waits while an activity is in flight', async () => {
+  const f = fakes();
+  f.busyUntil = new Promise((r) => setTimeout(r, 1_000));
+  const started = Date.now();
+  const summary = await handlerWith(f)({}, fakeContext(60_000));
+  expect(summary.stopReason).toBe('idle');
+  // Busy for 1 s, then idle for 300 ms; the worker's status is sampled every 100 ms.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1_000 + 300 - 100);
+});
+
+test('deadline exit: with idle exit off, the worker runs until the deadline minus the shutdown buffer', async () => {
+  const f = fakes();
+  const started = Date.now();
+  const summary = await handlerWith(f, (c) => {
+    c.idleExitMs = 0;
+    c.shutdownDeadlineBufferMs = 500;
+  })({}, fakeContext(2_000));
+  expect(summary.stopReason).toBe('deadline');
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+  expect(Date.now() - started).toBeLessThan(1_900);
+});
+
+test('a deadline too tight for the shutdown buffer is rejected before connecting', async () => {
+  const f = fakes();
+  const handler = handlerWith(f);
+  await expect(handler({}, fakeContext(DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS + 1_000))).rejects.toThrow(
+    /Insufficient time for Lambda worker before connecting: .*minimum: 1000ms\)\. Raise the function timeout/,
+  );
+  expect(f.events).toEqual(['installRuntime']);
+});
+
+test('a low deadline is warned about, and the work time is measured after connecting', async () => {
+  const f = fakes({ connectDelayMs: 400 });
+  const summary = await handlerWith(f, (c) => (c.shutdownDeadlineBufferMs = 500))({}, fakeContext(4_000));
+  const warnings = f.logs.filter((l) => l.level === 'warn');
+  expect(warnings.map((w) => w.meta?.when)).toEqual(['before connecting', 'after connecting']);
+  // 4000 - 500 buffer, minus the 400 ms the connection took: the official lifecycle would have said 3500.
+  expect(summary.workTimeMs).toBeLessThanOrEqual(3_100);
+  expect(summary.connectMs).toBeGreaterThanOrEqual(390);
+});
+
+test('a slow connect that eats the buffer is caught after connecting, and the connection is still closed', async () => {
+  const f = fakes({ connectDelayMs: 700 });
+  const handler = handlerWith(f, (c) => (c.shutdownDeadlineBufferMs = 500));
+  await expect(handler({}, fakeContext(2_100))).rejects.toThrow(/Insufficient time for Lambda worker after connecting/);
+  expect(f.events).toEqual(['installRuntime', 'connect', 'hook', 'close']);
+});
+
+test('shutdown hooks and close run even when worker creation fails; a failing hook is logged, not fatal', async () => {
+  const f = fakes({ failCreate: true });
+  const handler = handlerWith(f, (c) => c.shutdownHooks.unshift(() => Promise.reject(new Error('hook broke'))));
+  await expect(handler({}, fakeContext(20_000))).rejects.toThrow('cannot create worker');
+  expect(f.events).toEqual(['installRuntime', 'connect', 'createWorker', 'hook', 'close']);
+  expect(f.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'Lambda worker shutdown hook failed' }));
+});
+
+test('invocation hooks see the identity before the worker starts', async () => {
+  const f = fakes();
+  const seen: string[] = [];
+  await handlerWith(f, (c) => c.invocationHooks.push((inv) => seen.push(inv.identity)))({}, fakeContext(20_000));
+  expect(seen).toEqual(['req-1@arn:aws:lambda:us-east-1:123456789012:function:shopflow']);
+});
+
+test('a missing task queue is a clear error at load time', () => {
+  const f = fakes();
+  expect(() => createLambdaWorkerHandler(version, () => {}, f.deps)).toThrow(/taskQueue is required: .*TEMPORAL_TASK_QUEUE/);
+});
