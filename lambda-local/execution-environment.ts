@@ -1,0 +1,197 @@
+/**
+ * One execution environment: a separate Node process running the function's unpacked code through a runtime
+ * client, fed by its own Runtime API server. Between invocations it is frozen (SIGSTOP), so nothing runs while it
+ * is idle; it is thawed (SIGCONT) for the next event, killed at the function's timeout, and reaped when idle long.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { FunctionRecord } from './function-registry';
+import { RuntimeApiServer, type RuntimeReport } from './runtime-api-server';
+
+export interface InvocationOutcome {
+  requestId: string;
+  ok: boolean;
+  body: Buffer;
+  /** For errors: Unhandled, Sandbox.Timedout, Runtime.ExitError, Runtime.ImportModuleError... */
+  errorType?: string;
+  durationMs: number;
+  /** Set on a cold start: how long loading the code took before the handler ran. */
+  initDurationMs?: number;
+  logTail: string;
+}
+
+export interface EnvironmentOptions {
+  record: FunctionRecord;
+  /** The command that runs the runtime client, followed by the handler string. */
+  runtimeCommand: string[];
+  region: string;
+  logFile: string;
+  maxResponseBytes: number;
+}
+
+type State = 'starting' | 'busy' | 'idle' | 'dead';
+
+const LOG_TAIL_BYTES = 4 * 1024;
+
+export class ExecutionEnvironment {
+  readonly id = `env-${randomUUID().slice(0, 8)}`;
+  readonly revisionId: string;
+  state: State = 'starting';
+  lastUsedAt = Date.now();
+  invocations = 0;
+  private process?: ChildProcess;
+  private readonly api: RuntimeApiServer;
+  private current?: { requestId: string; startedAt: number; resolve: (o: InvocationOutcome) => void; timer: NodeJS.Timeout; log: string };
+  private spawnedAt = 0;
+  private initDurationMs?: number;
+  private frozen = false;
+
+  constructor(private readonly options: EnvironmentOptions) {
+    this.revisionId = options.record.RevisionId;
+    this.api = new RuntimeApiServer(
+      {
+        onWaiting: () => this.onWaiting(),
+        onReport: (report) => this.onReport(report),
+      },
+      options.maxResponseBytes,
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /** Runs one invocation; a fresh environment starts its process first (a cold start). */
+  async invoke(payload: Buffer, requestId: string = randomUUID()): Promise<InvocationOutcome> {
+    if (this.state === 'dead') throw new Error(`${this.id} is dead`);
+    const cold = !this.process;
+    this.state = 'busy';
+    this.invocations++;
+    const { record } = this.options;
+    const startedAt = Date.now();
+    const deadlineMs = startedAt + record.Timeout * 1000;
+    const outcome = new Promise<InvocationOutcome>((resolve) => {
+      const timer = setTimeout(() => this.timeOut(), record.Timeout * 1000);
+      this.current = { requestId, startedAt, resolve, timer, log: '' };
+    });
+    this.log(`START RequestId: ${requestId} Version: $LATEST\n`);
+    if (cold) await this.start();
+    else this.thaw();
+    this.api.deliver({ requestId, payload, deadlineMs, functionArn: record.FunctionArn });
+    const result = await outcome;
+    if (cold) result.initDurationMs = this.initDurationMs;
+    return result;
+  }
+
+  kill(): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    if (this.process && this.process.exitCode === null) {
+      this.process.kill('SIGKILL');
+    }
+    this.api.close();
+  }
+
+  private async start(): Promise<void> {
+    const { record, runtimeCommand, region } = this.options;
+    const runtimeApi = await this.api.listen();
+    const memory = record.MemorySize;
+    // Only what Lambda's own environment has, plus the function's variables: nothing of this machine leaks in.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      HOME: '/tmp',
+      LAMBDA_TASK_ROOT: record.codeDir,
+      LAMBDA_RUNTIME_DIR: record.codeDir,
+      AWS_LAMBDA_RUNTIME_API: runtimeApi,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${record.Runtime}`,
+      AWS_LAMBDA_FUNCTION_NAME: record.FunctionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${record.FunctionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `local/${this.id}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      _HANDLER: record.Handler,
+      NODE_OPTIONS: `--max-old-space-size=${Math.floor(memory * 0.9)}`,
+      ...record.Environment.Variables,
+    };
+    this.spawnedAt = Date.now();
+    const [command, ...args] = runtimeCommand;
+    const child = spawn(command, [...args, record.Handler], { cwd: record.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = child;
+    child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
+    child.on('exit', (code, signal) => {
+      if (this.state !== 'dead' && this.current) {
+        this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current.requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}` }), 'Runtime.ExitError');
+      }
+      this.kill();
+    });
+  }
+
+  private onWaiting(): void {
+    if (this.initDurationMs === undefined) this.initDurationMs = Date.now() - this.spawnedAt;
+    if (this.current) return; // the event is on its way
+    this.state = 'idle';
+    this.lastUsedAt = Date.now();
+    this.freeze();
+  }
+
+  private onReport(report: RuntimeReport): void {
+    if (report.kind === 'response') return this.finish(true, report.body.toString('utf8'));
+    if (report.kind === 'error') return this.finish(false, report.body.toString('utf8'), 'Unhandled');
+    this.finish(false, report.body.toString('utf8'), report.errorType);
+    this.kill(); // an environment whose init failed is never reused
+  }
+
+  private timeOut(): void {
+    if (!this.current) return;
+    const seconds = this.options.record.Timeout.toFixed(2);
+    this.log(`${new Date().toISOString()} ${this.current.requestId} Task timed out after ${seconds} seconds\n`);
+    const body = JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${this.current.requestId} Error: Task timed out after ${seconds} seconds` });
+    this.finish(false, body, 'Sandbox.Timedout');
+    this.kill();
+  }
+
+  private finish(ok: boolean, body: string, errorType?: string): void {
+    const current = this.current;
+    if (!current) return;
+    this.current = undefined;
+    clearTimeout(current.timer);
+    const durationMs = Date.now() - current.startedAt;
+    const billed = Math.max(1, Math.ceil(durationMs));
+    const init = this.invocations === 1 && this.initDurationMs !== undefined ? ` Init Duration: ${this.initDurationMs.toFixed(2)} ms` : '';
+    const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${init}\n`;
+    this.log(report);
+    current.log += report;
+    this.lastUsedAt = Date.now();
+    if (this.state === 'busy') this.state = 'idle';
+    current.resolve({ requestId: current.requestId, ok, body: Buffer.from(body), errorType, durationMs, logTail: current.log.slice(-LOG_TAIL_BYTES) });
+  }
+
+  private freeze(): void {
+    if (this.frozen || !this.process?.pid || this.process.exitCode !== null) return;
+    this.process.kill('SIGSTOP');
+    this.frozen = true;
+  }
+
+  private thaw(): void {
+    if (!this.frozen || !this.process?.pid) return;
+    this.process.kill('SIGCONT');
+    this.frozen = false;
+  }
+
+  private log(text: string): void {
+    if (this.current) this.current.log += text;
+    fs.appendFileSync(this.options.logFile, text);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The functions the local service knows: configuration in AWS's shape, code unpacked from the uploaded zip.
+ * State lives in a folder (default data/lambda-local/), so deployed functions survive a restart of the service.
+ */
+
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { extractZip } from '../scripts/lib/zip';
+import { conflict, invalidParameter, notFound } from './aws-errors';
+import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+export interface FunctionRecord {
+  FunctionName: string;
+  FunctionArn: string;
+  Runtime: string;
+  Role: string;
+  Handler: string;
+  Description: string;
+  Timeout: number;
+  MemorySize: number;
+  Environment: { Variables: Record<string, string> };
+  Architectures: ('x86_64' | 'arm64')[];
+  CodeSha256: string;
+  CodeSize: number;
+  LastModified: string;
+  RevisionId: string;
+  ReservedConcurrentExecutions?: number;
+  /** Published versions, newest last (PublishVersion / Publish: true). */
+  PublishedVersions: string[];
+  /** Not part of AWS's shape: where the unpacked code is. */
+  codeDir: string;
+}
+
+/** The fields CreateFunction / UpdateFunctionConfiguration accept (AWS names). */
+export interface FunctionSettings {
+  FunctionName?: string;
+  Runtime?: string;
+  Role?: string;
+  Handler?: string;
+  Description?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Environment?: { Variables?: Record<string, string> };
+  Architectures?: ('x86_64' | 'arm64')[];
+}
+
+const NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
+
+function lastModified(): string {
+  return new Date().toISOString().replace('Z', '+0000');
+}
+
+export class FunctionRegistry {
+  private readonly functions = new Map<string, FunctionRecord>();
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly region: string = LOCAL_LAMBDA_DEFAULTS.region,
+    private readonly accountId: string = LOCAL_LAMBDA_DEFAULTS.accountId,
+  ) {
+    fs.mkdirSync(path.join(stateDir, 'functions'), { recursive: true });
+    for (const name of fs.readdirSync(path.join(stateDir, 'functions'))) {
+      const file = path.join(stateDir, 'functions', name, 'function.json');
+      if (fs.existsSync(file)) this.functions.set(name, JSON.parse(fs.readFileSync(file, 'utf8')) as FunctionRecord);
+    }
+  }
+
+  arnOf(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+  }
+
+  /** Accepts a name, a partial ARN or a full ARN, with or without a qualifier, as Lambda does. */
+  resolve(nameOrArn: string): { record: FunctionRecord; qualifier?: string } {
+    const decoded = decodeURIComponent(nameOrArn);
+    const match = /^(?:arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9$_-]+))?$/.exec(decoded);
+    const record = match ? this.functions.get(match[4]) : undefined;
+    const arnRegion = match?.[1];
+    const arnAccount = match?.[2] ?? match?.[3];
+    if (!record || (arnRegion && arnRegion !== this.region) || (arnAccount && arnAccount !== this.accountId)) {
+      throw notFound(decoded.startsWith('arn:') ? decoded : this.arnOf(decoded));
+    }
+    const qualifier = match?.[5];
+    if (qualifier && qualifier !== '$LATEST' && !record.PublishedVersions.includes(qualifier)) {
+      throw notFound(`${record.FunctionArn}:${qualifier}`);
+    }
+    return { record, qualifier };
+  }
+
+  list(): FunctionRecord[] {
+    return [...this.functions.values()];
+  }
+
+  async create(settings: FunctionSettings, zip: Buffer): Promise<FunctionRecord> {
+    const name = settings.FunctionName ?? '';
+    if (!NAME_PATTERN.test(name)) throw invalidParameter(`FunctionName "${name}" must be 1-64 letters, digits, '-' or '_'`);
+    if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
+    if (!settings.Handler) throw invalidParameter('Handler is required, for example index.handler');
+    if (!settings.Role) throw invalidParameter('Role is required (any ARN will do locally)');
+    const record: FunctionRecord = {
+      FunctionName: name,
+      FunctionArn: this.arnOf(name),
+      Runtime: settings.Runtime ?? 'nodejs22.x',
+      Role: settings.Role,
+      Handler: settings.Handler,
+      Description: settings.Description ?? '',
+      Timeout: settings.Timeout ?? LOCAL_LAMBDA_DEFAULTS.defaultTimeoutSeconds,
+      MemorySize: settings.MemorySize ?? LOCAL_LAMBDA_DEFAULTS.defaultMemoryMb,
+      Environment: { Variables: settings.Environment?.Variables ?? {} },
+      Architectures: settings.Architectures ?? ['x86_64'],
+      CodeSha256: '',
+      CodeSize: 0,
+      LastModified: lastModified(),
+      RevisionId: randomUUID(),
+      PublishedVersions: [],
+      codeDir: '',
+    };
+    this.validate(record);
+    await this.storeCode(record, zip);
+    return record;
+  }
+
+  async updateCode(nameOrArn: string, zip: Buffer): Promise<FunctionRecord> {
+    const { record } = this.resolve(nameOrArn);
+    await this.storeCode(record, zip);
+    return record;
+  }
+
+  updateConfiguration(nameOrArn: string, settings: FunctionSettings): FunctionRecord {
+    const { record } = this.resolve(nameOrArn);
+    const updated: FunctionRecord = {
+      ...record,
+      ...(settings.Runtime && { Runtime: settings.Runtime }),
+      ...(settings.Role && { Role: settings.Role }),
+      ...(settings.Handler && { Handler: settings.Handler }),
+      ...(settings.Description !== undefined && { Description: settings.Description }),
+      ...(settings.Timeout !== undefined && { Timeout: settings.Timeout }),
+      ...(settings.MemorySize !== undefined && { MemorySize: settings.MemorySize }),
+      ...(settings.Environment && { Environment: { Variables: settings.Environment.Variables ?? {} } }),
+      LastModified: lastModified(),
+      RevisionId: randomUUID(),
+    };
+    this.validate(updated);
+    this.save(updated);
+    return updated;
+  }
+
+  setReservedConcurrency(nameOrArn: string, reserved: number | undefined): FunctionRecord {
+    const { record } = this.resolve(nameOrArn);
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+      throw invalidParameter('ReservedConcurrentExecutions must be a whole number, 0 or more');
+    }
+    const updated = { ...record, ReservedConcurrentExecutions: reserved };
+    this.save(updated);
+    return updated;
+  }
+
+  publishVersion(nameOrArn: string): { record: FunctionRecord; version: string } {
+    const { record } = this.resolve(nameOrArn);
+    const version = String(record.PublishedVersions.length + 1);
+    const updated = { ...record, PublishedVersions: [...record.PublishedVersions, version] };
+    this.save(updated);
+    return { record: updated, version };
+  }
+
+  private validate(record: FunctionRecord): void {
+    if (!Number.isInteger(record.Timeout) || record.Timeout < 1 || record.Timeout > 900) {
+      throw invalidParameter(`Timeout ${record.Timeout} must be between 1 and 900 seconds`);
+    }
+    if (!Number.isInteger(record.MemorySize) || record.MemorySize < 128 || record.MemorySize > 10_240) {
+      throw invalidParameter(`MemorySize ${record.MemorySize} must be between 128 and 10240 MB`);
+    }
+    if (!/^[^.]+\.[^.]+$/.test(record.Handler)) throw invalidParameter(`Handler "${record.Handler}" must look like file.export, for example index.handler`);
+  }
+
+  private async storeCode(record: FunctionRecord, zip: Buffer): Promise<void> {
+    if (zip.length === 0) throw invalidParameter('ZipFile is empty');
+    const sha = createHash('sha256').update(zip).digest();
+    const codeDir = path.join(this.stateDir, 'functions', record.FunctionName, 'code', sha.toString('hex').slice(0, 16));
+    if (!fs.existsSync(codeDir)) {
+      const zipFile = `${codeDir}.zip`;
+      fs.mkdirSync(path.dirname(codeDir), { recursive: true });
+      fs.writeFileSync(zipFile, zip);
+      const staging = `${codeDir}.partial`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      try {
+        await extractZip(zipFile, staging);
+      } catch (err) {
+        fs.rmSync(staging, { recursive: true, force: true });
+        throw invalidParameter(`Could not unzip the uploaded file: ${(err as Error).message}`);
+      } finally {
+        fs.rmSync(zipFile, { force: true });
+      }
+      fs.renameSync(staging, codeDir);
+    }
+    Object.assign(record, {
+      codeDir,
+      CodeSha256: sha.toString('base64'),
+      CodeSize: zip.length,
+      LastModified: lastModified(),
+      RevisionId: randomUUID(),
+    });
+    this.save(record);
+  }
+
+  private save(record: FunctionRecord): void {
+    this.functions.set(record.FunctionName, record);
+    const dir = path.join(this.stateDir, 'functions', record.FunctionName);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'function.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+}
+
+/** FunctionConfiguration as the Lambda API returns it. */
+export function functionConfiguration(record: FunctionRecord, version = '$LATEST'): Record<string, unknown> {
+  const { codeDir: _codeDir, PublishedVersions: _versions, ReservedConcurrentExecutions: _reserved, ...aws } = record;
+  return {
+    ...aws,
+    FunctionArn: version === '$LATEST' ? record.FunctionArn : `${record.FunctionArn}:${version}`,
+    Version: version,
+    TracingConfig: { Mode: 'PassThrough' },
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    PackageType: 'Zip',
+    EphemeralStorage: { Size: 512 },
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The HTTP face of the local Lambda service, on 127.0.0.1: the part of the AWS Lambda REST API that the Temporal
+ * worker controller (AWS SDK for Go v2) and ShopFlow's scripts (AWS SDK v3) use, and CloudWatch's GetMetricData
+ * (AWS JSON 1.0) for `npm run metrics`. Signatures are not checked; shapes and errors follow AWS's.
+ */
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LambdaApiError, invalidParameter, invalidRequestContent, tooLarge, unknownOperation } from './aws-errors';
+import { functionConfiguration, type FunctionRegistry, type FunctionSettings } from './function-registry';
+import type { LambdaService } from './lambda-service';
+import type { MetricName, MetricsRecorder, Statistic } from './metrics';
+import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+const MAX_BODY_BYTES = Math.ceil(LOCAL_LAMBDA_DEFAULTS.maxZipBytes * 1.4) + 64 * 1024;
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(tooLarge(`Request must be smaller than ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson<T>(body: Buffer, what: string): T {
+  try {
+    return (body.length ? JSON.parse(body.toString('utf8')) : {}) as T;
+  } catch {
+    throw invalidRequestContent(`Could not parse ${what} into json: the body is not valid JSON`);
+  }
+}
+
+export class LocalLambdaHttpApi {
+  private readonly server: http.Server;
+
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly service: LambdaService,
+    private readonly metrics: MetricsRecorder,
+  ) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, resolve);
+    });
+    const address = this.server.address() as AddressInfo;
+    return `http://${address.address}:${address.port}`;
+  }
+
+  address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      reply = await this.route(req);
+    } catch (err) {
+      const error = err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', (err as Error).message);
+      reply = { status: error.status, body: error.body(), headers: { 'x-amzn-ErrorType': error.code } };
+    }
+    const payload = reply.raw ?? (reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body)));
+    res.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'x-amzn-RequestId': crypto.randomUUID(),
+      'content-length': String(payload.length),
+      ...reply.headers,
+    });
+    res.end(payload);
+  }
+
+  private async route(req: http.IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const body = await readBody(req, MAX_BODY_BYTES);
+
+    const target = req.headers['x-amz-target'];
+    if (method === 'POST' && url.pathname === '/' && typeof target === 'string') return this.cloudWatch(target, body);
+    if (url.pathname === '/local/health') return { status: 200, body: { ok: true } };
+    if (url.pathname === '/local/environments') return { status: 200, body: this.environments() };
+
+    const [apiVersion, collection, name, action] = segments;
+    if (collection !== 'functions' || !['2015-03-31', '2017-10-31', '2019-09-30'].includes(apiVersion)) {
+      throw unknownOperation(method, url.pathname);
+    }
+    if (!name) {
+      if (method === 'POST') return this.createFunction(body);
+      if (method === 'GET') return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
+      throw unknownOperation(method, url.pathname);
+    }
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const nameWithQualifier = qualifier ? `${name}:${qualifier}` : name;
+    switch (`${method} ${action ?? ''}`) {
+      case 'GET ': {
+        const { record, qualifier: q } = this.registry.resolve(nameWithQualifier);
+        return {
+          status: 200,
+          body: {
+            Configuration: functionConfiguration(record, q ?? '$LATEST'),
+            Code: { RepositoryType: 'S3', Location: `file://${record.codeDir}` },
+            ...(record.ReservedConcurrentExecutions !== undefined && { Concurrency: { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions } }),
+          },
+        };
+      }
+      case 'GET configuration':
+        return { status: 200, body: functionConfiguration(this.registry.resolve(nameWithQualifier).record) };
+      case 'POST invocations':
+        return this.invoke(nameWithQualifier, body, req.headers);
+      case 'PUT code': {
+        const input = parseJson<{ ZipFile?: string; Publish?: boolean; DryRun?: boolean }>(body, 'request body');
+        if (!input.ZipFile) throw invalidParameter('ZipFile is required (base64 of the zip); S3 and image code are not supported locally');
+        const zip = Buffer.from(input.ZipFile, 'base64');
+        if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes) throw tooLarge(`Unzipped size must be smaller than ${LOCAL_LAMBDA_DEFAULTS.maxZipBytes} bytes`);
+        if (input.DryRun) return { status: 200, body: functionConfiguration(this.registry.resolve(name).record) };
+        let record = await this.registry.updateCode(name, zip);
+        let version = '$LATEST';
+        if (input.Publish) ({ record, version } = this.registry.publishVersion(name));
+        return { status: 200, body: functionConfiguration(record, version) };
+      }
+      case 'PUT configuration':
+        return { status: 200, body: functionConfiguration(this.registry.updateConfiguration(name, parseJson<FunctionSettings>(body, 'request body'))) };
+      case 'PUT concurrency': {
+        const input = parseJson<{ ReservedConcurrentExecutions?: number }>(body, 'request body');
+        this.registry.setReservedConcurrency(name, input.ReservedConcurrentExecutions);
+        return { status: 200, body: { ReservedConcurrentExecutions: input.ReservedConcurrentExecutions } };
+      }
+      case 'GET concurrency': {
+        const { record } = this.registry.resolve(name);
+        return { status: 200, body: record.ReservedConcurrentExecutions === undefined ? {} : { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions } };
+      }
+      case 'DELETE concurrency':
+        this.registry.setReservedConcurrency(name, undefined);
+        return { status: 204 };
+      case 'POST versions': {
+        const { record, version } = this.registry.publishVersion(name);
+        return { status: 201, body: functionConfiguration(record, version) };
+      }
+      default:
+        throw unknownOperation(method, url.pathname);
+    }
+  }
+
+  private async createFunction(body: Buffer): Promise<Reply> {
+    const input = parseJson<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(body, 'request body');
+    if (!input.Code?.ZipFile) throw invalidParameter('Code.ZipFile is required (base64 of the zip); S3 and image code are not supported locally');
+    let record = await this.registry.create(input, Buffer.from(input.Code.ZipFile, 'base64'));
+    let version = '$LATEST';
+    if (input.Publish) ({ record, version } = this.registry.publishVersion(record.FunctionName));
+    return { status: 201, body: functionConfiguration(record, version) };
+  }
+
+  private async invoke(nameOrArn: string, payload: Buffer, headers: http.IncomingHttpHeaders): Promise<Reply> {
+    const { record, qualifier } = this.registry.resolve(nameOrArn);
+    const type = String(headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    const executed = { 'X-Amz-Executed-Version': qualifier ?? '$LATEST' };
+    if (payload.length > 0) parseJson(payload, 'request payload');
+    const event = payload.length > 0 ? payload : Buffer.from('{}');
+    if (type === 'DryRun') return { status: 204, headers: executed };
+    if (type === 'Event') {
+      if (event.length > LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes) {
+        throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes}-byte limit for asynchronous invocation`);
+      }
+      this.service.invokeAsync(record, event);
+      return { status: 202, headers: executed };
+    }
+    if (type !== 'RequestResponse') throw invalidParameter(`InvocationType must be RequestResponse, Event or DryRun (got ${type})`);
+    if (event.length > LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes) {
+      throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes}-byte limit for synchronous invocation`);
+    }
+    const outcome = await this.service.invokeSync(record, event);
+    const replyHeaders: Record<string, string> = { ...executed };
+    if (!outcome.ok) replyHeaders['X-Amz-Function-Error'] = 'Unhandled';
+    if (headers['x-amz-log-type'] === 'Tail') replyHeaders['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
+    return { status: 200, raw: outcome.body, headers: replyHeaders };
+  }
+
+  /** CloudWatch GetMetricData (AWS JSON 1.0), for the AWS/Lambda metrics and the local extras. */
+  private cloudWatch(target: string, body: Buffer): Reply {
+    if (!target.endsWith('.GetMetricData')) {
+      throw new LambdaApiError(400, 'UnknownOperationException', `The local service implements only GetMetricData (got ${target})`);
+    }
+    interface Query {
+      Id: string;
+      Label?: string;
+      MetricStat?: { Metric: { MetricName: MetricName; Dimensions?: { Name: string; Value: string }[] }; Period: number; Stat: Statistic };
+    }
+    const input = parseJson<{ MetricDataQueries: Query[]; StartTime: number; EndTime: number }>(body, 'request body');
+    const results = (input.MetricDataQueries ?? []).map((query) => {
+      const stat = query.MetricStat;
+      const fn = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
+      if (!stat || !fn) return { Id: query.Id, Label: query.Label ?? query.Id, Timestamps: [], Values: [], StatusCode: 'Complete' };
+      const series = this.metrics.series(fn, stat.Metric.MetricName, stat.Stat, input.StartTime * 1000, input.EndTime * 1000, stat.Period);
+      return {
+        Id: query.Id,
+        Label: query.Label ?? stat.Metric.MetricName,
+        Timestamps: series.timestamps.map((t) => t / 1000),
+        Values: series.values,
+        StatusCode: 'Complete',
+      };
+    });
+    return { status: 200, body: { MetricDataResults: results, Messages: [] }, headers: { 'content-type': 'application/x-amz-json-1.0' } };
+  }
+
+  private environments(): unknown {
+    return this.registry.list().map((record) => ({
+      functionName: record.FunctionName,
+      concurrencyLimit: this.service.concurrencyLimit(record),
+      queuedEvents: this.service.queued(record.FunctionName),
+      environments: this.service.environmentsOf(record.FunctionName).map((e) => ({ id: e.id, pid: e.pid, state: e.state, frozen: e.isFrozen, invocations: e.invocations })),
+    }));
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Runs invocations the way Lambda does: a pool of execution environments per function, reused warm, started cold
+ * when none is free, up to the function's concurrency (reserved concurrency, else the account's). Synchronous
+ * invocations beyond it are throttled; asynchronous events wait in a queue and failed ones are retried twice.
+ */
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { throttled } from './aws-errors';
+import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
+import type { FunctionRecord, FunctionRegistry } from './function-registry';
+import type { MetricsRecorder } from './metrics';
+import type { RuntimeChoice } from './runtime-command';
+import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+export interface ServiceOptions {
+  region: string;
+  accountConcurrency: number;
+  idleEnvironmentTtlMs: number;
+  asyncRetryDelaysMs: readonly number[];
+  maxEventAgeMs: number;
+  maxResponseBytes: number;
+  logDir: string;
+  runtime: RuntimeChoice;
+  /** One line per notable event (cold start, throttle, timeout), for the service's console. */
+  narrate: (line: string) => void;
+}
+
+interface QueuedEvent {
+  requestId: string;
+  functionName: string;
+  payload: Buffer;
+  attempt: number;
+  notBefore: number;
+  queuedAt: number;
+  /** An event waiting for capacity counts once as a throttle, as in CloudWatch. */
+  throttleCounted?: boolean;
+}
+
+export class LambdaService {
+  private readonly environments = new Map<string, ExecutionEnvironment[]>();
+  private readonly queue: QueuedEvent[] = [];
+  private readonly reaper: NodeJS.Timeout;
+  private pumpTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly metrics: MetricsRecorder,
+    private readonly options: ServiceOptions,
+  ) {
+    fs.mkdirSync(options.logDir, { recursive: true });
+    this.reaper = setInterval(() => this.reap(), 1_000);
+  }
+
+  concurrencyLimit(record: FunctionRecord): number {
+    return record.ReservedConcurrentExecutions ?? this.options.accountConcurrency;
+  }
+
+  environmentsOf(functionName: string): ExecutionEnvironment[] {
+    return (this.environments.get(functionName) ?? []).filter((e) => e.state !== 'dead');
+  }
+
+  /** RequestResponse: runs now, or throws TooManyRequestsException when the function is at its concurrency. */
+  async invokeSync(record: FunctionRecord, payload: Buffer): Promise<InvocationOutcome> {
+    const env = this.acquire(record);
+    if (!env) {
+      this.metrics.throttled(record.FunctionName);
+      this.options.narrate(`${record.FunctionName}: throttled (concurrency ${this.concurrencyLimit(record)} in use)`);
+      throw throttled();
+    }
+    return this.run(record, env, payload, randomUUID());
+  }
+
+  /** Event: queued and run as soon as there is capacity; returns the request id. */
+  invokeAsync(record: FunctionRecord, payload: Buffer): string {
+    const requestId = randomUUID();
+    this.queue.push({ requestId, functionName: record.FunctionName, payload, attempt: 1, notBefore: 0, queuedAt: Date.now() });
+    this.pump();
+    return requestId;
+  }
+
+  queued(functionName: string): number {
+    return this.queue.filter((e) => e.functionName === functionName).length;
+  }
+
+  /** Stops every environment; the process ends with nothing left behind. */
+  shutdown(): void {
+    clearInterval(this.reaper);
+    clearTimeout(this.pumpTimer);
+    for (const envs of this.environments.values()) envs.forEach((e) => e.kill());
+    this.environments.clear();
+  }
+
+  private acquire(record: FunctionRecord): ExecutionEnvironment | undefined {
+    const envs = this.environmentsOf(record.FunctionName);
+    this.environments.set(record.FunctionName, envs);
+    const busy = envs.filter((e) => e.state === 'busy' || e.state === 'starting').length;
+    if (busy >= this.concurrencyLimit(record)) return undefined;
+    const warm = envs.find((e) => e.state === 'idle' && e.revisionId === record.RevisionId);
+    if (warm) {
+      warm.state = 'busy';
+      return warm;
+    }
+    const env = new ExecutionEnvironment({
+      record,
+      runtimeCommand: this.options.runtime.command,
+      region: this.options.region,
+      logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
+      maxResponseBytes: this.options.maxResponseBytes,
+    });
+    envs.push(env);
+    return env;
+  }
+
+  private async run(record: FunctionRecord, env: ExecutionEnvironment, payload: Buffer, requestId: string): Promise<InvocationOutcome> {
+    const coldStart = env.invocations === 0;
+    this.metrics.started(requestId, record.FunctionName);
+    if (coldStart) this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
+    let outcome: InvocationOutcome;
+    try {
+      outcome = await env.invoke(payload, requestId);
+    } catch (err) {
+      outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
+    }
+    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize });
+    const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
+    this.options.narrate(`${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`);
+    this.pump();
+    return outcome;
+  }
+
+  private pump(): void {
+    clearTimeout(this.pumpTimer);
+    const now = Date.now();
+    for (const event of [...this.queue]) {
+      if (event.notBefore > now) continue;
+      const record = this.recordOf(event.functionName);
+      if (!record) {
+        this.queue.splice(this.queue.indexOf(event), 1);
+        continue;
+      }
+      if (now - event.queuedAt > this.options.maxEventAgeMs) {
+        this.queue.splice(this.queue.indexOf(event), 1);
+        this.options.narrate(`${event.functionName}: dropped event ${event.requestId.slice(0, 8)} (older than the maximum event age)`);
+        continue;
+      }
+      const env = this.acquire(record);
+      if (!env) {
+        if (!event.throttleCounted) {
+          this.metrics.throttled(record.FunctionName);
+          event.throttleCounted = true;
+        }
+        continue;
+      }
+      this.queue.splice(this.queue.indexOf(event), 1);
+      void this.run(record, env, event.payload, event.attempt === 1 ? event.requestId : randomUUID()).then((outcome) => {
+        const delay = this.options.asyncRetryDelaysMs[event.attempt - 1];
+        if (!outcome.ok && delay !== undefined) {
+          this.options.narrate(`${record.FunctionName}: retrying event ${event.requestId.slice(0, 8)} in ${delay / 1000} s (attempt ${event.attempt + 1})`);
+          this.queue.push({ ...event, attempt: event.attempt + 1, notBefore: Date.now() + delay });
+          this.schedulePump(delay);
+        }
+      });
+    }
+    const waiting = this.queue.filter((e) => e.notBefore > now).map((e) => e.notBefore - now);
+    if (waiting.length > 0) this.schedulePump(Math.min(...waiting));
+  }
+
+  private schedulePump(ms: number): void {
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = setTimeout(() => this.pump(), ms);
+  }
+
+  private recordOf(functionName: string): FunctionRecord | undefined {
+    try {
+      return this.registry.resolve(functionName).record;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Kills environments idle past their time, and idle ones running code that has since been replaced. */
+  private reap(): void {
+    const now = Date.now();
+    for (const [name, envs] of this.environments) {
+      const record = this.recordOf(name);
+      for (const env of envs) {
+        const stale = record && env.revisionId !== record.RevisionId;
+        if (env.state === 'idle' && (stale || now - env.lastUsedAt > this.options.idleEnvironmentTtlMs)) {
+          env.kill();
+          this.options.narrate(`${name}: reaped idle ${env.id}${stale ? ' (code replaced)' : ''}`);
+        }
+      }
+      this.environments.set(name, envs.filter((e) => e.state !== 'dead'));
+    }
+  }
+}
+
+export const DEFAULT_SERVICE_OPTIONS = {
+  region: LOCAL_LAMBDA_DEFAULTS.region,
+  accountConcurrency: LOCAL_LAMBDA_DEFAULTS.accountConcurrency,
+  idleEnvironmentTtlMs: LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs,
+  asyncRetryDelaysMs: LOCAL_LAMBDA_DEFAULTS.asyncRetryDelaysMs,
+  maxEventAgeMs: LOCAL_LAMBDA_DEFAULTS.maxEventAgeMs,
+  maxResponseBytes: LOCAL_LAMBDA_DEFAULTS.maxResponseBytes,
+};

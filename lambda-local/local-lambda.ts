@@ -1,0 +1,54 @@
+/** Wires the local Lambda service together; used by `npm run lambda-local`, the demo and the tests. */
+
+import path from 'node:path';
+import { FunctionRegistry } from './function-registry';
+import { LocalLambdaHttpApi } from './http-api';
+import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
+import { MetricsRecorder } from './metrics';
+import { chooseRuntime } from './runtime-command';
+import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtime' | 'logDir'>> {
+  stateDir: string;
+  port?: number;
+  runtime?: 'auto' | 'aws' | 'builtin';
+}
+
+export interface LocalLambda {
+  endpoint: string;
+  port: number;
+  runtimeName: string;
+  registry: FunctionRegistry;
+  service: LambdaService;
+  metrics: MetricsRecorder;
+  close(): Promise<void>;
+}
+
+export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
+  const region = options.region ?? LOCAL_LAMBDA_DEFAULTS.region;
+  const registry = new FunctionRegistry(options.stateDir, region);
+  const metrics = new MetricsRecorder();
+  const runtime = chooseRuntime(options.runtime);
+  const service = new LambdaService(registry, metrics, {
+    ...DEFAULT_SERVICE_OPTIONS,
+    narrate: () => {},
+    ...options,
+    region,
+    runtime,
+    logDir: path.join(options.stateDir, 'logs'),
+  });
+  const api = new LocalLambdaHttpApi(registry, service, metrics);
+  const endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
+  return {
+    endpoint,
+    port: api.address().port,
+    runtimeName: runtime.name,
+    registry,
+    service,
+    metrics,
+    close: async () => {
+      service.shutdown();
+      await api.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** `npm run lambda-local`: the local Lambda service on 127.0.0.1, until Ctrl+C. */
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DATA_DIR } from '../scripts/lib/project-paths';
+import { startLocalLambda } from './local-lambda';
+import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
+
+Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
+running each function's zip in separate Node processes the way Lambda runs them.
+  --port N            default ${LOCAL_LAMBDA_DEFAULTS.port}
+  --state-dir DIR     deployed functions, code and logs (default data/lambda-local)
+  --concurrency N     the account concurrency limit (default ${LOCAL_LAMBDA_DEFAULTS.accountConcurrency})
+  --idle-ttl SECONDS  reap warm environments idle this long (default ${LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000})
+  --runtime           aws: AWS's aws-lambda-ric; builtin: the bundled client; auto (default): aws if installed`;
+
+function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`lambda-local: ${flag} must be a whole number (got "${value}")\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        port: { type: 'string' },
+        'state-dir': { type: 'string' },
+        concurrency: { type: 'string' },
+        'idle-ttl': { type: 'string' },
+        runtime: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    console.error(`lambda-local: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) return console.log(USAGE);
+  const runtime = values.runtime ?? 'auto';
+  if (!['auto', 'aws', 'builtin'].includes(runtime)) {
+    console.error(`lambda-local: --runtime must be auto, aws or builtin (got "${runtime}")\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const stateDir = path.resolve(values['state-dir'] ?? path.join(DATA_DIR, 'lambda-local'));
+  const local = await startLocalLambda({
+    stateDir,
+    port: wholeNumber(values.port, '--port', LOCAL_LAMBDA_DEFAULTS.port),
+    accountConcurrency: wholeNumber(values.concurrency, '--concurrency', LOCAL_LAMBDA_DEFAULTS.accountConcurrency),
+    idleEnvironmentTtlMs: wholeNumber(values['idle-ttl'], '--idle-ttl', LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000) * 1000,
+    runtime: runtime as 'auto' | 'aws' | 'builtin',
+    narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+  });
+  console.log(`Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}); state in ${stateDir}`);
+  console.log(`Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`);
+  const stop = () => void local.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`lambda-local: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+/**
+ * CloudWatch-like metrics for the local functions, per time bucket: Invocations, Errors, Throttles, Duration,
+ * ConcurrentExecutions (AWS/Lambda's names), plus what CloudWatch does not chart but a demo wants to show:
+ * cold starts and billed GB-seconds (namespace ShopFlow/LocalLambda).
+ */
+
+export interface InvocationSample {
+  functionName: string;
+  startedAt: number;
+  endedAt: number;
+  error: boolean;
+  coldStart: boolean;
+  memoryMb: number;
+}
+
+export const LAMBDA_METRICS = ['Invocations', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions'] as const;
+export const LOCAL_METRICS = ['ColdStarts', 'BilledGBSeconds'] as const;
+export type MetricName = (typeof LAMBDA_METRICS)[number] | (typeof LOCAL_METRICS)[number];
+export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
+
+export interface MetricSeries {
+  timestamps: number[];
+  values: number[];
+}
+
+export class MetricsRecorder {
+  private readonly invocations: InvocationSample[] = [];
+  private readonly throttles: { functionName: string; at: number }[] = [];
+  /** Invocations running now, for ConcurrentExecutions of the current bucket. */
+  private readonly running = new Map<string, { functionName: string; startedAt: number }>();
+
+  started(id: string, functionName: string): void {
+    this.running.set(id, { functionName, startedAt: Date.now() });
+  }
+
+  finished(id: string, sample: Omit<InvocationSample, 'startedAt' | 'endedAt'>): InvocationSample {
+    const run = this.running.get(id);
+    this.running.delete(id);
+    const full = { ...sample, startedAt: run?.startedAt ?? Date.now(), endedAt: Date.now() };
+    this.invocations.push(full);
+    return full;
+  }
+
+  throttled(functionName: string): void {
+    this.throttles.push({ functionName, at: Date.now() });
+  }
+
+  /** Invocations of a function running right now. */
+  concurrency(functionName: string): number {
+    return [...this.running.values()].filter((r) => r.functionName === functionName).length;
+  }
+
+  /** One value per bucket of `periodSeconds` from start to end (epoch ms), oldest first; empty buckets are 0. */
+  series(functionName: string, metric: MetricName, stat: Statistic, startMs: number, endMs: number, periodSeconds: number): MetricSeries {
+    const period = periodSeconds * 1000;
+    const first = Math.floor(startMs / period) * period;
+    const timestamps: number[] = [];
+    const values: number[] = [];
+    const now = Date.now();
+    for (let bucket = first; bucket < endMs; bucket += period) {
+      const bucketEnd = bucket + period;
+      const ended = this.invocations.filter((i) => i.functionName === functionName && i.endedAt >= bucket && i.endedAt < bucketEnd);
+      let samples: number[];
+      switch (metric) {
+        case 'Invocations':
+          samples = ended.map(() => 1);
+          break;
+        case 'Errors':
+          samples = ended.map((i) => (i.error ? 1 : 0));
+          break;
+        case 'Throttles':
+          samples = this.throttles.filter((t) => t.functionName === functionName && t.at >= bucket && t.at < bucketEnd).map(() => 1);
+          break;
+        case 'Duration':
+          samples = ended.map((i) => i.endedAt - i.startedAt);
+          break;
+        case 'ColdStarts':
+          samples = ended.map((i) => (i.coldStart ? 1 : 0));
+          break;
+        case 'BilledGBSeconds':
+          samples = ended.map((i) => (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024));
+          break;
+        case 'ConcurrentExecutions':
+          samples = [this.peakConcurrency(functionName, bucket, Math.min(bucketEnd, now))];
+          break;
+      }
+      timestamps.push(bucket);
+      values.push(aggregate(samples, stat));
+    }
+    return { timestamps, values };
+  }
+
+  /** The most invocations of the function that overlapped at any moment of [from, to). */
+  private peakConcurrency(functionName: string, from: number, to: number): number {
+    const spans = [
+      ...this.invocations.filter((i) => i.functionName === functionName).map((i) => [i.startedAt, i.endedAt] as const),
+      ...[...this.running.values()].filter((r) => r.functionName === functionName).map((r) => [r.startedAt, Date.now()] as const),
+    ].filter(([s, e]) => s < to && e >= from);
+    const edges = spans.flatMap(([s, e]) => [[Math.max(s, from), 1] as const, [e, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let current = 0;
+    let peak = 0;
+    for (const [, delta] of edges) {
+      current += delta;
+      peak = Math.max(peak, current);
+    }
+    return peak;
+  }
+}
+
+function aggregate(samples: number[], stat: Statistic): number {
+  if (samples.length === 0) return 0;
+  switch (stat) {
+    case 'Sum':
+      return samples.reduce((a, b) => a + b, 0);
+    case 'Average':
+      return samples.reduce((a, b) => a + b, 0) / samples.length;
+    case 'Maximum':
+      return Math.max(...samples);
+    case 'Minimum':
+      return Math.min(...samples);
+    case 'SampleCount':
+      return samples.length;
+  }
+}

@@ -1,0 +1,177 @@
+/** The local Lambda service driven by a real client we did not write: the AWS SDK v3 Lambda and CloudWatch clients. */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+  InvalidRequestContentException,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { handlerZip } from '../support/function-zips';
+import { testEnv } from '../support/test-env';
+import { uniqueName } from '../support/test-worker';
+
+let dir: string;
+let local: LocalLambda;
+let lambda: LambdaClient;
+const clientConfig = () => ({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-local-'));
+  local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0, asyncRetryDelaysMs: [300, 300] });
+  lambda = new LambdaClient(clientConfig());
+});
+afterAll(async () => {
+  lambda?.destroy();
+  await local?.close();
+});
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const parse = (payload?: Uint8Array) => JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+
+async function createFunction(options: { timeout?: number; env?: Record<string, string> } = {}): Promise<string> {
+  const name = uniqueName('fn');
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Role: 'arn:aws:iam::000000000000:role/local',
+      Handler: 'index.handler',
+      Code: { ZipFile: await handlerZip(dir, 'v1') },
+      Timeout: options.timeout ?? 10,
+      MemorySize: 256,
+      Environment: { Variables: options.env ?? {} },
+    }),
+  );
+  return name;
+}
+
+test('GetFunction returns the configuration; an unknown function is ResourceNotFoundException', async () => {
+  const name = await createFunction();
+  const got = await lambda.send(new GetFunctionCommand({ FunctionName: `arn:aws:lambda:us-east-1:000000000000:function:${name}` }));
+  expect(got.Configuration).toMatchObject({ FunctionName: name, Handler: 'index.handler', Timeout: 10, MemorySize: 256, State: 'Active', LastUpdateStatus: 'Successful' });
+  const missing = await lambda.send(new GetFunctionCommand({ FunctionName: 'no-such-function' })).catch((e: unknown) => e);
+  expect(missing).toBeInstanceOf(ResourceNotFoundException);
+  expect((missing as Error).message).toBe('Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function');
+});
+
+test('a synchronous invoke returns the payload; the context counts down to the deadline; a warm environment is reused', async () => {
+  const name = await createFunction();
+  const first = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ hello: 'world' }) }));
+  expect(first.StatusCode).toBe(200);
+  expect(first.ExecutedVersion).toBe('$LATEST');
+  const body = parse(first.Payload);
+  expect(body).toMatchObject({ version: 'v1', event: { hello: 'world' }, invocations: 1, arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
+  expect(body.remainingMs).toBeGreaterThan(8_000);
+  expect(body.remainingMs).toBeLessThanOrEqual(10_000);
+  const second = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload);
+  expect(second).toMatchObject({ invocations: 2, pid: body.pid });
+});
+
+test('a handler error comes back as FunctionError with the error in the payload', async () => {
+  const name = await createFunction();
+  const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }), LogType: 'Tail' }));
+  expect(result.FunctionError).toBe('Unhandled');
+  expect(parse(result.Payload)).toMatchObject({ errorType: 'TypeError', errorMessage: 'the handler failed on purpose' });
+  expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(/START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration/s);
+});
+
+test('malformed JSON payload is InvalidRequestContentException', async () => {
+  const name = await createFunction();
+  const error = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode('{not json') })).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InvalidRequestContentException);
+});
+
+test('an Event invoke returns 202 at once and runs in the background; failures are retried twice', async () => {
+  const name = await createFunction();
+  const file = path.join(dir, `${name}.events`);
+  const accepted = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json({ action: 'append', file }) }));
+  expect(accepted.StatusCode).toBe(202);
+  const failing = path.join(dir, `${name}.failing`);
+  await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json({ action: 'append', file: failing, thenFail: true }) }));
+  for (let i = 0; i < 50 && !(fs.existsSync(file) && fs.existsSync(failing) && fs.readFileSync(failing, 'utf8').trim().split('\n').length >= 3); i++) await sleep(100);
+  expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+  expect(fs.readFileSync(failing, 'utf8').trim().split('\n')).toHaveLength(3);
+});
+
+test('the timeout kills the environment and the invocation fails with Sandbox.Timedout', async () => {
+  const name = await createFunction({ timeout: 1 });
+  const pid = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload).pid as number;
+  const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 5_000 }) }));
+  expect(result.FunctionError).toBe('Unhandled');
+  expect(parse(result.Payload)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+  await sleep(100);
+  expect(() => process.kill(pid, 0)).toThrow();
+});
+
+test('beyond the reserved concurrency a synchronous invoke is throttled', async () => {
+  const name = await createFunction();
+  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+  const slow = lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 1_500 }) }));
+  await sleep(300);
+  const second = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) })).catch((e: unknown) => e);
+  // The SDK retries throttles; jest's module registry can hand back a class copy, so check the name and status.
+  expect(second).toMatchObject({ name: TooManyRequestsException.name, $metadata: { httpStatusCode: 429 } });
+  expect((await slow).StatusCode).toBe(200);
+});
+
+test('UpdateFunctionCode: the next invoke runs the new code', async () => {
+  const name = await createFunction();
+  expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload).version).toBe('v1');
+  const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  expect(updated.CodeSha256).toBeTruthy();
+  expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload)).toMatchObject({ version: 'v2', invocations: 1 });
+});
+
+test('between invocations the environment is frozen: nothing runs while it is idle', async () => {
+  const tickFile = path.join(dir, `ticks-${Date.now()}`);
+  const name = await createFunction({ env: { TICK_FILE: tickFile } });
+  const { pid } = parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload) as { pid: number };
+  await sleep(200);
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  expect(stat.split(') ')[1][0]).toBe('T'); // stopped
+  const before = fs.readFileSync(tickFile, 'utf8');
+  await sleep(500);
+  expect(fs.readFileSync(tickFile, 'utf8')).toBe(before);
+  await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 300 }) }));
+  expect(Number(fs.readFileSync(tickFile, 'utf8'))).toBeGreaterThan(Number(before));
+});
+
+test('CloudWatch GetMetricData reports invocations, errors and throttles per bucket', async () => {
+  const name = await createFunction();
+  await lambda.send(new InvokeCommand({ FunctionName: name }));
+  await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }) }));
+  const cloudwatch = new CloudWatchClient(clientConfig());
+  const metric = (id: string, metricName: string, stat = 'Sum') => ({
+    Id: id,
+    MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: name }] }, Period: 60, Stat: stat },
+  });
+  const now = new Date();
+  const result = await cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now.getTime() - 5 * 60_000),
+      EndTime: new Date(now.getTime() + 60_000),
+      MetricDataQueries: [metric('inv', 'Invocations'), metric('err', 'Errors'), metric('thr', 'Throttles'), metric('dur', 'Duration', 'Maximum')],
+    }),
+  );
+  cloudwatch.destroy();
+  const total = (id: string) => result.MetricDataResults?.find((r) => r.Id === id)?.Values?.reduce((a, b) => a + b, 0);
+  expect(total('inv')).toBe(2);
+  expect(total('err')).toBe(1);
+  expect(total('thr')).toBe(0);
+  expect(total('dur')).toBeGreaterThan(0);
+  expect(result.MetricDataResults?.[0].Timestamps?.[0]).toBeInstanceOf(Date);
+});
+
+test('the service listens on 127.0.0.1 only', () => {
+  expect(new URL(local.endpoint).hostname).toBe('127.0.0.1');
+});
