@@ -2,7 +2,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDevServer } from './lib/dev-server';
+import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
+import { localLambdaEnvironment, startDevServer } from './lib/dev-server';
 import { isPortFree } from './lib/ports';
 import { DATA_DIR } from './lib/project-paths';
 import { ensureTemporalCli } from './lib/temporal-cli';
@@ -23,9 +24,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const dbFile = path.join(DATA_DIR, 'temporal-dev.db');
   console.log(`Starting the Temporal dev server (${cli}); state in ${path.relative(process.cwd(), dbFile)}...`);
-  const server = await startDevServer({ cli, port: PORT, uiPort: UI_PORT, dbFile });
+  const aws = localLambdaEnvironment(`http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}`);
+  const server = await startDevServer({ cli, port: PORT, uiPort: UI_PORT, dbFile, env: aws });
   console.log(`Temporal dev server ready at ${server.address}; Web UI ${server.uiUrl}`);
-  console.log('Worker controller on (serverless workers can be invoked). Ctrl+C stops the server.');
+  console.log(`Worker controller on: it invokes serverless workers through the Lambda API at ${aws.AWS_ENDPOINT_URL}`);
+  console.log('(start the local Lambda service there with `npm run lambda-local`). Ctrl+C stops the server.');
 
   const stop = () => {
     console.log('\nStopping the dev server...');

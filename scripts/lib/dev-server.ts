@@ -33,8 +33,24 @@ export interface DevServer {
 export const WORKER_CONTROLLER_CONFIG = [
   'workercontroller.enabled=true',
   'workercontroller.compute_providers.aws.require_role_and_external_id=false',
+  'workercontroller.compute_providers.enabled=["aws-lambda"]',
+  'workercontroller.scaling_algorithms.enabled=["no-sync"]',
   'frontend.enableServerVersionCheck=false',
 ];
+
+/**
+ * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service:
+ * the endpoint, a region, and placeholder credentials (requests are signed; the local service does not check).
+ * Anything already set in the environment wins, so a self-hosted server can still reach real AWS.
+ */
+export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL ?? endpoint,
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'shopflow-local',
+    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'shopflow-local',
+  };
+}
 
 export function devServerArgs(options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile'>): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];

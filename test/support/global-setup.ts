@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer } from '../../scripts/lib/dev-server';
+import { localLambdaEnvironment, startDevServer } from '../../scripts/lib/dev-server';
+import { startLocalLambda } from '../../lambda-local/local-lambda';
 import { freePort } from '../../scripts/lib/ports';
 import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
 import { workflowsSourcePath } from '../../worker/worker-options';
@@ -17,10 +18,12 @@ export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stdout.write(`\n[test setup] ${line}`);
   const cli = ensureTemporalCli(log);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-test-'));
+  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, idleEnvironmentTtlMs: 60_000 });
+  log(`local Lambda service at ${lambda.endpoint} (${lambda.runtimeName})`);
   const port = await freePort();
   const logFile = path.join(workDir, 'dev-server.log');
   log(`starting a Temporal dev server on 127.0.0.1:${port} (log: ${logFile})`);
-  const server = await startDevServer({ cli, port, logFile });
+  const server = await startDevServer({ cli, port, logFile, env: localLambdaEnvironment(lambda.endpoint, {}) });
   const bundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(workDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
@@ -28,6 +31,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.bundle] = bundlePath;
   process.env[TEST_ENV.workDir] = workDir;
   process.env[TEST_ENV.cli] = cli;
+  process.env[TEST_ENV.lambdaEndpoint] = lambda.endpoint;
   (globalThis as Record<string, unknown>).__shopflowDevServer = server;
+  (globalThis as Record<string, unknown>).__shopflowLocalLambda = lambda;
   log(`dev server ready\n`);
 }

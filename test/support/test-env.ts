@@ -5,6 +5,7 @@ export const TEST_ENV = {
   bundle: 'SHOPFLOW_TEST_WORKFLOW_BUNDLE',
   workDir: 'SHOPFLOW_TEST_WORK_DIR',
   cli: 'SHOPFLOW_TEST_TEMPORAL_CLI',
+  lambdaEndpoint: 'SHOPFLOW_TEST_LAMBDA_ENDPOINT',
 } as const;
 
 export function testEnv(name: keyof typeof TEST_ENV): string {

@@ -1,0 +1,95 @@
+/**
+ * `npm run deploy:lambda -- --function NAME [--publish] [--zip FILE]`: uploads dist/function.zip to the function.
+ * `--create --role ARN [--arch x86_64|arm64] [--timeout S] [--memory MB] [--env K=V ...]` creates it first.
+ * Works against AWS or, with AWS_ENDPOINT_URL, the local Lambda service.
+ */
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { loadDotEnv } from '../config/load-dotenv';
+import { deployLambda, lambdaClient, type CreateSettings } from './lib/lambda-deployment';
+import { PROJECT_ROOT } from './lib/project-paths';
+
+const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--publish]
+       npm run deploy:lambda -- --function NAME --create --role EXECUTION_ROLE_ARN
+                                [--arch x86_64|arm64] [--timeout SECONDS] [--memory MB] [--env KEY=VALUE ...]
+
+  --function NAME  the Lambda function (name or ARN)
+  --zip FILE       the package (default dist/function.zip, from npm run build:lambda)
+  --publish        publish a numbered version after the upload
+  --create         create the function if it does not exist (runtime nodejs22.x, handler index.handler)
+  --role ARN       the function's execution role (infra/iam-roles.json creates one)
+  --arch           must match the package (default x86_64)
+  --timeout        seconds (default ${LAMBDA_RECOMMENDED_TIMEOUT_S}: the longest activity + 7 s, at least 60)
+  --memory         MB (default 1024)
+  --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
+
+function usage(message: string): never {
+  console.error(`deploy:lambda: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        function: { type: 'string' },
+        zip: { type: 'string' },
+        publish: { type: 'boolean' },
+        create: { type: 'boolean' },
+        role: { type: 'string' },
+        arch: { type: 'string' },
+        timeout: { type: 'string' },
+        memory: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  if (values.help) return console.log(USAGE);
+  if (!values.function) usage('--function is required');
+  loadDotEnv();
+  let create: CreateSettings | undefined;
+  if (values.create) {
+    if (!values.role) usage('--create needs --role (the function execution role ARN)');
+    const architecture = values.arch ?? 'x86_64';
+    if (architecture !== 'x86_64' && architecture !== 'arm64') usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
+    const timeoutSeconds = Number(values.timeout ?? LAMBDA_RECOMMENDED_TIMEOUT_S);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) usage('--timeout must be 1-900 seconds');
+    const memoryMb = Number(values.memory ?? 1024);
+    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) usage('--memory must be 128-10240 MB');
+    const environment: Record<string, string> = {};
+    for (const pair of values.env ?? []) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) usage(`--env takes KEY=VALUE (got "${pair.split('=')[0]}")`);
+      environment[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    create = { roleArn: values.role, architecture, timeoutSeconds, memoryMb, environment };
+  } else if (values.role || values.arch || values.timeout || values.memory || values.env) {
+    usage('--role, --arch, --timeout, --memory and --env only apply with --create');
+  }
+  const endpoint = process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : '';
+  const client = lambdaClient();
+  const result = await deployLambda({
+    client,
+    functionName: values.function,
+    zipFile: path.resolve(values.zip ?? path.join(PROJECT_ROOT, 'dist', 'function.zip')),
+    publish: Boolean(values.publish),
+    create,
+    log: console.log,
+  });
+  client.destroy();
+  console.log(`Deployed${endpoint}: ${result.FunctionArn}`);
+  console.log(`  version ${result.Version}, code sha256 ${result.CodeSha256}, ${result.CodeSize} bytes, timeout ${result.Timeout} s, ${result.MemorySize} MB`);
+  console.log(`Register it with Temporal: npm run register:lambda -- --function-arn ${result.FunctionArn}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`deploy:lambda: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/**
+ * Zip-and-upload deployment with the AWS SDK v3 Lambda client: UpdateFunctionCode on an existing function
+ * (optionally publishing a version), or CreateFunction with `create`. Honours AWS_ENDPOINT_URL, so the same code
+ * deploys to AWS or to the local Lambda service.
+ */
+
+import fs from 'node:fs';
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
+import { LAMBDA_MINIMUM_TIMEOUT_S, LAMBDA_RECOMMENDED_TIMEOUT_S, LONGEST_ACTIVITY_START_TO_CLOSE_MS } from '../../config/settings';
+import type { LambdaArchitecture } from '../../lambda/build-info';
+
+export interface CreateSettings {
+  roleArn: string;
+  architecture: LambdaArchitecture;
+  timeoutSeconds: number;
+  memoryMb: number;
+  environment: Record<string, string>;
+}
+
+export interface DeployOptions {
+  client: LambdaClient;
+  functionName: string;
+  zipFile: string;
+  publish: boolean;
+  /** Create the function when it does not exist (otherwise that is an error). */
+  create?: CreateSettings;
+  log: (line: string) => void;
+}
+
+/** Timeout guidance from Temporal's Go demo: longest activity start-to-close + 7 s shutdown buffer, at least 60 s. */
+export function timeoutWarning(timeoutSeconds: number): string | undefined {
+  if (timeoutSeconds >= LAMBDA_RECOMMENDED_TIMEOUT_S) return undefined;
+  return (
+    `the function timeout is ${timeoutSeconds} s; ShopFlow's longest activity may run ${LONGEST_ACTIVITY_START_TO_CLOSE_MS / 1000} s and the ` +
+    `worker needs 7 s to shut down, so use at least ${LAMBDA_RECOMMENDED_TIMEOUT_S} s (never under ${LAMBDA_MINIMUM_TIMEOUT_S} s)`
+  );
+}
+
+export function lambdaClient(env: NodeJS.ProcessEnv = process.env): LambdaClient {
+  // The SDK reads AWS_ENDPOINT_URL, AWS_REGION and the usual credential chain by itself.
+  return new LambdaClient({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
+}
+
+async function existing(client: LambdaClient, functionName: string): Promise<FunctionConfiguration | undefined> {
+  try {
+    return (await client.send(new GetFunctionCommand({ FunctionName: functionName }))).Configuration;
+  } catch (err) {
+    if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+export async function deployLambda(options: DeployOptions): Promise<FunctionConfiguration> {
+  const { client, functionName, log } = options;
+  if (!fs.existsSync(options.zipFile)) {
+    throw new Error(`${options.zipFile} does not exist: build it first with \`npm run build:lambda\``);
+  }
+  const zip = fs.readFileSync(options.zipFile);
+  const current = await existing(client, functionName);
+  let result: FunctionConfiguration;
+  if (!current) {
+    if (!options.create) {
+      throw new Error(`function ${functionName} does not exist: pass --create (with --role) to create it, or check the name and AWS_REGION`);
+    }
+    const settings = options.create;
+    const warning = timeoutWarning(settings.timeoutSeconds);
+    if (warning) log(`Warning: ${warning}`);
+    log(`Creating ${functionName} (${settings.architecture}, ${settings.memoryMb} MB, timeout ${settings.timeoutSeconds} s) from ${options.zipFile}...`);
+    result = await client.send(
+      new CreateFunctionCommand({
+        FunctionName: functionName,
+        Runtime: 'nodejs22.x',
+        Role: settings.roleArn,
+        Handler: 'index.handler',
+        Architectures: [settings.architecture],
+        Timeout: settings.timeoutSeconds,
+        MemorySize: settings.memoryMb,
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...settings.environment } },
+        Code: { ZipFile: zip },
+        Publish: options.publish,
+      }),
+    );
+  } else {
+    const warning = timeoutWarning(current.Timeout ?? 0);
+    if (warning) log(`Warning: ${warning}`);
+    log(`Uploading ${options.zipFile} (${(zip.length / 1024 / 1024).toFixed(1)} MB) to ${functionName}...`);
+    result = await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip, Publish: options.publish }));
+    if (options.create) {
+      // --create on an existing function: bring its configuration in line too.
+      await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
+      result = await client.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: functionName,
+          Timeout: options.create.timeoutSeconds,
+          MemorySize: options.create.memoryMb,
+          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...options.create.environment } },
+        }),
+      );
+    }
+  }
+  log('Waiting for the update to finish...');
+  await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
+  return result;
+}

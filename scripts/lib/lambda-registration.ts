@@ -1,0 +1,162 @@
+/**
+ * Registers a Lambda function as the compute of a Worker Deployment Version, so Temporal's worker controller
+ * invokes it when a task of that version finds no poller, and makes the version current. Uses the client's
+ * workflowService directly, so no CLI is needed; the equivalent CLI commands are printed for people who prefer it.
+ */
+
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import type { ConnectionLike } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+export interface LambdaTarget {
+  functionArn: string;
+  /** The IAM role Temporal assumes to invoke the function, and the external id its trust policy requires. */
+  roleArn?: string;
+  externalId?: string;
+}
+
+export interface RegistrationResult {
+  action: 'created' | 'updated' | 'unchanged';
+  madeCurrent: boolean;
+  description: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo;
+}
+
+const ARN_PATTERN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+const ROLE_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+export function validateTarget(target: LambdaTarget): void {
+  if (!ARN_PATTERN.test(target.functionArn)) {
+    throw new Error(`"${target.functionArn}" is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<version>])`);
+  }
+  if (Boolean(target.roleArn) !== Boolean(target.externalId)) {
+    throw new Error('--role-arn and --external-id go together: Temporal assumes the role only with the external id its trust policy requires');
+  }
+  if (target.roleArn && !ROLE_PATTERN.test(target.roleArn)) {
+    throw new Error(`"${target.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  }
+}
+
+/** The provider details payload, encoded the way Temporal's default data converter encodes JSON. */
+function providerDetails(target: LambdaTarget): temporal.api.common.v1.IPayload {
+  const details: Record<string, string> = { arn: target.functionArn };
+  if (target.roleArn) details.role = target.roleArn;
+  if (target.externalId) details.role_external_id = target.externalId;
+  return { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(details)) };
+}
+
+function scalingGroup(target: LambdaTarget): temporal.api.compute.v1.IComputeConfigScalingGroup {
+  return { provider: { type: 'aws-lambda', details: providerDetails(target) }, scaler: { type: 'no-sync' } };
+}
+
+/** What the version's compute config points at now, if anything. */
+export function registeredTarget(info: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | null | undefined): LambdaTarget | undefined {
+  const group = info?.computeConfig?.scalingGroups?.default;
+  const data = group?.provider?.details?.data;
+  if (group?.provider?.type !== 'aws-lambda' || !data) return undefined;
+  const details = JSON.parse(new TextDecoder().decode(data)) as { arn: string; role?: string; role_external_id?: string };
+  return { functionArn: details.arn, roleArn: details.role, externalId: details.role_external_id };
+}
+
+function sameTarget(a: LambdaTarget | undefined, b: LambdaTarget): boolean {
+  return a?.functionArn === b.functionArn && (a.roleArn ?? '') === (b.roleArn ?? '') && (a.externalId ?? '') === (b.externalId ?? '');
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { code?: number }).code === 5;
+}
+
+/** A version with compute can only be created in an existing deployment; a serverless one has no pollers to create it. */
+async function ensureDeployment(connection: Pick<ConnectionLike, 'workflowService'>, namespace: string, deploymentName: string, identity: string): Promise<void> {
+  try {
+    await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    await connection.workflowService.createWorkerDeployment({ namespace, deploymentName, identity, requestId: `${identity}-${Date.now()}` });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 6) throw err; // ALREADY_EXISTS: someone else just created it
+  }
+}
+
+export async function describeVersion(
+  connection: Pick<ConnectionLike, 'workflowService'>,
+  namespace: string,
+  version: WorkerDeploymentVersion,
+): Promise<temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | undefined> {
+  try {
+    const response = await connection.workflowService.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
+    return response.workerDeploymentVersionInfo ?? undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+export async function registerLambda(options: {
+  connection: Pick<ConnectionLike, 'workflowService'>;
+  namespace: string;
+  version: WorkerDeploymentVersion;
+  target: LambdaTarget;
+  identity: string;
+  makeCurrent: boolean;
+}): Promise<RegistrationResult> {
+  const { connection, namespace, version, target, identity } = options;
+  validateTarget(target);
+  const existing = await describeVersion(connection, namespace, version);
+  let action: RegistrationResult['action'];
+  if (!existing) {
+    await ensureDeployment(connection, namespace, version.deploymentName, identity);
+    // The server validates the config first (GetFunction on the ARN), then invokes the function once so the
+    // version's task queues get registered.
+    await connection.workflowService.createWorkerDeploymentVersion({
+      namespace,
+      deploymentVersion: version,
+      computeConfig: { scalingGroups: { default: scalingGroup(target) } },
+      identity,
+      requestId: `${identity}-${Date.now()}`,
+    });
+    action = 'created';
+  } else if (sameTarget(registeredTarget(existing), target)) {
+    action = 'unchanged';
+  } else {
+    await connection.workflowService.updateWorkerDeploymentVersionComputeConfig({
+      namespace,
+      deploymentVersion: version,
+      computeConfigScalingGroups: { default: { scalingGroup: scalingGroup(target), updateMask: { paths: ['provider', 'scaler'] } } },
+      identity,
+    });
+    action = 'updated';
+  }
+
+  let madeCurrent = false;
+  if (options.makeCurrent) {
+    const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
+    if (workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId !== version.buildId) {
+      await connection.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName: version.deploymentName,
+        buildId: version.buildId,
+        identity,
+        // A serverless version has no pollers until its first invocation; that is expected here.
+        allowNoPollers: true,
+        ignoreMissingTaskQueues: true,
+      });
+      madeCurrent = true;
+    }
+  }
+  const description = await describeVersion(connection, namespace, version);
+  return { action, madeCurrent, description: description ?? {} };
+}
+
+/** The same registration with the Temporal CLI. */
+export function cliCommands(version: WorkerDeploymentVersion, target: LambdaTarget): string[] {
+  const role = target.roleArn
+    ? ` \\\n    --aws-lambda-assume-role-arn ${target.roleArn} --aws-lambda-assume-role-external-id <external-id>`
+    : ' \\\n    --aws-lambda-skip-role-and-external-id';
+  return [
+    `temporal worker deployment create-version --deployment-name ${version.deploymentName} --build-id ${version.buildId} \\\n    --aws-lambda-function-arn ${target.functionArn}${role}`,
+    `temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId} --allow-no-pollers`,
+  ];
+}

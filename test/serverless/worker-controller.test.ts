@@ -1,0 +1,107 @@
+/**
+ * The serverless path end to end, with nothing simulated on the Temporal side: the package is deployed to the
+ * local Lambda service with the AWS SDK, registered with the dev server, and the dev server's own worker
+ * controller invokes it when an order's tasks find no poller. No local worker runs in this test.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import type { OrderResult } from '../../domain/status';
+import { deployLambda } from '../../scripts/lib/lambda-deployment';
+import { buildLambdaPackage } from '../../scripts/lib/lambda-package';
+import { registerLambda, registeredTarget } from '../../scripts/lib/lambda-registration';
+import { isLambdaIdentity } from '../../starter/describe-worker';
+import { testOrder } from '../support/orders';
+import { testEnv } from '../support/test-env';
+import { uniqueName } from '../support/test-worker';
+
+const deploymentName = uniqueName('shopflow-serverless');
+const version = { deploymentName, buildId: 'serverless-1' };
+const functionName = uniqueName('shopflow-worker');
+const taskQueue = uniqueName('shopflow-serverless');
+let dir: string;
+let lambda: LambdaClient;
+let native: NativeConnection;
+let client: Client;
+let functionArn: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'serverless-'));
+  lambda = new LambdaClient({ endpoint: testEnv('lambdaEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  native = await NativeConnection.connect({ address: testEnv('address') });
+  client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
+  const built = await buildLambdaPackage({
+    arch: 'x86_64',
+    includeCerts: false,
+    outFile: path.join(dir, 'function.zip'),
+    env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
+  });
+  const deployed = await deployLambda({
+    client: lambda,
+    functionName,
+    zipFile: built.outFile,
+    publish: false,
+    log: () => {},
+    create: {
+      roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
+      architecture: 'x86_64',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+      environment: {
+        TEMPORAL_ADDRESS: testEnv('address'),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'),
+        SHOPFLOW_LATENCY_SCALE: '0',
+        SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000',
+      },
+    },
+  });
+  functionArn = deployed.FunctionArn!;
+});
+afterAll(async () => {
+  lambda?.destroy();
+  await client?.connection.close();
+  await native?.close();
+});
+
+test('register:lambda creates the version with the function as its compute, makes it current, and is idempotent', async () => {
+  const first = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+  expect(first.action).toBe('created');
+  expect(first.madeCurrent).toBe(true);
+  expect(registeredTarget(first.description)?.functionArn).toBe(functionArn);
+  const again = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+  expect(again).toMatchObject({ action: 'unchanged', madeCurrent: false });
+});
+
+test('a bad ARN is refused before anything is sent', async () => {
+  await expect(
+    registerLambda({ connection: native, namespace: 'default', version, target: { functionArn: 'shopflow-worker' }, identity: 'test', makeCurrent: true }),
+  ).rejects.toThrow(/is not a Lambda function ARN/);
+});
+
+test("with no worker running, the dev server's worker controller invokes the Lambda and the order completes there", async () => {
+  const order = testOrder('happy');
+  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const result = (await handle.result()) as OrderResult;
+  expect(result.status.state).toBe('COMPLETED');
+  for (const step of result.status.steps) expect(isLambdaIdentity(step.worker)).toBe(true);
+  const effects = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string });
+  expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
+
+  // Idle exit: once the work is done, no invocation stays running.
+  const environments = async () =>
+    ((await (await fetch(`${testEnv('lambdaEndpoint')}/local/environments`)).json()) as { functionName: string; environments: { state: string }[] }[]).find(
+      (f) => f.functionName === functionName,
+    )!;
+  let busy = Infinity;
+  for (let i = 0; i < 100 && busy > 0; i++) {
+    busy = (await environments()).environments.filter((e) => e.state === 'busy' || e.state === 'starting').length;
+    if (busy > 0) await sleep(200);
+  }
+  expect(busy).toBe(0);
+});
