@@ -16,6 +16,7 @@ import { deployLambda } from '../../scripts/lib/lambda-deployment';
 import { buildLambdaPackage } from '../../scripts/lib/lambda-package';
 import { registerLambda, registeredTarget } from '../../scripts/lib/lambda-registration';
 import { isLambdaIdentity } from '../../starter/describe-worker';
+import { startEntryPoint } from '../support/processes';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
@@ -104,4 +105,31 @@ test("with no worker running, the dev server's worker controller invokes the Lam
     if (busy > 0) await sleep(200);
   }
   expect(busy).toBe(0);
+});
+
+test('the deploy:lambda, register:lambda and metrics commands work against the same local services', async () => {
+  const env = {
+    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TEMPORAL_ADDRESS: testEnv('address'),
+    SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName,
+    SHOPFLOW_BUILD_ID: version.buildId,
+  };
+  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', functionName, '--zip', path.join(dir, 'function.zip'), '--publish'], env);
+  expect((await deploy.exited).code).toBe(0);
+  expect(deploy.output()).toMatch(new RegExp(`Deployed at ${testEnv('lambdaEndpoint')}: ${functionArn}:1`));
+
+  const register = startEntryPoint('scripts/register-lambda.ts', ['--function-arn', functionArn], env);
+  expect((await register.exited).code).toBe(0);
+  expect(register.output()).toMatch(/Version unchanged\./);
+  expect(register.output()).toMatch(/temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/);
+
+  const metrics = startEntryPoint('scripts/metrics.ts', ['--function', functionName, '--minutes', '5', '--period', '10'], env);
+  expect((await metrics.exited).code).toBe(0);
+  const invocations = Number(/(\d+) invocation\(s\) in the window/.exec(metrics.output())?.[1]);
+  // The controller's registration invocation, which (started seconds before the order) may also have run it.
+  expect(invocations).toBeGreaterThanOrEqual(1);
+  expect(metrics.output()).toMatch(/source: the Lambda service at http:\/\/127\.0\.0\.1:\d+/);
 });
