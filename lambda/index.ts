@@ -8,5 +8,4 @@ import { checkPackage } from './check-package';
 checkPackage(__dirname);
 
 // Loaded only after the check, on purpose.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const { handler } = require('./handler') as typeof import('./handler');
