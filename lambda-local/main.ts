@@ -1,7 +1,7 @@
 /** `npm run lambda-local`: the local Lambda service on 127.0.0.1, until Ctrl+C. */
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageError } from '../scripts/lib/command-line';
 import { DATA_DIR } from '../scripts/lib/project-paths';
 import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -20,35 +20,24 @@ function wholeNumber(value: string | undefined, flag: string, fallback: number):
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    console.error(`lambda-local: ${flag} must be a whole number (got "${value}")\n\n${USAGE}`);
-    process.exit(2);
+    usageError('lambda-local', USAGE, `${flag} must be a whole number (got "${value}")`);
   }
   return n;
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        port: { type: 'string' },
-        'state-dir': { type: 'string' },
-        concurrency: { type: 'string' },
-        'idle-ttl': { type: 'string' },
-        runtime: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    console.error(`lambda-local: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  const values = parseCommandLine('lambda-local', USAGE, {
+    port: { type: 'string' },
+    'state-dir': { type: 'string' },
+    concurrency: { type: 'string' },
+    'idle-ttl': { type: 'string' },
+    runtime: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return console.log(USAGE);
   const runtime = values.runtime ?? 'auto';
   if (!['auto', 'aws', 'builtin'].includes(runtime)) {
-    console.error(`lambda-local: --runtime must be auto, aws or builtin (got "${runtime}")\n\n${USAGE}`);
-    process.exit(2);
+    usageError('lambda-local', USAGE, `--runtime must be auto, aws or builtin (got "${runtime}")`);
   }
   const stateDir = path.resolve(values['state-dir'] ?? path.join(DATA_DIR, 'lambda-local'));
   const local = await startLocalLambda({

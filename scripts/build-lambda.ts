@@ -1,9 +1,9 @@
 /** `npm run build:lambda [-- --arch x86_64|arm64] [--include-certs] [--out FILE]`: builds dist/function.zip. */
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { LambdaArchitecture } from '../lambda/build-info';
 import { buildLambdaPackage, mb } from './lib/lambda-package';
+import { parseCommandLine, usageError } from './lib/command-line';
 import { PROJECT_ROOT } from './lib/project-paths';
 
 const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-certs] [--out FILE]
@@ -13,21 +13,16 @@ const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-c
   --out FILE       where to write the zip (default dist/function.zip)`;
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { arch: { type: 'string' }, 'include-certs': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    console.error(`build:lambda: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  const values = parseCommandLine('build:lambda', USAGE, {
+    arch: { type: 'string' },
+    'include-certs': { type: 'boolean' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return console.log(USAGE);
   const arch = (values.arch ?? 'x86_64') as LambdaArchitecture;
   if (arch !== 'x86_64' && arch !== 'arm64') {
-    console.error(`build:lambda: --arch must be x86_64 or arm64 (got "${values.arch}")\n\n${USAGE}`);
-    process.exit(2);
+    usageError('build:lambda', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
   }
   const outFile = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'dist', 'function.zip'));
   const started = Date.now();

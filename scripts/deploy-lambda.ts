@@ -5,10 +5,10 @@
  */
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
 import { deployLambda, lambdaClient, type CreateSettings } from './lib/lambda-deployment';
+import { parseCommandLine, usageError } from './lib/command-line';
 import { PROJECT_ROOT } from './lib/project-paths';
 
 const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--publish]
@@ -26,31 +26,22 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--p
   --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
 
 function usage(message: string): never {
-  console.error(`deploy:lambda: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return usageError('deploy:lambda', USAGE, message);
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        function: { type: 'string' },
-        zip: { type: 'string' },
-        publish: { type: 'boolean' },
-        create: { type: 'boolean' },
-        role: { type: 'string' },
-        arch: { type: 'string' },
-        timeout: { type: 'string' },
-        memory: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    usage((err as Error).message);
-  }
+  const values = parseCommandLine('deploy:lambda', USAGE, {
+    function: { type: 'string' },
+    zip: { type: 'string' },
+    publish: { type: 'boolean' },
+    create: { type: 'boolean' },
+    role: { type: 'string' },
+    arch: { type: 'string' },
+    timeout: { type: 'string' },
+    memory: { type: 'string' },
+    env: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return console.log(USAGE);
   if (!values.function) usage('--function is required');
   loadDotEnv();

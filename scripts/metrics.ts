@@ -4,10 +4,10 @@
  * Lambda service when AWS_ENDPOINT_URL points at it.
  */
 
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { loadDotEnv } from '../config/load-dotenv';
+import { parseCommandLine, usageError } from './lib/command-line';
 import { readLambdaMetrics } from './lib/lambda-metrics';
 import { renderMetricsChart } from './lib/metrics-chart';
 
@@ -21,20 +21,17 @@ const USAGE = `Usage: npm run metrics -- [--function NAME] [--minutes N] [--peri
   --watch           redraw every 10 s until Ctrl+C`;
 
 function usage(message: string): never {
-  console.error(`metrics: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return usageError('metrics', USAGE, message);
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { function: { type: 'string' }, minutes: { type: 'string' }, period: { type: 'string' }, watch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    usage((err as Error).message);
-  }
+  const values = parseCommandLine('metrics', USAGE, {
+    function: { type: 'string' },
+    minutes: { type: 'string' },
+    period: { type: 'string' },
+    watch: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return console.log(USAGE);
   const minutes = Number(values.minutes ?? 15);
   const period = Number(values.period ?? 60);

@@ -5,11 +5,11 @@
  */
 
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
+import { parseCommandLine, usageError } from './lib/command-line';
 import { cliCommands, registerLambda, registeredTarget } from './lib/lambda-registration';
 
 const USAGE = `Usage: npm run register:lambda -- --function-arn ARN [--role-arn ROLE --external-id ID] [--no-set-current]
@@ -20,27 +20,15 @@ version current. --role-arn and --external-id name the IAM role Temporal assumes
 (required by Temporal Cloud; see infra/iam-roles.json).`;
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        'function-arn': { type: 'string' },
-        'role-arn': { type: 'string' },
-        'external-id': { type: 'string' },
-        'no-set-current': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    console.error(`register:lambda: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  const values = parseCommandLine('register:lambda', USAGE, {
+    'function-arn': { type: 'string' },
+    'role-arn': { type: 'string' },
+    'external-id': { type: 'string' },
+    'no-set-current': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return console.log(USAGE);
-  if (!values['function-arn']) {
-    console.error(`register:lambda: --function-arn is required\n\n${USAGE}`);
-    process.exit(2);
-  }
+  if (!values['function-arn']) usageError('register:lambda', USAGE, '--function-arn is required');
   loadDotEnv();
   const temporal = loadConnectionConfig();
   const version = workerDeploymentVersion();
