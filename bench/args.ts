@@ -1,0 +1,48 @@
+/** `npm run bench` options. */
+
+import { parseCommandLine, usageError } from '../scripts/lib/command-line';
+
+export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+export interface BenchArgs {
+  reps: number;
+  orders: number;
+  only: BenchSection[];
+  out: string;
+}
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--out FILE]
+
+Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
+side by side with its baseline in the same run, and prints a table (medians over the repetitions).
+
+  --reps N        repetitions per measurement (1-20, default 3)
+  --orders N      orders per throughput repetition (10-2000, default 100)
+  --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
+  --out FILE      where the JSON results go (default data/bench/results.json)`;
+
+function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) usageError('bench', BENCH_USAGE, `--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return value;
+}
+
+export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 'help' {
+  const values = parseCommandLine(
+    'bench',
+    BENCH_USAGE,
+    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    argv,
+  );
+  if (values.help) return 'help';
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...BENCH_SECTIONS];
+  const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) usageError('bench', BENCH_USAGE, `--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`);
+  return {
+    reps: wholeNumber('reps', values.reps, 3, 1, 20),
+    orders: wholeNumber('orders', values.orders, 100, 10, 2000),
+    only: only as BenchSection[],
+    out: values.out ?? defaultOut,
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The throughput baseline: four activities that do nothing, in sequence, with no saga, no status tracking and no
+ * journal. Whatever ShopFlow's OrderWorkflow costs beyond this is the price of its features.
+ */
+
+import { proxyActivities } from '@temporalio/workflow';
+import type * as activities from './activities';
+
+const { step1, step2, step3, step4 } = proxyActivities<typeof activities>({ startToCloseTimeout: '15s' });
+
+export async function BaselineWorkflow(orderId: string): Promise<string> {
+  await step1(orderId);
+  await step2(orderId);
+  await step3(orderId);
+  await step4(orderId);
+  return orderId;
+}

@@ -1,0 +1,45 @@
+/**
+ * What every benchmark section runs against: one real Temporal dev server (worker controller on) and one local
+ * Lambda service, started once per run so that every comparison is made on the same server, side by side.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Stage } from '../demo/stage';
+import { startLocalLambda, type LocalLambda } from '../lambda-local/local-lambda';
+import { localLambdaEnvironment, startDevServer } from '../scripts/lib/dev-server';
+import { freePort } from '../scripts/lib/ports';
+import { ensureTemporalCli } from '../scripts/lib/temporal-cli';
+
+export interface BenchStack {
+  address: string;
+  workDir: string;
+  lambda: LocalLambda;
+  lambdaClient: LambdaClient;
+  native: NativeConnection;
+  client: Client;
+  stage: Stage;
+  log: (line: string) => void;
+}
+
+export async function startBenchStack(workDir: string, stage: Stage, log: (line: string) => void): Promise<BenchStack> {
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const cli = ensureTemporalCli(log);
+  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0 });
+  stage.own('local Lambda service', () => lambda.close());
+  const port = await freePort();
+  log(`starting a Temporal dev server on 127.0.0.1:${port} and the local Lambda service on ${lambda.endpoint}...`);
+  const server = await startDevServer({ cli, port, logFile: path.join(workDir, 'dev-server.log'), env: localLambdaEnvironment(lambda.endpoint, {}) });
+  stage.own('Temporal dev server', () => server.stop());
+  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  stage.own('Lambda client', () => lambdaClient.destroy());
+  const native = await NativeConnection.connect({ address: server.address });
+  stage.own('worker connection', () => native.close());
+  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
+  stage.own('client', () => client.connection.close());
+  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log };
+}

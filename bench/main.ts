@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: ShopFlow's speed, size and cost figures, each measured side by side with its baseline in the
+ * same run on the same dev server, printed as a table and written as JSON. Everything it starts is stopped.
+ */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Stage } from '../demo/stage';
+import { DATA_DIR } from '../scripts/lib/project-paths';
+import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
+import { startBenchStack } from './bench-stack';
+import { renderReport, type BenchResults } from './report';
+import { measureThroughput } from './throughput';
+
+async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
+  const log = (line: string) => console.log(line);
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, arch: process.arch },
+    reps: args.reps,
+  };
+  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log);
+  const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
+
+  if (wants('throughput') || wants('growth')) {
+    log(`\n▶ throughput: ${args.orders} orders per repetition, ShopFlow and the baseline side by side`);
+    const measured = await measureThroughput(stack, args.reps, args.orders, wants('growth'));
+    if (wants('throughput')) results.throughput = measured.throughput;
+    results.growth = measured.growth;
+  }
+  results.finishedAt = new Date().toISOString();
+  return results;
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const args = parseBenchArgs(process.argv.slice(2), path.join(DATA_DIR, 'bench', 'results.json'));
+  if (args === 'help') return console.log(BENCH_USAGE);
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const stage = new Stage();
+  const interrupt = () => {
+    console.log('\nStopping the benchmark and everything it started...');
+    void stage.stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  let code = 0;
+  try {
+    const started = Date.now();
+    const results = await runBench(args, stage);
+    results.durationS = Math.round((Date.now() - started) / 1000);
+    console.log(`\n${renderReport(results)}`);
+    fs.mkdirSync(path.dirname(args.out), { recursive: true });
+    fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nResults written to ${path.relative(process.cwd(), args.out)} (benchmark took ${results.durationS} s).`);
+  } catch (err) {
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    code = 1;
+  } finally {
+    await stage.stopAll();
+  }
+  process.exit(code);
+}
+
+void main();
