@@ -89,6 +89,17 @@ export class ExecutionEnvironment {
     return result;
   }
 
+  /**
+   * Kills the environment's process as a crash would (out of memory, a fatal signal): unlike `kill`, the
+   * invocation in progress ends with Runtime.ExitError, so it counts as an error, as it does on Lambda.
+   * Returns false when there is no running process to kill.
+   */
+  crash(): boolean {
+    if (this.state === 'dead' || !this.process || this.process.exitCode !== null) return false;
+    this.process.kill('SIGKILL');
+    return true;
+  }
+
   kill(): void {
     if (this.state === 'dead') return;
     this.state = 'dead';

@@ -84,6 +84,16 @@ export class LambdaService {
     return this.queue.filter((e) => e.functionName === functionName).length;
   }
 
+  /**
+   * Crashes one busy environment of the function, chosen at random (chaos testing): its invocation fails with
+   * Runtime.ExitError and is counted as an error; a failed event is retried as usual. Undefined when none is busy.
+   */
+  crashBusyEnvironment(functionName: string, random: () => number = Math.random): ExecutionEnvironment | undefined {
+    const busy = this.environmentsOf(functionName).filter((e) => e.state === 'busy' && e.pid !== undefined);
+    const victim = busy[Math.floor(random() * busy.length)];
+    return victim?.crash() ? victim : undefined;
+  }
+
   /** Stops every environment; the process ends with nothing left behind. */
   shutdown(): void {
     clearInterval(this.reaper);
