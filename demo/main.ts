@@ -9,23 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { workerDeploymentVersion } from '../config/environment';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import { expectedOutcome } from '../domain/scenarios';
-import { startLocalLambda } from '../lambda-local/local-lambda';
-import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { localLambdaEnvironment, startDevServer } from '../scripts/lib/dev-server';
-import { deployLambda } from '../scripts/lib/lambda-deployment';
 import { readLambdaMetrics } from '../scripts/lib/lambda-metrics';
-import { buildLambdaPackage, mb } from '../scripts/lib/lambda-package';
-import { registerLambda } from '../scripts/lib/lambda-registration';
 import { renderMetricsChart } from '../scripts/lib/metrics-chart';
-import { freePort, isPortFree } from '../scripts/lib/ports';
 import { DATA_DIR } from '../scripts/lib/project-paths';
-import { ensureTemporalCli } from '../scripts/lib/temporal-cli';
+import { startServerlessStack } from '../scripts/lib/serverless-stack';
 import { describeWorker, isLambdaIdentity } from '../starter/describe-worker';
 import { followOrder, type FollowedOrder } from '../starter/follow-order';
 import { newOrderId, sampleOrder } from '../starter/sample-order';
@@ -37,10 +28,6 @@ import { Stage } from './stage';
 const FUNCTION_NAME = 'shopflow-worker';
 const METRICS_PERIOD_S = 10;
 
-async function port(preferred: number): Promise<number> {
-  return (await isPortFree(preferred)) ? preferred : freePort();
-}
-
 async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   const narrator = new Narrator(args.interactive);
   const started = Date.now();
@@ -48,54 +35,19 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   fs.rmSync(demoDir, { recursive: true, force: true });
   fs.mkdirSync(demoDir, { recursive: true });
   const journalPath = path.join(demoDir, 'journal.jsonl');
-  const version = workerDeploymentVersion();
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 
   await narrator.beginAct('the stage', 'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.');
-  const cli = ensureTemporalCli((line) => narrator.step(line));
-  const lambda = await startLocalLambda({
-    stateDir: path.join(demoDir, 'lambda-local'),
-    port: await port(LOCAL_LAMBDA_DEFAULTS.port),
-    narrate: (line) => narrator.say(`[Lambda service] ${line}`),
-  });
-  stage.own('local Lambda service', () => lambda.close());
-  narrator.step(`local Lambda service on ${lambda.endpoint} (runtime: ${lambda.runtimeName})`);
-  const grpcPort = await port(7233);
-  const uiPort = await port(8233);
-  const server = await startDevServer({ cli, port: grpcPort, uiPort, logFile: path.join(demoDir, 'dev-server.log'), env: localLambdaEnvironment(lambda.endpoint, {}) });
-  stage.own('Temporal dev server', () => server.stop());
-  narrator.step(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (worker controller on)`);
-
-  narrator.step('building the Lambda package (npm run build:lambda)...');
-  const built = await buildLambdaPackage({ arch: process.arch === 'arm64' ? 'arm64' : 'x86_64', includeCerts: false, outFile: path.join(demoDir, 'function.zip') });
-  narrator.step(`dist: ${mb(built.zippedBytes)} zipped, ${mb(built.unzippedBytes)} unzipped, build ${built.info.buildId}`);
-  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  stage.own('Lambda client', () => lambdaClient.destroy());
-  const deployed = await deployLambda({
-    client: lambdaClient,
+  const { lambda, server, busyEnvironments: busy } = await startServerlessStack({
+    dir: demoDir,
     functionName: FUNCTION_NAME,
-    zipFile: built.outFile,
-    publish: false,
-    log: (line) => narrator.step(line),
-    create: {
-      roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
-      architecture: built.info.architecture,
-      timeoutSeconds: LAMBDA_RECOMMENDED_TIMEOUT_S,
-      memoryMb: 1024,
-      environment: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: journalPath },
-    },
+    journalPath,
+    own: (name, stop) => stage.own(name, stop),
+    step: (line) => narrator.step(line),
+    lambdaNarrate: (line) => narrator.say(`[Lambda service] ${line}`),
+    ui: true,
+    identity: 'shopflow-demo',
   });
-  const functionArn = deployed.FunctionArn!;
-  const native = await NativeConnection.connect({ address: server.address });
-  stage.own('registration connection', () => native.close());
-  const registration = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'shopflow-demo', makeCurrent: true });
-  narrator.step(`registered ${functionArn} as ${version.deploymentName}/${version.buildId} (${registration.action}); it is the Current Version`);
-  const busy = () => lambda.service.environmentsOf(FUNCTION_NAME).filter((e) => e.state === 'busy' || e.state === 'starting').length;
-  // Registering makes the controller invoke the function once, to bind the task queue; let that invocation
-  // idle out first, so the story starts on the local worker.
-  narrator.step('waiting for the registration invocation to idle out...');
-  for (let i = 0; i < 50 && lambda.service.environmentsOf(FUNCTION_NAME).length === 0; i++) await sleep(200);
-  for (let i = 0; i < 300 && busy() > 0; i++) await sleep(200);
 
   let workerReady!: () => void;
   const ready = new Promise<void>((resolve) => (workerReady = resolve));
