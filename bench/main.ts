@@ -12,6 +12,10 @@ import { DATA_DIR } from '../scripts/lib/project-paths';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
+import { measureColdStart } from './cold-start';
+import { measureFailover } from './failover';
+import { measureIdleCost } from './idle-cost';
+import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
 
 async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
@@ -29,6 +33,22 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     const measured = await measureThroughput(stack, args.reps, args.orders, wants('growth'));
     if (wants('throughput')) results.throughput = measured.throughput;
     results.growth = measured.growth;
+  }
+  if (wants('package')) {
+    log('\n▶ Lambda package: ShopFlow (esbuild) and the sample-style baseline (tsc + production node_modules)');
+    results.package = await measurePackage(stack, args.reps);
+  }
+  if (wants('cold-start')) {
+    log('\n▶ cold start: Invoke with no warm environment -> first activity completed');
+    results.coldStart = await measureColdStart(stack, args.reps);
+  }
+  if (wants('failover')) {
+    log('\n▶ failover: SIGKILL the local worker mid-activity; the Lambda, invoked by Temporal, finishes the order');
+    results.failover = await measureFailover(stack, args.reps);
+  }
+  if (wants('idle-cost')) {
+    log('\n▶ cost of idleness: idle exit against the official full-timeout lifecycle, same burst, same timeout');
+    results.idleCost = await measureIdleCost(stack);
   }
   results.finishedAt = new Date().toISOString();
   return results;

@@ -1,5 +1,9 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
+import type { ColdStartResult } from './cold-start';
+import type { FailoverResult } from './failover';
+import type { IdleCostResult } from './idle-cost';
+import type { PackageResult } from './package-size';
 import type { GrowthRow, ThroughputResult } from './throughput';
 
 export interface BenchResults {
@@ -10,6 +14,10 @@ export interface BenchResults {
   reps: number;
   throughput?: ThroughputResult;
   growth?: GrowthRow[];
+  package?: PackageResult;
+  coldStart?: ColdStartResult;
+  failover?: FailoverResult;
+  idleCost?: IdleCostResult;
 }
 
 interface Row {
@@ -42,6 +50,26 @@ export function renderReport(results: BenchResults): string {
       verdict: `${t.ratio} x, ${verdict(t.ratio >= 0.8)}`,
     });
     rows.push({ measure: 'order latency p50 / p95 (ms)', shopflow: `${t.shopflowLatencyP50Ms} / ${t.shopflowLatencyP95Ms}`, baseline: `${t.baselineLatencyP50Ms} / ${t.baselineLatencyP95Ms}`, target: '', verdict: '' });
+  }
+  const p = results.package;
+  if (p) {
+    rows.push({ measure: 'zip, x86_64 (MB zipped / unzipped)', shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`, baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`, target: '<= 15 MB zipped', verdict: verdict(p.x86_64.zippedMB <= 15) });
+    rows.push({ measure: 'zip, arm64 (MB zipped / unzipped)', shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`, baseline: '', target: '', verdict: '' });
+    rows.push({ measure: 'handler module load, fresh process (ms)', shopflow: String(p.medianLoadMs), baseline: String(p.medianBaselineLoadMs), target: '<= 50% of baseline', verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}` });
+  }
+  const c = results.coldStart;
+  if (c) {
+    rows.push({ measure: 'cold start: Invoke -> first activity done (ms)', shopflow: String(c.medianColdMs), baseline: `warm: ${c.medianWarmMs}`, target: '<= 1500 ms', verdict: verdict(c.medianColdMs <= 1500) });
+  }
+  const f = results.failover;
+  if (f) {
+    rows.push({ measure: `failover: SIGKILL -> done on Lambda (ms)`, shopflow: String(f.medianKillToCompleteMs), baseline: `redo: ${f.slowStepMs}`, target: '', verdict: '' });
+    rows.push({ measure: '  beyond the work the retry redoes (ms)', shopflow: String(f.medianBeyondRemainingWorkMs), baseline: '', target: '<= 10000 ms', verdict: verdict(f.medianBeyondRemainingWorkMs <= 10_000) });
+  }
+  const i = results.idleCost;
+  if (i) {
+    rows.push({ measure: `idle cost: ${i.orders}-order burst, billed GB-s`, shopflow: String(i.idleExit.billedGBSeconds), baseline: `${i.official.billedGBSeconds} (official)`, target: '<= 20% of official', verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.2)}` });
+    rows.push({ measure: '  invocations (during the idle window)', shopflow: `${i.idleExit.invocations} (${i.idleExit.invocationsDuringIdle})`, baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`, target: '0 while idle', verdict: verdict(i.idleExit.invocationsDuringIdle === 0) });
   }
   const m = results.machine;
   const parts = [

@@ -45,6 +45,11 @@ export class MetricsRecorder {
     this.throttles.push({ functionName, at: Date.now() });
   }
 
+  /** Every finished invocation of a function, oldest first (the benchmark bills them one by one). */
+  invocationsOf(functionName: string): InvocationSample[] {
+    return this.invocations.filter((i) => i.functionName === functionName);
+  }
+
   /** Invocations of a function running right now. */
   concurrency(functionName: string): number {
     return [...this.running.values()].filter((r) => r.functionName === functionName).length;

@@ -27,6 +27,8 @@ export interface BuildOptions {
   outFile: string;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** The handler's source; default lambda/index.ts. The benchmark packages the official lifecycle this way. */
+  entry?: string;
 }
 
 export interface PackagePart {
@@ -116,7 +118,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   log('  bundling the handler with esbuild (keepNames, source map)...');
   await build({
     entryPoints: {
-      index: path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
+      index: options.entry ?? path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
       // The SDK starts its workflow thread from this file, next to the handler (require.resolve at run time).
       'workflow-worker-thread': require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread'),
     },

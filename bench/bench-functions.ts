@@ -1,0 +1,59 @@
+/**
+ * Lambda functions for the serverless sections: a package built for a deployment of its own (so sections do not
+ * share a Worker Deployment Version), deployed to the local Lambda service with the AWS SDK, as deploy:lambda does.
+ */
+
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { deployLambda } from '../scripts/lib/lambda-deployment';
+import { buildLambdaPackage } from '../scripts/lib/lambda-package';
+import type { BenchStack } from './bench-stack';
+
+export const BENCH_BUILD_ID = 'bench-1';
+export const BENCH_MEMORY_MB = 1024;
+
+export async function buildForDeployment(stack: BenchStack, deploymentName: string, entry?: string): Promise<string> {
+  const built = await buildLambdaPackage({
+    arch: process.arch === 'arm64' ? 'arm64' : 'x86_64',
+    includeCerts: false,
+    outFile: path.join(stack.workDir, `${deploymentName}.zip`),
+    env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
+    entry,
+  });
+  return built.outFile;
+}
+
+export async function deployBenchFunction(
+  stack: BenchStack,
+  options: { functionName: string; zipFile: string; environment: Record<string, string>; timeoutSeconds?: number },
+): Promise<string> {
+  const deployed = await deployLambda({
+    client: stack.lambdaClient,
+    functionName: options.functionName,
+    zipFile: options.zipFile,
+    publish: false,
+    log: () => {},
+    create: {
+      roleArn: 'arn:aws:iam::000000000000:role/shopflow-bench',
+      architecture: process.arch === 'arm64' ? 'arm64' : 'x86_64',
+      timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
+      memoryMb: BENCH_MEMORY_MB,
+      environment: { TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', ...options.environment },
+    },
+  });
+  return deployed.FunctionArn!;
+}
+
+/** Execution environments of the function that are running an invocation right now. */
+export function busyEnvironments(stack: BenchStack, functionName: string): number {
+  return stack.lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+}
+
+export async function waitUntilNoInvocationRuns(stack: BenchStack, functionNames: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (functionNames.some((name) => busyEnvironments(stack, name) > 0)) {
+    if (Date.now() > deadline) throw new Error(`${functionNames.join(', ')} still running after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Failover: a local worker (`worker/main.ts`, a real process) is SIGKILLed in the middle of a slow activity; the
+ * activity's heartbeat times out, no worker polls, Temporal's worker controller invokes the Lambda and the order
+ * completes there. Measured from the kill to the order's completion, and beyond the simulated work the retry
+ * must redo (the whole slow step, since a retried attempt starts over).
+ */
+
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import type { Order } from '../domain/order';
+import type { OrderResult } from '../domain/status';
+import { registerLambda } from '../scripts/lib/lambda-registration';
+import { isLambdaIdentity } from '../starter/describe-worker';
+import { sampleOrder } from '../starter/sample-order';
+import type { BenchStack } from './bench-stack';
+import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import { median, round } from './stats';
+import { benchName } from './versioned-worker';
+
+const SLOW_STEP_MS = 4_000;
+/** How far into the slow step the worker dies. */
+const KILL_AFTER_MS = 1_000;
+
+export interface FailoverResult {
+  slowStepMs: number;
+  killToCompleteMs: number[];
+  beyondRemainingWorkMs: number[];
+  medianKillToCompleteMs: number;
+  medianBeyondRemainingWorkMs: number;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
+  const deploymentName = benchName('bench-failover');
+  const version = { deploymentName, buildId: BENCH_BUILD_ID };
+  const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
+  const functionName = deploymentName;
+  const zipFile = await buildForDeployment(stack, deploymentName);
+  const functionArn = await deployBenchFunction(stack, { functionName, zipFile, environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal } });
+  await registerLambda({ connection: stack.native, namespace: 'default', version, target: { functionArn }, identity: 'bench', makeCurrent: true });
+  // Registering makes the controller invoke the function once; let that invocation idle out first.
+  await sleep(1_000);
+  await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+
+  const killToCompleteMs: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const lines: string[] = [];
+    const worker = stack.stage.startProcess(
+      'worker/main.ts',
+      [],
+      {
+        TEMPORAL_ADDRESS: stack.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_PROFILE: '',
+        SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
+        SHOPFLOW_BUILD_ID: BENCH_BUILD_ID,
+        SHOPFLOW_JOURNAL: journal,
+        SHOPFLOW_LATENCY_SCALE: '0',
+      },
+      (line) => lines.push(line),
+    );
+    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), 60_000, 'the local worker to start');
+    const order: Order = { ...sampleOrder(benchName('failover'), 'happy', rep), faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } } };
+    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: orderWorkflowId(order.orderId), args: [order] });
+    await waitFor(() => lines.some((l) => /createShipment started/.test(l)), 30_000, 'createShipment to start on the local worker');
+    await sleep(KILL_AFTER_MS);
+    const killedAt = Date.now();
+    worker.kill('SIGKILL');
+    const result = (await handle.result()) as OrderResult;
+    const elapsed = Date.now() - killedAt;
+    const shipment = result.status.steps.find((s) => s.step === 'createShipment');
+    if (!shipment || !isLambdaIdentity(shipment.worker)) {
+      throw new Error(`failover rep ${rep + 1}: createShipment was run by ${shipment?.worker ?? 'nobody'}, not by the Lambda`);
+    }
+    killToCompleteMs.push(elapsed);
+    stack.log(`  rep ${rep + 1}/${reps}: SIGKILL ${KILL_AFTER_MS} ms into a ${SLOW_STEP_MS} ms step -> completed on the Lambda ${elapsed} ms later`);
+    // The next repetition must start on a local worker again, not on a still-polling Lambda.
+    await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+  }
+  const beyond = killToCompleteMs.map((ms) => ms - SLOW_STEP_MS);
+  return {
+    slowStepMs: SLOW_STEP_MS,
+    killToCompleteMs,
+    beyondRemainingWorkMs: beyond,
+    medianKillToCompleteMs: round(median(killToCompleteMs), 0),
+    medianBeyondRemainingWorkMs: round(median(beyond), 0),
+  };
+}

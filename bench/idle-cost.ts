@@ -1,0 +1,105 @@
+/**
+ * The cost of idleness: the same burst of orders goes to two functions at once, on the same server, with the
+ * same timeout and memory: ShopFlow's Lambda worker (idle exit) and the same code run by the official
+ * `runWorker` (polls until the deadline). Temporal's worker controller invokes both. Billed GB-seconds are
+ * summed over the invocations that served the burst; an idle window follows, in which nothing may be invoked.
+ */
+
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
+import { registerLambda } from '../scripts/lib/lambda-registration';
+import { sampleOrder } from '../starter/sample-order';
+import type { BenchStack } from './bench-stack';
+import { BENCH_BUILD_ID, BENCH_MEMORY_MB, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import { round } from './stats';
+import { benchName } from './versioned-worker';
+
+export const BURST_ORDERS = 10;
+/** Long enough that the official lifecycle's invocations reach their deadline inside the window. */
+const IDLE_WINDOW_MS = (LAMBDA_RECOMMENDED_TIMEOUT_S + 10) * 1000;
+
+export interface LifecycleCost {
+  invocations: number;
+  billedGBSeconds: number;
+  invocationsDuringIdle: number;
+  burstMs: number;
+}
+
+export interface IdleCostResult {
+  orders: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  idleWindowS: number;
+  idleExit: LifecycleCost;
+  official: LifecycleCost;
+  ratio: number;
+}
+
+interface Contender {
+  functionName: string;
+  taskQueue: string;
+}
+
+async function prepare(stack: BenchStack, prefix: string, entry?: string): Promise<Contender> {
+  const deploymentName = benchName(prefix);
+  const zipFile = await buildForDeployment(stack, deploymentName, entry);
+  const functionArn = await deployBenchFunction(stack, {
+    functionName: deploymentName,
+    zipFile,
+    environment: { TEMPORAL_TASK_QUEUE: deploymentName, SHOPFLOW_LATENCY_SCALE: '1', SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`) },
+  });
+  await registerLambda({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, target: { functionArn }, identity: 'bench', makeCurrent: true });
+  return { functionName: deploymentName, taskQueue: deploymentName };
+}
+
+async function burst(stack: BenchStack, contender: Contender): Promise<number> {
+  const started = Date.now();
+  const handles = await Promise.all(
+    Array.from({ length: BURST_ORDERS }, (_, i) => {
+      const order = sampleOrder(benchName('idle'), 'happy', i);
+      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: contender.taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+    }),
+  );
+  await Promise.all(handles.map((h) => h.result()));
+  return Date.now() - started;
+}
+
+function cost(stack: BenchStack, contender: Contender, burstStart: number, burstEnd: number, burstMs: number): LifecycleCost {
+  const served = stack.lambda.metrics.invocationsOf(contender.functionName).filter((i) => i.startedAt >= burstStart);
+  return {
+    invocations: served.length,
+    billedGBSeconds: round(served.reduce((sum, i) => sum + (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024), 0), 1),
+    // Anything that started after the last order completed was invoked for nothing.
+    invocationsDuringIdle: served.filter((i) => i.startedAt > burstEnd).length,
+    burstMs,
+  };
+}
+
+export async function measureIdleCost(stack: BenchStack): Promise<IdleCostResult> {
+  const idleExit = await prepare(stack, 'bench-idle-exit');
+  const official = await prepare(stack, 'bench-official', path.join(__dirname, 'official-lambda', 'index.ts'));
+  // Registration makes the controller invoke each function once; the official one runs until its deadline.
+  stack.log(`  waiting for the registration invocations to end (the official lifecycle's runs ~${LAMBDA_RECOMMENDED_TIMEOUT_S - 7} s)...`);
+  await sleep(1_000);
+  await waitUntilNoInvocationRuns(stack, [idleExit.functionName, official.functionName], (LAMBDA_RECOMMENDED_TIMEOUT_S + 30) * 1000);
+
+  stack.log(`  a burst of ${BURST_ORDERS} orders to each, side by side, then ${IDLE_WINDOW_MS / 1000} s idle...`);
+  const burstStart = Date.now();
+  const [idleExitMs, officialMs] = await Promise.all([burst(stack, idleExit), burst(stack, official)]);
+  const burstEnd = Date.now();
+  await sleep(Math.max(0, burstStart + IDLE_WINDOW_MS - Date.now()));
+  await waitUntilNoInvocationRuns(stack, [idleExit.functionName, official.functionName], 60_000);
+  const idleExitCost = cost(stack, idleExit, burstStart, burstEnd, idleExitMs);
+  const officialCost = cost(stack, official, burstStart, burstEnd, officialMs);
+  stack.log(`  idle exit: ${idleExitCost.invocations} invocation(s), ${idleExitCost.billedGBSeconds} GB-s; official: ${officialCost.invocations} invocation(s), ${officialCost.billedGBSeconds} GB-s`);
+  return {
+    orders: BURST_ORDERS,
+    timeoutSeconds: LAMBDA_RECOMMENDED_TIMEOUT_S,
+    memoryMb: BENCH_MEMORY_MB,
+    idleWindowS: IDLE_WINDOW_MS / 1000,
+    idleExit: idleExitCost,
+    official: officialCost,
+    ratio: round(idleExitCost.billedGBSeconds / officialCost.billedGBSeconds, 3),
+  };
+}
