@@ -14,7 +14,22 @@ export const ORDER_LIMITS = {
   maxTextLength: 200,
   maxSlowStepMs: 120_000,
   maxTransientFailures: 100,
+  /** Beyond this many problems the rest are counted, not listed: the failure message stays readable and small. */
+  maxReportedProblems: 25,
 } as const;
+
+/** The fields an order may have; anything else is a typo (`senario`) or junk, and is named, never ignored. */
+const ORDER_FIELDS = ['orderId', 'customer', 'items', 'shippingAddress', 'paymentToken', 'scenario', 'faults'];
+const CUSTOMER_FIELDS = ['id', 'name', 'email'];
+const ITEM_FIELDS = ['sku', 'quantity', 'unitPriceCents'];
+const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'postalCode', 'country'];
+
+/**
+ * Characters a person cannot see or type into a form: C0/C1 control characters (NUL, newline, escape...), bidi
+ * overrides and isolates (they reorder what a label shows), and unpaired surrogates (not Unicode at all).
+ * Letters, accents, CJK, emoji and right-to-left scripts are all fine.
+ */
+const INVISIBLE_CHARACTER = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 
 const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -27,11 +42,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string as it can be shown in a message: at most 40 characters, control characters escaped. */
+function quote(value: string): string {
+  const chars = Array.from(value);
+  const shown = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value;
+  return JSON.stringify(shown);
+}
+
+/** A key as it can appear in a path: plain names as they are, anything odd quoted and shortened. */
+function keyName(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,39}$/.test(key) ? key : quote(key);
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -43,6 +70,20 @@ function text(problems: Problems, parent: Record<string, unknown>, key: string, 
     problems.push(`${path} must be a non-empty string (got ${describe(value)})`);
   } else if (value.length > ORDER_LIMITS.maxTextLength) {
     problems.push(`${path} must be at most ${ORDER_LIMITS.maxTextLength} characters (got ${value.length})`);
+  } else {
+    const found = INVISIBLE_CHARACTER.exec(value);
+    if (found) {
+      const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      problems.push(`${path} must not contain control or invisible characters (found U+${code} at position ${found.index}); remove it`);
+    }
+  }
+}
+
+function knownFields(problems: Problems, value: Record<string, unknown>, known: string[], path: string): void {
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined || known.includes(key)) continue;
+    const field = path ? `${path}.${keyName(key)}` : keyName(key);
+    problems.push(`${field} is not a field of ${path || 'an order'} (fields: ${known.join(', ')}); remove it or fix its spelling`);
   }
 }
 
@@ -54,9 +95,12 @@ function integerInRange(problems: Problems, value: unknown, path: string, min: n
   }
 }
 
-function object(problems: Problems, parent: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+function object(problems: Problems, parent: Record<string, unknown>, key: string, fields: string[]): Record<string, unknown> | undefined {
   const value = parent[key];
-  if (isRecord(value)) return value;
+  if (isRecord(value)) {
+    knownFields(problems, value, fields, key);
+    return value;
+  }
   problems.push(`${key} must be an object (got ${describe(value)})`);
   return undefined;
 }
@@ -77,9 +121,10 @@ function validateItems(problems: Problems, value: unknown): void {
       problems.push(`${path} must be an object (got ${describe(item)})`);
       return;
     }
+    knownFields(problems, item, ITEM_FIELDS, path);
     text(problems, item, 'sku', `${path}.sku`);
     if (typeof item.sku === 'string') {
-      if (seen.has(item.sku)) problems.push(`${path}.sku "${item.sku}" appears twice; merge the lines`);
+      if (seen.has(item.sku)) problems.push(`${path}.sku ${quote(item.sku)} appears twice; merge the lines`);
       seen.add(item.sku);
     }
     integerInRange(problems, item.quantity, `${path}.quantity`, 1, ORDER_LIMITS.maxQuantity);
@@ -103,7 +148,7 @@ function validateFaults(problems: Problems, value: unknown): void {
     'notificationDown',
   ];
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) problems.push(`faults.${key} is not a known fault (known: ${known.join(', ')})`);
+    if (!known.includes(key)) problems.push(`faults.${keyName(key)} is not a known fault (known: ${known.join(', ')})`);
   }
   const { transientFailures, timeoutAfterEffect, slowStep, outOfStockSkus } = value;
   if (transientFailures !== undefined) {
@@ -111,25 +156,38 @@ function validateFaults(problems: Problems, value: unknown): void {
       problems.push(`faults.transientFailures must be an object of step -> count (got ${describe(transientFailures)})`);
     } else {
       for (const [step, count] of Object.entries(transientFailures)) {
-        if (!isForwardStep(step)) problems.push(`faults.transientFailures.${step} is not a step (${FORWARD_STEPS.join(', ')})`);
-        integerInRange(problems, count, `faults.transientFailures.${step}`, 0, ORDER_LIMITS.maxTransientFailures);
+        const path = `faults.transientFailures.${keyName(step)}`;
+        if (!isForwardStep(step)) problems.push(`${path} is not a step (${FORWARD_STEPS.join(', ')})`);
+        else integerInRange(problems, count, path, 0, ORDER_LIMITS.maxTransientFailures);
       }
     }
   }
   if (timeoutAfterEffect !== undefined) {
-    if (!Array.isArray(timeoutAfterEffect) || !timeoutAfterEffect.every(isForwardStep)) {
-      problems.push(`faults.timeoutAfterEffect must be a list of steps (${FORWARD_STEPS.join(', ')})`);
+    if (
+      !Array.isArray(timeoutAfterEffect) ||
+      !timeoutAfterEffect.every(isForwardStep) ||
+      new Set(timeoutAfterEffect).size !== timeoutAfterEffect.length
+    ) {
+      problems.push(`faults.timeoutAfterEffect must be a list of different steps (${FORWARD_STEPS.join(', ')})`);
     }
   }
   if (slowStep !== undefined) {
     if (!isRecord(slowStep) || !isForwardStep(slowStep.step)) {
       problems.push(`faults.slowStep must be { step, durationMs } with step one of ${FORWARD_STEPS.join(', ')}`);
     } else {
+      knownFields(problems, slowStep, ['step', 'durationMs'], 'faults.slowStep');
       integerInRange(problems, slowStep.durationMs, 'faults.slowStep.durationMs', 0, ORDER_LIMITS.maxSlowStepMs);
     }
   }
-  if (outOfStockSkus !== undefined && (!Array.isArray(outOfStockSkus) || !outOfStockSkus.every((s) => typeof s === 'string'))) {
-    problems.push('faults.outOfStockSkus must be a list of SKUs');
+  if (
+    outOfStockSkus !== undefined &&
+    (!Array.isArray(outOfStockSkus) ||
+      outOfStockSkus.length > ORDER_LIMITS.maxItems ||
+      !outOfStockSkus.every((s) => typeof s === 'string' && s.length <= ORDER_LIMITS.maxTextLength))
+  ) {
+    problems.push(
+      `faults.outOfStockSkus must be a list of at most ${ORDER_LIMITS.maxItems} SKUs of at most ${ORDER_LIMITS.maxTextLength} characters`,
+    );
   }
   for (const flag of ['declinePayment', 'rejectAddress', 'notificationDown']) {
     if (value[flag] !== undefined && typeof value[flag] !== 'boolean') {
@@ -144,12 +202,13 @@ export function validateOrder(input: unknown): ValidationResult {
   if (!isRecord(input)) {
     return { ok: false, problems: [`the order must be a JSON object (got ${describe(input)})`] };
   }
+  knownFields(problems, input, ORDER_FIELDS, '');
   if (typeof input.orderId !== 'string' || !ORDER_ID_PATTERN.test(input.orderId)) {
     problems.push(
       `orderId must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (got ${describe(input.orderId)})`,
     );
   }
-  const customer = object(problems, input, 'customer');
+  const customer = object(problems, input, 'customer', CUSTOMER_FIELDS);
   if (customer) {
     text(problems, customer, 'id', 'customer.id');
     text(problems, customer, 'name', 'customer.name');
@@ -159,7 +218,7 @@ export function validateOrder(input: unknown): ValidationResult {
     }
   }
   validateItems(problems, input.items);
-  const address = object(problems, input, 'shippingAddress');
+  const address = object(problems, input, 'shippingAddress', ADDRESS_FIELDS);
   if (address) {
     for (const field of ['name', 'line1', 'city', 'postalCode', 'country']) {
       text(problems, address, field, `shippingAddress.${field}`);
@@ -171,7 +230,14 @@ export function validateOrder(input: unknown): ValidationResult {
     problems.push(`scenario must be one of ${SCENARIOS.join(', ')} (got ${describe(input.scenario)})`);
   }
   validateFaults(problems, input.faults);
-  return problems.length === 0 ? { ok: true, order: input as unknown as Order } : { ok: false, problems };
+  return problems.length === 0 ? { ok: true, order: input as unknown as Order } : { ok: false, problems: capped(problems) };
+}
+
+/** Every problem up to the cap, then a count: a junk order cannot make a failure too large to record. */
+function capped(problems: Problems): Problems {
+  const max = ORDER_LIMITS.maxReportedProblems;
+  if (problems.length <= max) return problems;
+  return [...problems.slice(0, max), `and ${problems.length - max} more problems: fix these first`];
 }
 
 /** One readable sentence for people: "Invalid order: a; b; c". */

@@ -39,6 +39,24 @@ test.each([
   ['a fault on a non-step', { ...valid, faults: { transientFailures: { teleport: 1 } } }, [expect.stringContaining('faults.transientFailures.teleport is not a step')]],
   ['a huge text field', { ...valid, paymentToken: 'x'.repeat(ORDER_LIMITS.maxTextLength + 1) }, [expect.stringContaining('paymentToken must be at most')]],
   ['a missing address line', { ...valid, shippingAddress: { ...valid.shippingAddress, line1: ' ' } }, [expect.stringContaining('shippingAddress.line1 must be a non-empty string')]],
+  [
+    'a misspelled field',
+    { ...valid, senario: 'decline' },
+    ['senario is not a field of an order (fields: orderId, customer, items, shippingAddress, paymentToken, scenario, faults); remove it or fix its spelling'],
+  ],
+  ['an extra customer field', { ...valid, customer: { ...valid.customer, phone: '1' } }, ['customer.phone is not a field of customer (fields: id, name, email); remove it or fix its spelling']],
+  ['an extra item field', { ...valid, items: [{ sku: 'A', quantity: 1, unitPriceCents: 1, colour: 'red' }] }, [expect.stringMatching(/^items\[0\]\.colour is not a field of items\[0\] \(fields: sku, quantity, unitPriceCents\)/)]],
+  ['a NUL in a name', { ...valid, customer: { ...valid.customer, name: 'Ada\u0000' } }, ['customer.name must not contain control or invisible characters (found U+0000 at position 3); remove it']],
+  ['a newline in an address', { ...valid, shippingAddress: { ...valid.shippingAddress, line1: '1 Main\nSt' } }, [expect.stringContaining('shippingAddress.line1 must not contain control or invisible characters (found U+000A at position 6)')]],
+  ['a bidi override', { ...valid, shippingAddress: { ...valid.shippingAddress, city: 'Lon\u202Enod' } }, [expect.stringContaining('shippingAddress.city must not contain control or invisible characters (found U+202E')]],
+  ['a lone surrogate', { ...valid, customer: { ...valid.customer, name: 'Ada \uD800' } }, [expect.stringContaining('customer.name must not contain control or invisible characters (found U+D800')]],
+  ['a repeated timeout step', { ...valid, faults: { timeoutAfterEffect: ['chargeCustomer', 'chargeCustomer'] } }, [expect.stringContaining('faults.timeoutAfterEffect must be a list of different steps')]],
+  [
+    'too many out-of-stock SKUs',
+    { ...valid, faults: { outOfStockSkus: Array.from({ length: ORDER_LIMITS.maxItems + 1 }, (_, i) => `S${i}`) } },
+    [expect.stringContaining(`faults.outOfStockSkus must be a list of at most ${ORDER_LIMITS.maxItems} SKUs`)],
+  ],
+  ['a huge unknown key', { ...valid, ['k'.repeat(10_000)]: 1 }, [expect.stringMatching(/^"k{40}…" is not a field of an order/)]],
 ])('rejects %s with a message naming the field', (_name, input, expected) => {
   expect(problemsOf(input)).toEqual(expected);
 });
@@ -49,7 +67,26 @@ test('every problem is reported at once, not just the first', () => {
   expect(describeProblems(problems)).toMatch(/^Invalid order: orderId .*; customer .*; items .*; shippingAddress .*; paymentToken .*$/);
 });
 
+test('a flood of problems is capped, so the failure stays small enough to record', () => {
+  const junk = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`x${i}`, i]));
+  const problems = problemsOf({ ...valid, ...junk });
+  expect(problems).toHaveLength(ORDER_LIMITS.maxReportedProblems + 1);
+  expect(problems.at(-1)).toBe(`and ${100_000 - ORDER_LIMITS.maxReportedProblems} more problems: fix these first`);
+  expect(describeProblems(problems).length).toBeLessThan(10_000);
+});
+
+test('a value shown in a message is shortened and its control characters escaped', () => {
+  expect(problemsOf({ ...valid, customer: { ...valid.customer, email: `a\u0007${'b'.repeat(100)}` } })).toEqual([
+    expect.stringContaining('customer.email must not contain control or invisible characters (found U+0007 at position 1)'),
+    `customer.email must be an email address (got "a\\u0007${'b'.repeat(38)}…")`,
+  ]);
+});
+
 test('unicode names and addresses are fine', () => {
-  const order = { ...valid, customer: { ...valid.customer, name: 'Zoë Ångström 李' }, shippingAddress: { ...valid.shippingAddress, city: 'Zürich' } };
+  const order = {
+    ...valid,
+    customer: { ...valid.customer, name: 'Zoë Ångström 李 👩‍👩‍👧' },
+    shippingAddress: { ...valid.shippingAddress, line1: 'شارع الملك فهد 12', city: 'Zürich', line2: 'квартира 5' },
+  };
   expect(validateOrder(order).ok).toBe(true);
 });
