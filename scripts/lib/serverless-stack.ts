@@ -90,7 +90,7 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
   };
   let server = await startDevServer(serverOptions);
   own('Temporal dev server', () => server.stop());
-  step(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (worker controller on)`);
+  step(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''} (worker controller on)`);
 
   step('building the Lambda package (npm run build:lambda)...');
   const built = await buildLambdaPackage({ arch: process.arch === 'arm64' ? 'arm64' : 'x86_64', includeCerts: false, outFile: path.join(options.dir, 'function.zip') });

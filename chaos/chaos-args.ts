@@ -1,0 +1,32 @@
+/** `npm run chaos` options. */
+
+import { parseCommandLine, usageError } from '../scripts/lib/command-line';
+
+export interface ChaosArgs {
+  orders: number;
+  seed: number;
+  help: boolean;
+}
+
+export const MAX_ORDERS = 1_000;
+
+export const CHAOS_USAGE = `Usage: npm run chaos -- [--orders N] [--seed S]
+
+Runs orders of every scenario, some with extra injected faults, while the local worker is SIGKILLed and restarted,
+Lambda execution environments crash and the Temporal dev server restarts once; then checks from the effect journal
+and the orders' results that every order ended as its scenario implies, nothing was lost, charged twice or left
+unreleased, unrefunded or uncancelled. Prints what it broke and when, writes data/chaos/result.json, exits 1 on any
+violation. Everything it starts is stopped at the end, also on Ctrl+C.
+
+  --orders N   orders to run (1-${MAX_ORDERS}, default 40)
+  --seed S     seed of the random schedule (a whole number; default: random, printed so a run can be replayed)`;
+
+export function parseChaosArgs(argv: string[], randomSeed: () => number = () => Math.floor(Math.random() * 1_000_000)): ChaosArgs {
+  const values = parseCommandLine('chaos', CHAOS_USAGE, { orders: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, argv);
+  const orders = Number(values.orders ?? 40);
+  if (!/^\d+$/.test(values.orders ?? '40') || orders < 1 || orders > MAX_ORDERS) {
+    usageError('chaos', CHAOS_USAGE, `--orders must be a whole number from 1 to ${MAX_ORDERS} (got "${values.orders}")`);
+  }
+  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) usageError('chaos', CHAOS_USAGE, `--seed must be a whole number (got "${values.seed}")`);
+  return { orders, seed: values.seed === undefined ? randomSeed() : Number(values.seed), help: Boolean(values.help) };
+}
