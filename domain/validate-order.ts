@@ -32,6 +32,11 @@ const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'postalCode', 'country
 const INVISIBLE_CHARACTER = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 
 const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ORDER_ID_RULE = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+export function isValidOrderId(value: unknown): value is string {
+  return typeof value === 'string' && ORDER_ID_PATTERN.test(value);
+}
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type ValidationResult = { ok: true; order: Order } | { ok: false; problems: string[] };
@@ -203,10 +208,8 @@ export function validateOrder(input: unknown): ValidationResult {
     return { ok: false, problems: [`the order must be a JSON object (got ${describe(input)})`] };
   }
   knownFields(problems, input, ORDER_FIELDS, '');
-  if (typeof input.orderId !== 'string' || !ORDER_ID_PATTERN.test(input.orderId)) {
-    problems.push(
-      `orderId must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (got ${describe(input.orderId)})`,
-    );
+  if (!isValidOrderId(input.orderId)) {
+    problems.push(`orderId must be ${ORDER_ID_RULE} (got ${describe(input.orderId)})`);
   }
   const customer = object(problems, input, 'customer', CUSTOMER_FIELDS);
   if (customer) {

@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS, isScenario, type Scenario } from '../domain/scenarios';
+import { ORDER_ID_RULE, isValidOrderId } from '../domain/validate-order';
 
 export const MAX_COUNT = 1_000;
 
@@ -46,13 +47,17 @@ export function parseStarterArgs(argv: string[]): StarterArgs {
     throw new UsageError((err as Error).message);
   }
   const { values } = parsed;
-  const count = values.count === undefined ? 1 : Number(values.count);
+  // Digits only: Number() would also take "1e2", "0x10" and " 3", which nobody means as a count.
+  const count = values.count === undefined ? 1 : /^\d+$/.test(values.count) ? Number(values.count) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
     throw new UsageError(`--count must be a whole number from 1 to ${MAX_COUNT} (got "${values.count}")`);
   }
   const scenario = values.scenario ?? 'happy';
   if (!isScenario(scenario)) {
     throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
+  }
+  if (values['order-id'] !== undefined && !isValidOrderId(values['order-id'])) {
+    throw new UsageError(`--order-id must be ${ORDER_ID_RULE} (got "${values['order-id']}")`);
   }
   if (values['order-id'] !== undefined && count !== 1) {
     throw new UsageError('--order-id names one order, so it cannot be combined with --count greater than 1');
