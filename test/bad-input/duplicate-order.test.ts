@@ -44,7 +44,7 @@ test('a second start of the same order id is refused while it runs and after it 
   // Only the first run exists: the refused starts created no run of their own.
   const runs = [];
   for await (const run of worker.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run.runId);
-  expect(runs).toEqual([first.firstExecutionRunId]);
+  expect(runs).toEqual([(await first.describe()).runId]);
 });
 
 test('`npm run starter -- --order-id X` twice: the second is refused with exit 2 and the order exists once', async () => {
