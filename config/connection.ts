@@ -43,24 +43,40 @@ export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = proce
   return candidates.find((candidate) => fs.existsSync(candidate));
 }
 
-function checkFile(source: ConfigDataSource | undefined, setting: string, profile: string, configFile?: string): void {
+/** The TEMPORAL_TLS_* variable that overrides each path setting: the message names where the path came from. */
+const PATH_VARIABLES: Readonly<Record<string, string>> = {
+  client_cert_path: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  client_key_path: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  server_ca_cert_path: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+};
+
+function checkFile(
+  source: ConfigDataSource | undefined,
+  setting: string,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  configFile?: string,
+): void {
   if (source && 'path' in source && !fs.existsSync(source.path)) {
-    const where = configFile ? `profile "${profile}" in ${configFile}` : 'the environment';
-    throw new ConfigError(`${setting} = "${source.path}" (${where}) does not exist: put the file there or fix the path`);
+    const variable = PATH_VARIABLES[setting];
+    const fromEnv = env[variable] !== undefined && env[variable] === source.path;
+    const what = fromEnv ? `${variable} = "${source.path}" (environment)` : `${setting} = "${source.path}" (${configFile ? `profile "${profile}" in ${configFile}` : 'the environment'})`;
+    throw new ConfigError(`${what} does not exist: put the file there or fix the path`);
   }
 }
 
-function checkProfile(profile: ClientConfigProfile, name: string, configFile?: string): void {
+function checkProfile(profile: ClientConfigProfile, name: string, env: NodeJS.ProcessEnv, configFile?: string): void {
   const address = profile.address ?? DEFAULT_ADDRESS;
   if (/[<>]/.test(address) || /[<>]/.test(profile.namespace ?? '')) {
     throw new ConfigError(
-      `profile "${name}" still has a placeholder address or namespace (${address}): edit ${configFile ?? 'temporal.toml'} or set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE`,
+      `profile "${name}" still has a placeholder address or namespace (address ${address}, namespace ${profile.namespace ?? 'default'}): ` +
+        `edit ${configFile ?? 'temporal.toml'} or set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE`,
     );
   }
   const tls = profile.tls;
-  checkFile(tls?.clientCert, 'client_cert_path', name, configFile);
-  checkFile(tls?.clientKey, 'client_key_path', name, configFile);
-  checkFile(tls?.serverCACert, 'server_ca_cert_path', name, configFile);
+  checkFile(tls?.clientCert, 'client_cert_path', name, env, configFile);
+  checkFile(tls?.clientKey, 'client_key_path', name, env, configFile);
+  checkFile(tls?.serverCACert, 'server_ca_cert_path', name, env, configFile);
   if (Boolean(tls?.clientCert) !== Boolean(tls?.clientKey)) {
     throw new ConfigError(`profile "${name}" has a client certificate without its key (or a key without its certificate): set both`);
   }
@@ -79,16 +95,33 @@ function describeAuth(profile: ClientConfigProfile): string {
   return 'no auth';
 }
 
+function fileError(configFile: string, err: Error): ConfigError {
+  // Only the first line: parsers may quote the offending source line below it, and that line may hold a key.
+  const reason = err.message.split('\n')[0];
+  const unknownKeys = /^Validation error: (key\(s\) unrecognized.*)$/.exec(reason);
+  if (unknownKeys) {
+    return new ConfigError(
+      `${configFile}: ${unknownKeys[1]}: fix the spelling or remove them (a profile takes address, namespace, api_key, tls, codec, grpc_meta)`,
+    );
+  }
+  return new ConfigError(`${configFile} is not valid TOML: ${reason}`);
+}
+
 export function loadConnectionConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TemporalConnectionConfig {
   const configFile = findConfigFile(env, cwd);
   const profileName = env.TEMPORAL_PROFILE?.trim() || 'default';
   const envVars = env as Record<string, string>;
+  let fileHasProfiles = false;
   if (configFile) {
-    let known: string[];
+    let known: string[] = [];
     try {
-      known = Object.keys(loadClientConfig({ configSource: { path: configFile }, overrideEnvVars: envVars }).profiles);
+      // Strict: a misspelt key (`apikey`, `client_cert`) would otherwise be ignored without a word.
+      const loaded = loadClientConfig({ configSource: { path: configFile }, overrideEnvVars: envVars, configFileStrict: true });
+      known = Object.keys(loaded.profiles);
+      fileHasProfiles = true;
     } catch (err) {
-      throw new ConfigError(`${configFile} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+      // envconfig fails with a TypeError on valid TOML that has no [profile.*] table (an empty file): no profiles.
+      if (!(err instanceof TypeError)) throw fileError(configFile, err as Error);
     }
     if (env.TEMPORAL_PROFILE?.trim() && !known.includes(profileName)) {
       throw new ConfigError(
@@ -96,13 +129,19 @@ export function loadConnectionConfig(env: NodeJS.ProcessEnv = process.env, cwd =
       );
     }
   }
+  if (!configFile && env.TEMPORAL_PROFILE?.trim()) {
+    throw new ConfigError(
+      `TEMPORAL_PROFILE "${profileName}" is set but there is no temporal.toml in ${cwd}` +
+        `${env.LAMBDA_TASK_ROOT ? ` or ${env.LAMBDA_TASK_ROOT}` : ''}: run from the project folder, set TEMPORAL_CONFIG_FILE, or unset TEMPORAL_PROFILE`,
+    );
+  }
   const profile = loadClientConfigProfile({
     profile: profileName,
-    configSource: configFile ? { path: configFile } : undefined,
-    disableFile: !configFile,
+    configSource: fileHasProfiles ? { path: configFile! } : undefined,
+    disableFile: !fileHasProfiles,
     overrideEnvVars: envVars,
   });
-  checkProfile(profile, profileName, configFile);
+  checkProfile(profile, profileName, env, configFile);
   const { connectionOptions, namespace } = toClientOptions(profile);
   const address = connectionOptions.address ?? DEFAULT_ADDRESS;
   const resolvedNamespace = namespace ?? 'default';

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../config/config-error';
 import { loadConnectionConfig } from '../../config/connection';
 import { loadShopFlowEnvironment, resolveBuildId } from '../../config/environment';
 
@@ -36,36 +35,8 @@ test('with no file at all, the environment alone is used', () => {
   expect(loadConnectionConfig({}, dir).connectionOptions.address).toBe('127.0.0.1:7233');
 });
 
-test.each([
-  ['a missing TEMPORAL_CONFIG_FILE', () => ({ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }), /TEMPORAL_CONFIG_FILE points to .*nope\.toml, which does not exist/],
-  [
-    'an unknown profile',
-    () => (writeToml('[profile.default]\naddress = "a:1"\n[profile.cloud]\naddress = "b:2"\n'), { TEMPORAL_PROFILE: 'staging' }),
-    /TEMPORAL_PROFILE "staging" is not a profile in .* \(profiles: default, cloud\)/,
-  ],
-  ['malformed TOML', () => (writeToml('[profile.default\naddress = '), {}), /temporal\.toml is not valid TOML/],
-  [
-    'a missing client certificate',
-    () => (writeToml(`[profile.default]\naddress = "a:1"\n[profile.default.tls]\nclient_cert_path = "${dir}/c.pem"\nclient_key_path = "${dir}/c.key"\n`), {}),
-    /client_cert_path = ".*c\.pem" \(profile "default" in .*\) does not exist/,
-  ],
-  [
-    'a certificate without its key',
-    () => (fs.writeFileSync(path.join(dir, 'c.pem'), 'x'), writeToml(`[profile.default]\n[profile.default.tls]\nclient_cert_path = "${dir}/c.pem"\n`), {}),
-    /client certificate without its key/,
-  ],
-  ['a placeholder address', () => (writeToml('[profile.cloud]\naddress = "<ns>.tmprl.cloud:7233"\n'), { TEMPORAL_PROFILE: 'cloud' }), /placeholder address/],
-  [
-    'Temporal Cloud without credentials',
-    () => (writeToml('[profile.cloud]\naddress = "us-east-1.aws.api.temporal.io:7233"\nnamespace = "n.a"\n'), { TEMPORAL_PROFILE: 'cloud' }),
-    /points at Temporal Cloud .* has no credentials: set TEMPORAL_API_KEY/,
-  ],
-])('%s is a ConfigError that says how to fix it', (_name, setup, message) => {
-  const env = setup();
-  const attempt = () => loadConnectionConfig(env, dir);
-  expect(attempt).toThrow(ConfigError);
-  expect(attempt).toThrow(message);
-});
+// Every configuration problem (missing file, unknown profile, missing certificate, bad TOML, placeholders, Cloud
+// without credentials, ...) and its exact message: the table in test/bad-input/connection-config.test.ts.
 
 test('an API key is used but never shown in the summary', () => {
   writeToml('[profile.cloud]\naddress = "us-east-1.aws.api.temporal.io:7233"\nnamespace = "n.a"\n');
