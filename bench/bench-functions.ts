@@ -45,15 +45,18 @@ export async function deployBenchFunction(
   return deployed.FunctionArn!;
 }
 
-/** Execution environments of the function that are running an invocation right now. */
+/** Invocations of the function running right now, or queued (asynchronous events waiting for capacity). */
 export function busyEnvironments(stack: BenchStack, functionName: string): number {
-  return stack.lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+  const running = stack.lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+  return running + stack.lambda.service.queued(functionName);
 }
 
 export async function waitUntilNoInvocationRuns(stack: BenchStack, functionNames: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (functionNames.some((name) => busyEnvironments(stack, name) > 0)) {
-    if (Date.now() > deadline) throw new Error(`${functionNames.join(', ')} still running after ${timeoutMs} ms`);
+  for (;;) {
+    const busy = functionNames.filter((name) => busyEnvironments(stack, name) > 0);
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${busy.join(', ')} still running after ${timeoutMs} ms`);
     await sleep(200);
   }
 }

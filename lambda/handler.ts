@@ -1,15 +1,13 @@
 /** The ShopFlow Lambda worker: the same workflows, activities, task queue and version as `npm run worker`. */
 
-import path from 'node:path';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { PowertoolsLoggerAdapter } from '@temporalio/lambda-worker';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createDefaultActivities } from '../activities';
 import { loadConnectionConfig } from '../config/connection';
 import { loadShopFlowEnvironment } from '../config/environment';
-import { shopFlowWorkerOptions } from '../worker/worker-options';
 import { readBuildInfo } from './build-info';
 import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
+import { packagedWorkerOptions } from './packaged-worker-options';
 
 /** In the package, this file, the workflow bundle and build-info.json sit side by side at the root. */
 const PACKAGE_DIR = __dirname;
@@ -33,14 +31,8 @@ const dependencies: LifecycleDependencies = {
 export const handler = createLambdaWorkerHandler(
   version,
   (config) => {
-    Object.assign(
-      config.workerOptions,
-      shopFlowWorkerOptions({
-        activities: createDefaultActivities(environment, () => currentIdentity),
-        workflows: { workflowBundle: { codePath: path.join(PACKAGE_DIR, 'workflow-bundle.js') } },
-        taskQueue: config.workerOptions.taskQueue,
-      }),
-    );
+    const { taskQueue } = config.workerOptions;
+    Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: PACKAGE_DIR, environment, identity: () => currentIdentity, taskQueue }));
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
     config.invocationHooks.push((invocation, context) => {

@@ -4,13 +4,11 @@
  * benchmark packages it (`buildLambdaPackage({ entry })`); it never ships.
  */
 
-import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { runWorker } from '@temporalio/lambda-worker';
-import { createDefaultActivities } from '../../activities';
 import { loadShopFlowEnvironment } from '../../config/environment';
 import { readBuildInfo } from '../../lambda/build-info';
-import { shopFlowWorkerOptions } from '../../worker/worker-options';
+import { packagedWorkerOptions } from '../../lambda/packaged-worker-options';
 
 const environment = loadShopFlowEnvironment();
 const info = readBuildInfo(__dirname);
@@ -18,14 +16,8 @@ const version = info ? { deploymentName: info.deploymentName, buildId: info.buil
 let identity = 'official-lambda';
 
 const officialHandler = runWorker(version, (config) => {
-  Object.assign(
-    config.workerOptions,
-    shopFlowWorkerOptions({
-      activities: createDefaultActivities(environment, () => identity),
-      workflows: { workflowBundle: { codePath: path.join(__dirname, 'workflow-bundle.js') } },
-      taskQueue: config.workerOptions.taskQueue,
-    }),
-  );
+  const { taskQueue } = config.workerOptions;
+  Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: __dirname, environment, identity: () => identity, taskQueue }));
 });
 
 /** Records the invocation's identity for the activities' receipts, as ShopFlow's own handler does. */
