@@ -91,6 +91,20 @@ export class LocalWorker {
     return pid;
   }
 
+  /** Ctrl+C: the worker drains and tells the server its pollers are gone, so new work goes to the Lambda at once. */
+  async stop(): Promise<number | undefined> {
+    const pid = this.pid;
+    if (pid === undefined) return undefined;
+    this.killedPids.add(pid);
+    const child = this.child!;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+    return pid;
+  }
+
   /** SIGKILL: no goodbye, its activities time out on their heartbeat and are retried elsewhere. */
   kill(): number | undefined {
     const pid = this.pid;

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  process.on('SIGHUP', interrupt); // the terminal went away: still stop what we started
   let code = 1;
   try {
     code = await runChaos(args, stage);

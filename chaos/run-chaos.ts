@@ -37,10 +37,21 @@ const HOLD_LIMIT_MS = 30_000;
 /** How long a Lambda crash waits for an environment to be busy. */
 const LAMBDA_BUSY_WAIT_MS = 8_000;
 const PROGRESS_EVERY_MS = 10_000;
+/** Stopping the dev server (5 s before it is SIGKILLed) and starting it again takes a few seconds. */
+const SERVER_RESTART_LIMIT_MS = 90_000;
 /** How long the run waits for the local worker to work again after the server restart. */
 const RECONNECT_WAIT_MS = 40_000;
 /** How long the final probe order may take on the Lambda alone (cold start included). */
 const PROBE_DEADLINE_MS = 120_000;
+
+/** Rejects when `promise` takes longer than `ms`: a hung restart fails the run instead of hanging it. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
 
 export function readJournal(file: string): JournalEntry[] {
   if (!fs.existsSync(file)) return [];
@@ -175,7 +186,7 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
         const workerIdentity = worker.pid !== undefined ? LocalWorker.identity(worker.pid) : undefined;
         record(`stopping the Temporal dev server (${openWorkflows().length} orders in flight; local worker ${workerIdentity ?? 'down'})`);
         const stoppedAt = Date.now();
-        await stack.restartDevServer();
+        await withTimeout(stack.restartDevServer(), SERVER_RESTART_LIMIT_MS, 'the dev server restart');
         counts.serverRestarts++;
         restart = { backAt: Date.now(), workerIdentity };
         record(`dev server back on ${stack.server.address} after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, same database file`);
@@ -203,13 +214,17 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     }
   };
 
+  let chaosFailure: Error | undefined;
   const chaos = (async () => {
     for (const event of events) {
       await sleep(Math.max(0, goAt + event.atMs - Date.now()));
       if (allSettled) return;
       await strike(event);
     }
-  })();
+  })().catch((err: Error) => {
+    chaosFailure = err;
+    record(`! chaos stopped: ${err.message}`);
+  });
   const progress = setInterval(() => {
     const done = settled.filter((s) => s?.state).length;
     log(`progress: ${submitted.size}/${planned.length} submitted, ${done} finished, ${openWorkflows().length} in flight; local worker ${worker.isUp ? `up (pid ${worker.pid})` : 'down'}, ${stack.busyEnvironments()} Lambda environment(s) busy`);
@@ -222,11 +237,12 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   record(`all orders settled (${settled.filter((s) => s?.state).length} finished, ${settled.filter((s) => !s?.state).length} not)`);
   await chaos;
   await Promise.all(restarts);
+  if (chaosFailure) throw chaosFailure;
 
   // The serverless path, deterministically: no local worker at all, one more order, only the Lambda can run it.
   const probe = probeOrder(`chaos-s${args.seed}`);
-  const probePid = worker.kill();
-  record(`probe: ${probePid ? `SIGKILLed the local worker pid ${probePid} for good; ` : ''}submitting ${probe.workflowId}, which only the Lambda can run`);
+  const probePid = await worker.stop();
+  record(`probe: ${probePid ? `stopped the local worker pid ${probePid} for good (Ctrl+C); ` : ''}submitting ${probe.workflowId}, which only the Lambda can run`);
   const probeDeadline = Date.now() + PROBE_DEADLINE_MS;
   const probed = await submitOrder(client, probe, probeDeadline).then(
     () => awaitOrder(client, probe.workflowId, probeDeadline),
