@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'config/settings.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'config/settings.ts', 'bench/baseline/workflow.ts'],
     rules: {
       'no-restricted-imports': ['error', deterministicImports],
       'no-restricted-globals': [

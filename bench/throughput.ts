@@ -12,7 +12,7 @@ import { createSimulatedServices } from '../activities/simulated/simulated-servi
 import { ORDER_WORKFLOW_TYPE } from '../config/settings';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
-import * as baselineActivities from './baseline/activities';
+import { baselineActivities } from './baseline/activities';
 import type { BenchStack } from './bench-stack';
 import { runLoad, type LoadResult } from './order-load';
 import { median, percentile, round } from './stats';

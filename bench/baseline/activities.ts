@@ -1,14 +1,7 @@
 /** The baseline's no-op activities. */
 
-export async function step1(orderId: string): Promise<string> {
-  return orderId;
-}
-export async function step2(orderId: string): Promise<string> {
-  return orderId;
-}
-export async function step3(orderId: string): Promise<string> {
-  return orderId;
-}
-export async function step4(orderId: string): Promise<string> {
-  return orderId;
-}
+import type { BaselineActivities } from './workflow';
+
+const noop = async (orderId: string): Promise<string> => orderId;
+
+export const baselineActivities: BaselineActivities = { step1: noop, step2: noop, step3: noop, step4: noop };
