@@ -11,15 +11,12 @@ import { loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
 import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
+import { RUST_TARGET, nativeArchitecture } from '../../lambda/check-package';
 import { PROJECT_ROOT } from './project-paths';
 import { listZip, writeZip, type ZipInput } from './zip';
 
 export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
 
-const RUST_TARGET: Readonly<Record<LambdaArchitecture, string>> = {
-  x86_64: 'x86_64-unknown-linux-gnu',
-  arm64: 'aarch64-unknown-linux-gnu',
-};
 
 export interface BuildOptions {
   arch: LambdaArchitecture;
@@ -29,6 +26,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** The handler's source; default lambda/index.ts. The benchmark packages the official lifecycle this way. */
   entry?: string;
+  /** The connection profiles packed as temporal.toml; default the project's temporal.toml. */
+  configFile?: string;
 }
 
 export interface PackagePart {
@@ -46,6 +45,27 @@ export interface BuildResult {
 }
 
 export class PackageTooLargeError extends Error {}
+
+/** temporal.toml holds a secret inline, and the build was not told to pack it. */
+export class InlineSecretError extends Error {}
+
+/**
+ * Secrets written into temporal.toml itself, by setting and profile (never by value). temporal.toml is packed into
+ * the zip, so an inline secret would ship inside it: anyone who can download the function code could read it.
+ */
+export function inlineSecrets(tomlFile: string): string[] {
+  // overrideEnvVars: {}: only what the file itself says; TEMPORAL_API_KEY in this shell is not in the zip.
+  const config = loadClientConfig({ configSource: { path: tomlFile }, overrideEnvVars: {} });
+  const found: string[] = [];
+  for (const [name, profile] of Object.entries(config.profiles ?? {})) {
+    if (profile.apiKey) found.push(`api_key in profile "${name}"`);
+    if (profile.tls?.clientKey && 'data' in profile.tls.clientKey) found.push(`client_key_data in profile "${name}"`);
+    for (const key of Object.keys(profile.grpcMeta ?? {})) {
+      if (/authorization|api[-_]?key|token|secret|password/i.test(key)) found.push(`grpc_meta "${key}" in profile "${name}"`);
+    }
+  }
+  return found;
+}
 
 /**
  * The SDK's workflow bundler (webpack, swc, memfs) is loaded by @temporalio/worker at start-up but only used to
@@ -98,6 +118,16 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   const stage = path.join(path.dirname(options.outFile), `lambda-${options.arch}`);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
+  const tomlFile = options.configFile ?? path.join(PROJECT_ROOT, 'temporal.toml');
+  // Checked first, before minutes of bundling: a secret in temporal.toml must not ship silently.
+  const secrets = inlineSecrets(tomlFile);
+  if (secrets.length > 0 && !options.includeCerts) {
+    throw new InlineSecretError(
+      `${tomlFile} has a secret written in it (${secrets.join(', ')}), and temporal.toml goes into the zip: ` +
+        'remove it from the file and set TEMPORAL_API_KEY (or TEMPORAL_TLS_CLIENT_KEY_DATA) in the Lambda function\'s environment instead, ' +
+        'or pass --include-certs to pack it anyway',
+    );
+  }
   const version = workerDeploymentVersion(env);
   const info: BuildInfo = {
     deploymentName: version.deploymentName,
@@ -145,19 +175,25 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   if (!fs.existsSync(binary)) throw new Error(`@temporalio/core-bridge has no binary for ${target} at ${binary}`);
   fs.mkdirSync(path.join(stage, 'releases', target), { recursive: true });
   fs.copyFileSync(binary, path.join(stage, 'releases', target, 'index.node'));
+  const binaryArch = nativeArchitecture(binary);
+  if (binaryArch !== options.arch) {
+    throw new Error(
+      `${binary} is built for ${binaryArch}, not ${options.arch}: reinstall @temporalio/core-bridge (npm ci) so its binaries are the published ones`,
+    );
+  }
 
-  const tomlFile = path.join(PROJECT_ROOT, 'temporal.toml');
   fs.copyFileSync(tomlFile, path.join(stage, 'temporal.toml'));
   const certs = certificateFiles(tomlFile);
   if (options.includeCerts) {
     for (const cert of certs) {
       if (path.isAbsolute(cert)) throw new Error(`--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`);
-      const source = path.join(PROJECT_ROOT, cert);
+      const source = path.join(path.dirname(tomlFile), cert);
       if (!fs.existsSync(source)) throw new Error(`--include-certs: ${cert} (named in temporal.toml) does not exist`);
       fs.mkdirSync(path.dirname(path.join(stage, cert)), { recursive: true });
       fs.copyFileSync(source, path.join(stage, cert));
     }
     log(`  certificates and keys INCLUDED, as asked: ${certs.join(', ') || 'none named in temporal.toml'}`);
+    if (secrets.length > 0) log(`  secrets written in temporal.toml INCLUDED, as asked: ${secrets.join(', ')}`);
   } else {
     log('  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)');
   }
