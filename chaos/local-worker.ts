@@ -44,6 +44,11 @@ export class LocalWorker {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Up and polling: started and announced that it waits for orders. */
+  get isReady(): boolean {
+    return this.isUp && this.generations.at(-1)?.pid === this.child?.pid;
+  }
+
   static identity(pid: number): string {
     return `${pid}@${os.hostname()}`;
   }

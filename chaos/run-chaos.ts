@@ -152,7 +152,11 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   const strike = async (event: ChaosEvent): Promise<void> => {
     switch (event.kind) {
       case 'kill-worker': {
-        if (!worker.isUp) return void record('kill the local worker: it is not up, skipped');
+        // A worker still starting is left alone: killing it then would leave it down for good.
+        if (!worker.isReady) {
+          counts.strikesSkipped++;
+          return void record('kill the local worker: it is not up yet, skipped');
+        }
         if (!(await whenSafe('kill the local worker'))) return;
         const pid = worker.kill();
         counts.workerKills++;
@@ -182,6 +186,8 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
         return void record(`crashed Lambda environment ${victim.id} (pid ${victim.pid}) in the middle of an invocation`);
       }
       case 'restart-server': {
+        // The point is a worker that lives through the restart, so wait for one that polls (a slow start under load).
+        for (let i = 0; i < 120 && !worker.isReady; i++) await sleep(500);
         if (!(await whenSafe('restart the dev server'))) return;
         const workerIdentity = worker.pid !== undefined ? LocalWorker.identity(worker.pid) : undefined;
         record(`stopping the Temporal dev server (${openWorkflows().length} orders in flight; local worker ${workerIdentity ?? 'down'})`);
