@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { Stage } from '../demo/stage';
+import { runOnStage, type Stage } from '../demo/stage';
 import { DATA_DIR } from '../scripts/lib/project-paths';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchStack } from './bench-stack';
@@ -55,19 +55,10 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseBenchArgs(process.argv.slice(2), path.join(DATA_DIR, 'bench', 'results.json'));
   if (args === 'help') return console.log(BENCH_USAGE);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const stage = new Stage();
-  const interrupt = () => {
-    console.log('\nStopping the benchmark and everything it started...');
-    void stage.stopAll().then(() => process.exit(130));
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  let code = 0;
-  try {
+  await runOnStage({ name: 'bench', what: 'the benchmark', stackTraces: true }, async (stage) => {
     const started = Date.now();
     const results = await runBench(args, stage);
     results.durationS = Math.round((Date.now() - started) / 1000);
@@ -75,13 +66,8 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
     fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nResults written to ${path.relative(process.cwd(), args.out)} (benchmark took ${results.durationS} s).`);
-  } catch (err) {
-    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    code = 1;
-  } finally {
-    await stage.stopAll();
-  }
-  process.exit(code);
+    return 0;
+  });
 }
 
 void main();

@@ -23,7 +23,7 @@ import { newOrderId, sampleOrder } from '../starter/sample-order';
 import { workflowUrl } from '../starter/web-ui';
 import { DEMO_USAGE, parseDemoArgs, type DemoArgs } from './demo-args';
 import { Narrator } from './narrator';
-import { Stage } from './stage';
+import { runOnStage, type Stage } from './stage';
 
 const FUNCTION_NAME = 'shopflow-worker';
 const METRICS_PERIOD_S = 10;
@@ -122,8 +122,6 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  // The project runs on Node 20; the SDK's notice about future Node 22 releases is noise in a live demo.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let args: DemoArgs;
   try {
     args = parseDemoArgs(process.argv.slice(2));
@@ -132,23 +130,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (args.help) return console.log(DEMO_USAGE);
-  const stage = new Stage();
-  const interrupt = () => {
-    console.log('\nStopping the demo and everything it started...');
-    void stage.stopAll().then(() => process.exit(130));
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  let code = 1;
-  try {
-    code = await runDemo(args, stage);
-  } catch (err) {
-    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    await stage.stopAll();
-    console.log('Stopped everything the demo started.');
-  }
-  process.exit(code);
+  await runOnStage({ name: 'demo', what: 'the demo' }, (stage) => runDemo(args, stage));
 }
 
 void main();

@@ -53,3 +53,34 @@ export class Stage {
     return this.stopping;
   }
 }
+
+/**
+ * Runs a command (`npm run demo`, `chaos`, `bench`) on a fresh stage and exits with its code. Ctrl+C, SIGTERM or a
+ * closed terminal stop everything it started (exit 130); so does the end, whether the command succeeded or failed.
+ */
+export async function runOnStage(
+  command: { name: string; what: string; stackTraces?: boolean },
+  body: (stage: Stage) => Promise<number>,
+): Promise<never> {
+  // The project runs on Node 20; the AWS SDK's notice about future Node 22 releases is noise in these commands.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const stage = new Stage();
+  const interrupt = () => {
+    console.log(`\nStopping ${command.what} and everything it started...`);
+    void stage.stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  process.on('SIGHUP', interrupt);
+  let code = 1;
+  try {
+    code = await body(stage);
+  } catch (err) {
+    const message = err instanceof Error ? (command.stackTraces ? (err.stack ?? err.message) : err.message) : String(err);
+    console.error(`${command.name}: ${message}`);
+  } finally {
+    await stage.stopAll();
+    console.log(`Stopped everything ${command.what} started.`);
+  }
+  process.exit(code);
+}
