@@ -11,14 +11,14 @@ import {
   CreateFunctionCommand,
   GetFunctionCommand,
   InvokeCommand,
-  LambdaClient,
+  type LambdaClient,
   PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
-import { handlerZip } from '../support/function-zips';
+import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 const MISSING = 'no-such-function';
@@ -34,7 +34,7 @@ let zip: Buffer;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-bad-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0 });
-  lambda = new LambdaClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  lambda = localLambdaClient(local.endpoint);
   zip = await handlerZip(dir, 'v1');
   await lambda.send(new CreateFunctionCommand(createInput({})));
 });
@@ -43,9 +43,7 @@ afterAll(async () => {
   await local?.close();
 });
 
-function createInput(overrides: Partial<CreateFunctionCommandInput>): CreateFunctionCommandInput {
-  return { FunctionName: EXISTING, Runtime: 'nodejs22.x', Role: 'arn:aws:iam::000000000000:role/local', Handler: 'index.handler', Code: { ZipFile: zip }, ...overrides };
-}
+const createInput = (overrides: Partial<CreateFunctionCommandInput>) => testFunctionInput(zip, { FunctionName: EXISTING, ...overrides });
 
 const text = (s: string) => new TextEncoder().encode(s);
 /** A valid JSON document of exactly `bytes` bytes. */

@@ -3,11 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { handlerZip } from '../support/function-zips';
+import { createTestFunction, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
-import { uniqueName } from '../support/test-worker';
 
 let dir: string;
 let local: LocalLambda;
@@ -16,7 +15,7 @@ let lambda: LambdaClient;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-crash-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0 });
-  lambda = new LambdaClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  lambda = localLambdaClient(local.endpoint);
 });
 afterAll(async () => {
   lambda?.destroy();
@@ -24,18 +23,7 @@ afterAll(async () => {
 });
 
 test('a crashed busy environment fails its invocation with Runtime.ExitError, counted as an error, and is not reused', async () => {
-  const name = uniqueName('fn');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Role: 'arn:aws:iam::000000000000:role/local',
-      Handler: 'index.handler',
-      Code: { ZipFile: await handlerZip(dir, 'v1') },
-      Timeout: 30,
-      MemorySize: 256,
-    }),
-  );
+  const name = await createTestFunction(lambda, dir, { timeout: 30 });
   expect(local.service.crashBusyEnvironment(name)).toBeUndefined(); // nothing running yet
 
   const invoke = lambda.send(new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify({ action: 'sleep', ms: 20_000 })) }));

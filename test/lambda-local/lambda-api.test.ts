@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CreateFunctionCommand,
   GetFunctionCommand,
   InvokeCommand,
   LambdaClient,
@@ -14,9 +13,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { handlerZip } from '../support/function-zips';
+import { createTestFunction, handlerZip } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
-import { uniqueName } from '../support/test-worker';
 
 let dir: string;
 let local: LocalLambda;
@@ -36,22 +34,7 @@ afterAll(async () => {
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const parse = (payload?: Uint8Array) => JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
 
-async function createFunction(options: { timeout?: number; env?: Record<string, string> } = {}): Promise<string> {
-  const name = uniqueName('fn');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Role: 'arn:aws:iam::000000000000:role/local',
-      Handler: 'index.handler',
-      Code: { ZipFile: await handlerZip(dir, 'v1') },
-      Timeout: options.timeout ?? 10,
-      MemorySize: 256,
-      Environment: { Variables: options.env ?? {} },
-    }),
-  );
-  return name;
-}
+const createFunction = (options: { timeout?: number; env?: Record<string, string> } = {}) => createTestFunction(lambda, dir, options);
 
 // Bad requests (unknown function, malformed JSON, oversized payloads, bad settings, broken zips) and their exact
 // AWS errors: the table in test/bad-input/lambda-service-requests.test.ts.

@@ -4,7 +4,6 @@
  * while a real order is submitted.
  */
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,10 +14,10 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { ensureCurrentVersion } from '../../worker/ensure-current-version';
 import { testOrder } from '../support/orders';
+import { startPackagedHandler } from '../support/packaged-handler';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
-const INVOKER = path.join(__dirname, '../support/invoke-packaged-handler.js');
 let dir: string;
 let x86: BuildResult;
 const deploymentName = uniqueName('shopflow-lambda-test');
@@ -38,22 +37,12 @@ interface Invocation {
 }
 
 function invoke(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { done: Promise<Invocation>; output: () => string } {
-  // A clean environment, as in Lambda: nothing of this process's settings leaks in.
-  const child = spawn(process.execPath, [INVOKER, taskRoot, 'index.handler', String(timeoutMs)], {
-    cwd: taskRoot,
-    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-test', ...env },
+  const run = startPackagedHandler(taskRoot, timeoutMs, env);
+  const done = run.done.then((finished) => {
+    if (!finished.invocation) throw new Error(`no invocation result:\n${finished.output}`);
+    return finished.invocation as Invocation;
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const done = new Promise<Invocation>((resolve, reject) =>
-    child.on('exit', () => {
-      const line = output.split('\n').find((l) => l.startsWith('INVOCATION '));
-      if (line) resolve(JSON.parse(line.slice('INVOCATION '.length)) as Invocation);
-      else reject(new Error(`no invocation result:\n${output}`));
-    }),
-  );
-  return { done, output: () => output };
+  return { done, output: run.output };
 }
 
 test('the zip holds one native binary, for its architecture, and no secrets', async () => {
