@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR } from '../../scripts/lib/project-paths';
+import { DATA_DIR, PROJECT_ROOT } from '../../scripts/lib/project-paths';
 import { startEntryPoint } from '../support/processes';
 
 /** Processes whose working directory is inside `dir` (Lambda environments run in their unpacked code). */
@@ -62,6 +62,10 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   const serverPort = /Temporal dev server on 127\.0\.0\.1:(\d+)/.exec(output)![1];
   expect(processesMatching(`--port ${serverPort}`)).toEqual([]);
   expect(processesMatching(path.join(DATA_DIR, 'demo'))).toEqual([]);
-  expect(processesMatching('worker/main.ts')).toEqual([]);
+  // The demo's own worker, by its pid and by the absolute path the demo starts it with (other test files run
+  // `worker/main.ts` too, at the same time, from a relative path).
+  const workerPid = /local worker running \(pid (\d+)\)/.exec(output)![1];
+  expect(fs.existsSync(`/proc/${workerPid}`)).toBe(false);
+  expect(processesMatching(path.join(PROJECT_ROOT, 'worker', 'main.ts'))).toEqual([]);
   expect(processesIn(path.join(DATA_DIR, 'demo'))).toEqual([]);
 }, 240_000);
