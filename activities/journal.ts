@@ -50,9 +50,16 @@ export class EffectJournal {
 
   constructor(readonly filePath: string) {}
 
-  /** The entry recorded under `key`, if any (reads what other processes appended). */
+  /**
+   * The entry recorded under `key`, if any (reads what other processes appended). No file lock: the file is only
+   * ever appended to and a half-written last line waits for the next read, so a reader sees a consistent prefix;
+   * whoever then records an effect re-checks under the lock.
+   */
   async find(key: string): Promise<JournalEntry | undefined> {
-    return this.locked(async () => this.byKey.get(key));
+    return this.serialised(async () => {
+      await this.catchUp();
+      return this.byKey.get(key);
+    });
   }
 
   /**
@@ -80,8 +87,15 @@ export class EffectJournal {
     return this.locked(async () => [...this.byKey.values()]);
   }
 
+  /** Runs `fn` after this process's earlier journal calls, so they never interleave (one reader of the file at a time). */
+  private serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
+    return this.serialised(async () => {
       await fs.mkdir(path.dirname(this.filePath), { recursive: true });
       const release = await lockfile.lock(this.filePath, {
         realpath: false,
@@ -97,8 +111,6 @@ export class EffectJournal {
         await release();
       }
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Reads only what was appended since the last read, by any process. */

@@ -17,7 +17,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--o
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
 
-  --reps N        repetitions per measurement (1-20, default 3)
+  --reps N        repetitions per measurement (1-20, default 5)
   --orders N      orders per throughput repetition (10-2000, default 100)
   --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
   --out FILE      where the JSON results go (default data/bench/results.json)`;
@@ -40,7 +40,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) usageError('bench', BENCH_USAGE, `--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`);
   return {
-    reps: wholeNumber('reps', values.reps, 3, 1, 20),
+    reps: wholeNumber('reps', values.reps, 5, 1, 20),
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
     out: values.out ?? defaultOut,

@@ -1,8 +1,8 @@
 /**
  * Failover: a local worker (`worker/main.ts`, a real process) is SIGKILLed in the middle of a slow activity; the
  * activity's heartbeat times out, no worker polls, Temporal's worker controller invokes the Lambda and the order
- * completes there. Measured from the kill to the order's completion, and beyond the simulated work the retry
- * must redo (the whole slow step, since a retried attempt starts over).
+ * completes there. Measured from the kill to the order's completion, and beyond the simulated work that was
+ * still to do at the kill (the rest of the slow step), which is what the issue's target is stated against.
  */
 
 import path from 'node:path';
@@ -24,6 +24,8 @@ const KILL_AFTER_MS = 1_000;
 
 export interface FailoverResult {
   slowStepMs: number;
+  /** Simulated work left in the slow step when the worker died. */
+  remainingWorkMs: number;
   killToCompleteMs: number[];
   beyondRemainingWorkMs: number[];
   medianKillToCompleteMs: number;
@@ -85,9 +87,11 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
     // The next repetition must start on a local worker again, not on a still-polling Lambda.
     await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
   }
-  const beyond = killToCompleteMs.map((ms) => ms - SLOW_STEP_MS);
+  const remainingWorkMs = SLOW_STEP_MS - KILL_AFTER_MS;
+  const beyond = killToCompleteMs.map((ms) => ms - remainingWorkMs);
   return {
     slowStepMs: SLOW_STEP_MS,
+    remainingWorkMs,
     killToCompleteMs,
     beyondRemainingWorkMs: beyond,
     medianKillToCompleteMs: round(median(killToCompleteMs), 0),
