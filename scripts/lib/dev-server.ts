@@ -69,7 +69,8 @@ async function waitUntilServing(address: string, server: ChildProcess, timeoutMs
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
-        await connection.workflowService.getSystemInfo({});
+        // A deadline, so a server that accepts connections but never answers cannot hang the start-up.
+        await connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.getSystemInfo({}));
         return;
       } finally {
         await connection.close();
