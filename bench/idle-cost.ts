@@ -82,7 +82,7 @@ async function burstThenIdle(stack: BenchStack, contender: Contender): Promise<L
   const burstStart = Date.now();
   const burstMs = await burst(stack, contender);
   const burstEnd = Date.now();
-  await sleep(Math.max(0, burstStart + IDLE_WINDOW_MS - Date.now()));
+  await sleep(Math.max(0, burstEnd + IDLE_WINDOW_MS - Date.now()));
   await waitUntilNoInvocationRuns(stack, [contender.functionName], 4 * LAMBDA_RECOMMENDED_TIMEOUT_S * 1000);
   const measured = cost(stack, contender, burstStart, burstEnd, burstMs);
   stack.log(`  ${contender.functionName}: orders done in ${burstMs} ms; ${measured.invocations} invocation(s), ${measured.billedGBSeconds} GB-s, ${measured.invocationsDuringIdle} while idle`);

@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { extractZip } from '../scripts/lib/zip';
 import { buildLambdaPackage } from '../scripts/lib/lambda-package';
@@ -45,10 +46,13 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
   const log = (line: string) => stack.log(`  ${line}`);
   const x86 = await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: path.join(dir, 'function-x86_64.zip'), log });
   const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), log });
-  const baseline = await buildSampleStylePackage(path.join(dir, 'sample-style'), 'x86_64-unknown-linux-gnu', stack.log);
+  const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
+  stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
+  const baseline = await buildSampleStylePackage(sampleDir, 'x86_64-unknown-linux-gnu', stack.log);
 
-  const taskRoot = path.join(dir, 'unpacked-x86_64');
-  fs.rmSync(taskRoot, { recursive: true, force: true });
+  // Outside the project, so that a module missing from the package fails instead of loading from ./node_modules.
+  const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-unpacked-'));
+  stack.stage.own('unpacked package', () => fs.rmSync(taskRoot, { recursive: true, force: true }));
   await extractZip(x86.outFile, taskRoot);
   const loadMs: number[] = [];
   const baselineLoadMs: number[] = [];

@@ -9,8 +9,11 @@ export const TASK_QUEUE = 'shopflow-orders';
 /** Worker Deployment name shared by the local worker and the Lambda worker. */
 export const DEPLOYMENT_NAME = 'shopflow';
 
-/** Build id used when SHOPFLOW_BUILD_ID is not set. Bump it when workflow code changes incompatibly. */
-export const DEFAULT_BUILD_ID = 'v1';
+/**
+ * Build id used when SHOPFLOW_BUILD_ID is not set. Bump it when workflow code changes incompatibly: v2 validates
+ * orders more strictly (unknown fields, control characters), which would fail v1 orders already in flight on replay.
+ */
+export const DEFAULT_BUILD_ID = 'v2';
 
 /** The workflow type that processes one order. */
 export const ORDER_WORKFLOW_TYPE = 'OrderWorkflow';

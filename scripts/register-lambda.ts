@@ -15,7 +15,7 @@ import { cliCommands, registerLambda, registeredTarget } from './lib/lambda-regi
 const USAGE = `Usage: npm run register:lambda -- --function-arn ARN [--role-arn ROLE --external-id ID] [--no-set-current]
 
 Registers the Lambda function as the serverless worker of deployment version
-$SHOPFLOW_DEPLOYMENT_NAME/$SHOPFLOW_BUILD_ID (default shopflow/v1) on the Temporal profile in use, then makes that
+$SHOPFLOW_DEPLOYMENT_NAME/$SHOPFLOW_BUILD_ID (default shopflow/v2) on the Temporal profile in use, then makes that
 version current. --role-arn and --external-id name the IAM role Temporal assumes to invoke the function
 (required by Temporal Cloud; see infra/iam-roles.json).`;
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { loadClientConfig } from '@temporalio/envconfig';
+import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
 import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
@@ -182,7 +182,10 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
 
-  fs.copyFileSync(tomlFile, path.join(stage, 'temporal.toml'));
+  // Not the file itself: the profiles as the SDK reads them, written anew. Comments, misspelt keys and settings the
+  // SDK ignores (a commented-out api_key, codec auth) stay behind, so nothing the checks above cannot see ships.
+  const packedConfig = loadClientConfig({ configSource: { path: tomlFile }, overrideEnvVars: {} });
+  fs.writeFileSync(path.join(stage, 'temporal.toml'), clientConfigToToml(packedConfig));
   const certs = certificateFiles(tomlFile);
   if (options.includeCerts) {
     for (const cert of certs) {

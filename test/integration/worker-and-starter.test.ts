@@ -18,7 +18,7 @@ afterEach(() => {
 test('a decline order: the worker charges, fails, releases the inventory; the starter narrates it', async () => {
   worker = startEntryPoint('worker/main.ts', [], env);
   await worker.waitFor(/Waiting for orders/);
-  expect(worker.output()).toMatch(/Made shopflow\/v1 the Current Version|Polling task queue shopflow-orders/);
+  expect(worker.output()).toMatch(/Made shopflow\/v2 the Current Version|Polling task queue shopflow-orders/);
 
   const starter = startEntryPoint('starter/main.ts', ['--scenario', 'decline'], env);
   const { code } = await starter.exited;

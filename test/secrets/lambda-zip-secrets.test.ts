@@ -70,7 +70,13 @@ async function secretsInZip(zip: string, secrets: string[]): Promise<string[]> {
   return [...found];
 }
 
-const ALL = [DOTENV_KEY, SHELL_KEY, TOML_KEY, PRIVATE_KEY];
+// Secrets the SDK never reads, so the inline-secret check cannot see them: a commented-out key and a codec's auth.
+const COMMENTED_KEY = 'commented-out-api-key-3c1e';
+const CODEC_AUTH = 'codec-bearer-token-8d2f';
+const withUnreadSecrets = () =>
+  `${projectToml}\n# api_key = "${COMMENTED_KEY}"\n[profile.default.codec]\nendpoint = "http://127.0.0.1:8888"\nauth = "Bearer ${CODEC_AUTH}"\n`;
+
+const ALL = [DOTENV_KEY, SHELL_KEY, TOML_KEY, PRIVATE_KEY, COMMENTED_KEY, CODEC_AUTH];
 
 test('an api_key written in temporal.toml: the build refuses, names the file and the fix, writes no zip', async () => {
   fs.writeFileSync(toml(), withInlineKey());
@@ -87,7 +93,8 @@ test('an api_key written in temporal.toml: the build refuses, names the file and
 });
 
 test('without it: no .env, no key file and no secret in any byte of the zip, even with TEMPORAL_API_KEY set', async () => {
-  fs.writeFileSync(toml(), projectToml);
+  // The packed temporal.toml is written anew from what the SDK reads, so a comment or a codec's auth stays behind.
+  fs.writeFileSync(toml(), withUnreadSecrets());
   const out = path.join(project, 'dist/clean.zip');
   const run = await build(['--out', out]);
   expect(run.code).toBe(0);

@@ -24,7 +24,7 @@ let dir: string;
 let namespace: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'secrets-'));
-  // Its own namespace: the worker below runs deployment shopflow/v1 on shopflow-orders like `npm run worker` does.
+  // Its own namespace: the worker below runs deployment shopflow/v2 on shopflow-orders like `npm run worker` does.
   namespace = await createScratchNamespace('secrets');
 });
 
