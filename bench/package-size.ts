@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RUST_TARGET } from '../lambda/check-package';
 import { extractZip } from '../scripts/lib/zip';
 import { buildLambdaPackage } from '../scripts/lib/lambda-package';
 import type { BenchStack } from './bench-stack';
@@ -48,7 +49,7 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
   const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), log });
   const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
   stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
-  const baseline = await buildSampleStylePackage(sampleDir, 'x86_64-unknown-linux-gnu', stack.log);
+  const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET.x86_64, stack.log);
 
   // Outside the project, so that a module missing from the package fails instead of loading from ./node_modules.
   const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-unpacked-'));

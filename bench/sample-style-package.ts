@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/project-paths';
+import { filesUnder } from '../scripts/lib/lambda-package';
 import { writeZip } from '../scripts/lib/zip';
 
 export interface SamplePackage {
@@ -15,13 +16,6 @@ export interface SamplePackage {
   handler: string;
   zipFile: string;
   unzippedBytes: number;
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(full) : [full];
-  });
 }
 
 /**
@@ -59,7 +53,7 @@ export async function buildSampleStylePackage(dir: string, rustTarget: string, l
   fs.copyFileSync(path.join(PROJECT_ROOT, 'temporal.toml'), path.join(taskRoot, 'temporal.toml'));
 
   log('  baseline package: zipping...');
-  const files = filesUnder(taskRoot);
+  const files = filesUnder(taskRoot).map((name) => path.join(taskRoot, name));
   const zipFile = path.join(dir, 'function.zip');
   await writeZip(files.map((file) => ({ name: path.relative(taskRoot, file).split(path.sep).join('/'), file, executable: file.endsWith('.node') })), zipFile);
   const unzippedBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);

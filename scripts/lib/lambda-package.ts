@@ -105,7 +105,8 @@ function certificateFiles(tomlFile: string): string[] {
   return [...files];
 }
 
-function filesUnder(dir: string, base = dir): string[] {
+/** Every file below `dir`, as paths relative to it. */
+export function filesUnder(dir: string, base = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? filesUnder(full, base) : [path.relative(base, full)];
