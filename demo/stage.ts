@@ -33,8 +33,14 @@ export class Stage {
     };
     child.stdout?.on('data', split);
     child.stderr?.on('data', split);
-    this.own(entry, () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve()); // never started: nothing to wait for
+    });
+    this.own(entry, async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited; // a killed process lingers a moment: the stage is not stopped until it is gone
     });
     return child;
   }

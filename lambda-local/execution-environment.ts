@@ -47,6 +47,8 @@ export class ExecutionEnvironment {
   private spawnedAt = 0;
   private initDurationMs?: number;
   private frozen = false;
+  private markExited!: () => void;
+  private readonly processExited = new Promise<void>((resolve) => (this.markExited = resolve));
 
   constructor(private readonly options: EnvironmentOptions) {
     this.revisionId = options.record.RevisionId;
@@ -100,18 +102,28 @@ export class ExecutionEnvironment {
     return true;
   }
 
+  /** Resolves once the environment is dead and its process, if it ever started, has exited and been reaped. */
+  exited(): Promise<void> {
+    return this.processExited;
+  }
+
   kill(): void {
     if (this.state === 'dead') return;
-    this.state = 'dead';
-    if (this.process && this.process.exitCode === null) {
-      this.process.kill('SIGKILL');
+    if (this.current) {
+      // Killed with an invocation in flight (the service is shutting down): it fails now, not at its timeout.
+      const message = `RequestId: ${this.current.requestId} Error: Runtime exited: the execution environment was shut down`;
+      this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: message }), 'Runtime.ExitError');
     }
+    this.state = 'dead';
+    if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) this.markExited();
+    else this.process.kill('SIGKILL');
     this.api.close();
   }
 
   private async start(): Promise<void> {
     const { record, runtimeCommand, region } = this.options;
     const runtimeApi = await this.api.listen();
+    if (this.state === 'dead') return; // shut down while the runtime API was opening: start nothing
     const memory = record.MemorySize;
     // Only what Lambda's own environment has, plus the function's variables: nothing of this machine leaks in.
     const env: NodeJS.ProcessEnv = {
@@ -139,6 +151,7 @@ export class ExecutionEnvironment {
     const [command, ...args] = runtimeCommand;
     const child = spawn(command, [...args, record.Handler], { cwd: record.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
+    child.once('exit', () => this.markExited());
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.on('exit', (code, signal) => {

@@ -40,9 +40,12 @@ interface QueuedEvent {
 
 export class LambdaService {
   private readonly environments = new Map<string, ExecutionEnvironment[]>();
+  /** Every environment whose process may still be running, dead or not: shutdown waits for them all. */
+  private readonly notYetExited = new Set<ExecutionEnvironment>();
   private readonly queue: QueuedEvent[] = [];
   private readonly reaper: NodeJS.Timeout;
   private pumpTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly registry: FunctionRegistry,
@@ -94,15 +97,22 @@ export class LambdaService {
     return victim?.crash() ? victim : undefined;
   }
 
-  /** Stops every environment; the process ends with nothing left behind. */
-  shutdown(): void {
+  /**
+   * Stops every environment and waits until their processes are gone (SIGKILL is not instant: a busy Node
+   * process takes a moment to die), so whoever shuts the service down leaves nothing running behind it.
+   */
+  async shutdown(): Promise<void> {
+    this.closed = true;
     clearInterval(this.reaper);
     clearTimeout(this.pumpTimer);
-    for (const envs of this.environments.values()) envs.forEach((e) => e.kill());
     this.environments.clear();
+    const environments = [...this.notYetExited];
+    environments.forEach((e) => e.kill());
+    await Promise.all(environments.map((e) => e.exited()));
   }
 
   private acquire(record: FunctionRecord): ExecutionEnvironment | undefined {
+    if (this.closed) return undefined;
     const envs = this.environmentsOf(record.FunctionName);
     this.environments.set(record.FunctionName, envs);
     const busy = envs.filter((e) => e.state === 'busy' || e.state === 'starting').length;
@@ -120,6 +130,8 @@ export class LambdaService {
       maxResponseBytes: this.options.maxResponseBytes,
     });
     envs.push(env);
+    this.notYetExited.add(env);
+    void env.exited().then(() => this.notYetExited.delete(env));
     return env;
   }
 
@@ -142,6 +154,7 @@ export class LambdaService {
 
   private pump(): void {
     clearTimeout(this.pumpTimer);
+    if (this.closed) return; // events still queued at shutdown are dropped, as the process is going away
     const now = Date.now();
     for (const event of [...this.queue]) {
       if (event.notBefore > now) continue;

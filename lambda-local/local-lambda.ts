@@ -47,7 +47,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     service,
     metrics,
     close: async () => {
-      service.shutdown();
+      await service.shutdown();
       await api.close();
     },
   };
