@@ -13,14 +13,18 @@ export interface OrderOutcome {
   workflowId: string;
   /** How the order must end, from its scenario (and faults chosen to stay within the retry budget). */
   expected: 'COMPLETED' | 'FAILED';
+  /** For an order that must fail: the failure type its scenario implies (a declined card, say). */
+  expectedFailureType?: string;
   /** How it ended; undefined when it never finished (or could not be found) before the deadline. */
   state?: TerminalState;
+  /** For a failed or cancelled order: the failure's type. */
+  failureType?: string;
   /** For an order that did not finish: what the server said about it, for the report. */
   note?: string;
 }
 
 export const INVARIANTS = {
-  'expected-outcome': 'every order reached the terminal state its scenario implies',
+  'expected-outcome': 'every order reached the terminal state its scenario implies, a failed one for its reason',
   'no-order-lost': 'every submitted order finished before the deadline',
   'effect-once': 'each idempotency key was recorded once',
   'known-orders-only': 'every effect belongs to a submitted order',
@@ -72,6 +76,10 @@ export function checkInvariants(orders: readonly OrderOutcome[], journal: readon
 
     if (state === undefined) flag('no-order-lost', `${order.workflowId} did not finish${order.note ? `: ${order.note}` : ''}`, orderId);
     else if (state !== order.expected) flag('expected-outcome', `${order.workflowId} ended ${state}, expected ${order.expected}`, orderId);
+    else if (order.expectedFailureType && order.failureType !== order.expectedFailureType) {
+      // Failed, but not for the scenario's reason: retries worn out by chaos would look like this.
+      flag('expected-outcome', `${order.workflowId} ended ${state} with ${order.failureType ?? 'no failure type'}, expected ${order.expectedFailureType}`, orderId);
+    }
 
     const charges = of('charge');
     if (charges.length > 1) flag('single-charge', `${charges.length} charges: ${charges.map((c) => c.key).join(', ')}`, orderId);

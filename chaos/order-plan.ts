@@ -7,7 +7,7 @@
 import { FORWARD_STEP_MAX_ATTEMPTS } from '../config/settings';
 import type { FaultPlan } from '../domain/faults';
 import type { Order } from '../domain/order';
-import { SCENARIOS, SLOW_STEP_DURATION_MS, expectedOutcome, faultsFor, scenarioFaults, type Scenario } from '../domain/scenarios';
+import { SCENARIOS, SLOW_STEP_DURATION_MS, expectedFailureType, expectedOutcome, faultsFor, scenarioFaults, type Scenario } from '../domain/scenarios';
 import { FORWARD_STEPS, type ForwardStep } from '../domain/steps';
 import { orderWorkflowId } from '../config/settings';
 import { sampleOrder } from '../starter/sample-order';
@@ -18,6 +18,8 @@ export interface PlannedOrder {
   workflowId: string;
   scenario: Scenario;
   expected: 'COMPLETED' | 'FAILED';
+  /** For an order that must fail: the failure type its scenario implies. */
+  expectedFailureType?: string;
   /** The faults added on top of the scenario, in words, for the log (empty: none). */
   injected: string;
   submitAtMs: number;
@@ -85,7 +87,7 @@ export function planOrders(random: Random, count: number, runId: string): Planne
       if (failingAttempts(order, step) > MAX_INJECTED_FAILURES) throw new Error(`${order.orderId}: ${step} would fail beyond the retry budget`);
     }
     const submitAtMs = Math.round(((i + random()) * windowMs) / count);
-    return { order, workflowId: orderWorkflowId(order.orderId), scenario, expected: expectedOutcome(scenario), injected: injected.join(', '), submitAtMs };
+    return { order, workflowId: orderWorkflowId(order.orderId), scenario, expected: expectedOutcome(scenario), expectedFailureType: expectedFailureType(scenario), injected: injected.join(', '), submitAtMs };
   });
 }
 

@@ -43,8 +43,10 @@ export interface ChaosResult {
 export function countOutcomes(planned: readonly PlannedOrder[], settled: readonly SettledOrder[]): ChaosResult['outcomes'] {
   const outcomes = Object.fromEntries(SCENARIOS.map((s) => [s, {} as Record<string, number>])) as ChaosResult['outcomes'];
   planned.forEach((p, i) => {
-    const state = settled[i]?.state ?? 'UNFINISHED';
-    outcomes[p.scenario][state] = (outcomes[p.scenario][state] ?? 0) + 1;
+    const s = settled[i];
+    // A failed order is counted with its failure type, so a decline that failed for another reason stands out.
+    const ending = s?.state === undefined ? 'UNFINISHED' : s.state === 'COMPLETED' ? s.state : `${s.state} (${s.failureType ?? 'no type'})`;
+    outcomes[p.scenario][ending] = (outcomes[p.scenario][ending] ?? 0) + 1;
   });
   return outcomes;
 }

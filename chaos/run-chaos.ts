@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { JournalEntry } from '../activities/journal';
 import type { Stage } from '../demo/stage';
+import { unexpectedEnding } from '../domain/scenarios';
 import { freePort } from '../scripts/lib/ports';
 import { DATA_DIR } from '../scripts/lib/project-paths';
 import { startServerlessStack } from '../scripts/lib/serverless-stack';
@@ -120,7 +121,8 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     submitted.add(p.workflowId);
     settled[index] = await awaitOrder(client, p.workflowId, deadline);
     const s = settled[index]!;
-    if (s.state !== p.expected) log(`! ${p.workflowId} (${p.scenario}${p.injected ? `; ${p.injected}` : ''}) ended ${s.state ?? 'UNFINISHED'}, expected ${p.expected}${s.note ? `: ${s.note}` : ''}`);
+    const mismatch = s.state === undefined ? `the scenario expects ${p.expected}` : unexpectedEnding(p.scenario, s);
+    if (mismatch) log(`! ${p.workflowId} (${p.scenario}${p.injected ? `; ${p.injected}` : ''}) ended ${s.state ?? 'UNFINISHED'}${s.failureType ? ` (${s.failureType})` : ''}: ${mismatch}${s.note ? `; ${s.note}` : ''}`);
   };
   const openWorkflows = () => planned.filter((p, i) => submitted.has(p.workflowId) && !settled[i]).map((p) => p.workflowId);
 
@@ -262,7 +264,7 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   const journal = readJournal(journalPath);
   const outcomes: OrderOutcome[] = [...planned, probe].map((p, i) => {
     const s = i < planned.length ? settled[i] : probed;
-    return { orderId: p.order.orderId, workflowId: p.workflowId, expected: p.expected, state: s?.state, note: s?.note };
+    return { orderId: p.order.orderId, workflowId: p.workflowId, expected: p.expected, expectedFailureType: p.expectedFailureType, state: s?.state, failureType: s?.failureType, note: s?.note };
   });
   const reconnection = checkReconnection(restart, journal);
   const violations: Violation[] = [

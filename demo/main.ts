@@ -12,7 +12,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
-import { expectedOutcome } from '../domain/scenarios';
+import { unexpectedEnding } from '../domain/scenarios';
 import { readLambdaMetrics } from '../scripts/lib/lambda-metrics';
 import { renderMetricsChart } from '../scripts/lib/metrics-chart';
 import { DATA_DIR } from '../scripts/lib/project-paths';
@@ -109,9 +109,9 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   let unexpected = 0;
   for (const outcome of results) {
     const steps = outcome.result?.status.steps ?? [];
-    const expected = expectedOutcome(args.scenario);
-    if (outcome.state !== expected) unexpected++;
-    console.log(`${outcome.workflowId}: ${outcome.state}${outcome.state === expected ? '' : ` (UNEXPECTED: expected ${expected})`}`);
+    const mismatch = unexpectedEnding(args.scenario, { state: outcome.state, failureType: outcome.failure?.type });
+    if (mismatch) unexpected++;
+    console.log(`${outcome.workflowId}: ${outcome.state}${mismatch ? ` (UNEXPECTED: ${mismatch})` : ''}`);
     for (const step of steps) console.log(`   ${step.step.padEnd(17)} ${describeWorker(step.worker)}${step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`);
   }
   const lambdaSteps = results.flatMap((r) => r.result?.status.steps ?? []).filter((s) => isLambdaIdentity(s.worker)).length;

@@ -1,5 +1,6 @@
 /** Named demo scenarios and the faults each one injects. */
 
+import { InvalidAddress, OutOfStock, PaymentDeclined, type BusinessFailureType } from './errors';
 import type { FaultPlan } from './faults';
 
 export const SCENARIOS = [
@@ -56,7 +57,31 @@ export function faultsFor(order: { scenario?: Scenario; faults?: FaultPlan; item
   return { ...base, ...order.faults };
 }
 
+/** The business failure an order of this scenario ends with; the other scenarios complete. */
+const SCENARIO_FAILURES: Readonly<Partial<Record<Scenario, BusinessFailureType>>> = {
+  decline: PaymentDeclined,
+  'out-of-stock': OutOfStock,
+  'bad-address': InvalidAddress,
+};
+
+/** The failure type an order of this scenario must fail with; undefined when it must complete. */
+export function expectedFailureType(scenario: Scenario): BusinessFailureType | undefined {
+  return SCENARIO_FAILURES[scenario];
+}
+
 /** How an order of this scenario must end; the starter, the demo and the chaos run check it. */
 export function expectedOutcome(scenario: Scenario): 'COMPLETED' | 'FAILED' {
-  return scenario === 'decline' || scenario === 'out-of-stock' || scenario === 'bad-address' ? 'FAILED' : 'COMPLETED';
+  return expectedFailureType(scenario) ? 'FAILED' : 'COMPLETED';
+}
+
+/**
+ * How an order's ending differs from what its scenario implies, in words, or undefined when it matches. A failed
+ * order must also have failed for the scenario's reason: a declined card, not retries worn out by an outage.
+ */
+export function unexpectedEnding(scenario: Scenario, ending: { state?: string; failureType?: string }): string | undefined {
+  const state = expectedOutcome(scenario);
+  if (ending.state !== state) return `the scenario expects ${state}`;
+  const failureType = expectedFailureType(scenario);
+  if (failureType && ending.failureType !== failureType) return `the scenario expects ${state} with ${failureType}, not ${ending.failureType ?? 'no failure type'}`;
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
-import { expectedOutcome } from '../domain/scenarios';
+import { unexpectedEnding } from '../domain/scenarios';
 import { describeProblems, validateOrder } from '../domain/validate-order';
 import { USAGE, UsageError, parseStarterArgs } from './cli-args';
 import { connectClient } from './connect-client';
@@ -54,15 +54,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!args.wait) return 0;
 
-  const expected = expectedOutcome(args.scenario);
   const prefix = (id: string) => (handles.length > 1 ? `[${id}] ` : '  ');
   const outcomes = await Promise.all(
     handles.map((handle) => followOrder(client, handle, (line) => console.log(`${prefix(handle.workflowId)}${line}`))),
   );
   let unexpected = 0;
   for (const outcome of outcomes) {
-    const as = outcome.state === expected ? 'as the scenario expects' : `UNEXPECTED: the scenario expects ${expected}`;
-    if (outcome.state !== expected) unexpected++;
+    const mismatch = unexpectedEnding(args.scenario, { state: outcome.state, failureType: outcome.failure?.type });
+    const as = mismatch ? `UNEXPECTED: ${mismatch}` : 'as the scenario expects';
+    if (mismatch) unexpected++;
     if (outcome.result) {
       const r = outcome.result;
       const note = r.status.notificationError ? `; notification failed: ${r.status.notificationError}` : '';

@@ -48,6 +48,22 @@ describe('expected-outcome', () => {
   });
 });
 
+describe('expected-outcome: a failed order failed for its scenario\'s reason', () => {
+  const failed = (failureType?: string): OrderOutcome => ({ ...order('d', 'FAILED'), expectedFailureType: 'PaymentDeclined', failureType });
+  const declinedEffects = [effect('d', 'reserve', 'reserveInventory'), undo('d', 'release', 'releaseInventory', 'reserveInventory')];
+  test('passes when the failure type is the expected one', () => {
+    expect(flagged([failed('PaymentDeclined')], declinedEffects)).toEqual([]);
+  });
+  test('flags a decline that failed for another reason (retries worn out by an outage)', () => {
+    expect(checkInvariants([failed('ServiceUnavailable')], declinedEffects)).toEqual([
+      { invariant: 'expected-outcome', orderId: 'd', detail: 'order-d ended FAILED with ServiceUnavailable, expected PaymentDeclined' },
+    ]);
+  });
+  test('flags a failure without a type', () => {
+    expect(flagged([failed(undefined)], declinedEffects)).toEqual(['expected-outcome']);
+  });
+});
+
 describe('no-order-lost', () => {
   test('passes when every order finished', () => {
     expect(flagged([order('a', 'FAILED')], [])).toEqual([]);
