@@ -12,7 +12,7 @@ import { InvalidOrder, OrderCancelled } from '../domain/errors';
 import type { Order } from '../domain/order';
 import type { OrderResult, Receipt } from '../domain/status';
 import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } from '../domain/steps';
-import { describeProblems, validateOrder } from '../domain/validate-order';
+import { describeProblems, isValidOrderId, validateOrder } from '../domain/validate-order';
 import { forwardSteps } from './activity-options';
 import { cancelOrderUpdate, getStatusQuery } from './definitions';
 import { OrderTracker } from './order-tracker';
@@ -94,9 +94,10 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
   return buildResult(order, tracker, results);
 }
 
+/** The order id the status reports: the input's only when valid, so a refused id (escape codes, 10 KB) is never echoed. */
 function orderIdOf(input: unknown, workflowId: string): string {
   const orderId = (input as { orderId?: unknown } | null)?.orderId;
-  return typeof orderId === 'string' ? orderId : workflowId;
+  return isValidOrderId(orderId) ? orderId : workflowId;
 }
 
 /** The innermost message: for an activity failure, what the service said. */

@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
 import type { Order } from '../../domain/order';
 import { describeProblems } from '../../domain/validate-order';
+import { getStatusQuery } from '../../workflows/definitions';
 import { failureOf, historyEventTypes } from '../support/assertions';
 import { journalLines } from '../support/journal-lines';
 import { testOrder } from '../support/orders';
@@ -141,6 +142,19 @@ test.each(CASES)('$name via the $via: InvalidOrder names every bad field; nothin
 
   expect(await historyEventTypes(handle)).not.toContain(ACTIVITY_SCHEDULED);
   expect(journalLines(worker.journal.filePath)).toEqual(journalBefore);
+});
+
+test('an invalid order id is never echoed: getStatus reports the workflow id instead', async () => {
+  const workflowId = await startOrder('client', { ...testOrder(), orderId: '\u001b[2J\u001b[31mgotcha' });
+  const handle = worker.client.workflow.getHandle(workflowId);
+  expect((await failureOf(handle)).type).toBe('InvalidOrder');
+  const status = await handle.query(getStatusQuery);
+  expect(status).toMatchObject({ orderId: workflowId, state: 'FAILED', failure: { type: 'InvalidOrder' } });
+  // The problem names the bad id escaped and quoted; no raw control character reaches whoever prints the status.
+  expect(status.failure!.message).toContain('(got "\\u001b[2J\\u001b[31mgotcha")');
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+  expect(strings(status).filter((text) => text.includes('\u001b'))).toEqual([]);
 });
 
 /**
