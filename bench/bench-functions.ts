@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { hostArchitecture } from '../lambda/build-info';
 import { deployLambda } from '../scripts/lib/lambda-deployment';
 import { buildLambdaPackage } from '../scripts/lib/lambda-package';
 import type { BenchStack } from './bench-stack';
@@ -15,7 +16,7 @@ export const BENCH_MEMORY_MB = 1024;
 
 export async function buildForDeployment(stack: BenchStack, deploymentName: string, entry?: string): Promise<string> {
   const built = await buildLambdaPackage({
-    arch: process.arch === 'arm64' ? 'arm64' : 'x86_64',
+    arch: hostArchitecture(),
     includeCerts: false,
     outFile: path.join(stack.workDir, `${deploymentName}.zip`),
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
@@ -36,7 +37,7 @@ export async function deployBenchFunction(
     log: () => {},
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-bench',
-      architecture: process.arch === 'arm64' ? 'arm64' : 'x86_64',
+      architecture: hostArchitecture(),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: BENCH_MEMORY_MB,
       environment: { TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', ...options.environment },

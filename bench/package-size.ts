@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
 import { RUST_TARGET } from '../lambda/check-package';
 import { extractZip } from '../scripts/lib/zip';
 import { buildLambdaPackage } from '../scripts/lib/lambda-package';
@@ -25,8 +26,8 @@ export interface PackageResult {
   medianLoadMs: number;
   medianBaselineLoadMs: number;
   loadRatio: number;
-  /** Where the x86_64 zip is, for the sections that deploy it. */
-  zipFile: string;
+  /** The architecture whose package the load times were measured on: this machine's. */
+  loadArch: LambdaArchitecture;
 }
 
 function measureLoad(taskRoot: string, handler: string): number {
@@ -49,12 +50,14 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
   const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), log });
   const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
   stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
-  const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET.x86_64, stack.log);
+  // Load times are measured here, so on this machine's architecture: both packages carry its native core.
+  const loadArch = hostArchitecture();
+  const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET[loadArch], stack.log);
 
   // Outside the project, so that a module missing from the package fails instead of loading from ./node_modules.
   const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-unpacked-'));
   stack.stage.own('unpacked package', () => fs.rmSync(taskRoot, { recursive: true, force: true }));
-  await extractZip(x86.outFile, taskRoot);
+  await extractZip((loadArch === 'arm64' ? arm : x86).outFile, taskRoot);
   const loadMs: number[] = [];
   const baselineLoadMs: number[] = [];
   // At least 5 loads each, interleaved, so both see the same page cache and the same background load.
@@ -73,6 +76,6 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
     medianLoadMs: round(median(loadMs), 1),
     medianBaselineLoadMs: round(median(baselineLoadMs), 1),
     loadRatio: round(median(loadMs) / median(baselineLoadMs), 3),
-    zipFile: x86.outFile,
+    loadArch,
   };
 }

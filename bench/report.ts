@@ -55,7 +55,7 @@ export function renderReport(results: BenchResults): string {
   if (p) {
     rows.push({ measure: 'zip, x86_64 (MB zipped / unzipped)', shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`, baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`, target: '<= 15 MB zipped', verdict: verdict(p.x86_64.zippedMB <= 15) });
     rows.push({ measure: 'zip, arm64 (MB zipped / unzipped)', shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`, baseline: '', target: '', verdict: '' });
-    rows.push({ measure: 'handler module load, fresh process (ms)', shopflow: String(p.medianLoadMs), baseline: String(p.medianBaselineLoadMs), target: '<= 50% of baseline', verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}` });
+    rows.push({ measure: `handler module load, fresh process, ${p.loadArch} (ms)`, shopflow: String(p.medianLoadMs), baseline: String(p.medianBaselineLoadMs), target: '<= 50% of baseline', verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}` });
   }
   const c = results.coldStart;
   if (c) {

@@ -19,6 +19,13 @@ export interface BuildInfo {
 /** Node's name for a Lambda architecture. */
 export const NODE_ARCH: Readonly<Record<LambdaArchitecture, string>> = { x86_64: 'x64', arm64: 'arm64' };
 
+/** The Lambda architecture of this machine: the packages a local Lambda service here can run. */
+export function hostArchitecture(nodeArch: string = process.arch): LambdaArchitecture {
+  const match = (Object.keys(NODE_ARCH) as LambdaArchitecture[]).find((arch) => NODE_ARCH[arch] === nodeArch);
+  if (!match) throw new Error(`this machine's architecture is ${nodeArch}; Lambda packages run on x64 (x86_64) or arm64 only`);
+  return match;
+}
+
 export function readBuildInfo(dir: string): BuildInfo | undefined {
   const file = path.join(dir, BUILD_INFO_FILE);
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BuildInfo) : undefined;
