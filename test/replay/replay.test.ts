@@ -44,3 +44,19 @@ describe('a workflow with the steps reordered', () => {
     ).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });
+
+/**
+ * Why the default build id moved to v2 when order validation became strict: an order v1 accepted with a field it
+ * did not know (here `giftWrap`) is refused by today's validation, so replaying its history on today's code fails.
+ * PINNED versioning keeps such orders on v1 workers; this test shows the bump was needed, not just cautious.
+ */
+test('an order with a field v1 ignored cannot replay on today\'s code: it must stay on its pinned v1 workers', async () => {
+  const happy = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, 'happy.json'), 'utf8'));
+  const payload = happy.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+  const order = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+  payload.data = Buffer.from(JSON.stringify({ ...order, giftWrap: true })).toString('base64');
+
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: { codePath: testEnv('bundle') } }, historyFromJSON(happy), 'replay-v1-extra-field'),
+  ).rejects.toBeInstanceOf(DeterminismViolationError);
+});
