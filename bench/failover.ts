@@ -11,6 +11,7 @@ import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/sett
 import type { Order } from '../domain/order';
 import type { OrderResult } from '../domain/status';
 import { registerLambda } from '../scripts/lib/lambda-registration';
+import { waitFor } from '../scripts/lib/wait-for';
 import { isLambdaIdentity } from '../starter/describe-worker';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
@@ -30,14 +31,6 @@ export interface FailoverResult {
   beyondRemainingWorkMs: number[];
   medianKillToCompleteMs: number;
   medianBeyondRemainingWorkMs: number;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
@@ -69,10 +62,10 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
       },
       (line) => lines.push(line),
     );
-    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), 60_000, 'the local worker to start');
+    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), { timeoutMs: 60_000, what: 'the local worker to start' });
     const order: Order = { ...sampleOrder(benchName('failover'), 'happy', rep), faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } } };
     const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: orderWorkflowId(order.orderId), args: [order] });
-    await waitFor(() => lines.some((l) => /createShipment started/.test(l)), 30_000, 'createShipment to start on the local worker');
+    await waitFor(() => lines.some((l) => /createShipment started/.test(l)), { timeoutMs: 30_000, what: 'createShipment to start on the local worker' });
     await sleep(KILL_AFTER_MS);
     const killedAt = Date.now();
     worker.kill('SIGKILL');

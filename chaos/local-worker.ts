@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Stage } from '../demo/stage';
+import { stopProcess } from '../scripts/lib/stop-process';
 
 export interface UnexpectedExit {
   pid: number;
@@ -101,12 +102,7 @@ export class LocalWorker {
     const pid = this.pid;
     if (pid === undefined) return undefined;
     this.killedPids.add(pid);
-    const child = this.child!;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+    await stopProcess(this.child!, 'SIGINT', 20_000);
     return pid;
   }
 

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/project-paths';
+import { stopProcess } from '../scripts/lib/stop-process';
 
 type Stopper = () => Promise<void> | void;
 
@@ -33,15 +34,7 @@ export class Stage {
     };
     child.stdout?.on('data', split);
     child.stderr?.on('data', split);
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', () => resolve()); // never started: nothing to wait for
-    });
-    this.own(entry, async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await exited; // a killed process lingers a moment: the stage is not stopped until it is gone
-    });
+    this.own(entry, () => stopProcess(child));
     return child;
   }
 

@@ -151,15 +151,18 @@ export class ExecutionEnvironment {
     const [command, ...args] = runtimeCommand;
     const child = spawn(command, [...args, record.Handler], { cwd: record.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
-    child.once('exit', () => this.markExited());
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
-    child.on('exit', (code, signal) => {
+    const ended = (why: string) => {
       if (this.state !== 'dead' && this.current) {
-        this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current.requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}` }), 'Runtime.ExitError');
+        this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current.requestId} Error: ${why}` }), 'Runtime.ExitError');
       }
       this.kill();
-    });
+      this.markExited();
+    };
+    child.on('exit', (code, signal) => ended(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`));
+    // The runtime command could not be started (spawn failed): there is no process to wait for.
+    child.on('error', (err) => ended(`Runtime failed to start: ${err.message}`));
   }
 
   private onWaiting(): void {

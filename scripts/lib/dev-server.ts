@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { stopProcess } from './stop-process';
 
 export interface DevServerOptions {
   cli: string;
@@ -90,14 +91,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     stdio: ['ignore', output, output],
     env: { ...process.env, ...options.env },
   });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopProcess(child, 'SIGTERM', 5_000);
   try {
     await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000);
   } catch (err) {

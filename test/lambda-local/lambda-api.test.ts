@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { waitFor } from '../../scripts/lib/wait-for';
 import { createTestFunction, handlerZip } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
@@ -109,16 +110,18 @@ test('UpdateFunctionCode: the next invoke runs the new code', async () => {
 
 test('between invocations the environment is frozen: nothing runs while it is idle', async () => {
   const tickFile = path.join(dir, `ticks-${Date.now()}`);
+  const ticks = () => fs.statSync(tickFile).size; // one byte per tick of the function's background timer
+  const processState = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
   const name = await createFunction({ env: { TICK_FILE: tickFile } });
   const { pid } = parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload) as { pid: number };
-  await sleep(200);
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  expect(stat.split(') ')[1][0]).toBe('T'); // stopped
-  const before = fs.readFileSync(tickFile, 'utf8');
-  await sleep(500);
-  expect(fs.readFileSync(tickFile, 'utf8')).toBe(before);
+  // The service freezes the environment once its runtime asks for the next event, just after the response.
+  await waitFor(() => processState(pid) === 'T', { timeoutMs: 10_000, what: `environment pid ${pid} to be stopped (T)` });
+  const before = ticks();
+  await sleep(500); // ten ticks' worth of time
+  expect(ticks()).toBe(before);
+  // Thawed for an invocation, the timer runs again: by the time a 300 ms invocation ends it has ticked at least once.
   await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 300 }) }));
-  expect(Number(fs.readFileSync(tickFile, 'utf8'))).toBeGreaterThan(Number(before));
+  expect(ticks()).toBeGreaterThan(before);
 });
 
 test('CloudWatch GetMetricData reports invocations, errors and throttles per bucket', async () => {

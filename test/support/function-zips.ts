@@ -8,15 +8,15 @@ import { uniqueName } from './test-worker';
 
 /**
  * Handlers, selected by the event's `action`: echo it back, fail, sleep, count invocations in this environment,
- * or append a line to a file. A background ticker writes to TICK_FILE every 50 ms, so a frozen environment shows.
+ * or append a line to a file. A background ticker appends one byte to TICK_FILE every 50 ms, so a frozen environment
+ * shows. One byte is one write(2): a freeze (SIGSTOP) can never leave the file half-written, whatever the load.
  */
 const HANDLER_SOURCE = (version: string) => `
 const fs = require('node:fs');
 let invocations = 0;
-let ticks = 0;
 if (process.env.TICK_FILE) {
-  fs.writeFileSync(process.env.TICK_FILE, '0');
-  setInterval(() => fs.writeFileSync(process.env.TICK_FILE, String(++ticks)), 50).unref();
+  fs.writeFileSync(process.env.TICK_FILE, '');
+  setInterval(() => fs.appendFileSync(process.env.TICK_FILE, '.'), 50).unref();
 }
 exports.handler = async (event, context) => {
   invocations++;
