@@ -11,6 +11,8 @@ export interface FollowedOrder {
   workflowId: string;
   state: 'COMPLETED' | 'FAILED' | 'CANCELLED';
   result?: OrderResult;
+  /** The order's last status: from the result, or from the failure's details when it failed. */
+  status?: OrderStatus;
   failure?: { type?: string; message: string };
 }
 
@@ -73,7 +75,7 @@ export async function followOrder(
   try {
     const result = (await outcome) as OrderResult;
     for (const line of describeProgress(last, result.status)) print(line);
-    return { workflowId: handle.workflowId, state: 'COMPLETED', result };
+    return { workflowId: handle.workflowId, state: 'COMPLETED', result, status: result.status };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const cause = err.cause;
@@ -83,6 +85,7 @@ export async function followOrder(
     return {
       workflowId: handle.workflowId,
       state: cancelled ? 'CANCELLED' : 'FAILED',
+      status: status?.steps ? status : last,
       failure: { type: cause instanceof ApplicationFailure ? cause.type ?? undefined : cause?.name, message: cause?.message ?? err.message },
     };
   }

@@ -8,6 +8,7 @@ import { loadShopFlowEnvironment } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
 import { LOCAL_WORKER_SHUTDOWN_GRACE_MS } from '../config/settings';
 import { createConsoleLogger } from './console-logger';
+import { WORKER_READY_TEXT } from './readiness';
 import { connectToTemporal } from './connect';
 import { ensureCurrentVersion, setCurrentCommand } from './ensure-current-version';
 import { shopFlowWorkerOptions, versioningOptions, workflowsSourcePath } from './worker-options';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
         `orders pinned to ${version.buildId}. To send new orders here: ${setCurrentCommand(version)}`,
     );
   }
-  console.log(`Polling task queue ${worker.options.taskQueue}. Waiting for orders (npm run starter)...`);
+  console.log(`Polling task queue ${worker.options.taskQueue}. ${WORKER_READY_TEXT} (npm run starter)...`);
   await running;
   await connection.close();
   console.log('Worker stopped cleanly.');

@@ -1,11 +1,15 @@
 /**
  * `npm run demo` end to end, non-interactive, as CI runs it: the order completes, steps ran on the Lambda after
  * the local worker was killed, the invocations fall to zero, effects happened exactly once, nothing is left running.
+ * Then at a presenter's pace: `--interactive`, and a presenter who talks at act 3 until every order has ended on the
+ * local worker. The kill then finds nothing in flight, so fresh orders go in with no local worker up, the Lambda runs
+ * them, and the demo exits 0. (One file: the demos run one after the other, each in data/demo.)
  */
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, PROJECT_ROOT } from '../../scripts/lib/project-paths';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startEntryPoint } from '../support/processes';
 
 /** Processes whose working directory is inside `dir` (Lambda environments run in their unpacked code). */
@@ -69,3 +73,33 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   expect(processesMatching(path.join(PROJECT_ROOT, 'worker', 'main.ts'))).toEqual([]);
   expect(processesIn(path.join(DATA_DIR, 'demo'))).toEqual([]);
 }, 240_000);
+
+const count = (output: string, pattern: RegExp) => output.match(new RegExp(pattern, 'g'))?.length ?? 0;
+
+test('a long pause at act 3 still ends with work on the Lambda, and exit 0 (decline, 3 orders)', async () => {
+  const demo = startEntryPoint('demo/main.ts', ['--interactive', '--scenario', 'decline', '--orders', '3'], {}, { stdin: 'pipe' });
+  const enter = () => demo.child.stdin!.write('\n');
+  await demo.waitFor(/Act 1: the stage[\s\S]*press Enter/, 30_000);
+  enter();
+  await demo.waitFor(/Act 2: orders on the local worker[\s\S]*press Enter/, 180_000);
+  enter();
+  await demo.waitFor(/Act 3: the local worker dies[\s\S]*press Enter/, 60_000);
+  // The presenter keeps talking until all three orders have been undone on the local worker, and a little longer.
+  const deadline = Date.now() + 60_000;
+  while (count(demo.output(), /↺ releaseInventory/) < 3 && Date.now() < deadline) await sleep(200);
+  expect(count(demo.output(), /↺ releaseInventory/)).toBe(3);
+  await sleep(2_000);
+  enter();
+  await demo.waitFor(/Act 4: scale to zero[\s\S]*press Enter/, 120_000);
+  enter();
+  const { code } = await demo.exited;
+  const output = demo.output();
+  expect(output).toMatch(/0 of 3 order\(s\) were still in flight at the kill/);
+  expect(output).toMatch(/Submitting 3 fresh order\(s\) now, with no local worker running/);
+  expect(output).not.toMatch(/DEMO PROBLEM/);
+  expect(code).toBe(0);
+  const result = JSON.parse(/DEMO RESULT (.*)/.exec(output)![1]) as { orders: string[]; lambdaSteps: number };
+  expect(result.orders).toEqual(Array(6).fill('FAILED'));
+  expect(result.lambdaSteps).toBeGreaterThanOrEqual(3); // at least each fresh order's undo ran on the Lambda
+  expect(output).toMatch(/↺ releaseInventory +Lambda \(request [0-9a-f]{8}\)/);
+}, 300_000);

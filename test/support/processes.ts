@@ -13,9 +13,10 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startEntryPoint(entry: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+export function startEntryPoint(entry: string, args: string[], env: NodeJS.ProcessEnv, options: { stdin?: 'pipe' } = {}): RunningProcess {
   // One process, not the tsx CLI (which runs the program in a child): a SIGKILL must kill the program itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdio = [options.stdin ?? 'ignore', 'pipe', 'pipe'] as const;
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [...stdio] });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {

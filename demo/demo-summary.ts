@@ -1,0 +1,62 @@
+/** The demo's closing summary: each order's ending and who ran its steps, the Lambda's bill, the journal's count. */
+
+import fs from 'node:fs';
+import { unexpectedEnding, type Scenario } from '../domain/scenarios';
+import { describeWorker } from '../starter/describe-worker';
+import type { EndedOrder } from './verdict';
+import { lambdaWork } from './verdict';
+
+export interface JournalEffect {
+  key: string;
+  effect: string;
+  worker: string;
+}
+
+/** The journal's effects; a half-written last line (a process killed mid-append) is not an effect yet. */
+export function readJournal(journalPath: string): JournalEffect[] {
+  if (!fs.existsSync(journalPath)) return [];
+  const effects: JournalEffect[] = [];
+  for (const line of fs.readFileSync(journalPath, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      effects.push(JSON.parse(line) as JournalEffect);
+    } catch {
+      // the last line, still being written
+    }
+  }
+  return effects;
+}
+
+export function printSummary(summary: {
+  orders: readonly EndedOrder[];
+  scenario: Scenario;
+  effects: number;
+  duplicateKeys: number;
+  tookMs: number;
+  invocations: number;
+  coldStarts: number;
+  billedGbSeconds: number;
+}): void {
+  console.log('\n━━ Summary ━━');
+  for (const order of summary.orders) {
+    const mismatch = unexpectedEnding(summary.scenario, { state: order.state, failureType: order.failure?.type });
+    const why = order.failure?.type ? ` (${order.failure.type})` : '';
+    console.log(`${order.workflowId}: ${order.state}${why}${mismatch ? ` (UNEXPECTED: ${mismatch})` : ''}`);
+    for (const step of order.status?.steps ?? []) {
+      const attempt = step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
+      const worker = step.worker ? describeWorker(step.worker) : step.status;
+      console.log(`   ${step.step.padEnd(17)} ${worker}${attempt}`);
+    }
+    for (const undo of order.status?.compensations ?? []) {
+      console.log(`   ↺ ${undo.compensation.padEnd(15)} ${undo.worker ? describeWorker(undo.worker) : undo.status}`);
+    }
+  }
+  console.log(
+    `Steps and compensations run by the Lambda: ${lambdaWork(summary.orders)}; Lambda invocations: ${summary.invocations} ` +
+      `(${summary.coldStarts} cold); billed ${summary.billedGbSeconds.toFixed(1)} GB-s`,
+  );
+  console.log(
+    `Effects in the journal: ${summary.effects}, each exactly once (${summary.duplicateKeys} duplicates). ` +
+      `Demo took ${(summary.tookMs / 1000).toFixed(0)} s.`,
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * Whether the demo told its story, and if not, why: every order ended as its scenario implies, the Lambda did some of
+ * the work after the local worker died (a step or a compensation), and no effect happened twice.
+ */
+
+import { unexpectedEnding, type Scenario } from '../domain/scenarios';
+import type { OrderStatus } from '../domain/status';
+import { isLambdaIdentity } from '../starter/describe-worker';
+
+export interface EndedOrder {
+  workflowId: string;
+  state: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  status?: OrderStatus;
+  failure?: { type?: string; message: string };
+}
+
+/** Steps and compensations that a Lambda ran, whatever the order's ending (a declined order's undo counts too). */
+export function lambdaWork(orders: readonly EndedOrder[]): number {
+  return orders.reduce((count, order) => {
+    const steps = order.status?.steps.filter((s) => isLambdaIdentity(s.worker)).length ?? 0;
+    const undos = order.status?.compensations.filter((c) => isLambdaIdentity(c.worker)).length ?? 0;
+    return count + steps + undos;
+  }, 0);
+}
+
+export function demoProblems(input: { scenario: Scenario; orders: readonly EndedOrder[]; duplicateKeys: number }): string[] {
+  const problems: string[] = [];
+  for (const order of input.orders) {
+    const mismatch = unexpectedEnding(input.scenario, { state: order.state, failureType: order.failure?.type });
+    if (mismatch) problems.push(`${order.workflowId}: ${mismatch}`);
+  }
+  if (lambdaWork(input.orders) === 0) {
+    problems.push(
+      'no step or compensation ran on the Lambda: Temporal never invoked it. Check that the function is registered ' +
+        'and its version is current (data/demo/dev-server.log, data/demo/lambda-local/logs/).',
+    );
+  }
+  if (input.duplicateKeys > 0) {
+    problems.push(`${input.duplicateKeys} effect(s) in the journal share an idempotency key: something happened twice`);
+  }
+  return problems;
+}
