@@ -42,14 +42,13 @@ export function printSummary(summary: {
     const mismatch = unexpectedEnding(summary.scenario, { state: order.state, failureType: order.failure?.type });
     const why = order.failure?.type ? ` (${order.failure.type})` : '';
     console.log(`${order.workflowId}: ${order.state}${why}${mismatch ? ` (UNEXPECTED: ${mismatch})` : ''}`);
-    for (const step of order.status?.steps ?? []) {
-      const attempt = step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
-      const worker = step.worker ? describeWorker(step.worker) : step.status;
-      console.log(`   ${step.step.padEnd(17)} ${worker}${attempt}`);
+    for (const step of order.progress.steps) {
+      if (step.state === 'pending') continue;
+      const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
+      const failed = step.state === 'failed' ? ` ✗ ${step.failure?.type ?? 'failed'}` : '';
+      console.log(`   ${step.name.padEnd(17)} ${describeWorker(step.worker)}${attempt}${failed}`);
     }
-    for (const undo of order.status?.compensations ?? []) {
-      console.log(`   ↺ ${undo.compensation.padEnd(15)} ${undo.worker ? describeWorker(undo.worker) : undo.status}`);
-    }
+    for (const undo of order.progress.compensations) console.log(`   ↺ ${undo.name.padEnd(15)} ${describeWorker(undo.worker)}`);
   }
   console.log(
     `Steps and compensations run by the Lambda: ${lambdaWork(summary.orders)}; Lambda invocations: ${summary.invocations} ` +

@@ -4,22 +4,24 @@
  */
 
 import { unexpectedEnding, type Scenario } from '../domain/scenarios';
-import type { OrderStatus } from '../domain/status';
+import type { OrderProgress } from '../observe/order-progress';
 import { isLambdaIdentity } from '../starter/describe-worker';
 
 export interface EndedOrder {
   workflowId: string;
   state: 'COMPLETED' | 'FAILED' | 'CANCELLED';
-  status?: OrderStatus;
+  progress: OrderProgress;
   failure?: { type?: string; message: string };
 }
 
-/** Steps and compensations that a Lambda ran, whatever the order's ending (a declined order's undo counts too). */
+/**
+ * Steps and compensations whose last attempt a Lambda ran, whatever the order's ending: a declined charge and the
+ * undo that follows count as much as a completed shipment.
+ */
 export function lambdaWork(orders: readonly EndedOrder[]): number {
   return orders.reduce((count, order) => {
-    const steps = order.status?.steps.filter((s) => isLambdaIdentity(s.worker)).length ?? 0;
-    const undos = order.status?.compensations.filter((c) => isLambdaIdentity(c.worker)).length ?? 0;
-    return count + steps + undos;
+    const activities = [...order.progress.steps, ...order.progress.compensations];
+    return count + activities.filter((a) => (a.state === 'completed' || a.state === 'failed') && isLambdaIdentity(a.worker)).length;
   }, 0);
 }
 
