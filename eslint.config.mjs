@@ -2,6 +2,7 @@
 // modules it imports) may import only @temporalio/workflow and plain shared code: no Node built-ins, no
 // activity implementations, no other SDK packages.
 import js from '@eslint/js';
+import importPlugin from 'eslint-plugin-import';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -29,15 +30,50 @@ const deterministicImports = {
   ],
 };
 
+// Which room may import which (docs/architecture.md): libraries never reach into tests or entry points, the pure
+// core never reaches out to the processes that host it.
+const ENTRY_POINTS = ['./**/main.ts', './scripts/*.ts'];
+const boundaries = [
+  { target: './!(test)/**', from: './test', message: 'Only tests import test/: move what a tool needs out of test/support.' },
+  { target: './!(test)/**', from: ENTRY_POINTS, message: 'Entry points are not libraries: move the shared code into a module they both import.' },
+  {
+    target: './domain',
+    from: './!(domain)/**',
+    message: 'domain/ is pure: it imports only domain/ (its callers pass everything else in).',
+  },
+  {
+    target: './activities',
+    from: ['./worker', './lambda', './lambda-local', './starter', './demo', './chaos', './bench', './scripts', './observe', './console'],
+    message: 'Activities are the core: they must not import the hosts or the tools that run them.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.tools/', 'coverage/', 'test/replay/histories/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { console: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { console: 'readonly', process: 'readonly' },
+      // Type information for the rules that need it (a promise nobody awaits is a failure nobody sees).
+      // (`*/example.ts`: the snippets the lint tests check, which exist only in memory)
+      parserOptions: { projectService: { allowDefaultProject: ['*/example.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: { 'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } } },
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: boundaries }],
+      'import/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {
@@ -50,6 +86,10 @@ export default tseslint.config(
         { name: 'require', message: 'Use static imports in workflow code.' },
       ],
     },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     files: ['**/*.js', '**/*.cjs'],

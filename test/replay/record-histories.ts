@@ -9,15 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import type { Order } from '../domain/order';
-import { cancelOrderUpdate, getStatusQuery } from '../workflows/definitions';
-import { testOrder } from '../test/support/orders';
-import { startTestWorker } from '../test/support/test-worker';
-import { startDevServer } from './lib/dev-server';
-import { freePort } from './lib/ports';
-import { PROJECT_ROOT } from './lib/project-paths';
-import { ensureTemporalCli } from './lib/temporal-cli';
-import { workflowsSourcePath } from '../worker/worker-options';
+import type { Order } from '../../domain/order';
+import { cancelOrderUpdate, getStatusQuery } from '../../workflows/definitions';
+import { testOrder } from '../support/orders';
+import { startTestWorker } from '../support/test-worker';
+import { startDevServer } from '../../scripts/lib/dev-server';
+import { freePort } from '../../scripts/lib/ports';
+import { PROJECT_ROOT } from '../../scripts/lib/project-paths';
+import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
+import { workflowsSourcePath } from '../../worker/worker-options';
 
 export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
 
