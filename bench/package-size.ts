@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEV_SERVER_PORT } from '../config/settings';
 import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
 import { RUST_TARGET } from '../lambda/check-package';
 import { extractZip } from '../scripts/lib/zip';
@@ -35,7 +36,7 @@ function measureLoad(taskRoot: string, handler: string): number {
     cwd: taskRoot,
     encoding: 'utf8',
     // A clean environment, as in Lambda: nothing of the project's settings or node_modules leaks in.
-    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-bench', TEMPORAL_ADDRESS: '127.0.0.1:7233' },
+    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-bench', TEMPORAL_ADDRESS: `127.0.0.1:${DEV_SERVER_PORT}` },
   });
   const match = /LOAD_MS (\S+)/.exec(run.stdout);
   if (run.status !== 0 || !match) throw new Error(`loading ${handler} from ${taskRoot} failed:\n${run.stdout}\n${run.stderr}`);

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { ConfigError } from './config-error';
+import { DEV_SERVER_PORT } from './settings';
 
 export interface TemporalConnectionConfig {
   connectionOptions: NativeConnectionOptions;
@@ -27,7 +28,7 @@ export interface TemporalConnectionConfig {
   summary: string;
 }
 
-const DEFAULT_ADDRESS = '127.0.0.1:7233';
+const DEFAULT_ADDRESS = `127.0.0.1:${DEV_SERVER_PORT}`;
 
 /** TEMPORAL_CONFIG_FILE, then ./temporal.toml, then $LAMBDA_TASK_ROOT/temporal.toml, else environment only. */
 export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {

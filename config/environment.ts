@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { ConfigError } from './config-error';
-import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, LAMBDA_IDLE_EXIT_MS } from './settings';
+import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_IDLE_EXIT_MS } from './settings';
 
 const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
@@ -60,4 +60,28 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
     throw new ConfigError(`SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`);
   }
   return { version: workerDeploymentVersion(env), dataDir, journalPath, latencyScale, lambdaIdleExitMs };
+}
+
+/** The local dev server's ports: SHOPFLOW_DEV_SERVER_PORT and SHOPFLOW_DEV_SERVER_UI_PORT, else 7233 and 8233. */
+export function devServerPorts(env: NodeJS.ProcessEnv = process.env): { grpc: number; ui: number } {
+  const port = (name: string, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) {
+      throw new ConfigError(`${name} "${raw}" is not a port: use a whole number from 1 to 65535 (default ${fallback})`);
+    }
+    return value;
+  };
+  return { grpc: port('SHOPFLOW_DEV_SERVER_PORT', DEV_SERVER_PORT), ui: port('SHOPFLOW_DEV_SERVER_UI_PORT', DEV_SERVER_UI_PORT) };
+}
+
+/** SHOPFLOW_WEB_UI: the Web UI's base URL, when links should point somewhere other than the server's own UI. */
+export function webUiOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.SHOPFLOW_WEB_UI?.trim();
+  if (!raw) return undefined;
+  if (!/^https?:\/\/\S+$/.test(raw)) {
+    throw new ConfigError(`SHOPFLOW_WEB_UI "${raw}" is not a web address: use http(s)://host[:port], e.g. https://cloud.temporal.io`);
+  }
+  return raw.replace(/\/$/, '');
 }

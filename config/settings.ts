@@ -1,6 +1,6 @@
 /**
  * ShopFlow's settings, defined once. This module is pure (no Node APIs, no environment reads) so that
- * workflow code may import it; values that come from the environment are resolved in `config/deployment.ts`.
+ * workflow code may import it; values that come from the environment are resolved in `config/environment.ts`.
  */
 
 /** The task queue every ShopFlow worker (local or Lambda) polls. */
@@ -14,6 +14,10 @@ export const DEPLOYMENT_NAME = 'shopflow';
  * orders more strictly (unknown fields, control characters), which would fail v1 orders already in flight on replay.
  */
 export const DEFAULT_BUILD_ID = 'v2';
+
+/** The local dev server's ports (the Temporal CLI's own defaults); SHOPFLOW_DEV_SERVER_PORT / _UI_PORT override them. */
+export const DEV_SERVER_PORT = 7233;
+export const DEV_SERVER_UI_PORT = 8233;
 
 /** The workflow type that processes one order. */
 export const ORDER_WORKFLOW_TYPE = 'OrderWorkflow';

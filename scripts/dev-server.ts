@@ -2,16 +2,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { devServerPorts } from '../config/environment';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
 import { localLambdaEnvironment, startDevServer } from './lib/dev-server';
 import { isPortFree } from './lib/ports';
 import { DATA_DIR } from './lib/project-paths';
 import { ensureTemporalCli } from './lib/temporal-cli';
 
-const PORT = Number(process.env.SHOPFLOW_DEV_SERVER_PORT ?? 7233);
-const UI_PORT = Number(process.env.SHOPFLOW_DEV_SERVER_UI_PORT ?? 8233);
-
 async function main(): Promise<void> {
+  const { grpc: PORT, ui: UI_PORT } = devServerPorts();
   for (const [name, port] of [['gRPC', PORT], ['Web UI', UI_PORT]] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(

@@ -1,10 +1,13 @@
 /** Links into the Temporal Web UI for a workflow: the local dev server's UI or Temporal Cloud's. */
 
+import { devServerPorts, webUiOverride } from '../config/environment';
+
 export function webUiBase(address: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SHOPFLOW_WEB_UI) return env.SHOPFLOW_WEB_UI.replace(/\/$/, '');
+  const override = webUiOverride(env);
+  if (override) return override;
   if (/tmprl\.cloud|api\.temporal\.io/.test(address)) return 'https://cloud.temporal.io';
   const host = address.split(':')[0];
-  return `http://${host}:${env.SHOPFLOW_DEV_SERVER_UI_PORT ?? 8233}`;
+  return `http://${host}:${devServerPorts(env).ui}`;
 }
 
 export function workflowUrl(base: string, namespace: string, workflowId: string): string {

@@ -8,7 +8,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { InvalidOrder, OrderCancelled } from '../domain/errors';
+import { InvalidOrder, OrderCancelled, OrderFailed } from '../domain/errors';
 import type { Order } from '../domain/order';
 import type { OrderResult, Receipt } from '../domain/status';
 import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } from '../domain/steps';
@@ -110,7 +110,7 @@ function failureMessage(err: unknown): string {
 function failureType(err: unknown): string {
   let current: unknown = err;
   while (current instanceof ActivityFailure && current.cause) current = current.cause;
-  return current instanceof ApplicationFailure && current.type ? current.type : 'OrderFailed';
+  return current instanceof ApplicationFailure && current.type ? current.type : OrderFailed;
 }
 
 function endWithFailure(tracker: OrderTracker, err: unknown): unknown {

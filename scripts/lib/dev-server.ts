@@ -29,7 +29,7 @@ export interface DevServer {
 
 /**
  * Dynamic config that turns on the worker controller, which invokes a Lambda function when a task of a version
- * with a compute config finds no poller (see ../shared/REFERENCE.md section 3).
+ * with a compute config finds no poller (the open-source worker controller, temporalio/temporal-auto-scaled-workers).
  */
 export const WORKER_CONTROLLER_CONFIG = [
   'workercontroller.enabled=true',

@@ -10,7 +10,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../../config/settings';
+import { DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../../config/settings';
 import { hostArchitecture } from '../../lambda/build-info';
 import { startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
@@ -79,8 +79,8 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
   });
   own('local Lambda service', () => lambda.close());
   step(`local Lambda service on ${lambda.endpoint} (runtime: ${lambda.runtimeName})`);
-  const grpcPort = await choosePort(7233);
-  const uiPort = options.ui ? await choosePort(8233) : undefined;
+  const grpcPort = await choosePort(DEV_SERVER_PORT);
+  const uiPort = options.ui ? await choosePort(DEV_SERVER_UI_PORT) : undefined;
   const serverOptions: DevServerOptions = {
     cli,
     port: grpcPort,
