@@ -27,6 +27,9 @@ export interface TestWorkerOptions {
   services?: ShopFlowServices;
   latencyScale?: number;
   identity?: string;
+  /** A deployment version and task queue of the test's own (for example one with a Lambda registered). */
+  version?: WorkerDeploymentVersion;
+  taskQueue?: string;
 }
 
 export interface TestWorker {
@@ -46,8 +49,8 @@ export function uniqueName(prefix: string): string {
 export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
   const address = options.address ?? testEnv('address');
   const bundlePath = options.bundlePath ?? testEnv('bundle');
-  const taskQueue = uniqueName('shopflow-test');
-  const version = { deploymentName: uniqueName('shopflow-test'), buildId: 'test-1' };
+  const taskQueue = options.taskQueue ?? uniqueName('shopflow-test');
+  const version = options.version ?? { deploymentName: uniqueName('shopflow-test'), buildId: 'test-1' };
   const identity = options.identity ?? `${process.pid}@test-host`;
   const journal = new EffectJournal(path.join(options.workDir ?? testEnv('workDir'), `${taskQueue}.journal.jsonl`));
   const services =

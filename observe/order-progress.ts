@@ -1,0 +1,288 @@
+/**
+ * An order's progress, folded from what the Temporal server keeps without any worker: the workflow's history events
+ * and DescribeWorkflowExecution's pending activities. Pure: no I/O, so the same fold serves tests, starter and console.
+ */
+
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { Scenario } from '../domain/scenarios';
+import { COMPENSATIONS, FORWARD_STEPS, type Compensation, type ForwardStep } from '../domain/steps';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
+type Failure = temporal.api.failure.v1.IFailure;
+type Payloads = temporal.api.common.v1.IPayloads;
+const EventType = temporal.api.enums.v1.EventType;
+const PendingState = temporal.api.enums.v1.PendingActivityState;
+
+/**
+ * - pending: not scheduled yet; scheduled: waiting for a worker to take it; running: a worker has it now;
+ * - retrying: an attempt failed (or its worker vanished) and the next one waits for its backoff or a worker;
+ * - completed / failed / cancelled: the activity is over.
+ */
+export type ActivityState = 'pending' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
+export type OrderRunState = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
+
+export interface ReasonFromServer {
+  /** The ApplicationFailure type (PaymentDeclined, InvalidAddress...) or the kind of failure (timeout). */
+  type?: string;
+  message: string;
+}
+
+export interface ObservedActivity {
+  name: ForwardStep | Compensation;
+  kind: 'step' | 'compensation';
+  state: ActivityState;
+  /** The attempt running now, or the last one. */
+  attempt: number;
+  /** Identity of the worker on the attempt (in progress or last): `<pid>@<host>` or `<requestId>@<functionArn>`. */
+  worker?: string;
+  scheduledAt?: string;
+  finishedAt?: string;
+  /** Why it failed for good, or why the previous attempt failed while it retries. */
+  failure?: ReasonFromServer;
+  /** What the service said, for a compensation (`refunded 4200 cents`, `nothing to undo`). */
+  detail?: string;
+}
+
+export interface OrderProgress {
+  workflowId: string;
+  runId?: string;
+  orderId?: string;
+  scenario?: Scenario;
+  state: OrderRunState;
+  startedAt?: string;
+  closedAt?: string;
+  /** The four forward steps, always in saga order (pending until scheduled). */
+  steps: ObservedActivity[];
+  /** Compensations, in the order they were scheduled. */
+  compensations: ObservedActivity[];
+  /** Why the order failed or was cancelled, as the workflow said. */
+  failure?: ReasonFromServer;
+  /** Set once a cancelOrder update was accepted (the validator let it through). */
+  cancelRequested?: { reason: string };
+  /** Events folded so far: the starter and console can tell "nothing new" apart cheaply. */
+  eventCount: number;
+}
+
+function isoOf(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return undefined;
+  const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return new Date(ms).toISOString();
+}
+
+function firstPayload(payloads: Payloads | null | undefined): unknown {
+  const payload = payloads?.payloads?.[0];
+  if (!payload) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload(payload);
+  } catch {
+    return undefined; // an encrypted or binary payload: progress does not need it
+  }
+}
+
+/** The innermost failure that carries a business reason (activity failures wrap the service's own failure). */
+export function reasonOf(failure: Failure | null | undefined): ReasonFromServer | undefined {
+  if (!failure) return undefined;
+  let current: Failure = failure;
+  while (current.cause && !current.applicationFailureInfo) current = current.cause;
+  if (current.applicationFailureInfo) {
+    return { type: current.applicationFailureInfo.type || undefined, message: current.message ?? '' };
+  }
+  if (current.timeoutFailureInfo) return { type: 'Timeout', message: current.message || 'the attempt timed out' };
+  if (current.canceledFailureInfo) return { type: 'Cancelled', message: current.message || 'cancelled' };
+  return { message: current.message ?? 'failed' };
+}
+
+function isCompensation(name: string): name is Compensation {
+  return (COMPENSATIONS as readonly string[]).includes(name);
+}
+
+function isForward(name: string): name is ForwardStep {
+  return (FORWARD_STEPS as readonly string[]).includes(name);
+}
+
+interface ActivityTrack extends ObservedActivity {
+  activityId: string;
+}
+
+/** Folds history events, and optionally the current pending activities, into an order's progress. */
+export class OrderProgressFold {
+  private readonly byScheduledId = new Map<string, ActivityTrack>();
+  private readonly byActivityId = new Map<string, ActivityTrack>();
+  private readonly stepTracks = new Map<ForwardStep, ActivityTrack>();
+  private readonly compensationTracks: ActivityTrack[] = [];
+  private pending: PendingActivity[] = [];
+  private base: Omit<OrderProgress, 'steps' | 'compensations' | 'state'> & { closed?: OrderRunState };
+
+  constructor(workflowId: string) {
+    this.base = { workflowId, eventCount: 0 };
+  }
+
+  get isClosed(): boolean {
+    return this.base.closed !== undefined;
+  }
+
+  /** True while an activity is scheduled and not yet over: only then is DescribeWorkflowExecution worth asking. */
+  get hasOpenActivity(): boolean {
+    return [...this.byActivityId.values()].some((a) => ['scheduled', 'running', 'retrying'].includes(a.state));
+  }
+
+  apply(events: HistoryEvent[]): void {
+    for (const event of events) this.applyOne(event);
+  }
+
+  /** DescribeWorkflowExecution's pending activities: the attempt in progress, its worker, the last attempt's failure. */
+  setPendingActivities(pending: PendingActivity[]): void {
+    this.pending = pending;
+  }
+
+  snapshot(): OrderProgress {
+    const overlay = (track: ActivityTrack): ObservedActivity => {
+      const { activityId, ...activity } = track;
+      const pending = this.pending.find((p) => p.activityId === activityId);
+      if (!pending || ['completed', 'failed', 'cancelled'].includes(track.state)) return { ...activity };
+      const started = pending.state === PendingState.PENDING_ACTIVITY_STATE_STARTED;
+      const lastFailure = reasonOf(pending.lastFailure);
+      return {
+        ...activity,
+        attempt: pending.attempt || activity.attempt,
+        worker: started ? pending.lastWorkerIdentity || activity.worker : activity.worker || pending.lastWorkerIdentity || undefined,
+        state: started ? 'running' : (pending.attempt ?? 1) > 1 ? 'retrying' : 'scheduled',
+        failure: lastFailure ?? activity.failure,
+      };
+    };
+    const steps = FORWARD_STEPS.map((name): ObservedActivity => {
+      const track = this.stepTracks.get(name);
+      return track ? overlay(track) : { name, kind: 'step', state: 'pending', attempt: 0 };
+    });
+    const compensations = this.compensationTracks.map(overlay);
+    const { closed, ...base } = this.base;
+    const state = closed ?? (compensations.length > 0 ? 'COMPENSATING' : 'RUNNING');
+    return { ...base, state, steps, compensations };
+  }
+
+  private track(scheduledEventId: unknown): ActivityTrack | undefined {
+    return this.byScheduledId.get(String(scheduledEventId));
+  }
+
+  private applyOne(event: HistoryEvent): void {
+    this.base.eventCount++;
+    const at = isoOf(event.eventTime);
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const attrs = event.workflowExecutionStartedEventAttributes;
+        const order = firstPayload(attrs?.input) as { orderId?: unknown; scenario?: unknown } | undefined;
+        this.base.runId = attrs?.originalExecutionRunId || undefined;
+        this.base.startedAt = at;
+        if (typeof order?.orderId === 'string') this.base.orderId = order.orderId;
+        if (typeof order?.scenario === 'string') this.base.scenario = order.scenario as Scenario;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const attrs = event.activityTaskScheduledEventAttributes;
+        const name = attrs?.activityType?.name ?? '';
+        if (!isForward(name) && !isCompensation(name)) break;
+        const track: ActivityTrack = {
+          activityId: attrs?.activityId ?? String(event.eventId),
+          name,
+          kind: isForward(name) ? 'step' : 'compensation',
+          state: 'scheduled',
+          attempt: 1,
+          scheduledAt: at,
+        };
+        this.byScheduledId.set(String(event.eventId), track);
+        this.byActivityId.set(track.activityId, track);
+        if (isForward(name)) this.stepTracks.set(name, track);
+        else this.compensationTracks.push(track);
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        // With a retry policy the server writes this event only when the attempt ends, carrying its worker.
+        const attrs = event.activityTaskStartedEventAttributes;
+        const track = this.track(attrs?.scheduledEventId);
+        if (!track) break;
+        track.worker = attrs?.identity || track.worker;
+        track.attempt = attrs?.attempt || track.attempt;
+        if (track.state === 'scheduled') track.state = 'running';
+        const lastFailure = reasonOf(attrs?.lastFailure);
+        if (lastFailure) track.failure = lastFailure;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attrs = event.activityTaskCompletedEventAttributes;
+        const track = this.track(attrs?.scheduledEventId);
+        if (!track) break;
+        const receipt = firstPayload(attrs?.result) as { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
+        track.state = 'completed';
+        track.finishedAt = at;
+        track.worker = attrs?.identity || receipt?.worker || track.worker;
+        if (typeof receipt?.attempt === 'number') track.attempt = receipt.attempt;
+        if (typeof receipt?.result?.detail === 'string') track.detail = receipt.result.detail;
+        track.failure = undefined;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+        const attrs = event.activityTaskFailedEventAttributes;
+        const track = this.track(attrs?.scheduledEventId);
+        if (!track) break;
+        Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
+        track.worker = attrs?.identity || track.worker;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+        const attrs = event.activityTaskTimedOutEventAttributes;
+        const track = this.track(attrs?.scheduledEventId);
+        if (track) Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        const track = this.track(event.activityTaskCanceledEventAttributes?.scheduledEventId);
+        if (track) Object.assign(track, { state: 'cancelled', finishedAt: at });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+        if (input?.name !== 'cancelOrder') break;
+        const request = firstPayload(input.args) as { reason?: unknown } | undefined;
+        const reason = typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
+        this.base.cancelRequested = { reason };
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        this.close('COMPLETED', at);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
+        const reason = reasonOf(event.workflowExecutionFailedEventAttributes?.failure);
+        this.close(reason?.type === 'OrderCancelled' ? 'CANCELLED' : 'FAILED', at, reason);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+        this.close('CANCELLED', at, { type: 'Cancelled', message: 'the workflow was cancelled' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        this.close('TERMINATED', at, { type: 'Terminated', message: event.workflowExecutionTerminatedEventAttributes?.reason || 'terminated' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+        this.close('TIMED_OUT', at, { type: 'Timeout', message: 'the workflow timed out' });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private close(state: OrderRunState, at: string | undefined, failure?: ReasonFromServer): void {
+    this.base.closed = state;
+    this.base.closedAt = at;
+    if (failure) this.base.failure = failure;
+    this.pending = [];
+  }
+}
+
+/** One-shot: the progress that these events (and pending activities) describe. */
+export function progressFromHistory(workflowId: string, events: HistoryEvent[], pending: PendingActivity[] = []): OrderProgress {
+  const fold = new OrderProgressFold(workflowId);
+  fold.apply(events);
+  fold.setPendingActivities(pending);
+  return fold.snapshot();
+}
