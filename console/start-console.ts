@@ -131,7 +131,8 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });
         if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
-        if (['killed', 'stopped', 'failed'].includes(view.state)) hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'killed') hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'stopped' || view.state === 'failed') hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
       },
     });
     hub.updateWorkers({ localWorker: worker.snapshot() });
