@@ -69,6 +69,11 @@ export class ExecutionEnvironment {
     return this.frozen;
   }
 
+  /** The request running now, if any: the Lambda worker's identity starts with it, so a console can match them. */
+  get currentRequestId(): string | undefined {
+    return this.current?.requestId;
+  }
+
   /** Runs one invocation; a fresh environment starts its process first (a cold start). */
   async invoke(payload: Buffer, requestId: string = randomUUID()): Promise<InvocationOutcome> {
     if (this.state === 'dead') throw new Error(`${this.id} is dead`);

@@ -230,7 +230,14 @@ export class LocalLambdaHttpApi {
       functionName: record.FunctionName,
       concurrencyLimit: this.service.concurrencyLimit(record),
       queuedEvents: this.service.queued(record.FunctionName),
-      environments: this.service.environmentsOf(record.FunctionName).map((e) => ({ id: e.id, pid: e.pid, state: e.state, frozen: e.isFrozen, invocations: e.invocations })),
+      environments: this.service.environmentsOf(record.FunctionName).map((e) => ({
+        id: e.id,
+        pid: e.pid,
+        state: e.state,
+        frozen: e.isFrozen,
+        invocations: e.invocations,
+        requestId: e.currentRequestId,
+      })),
     }));
   }
 }

@@ -39,8 +39,19 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
     lastJson = json;
     options.onChange?.(snapshot);
   };
-  const guarded = <T>(fn: () => Promise<T>): Promise<T> =>
-    signal ? client.connection.withAbortSignal(signal, fn) : fn();
+  // One short-lived signal per call: the SDK adds an abort listener to the signal it is given and never removes it,
+  // so handing it the caller's signal would pile up a listener per long-poll.
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!signal) return fn();
+    const perCall = new AbortController();
+    const forward = () => perCall.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    try {
+      return await client.connection.withAbortSignal(perCall.signal, fn);
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
+  };
 
   // Ends the describe loop's pause as soon as the history says the order closed.
   const stop = new AbortController();

@@ -1,0 +1,115 @@
+/** What the console server sends the page (Server-Sent Events) and accepts from it: plain types, shared by both. */
+
+import type { OrderProgress } from '../observe/order-progress';
+
+export type ConsoleMode = 'local' | 'cloud';
+
+export interface OrderView extends OrderProgress {
+  /** The order in the Temporal Web UI. */
+  webUiUrl: string;
+}
+
+export type LocalWorkerState = 'not started' | 'starting' | 'running' | 'draining' | 'killed' | 'stopped' | 'failed';
+
+export interface LocalWorkerView {
+  state: LocalWorkerState;
+  pid?: number;
+  /** Whether this console may start or stop it (only a worker it started itself). */
+  controllable: boolean;
+  detail?: string;
+}
+
+export type EnvironmentState = 'cold start' | 'busy' | 'idle' | 'frozen' | 'gone';
+
+export interface EnvironmentView {
+  id: string;
+  pid?: number;
+  state: EnvironmentState;
+  invocations: number;
+  /** The request it runs now (busy), or ran last. */
+  requestId?: string;
+  since: string;
+}
+
+export interface WorkersView {
+  localWorker?: LocalWorkerView;
+  /** Local mode: the local Lambda service's environments of the function (gone ones linger a while). */
+  environments?: EnvironmentView[];
+  /** Local mode: which environment ran which request (the Lambda worker's identity starts with the request id). */
+  requestEnvironments?: Record<string, string>;
+  /** Cloud mode: the Lambda identities seen in the orders' histories, and CloudWatch's concurrency. */
+  lambdaIdentities?: string[];
+  concurrentExecutions?: number;
+}
+
+export interface MetricsBucket {
+  /** Bucket start, epoch ms. */
+  t: number;
+  invocations: number;
+  errors: number;
+  throttles: number;
+  concurrency: number;
+}
+
+export interface CostLine {
+  architecture: string;
+  requestsUsd: number;
+  computeUsd: number;
+  totalUsd: number;
+}
+
+export interface CostView {
+  requests: number;
+  billedGbSeconds: number;
+  memoryMb?: number;
+  wallSeconds: number;
+  lambda: CostLine[];
+  alwaysOn: { label: string; usdPerHour: number; totalUsd: number };
+  /** The formulas, in words, with the prices put in. */
+  formulas: string[];
+  priceSource: { url: string; region: string; date: string };
+}
+
+export interface MetricsView {
+  functionName: string;
+  bucketSeconds: number;
+  source: string;
+  buckets: MetricsBucket[];
+  cost: CostView;
+  error?: string;
+}
+
+export interface LogEntry {
+  at: string;
+  kind: 'kill' | 'start' | 'cold start' | 'retry' | 'compensation' | 'order' | 'control' | 'lambda' | 'error' | 'info';
+  text: string;
+}
+
+export interface ConsoleHello {
+  mode: ConsoleMode;
+  functionName: string;
+  temporal: string;
+  namespace: string;
+  webUi: string;
+  scenarios: { name: string; description: string }[];
+  limits: { minOrders: number; maxOrders: number };
+  controls: boolean;
+}
+
+export type ConsoleMessage =
+  | { type: 'hello'; hello: ConsoleHello }
+  | { type: 'orders'; orders: OrderView[] }
+  | { type: 'workers'; workers: WorkersView }
+  | { type: 'metrics'; metrics: MetricsView }
+  | { type: 'log'; entries: LogEntry[] };
+
+export interface SubmitOrdersRequest {
+  scenario: string;
+  count: number;
+}
+
+export interface ControlReply {
+  ok: boolean;
+  message: string;
+  workflowIds?: string[];
+}

@@ -1,0 +1,33 @@
+/** `npm run console`: serves the presenter console until Ctrl+C. */
+
+import { ConfigError } from '../config/config-error';
+import { loadDotEnv } from '../config/load-dotenv';
+import { CONSOLE_USAGE, ConsoleUsageError, parseConsoleArgs } from './console-args';
+import { startConsole } from './start-console';
+
+async function main(): Promise<void> {
+  const args = parseConsoleArgs(process.argv.slice(2));
+  if (args.help) return console.log(CONSOLE_USAGE);
+  loadDotEnv();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  console.log('Starting the presenter console (bundling the page, connecting to Temporal)...');
+  const running = await startConsole({ port: args.port, functionName: args.functionName, startWorker: args.startWorker, log: (line) => console.log(line) });
+  console.log(`Presenter console: ${running.url}  (Ctrl+C to stop${running.worker ? '; stops the local worker it started' : ''})`);
+  const stop = () => {
+    console.log('\nStopping the console...');
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConsoleUsageError) {
+    console.error(`console: ${err.message}\n\n${CONSOLE_USAGE}`);
+    process.exit(2);
+  }
+  const code = (err as { code?: string }).code;
+  const message = code === 'EADDRINUSE' ? `${(err as Error).message}: another program uses the port; pick one with --port N` : (err as Error).message;
+  console.error(`console: ${message}`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

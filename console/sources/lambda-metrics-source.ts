@@ -1,0 +1,133 @@
+/**
+ * The chart's data: the function's Invocations, Errors, Throttles and ConcurrentExecutions per bucket from
+ * CloudWatch GetMetricData (AWS, or the local Lambda service, which implements it), and the billed GB-seconds the
+ * cost panel needs. Reading metrics never touches Temporal, so it wakes no worker.
+ */
+
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CONSOLE_CHART_WINDOW_MINUTES } from '../../config/console';
+import type { ConsoleHub } from '../console-hub';
+import type { MetricsBucket } from '../console-types';
+import { computeCost, type AlwaysOnPrice } from '../cost';
+
+export interface LambdaMetricsSourceOptions {
+  cloudwatch: CloudWatchClient;
+  lambda: LambdaClient;
+  functionName: string;
+  bucketSeconds: number;
+  refreshMs: number;
+  /** Local: the service reports BilledGBSeconds itself. Cloud: Duration (ms) × memory. */
+  billing: 'local-metric' | 'duration-times-memory';
+  /** Where the figures come from, for the page. */
+  sourceLabel: string;
+  startedAt: number;
+  alwaysOn: AlwaysOnPrice;
+  hub: ConsoleHub;
+}
+
+const QUERIES = [
+  { id: 'invocations', namespace: 'AWS/Lambda', metric: 'Invocations', stat: 'Sum' },
+  { id: 'errors', namespace: 'AWS/Lambda', metric: 'Errors', stat: 'Sum' },
+  { id: 'throttles', namespace: 'AWS/Lambda', metric: 'Throttles', stat: 'Sum' },
+  { id: 'concurrency', namespace: 'AWS/Lambda', metric: 'ConcurrentExecutions', stat: 'Maximum' },
+  { id: 'duration', namespace: 'AWS/Lambda', metric: 'Duration', stat: 'Sum' },
+  { id: 'gbs', namespace: 'ShopFlow/LocalLambda', metric: 'BilledGBSeconds', stat: 'Sum' },
+] as const;
+
+type Row = MetricsBucket & { durationMs: number; gbs: number };
+
+export class LambdaMetricsSource {
+  /** Every bucket seen since the console started: the cost covers the whole run, the chart its last minutes. */
+  private readonly rows = new Map<number, Row>();
+  private memoryMb?: number;
+  private timer?: NodeJS.Timeout;
+  private lastError?: string;
+
+  constructor(private readonly options: LambdaMetricsSourceOptions) {}
+
+  start(): void {
+    const tick = async () => {
+      await this.refresh();
+      if (this.timer !== undefined) this.timer = setTimeout(() => void tick(), this.options.refreshMs);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  async refresh(now = Date.now()): Promise<void> {
+    const { bucketSeconds, functionName, hub } = this.options;
+    const period = bucketSeconds * 1000;
+    const end = Math.ceil((now + 1) / period) * period;
+    const chartStart = Math.max(Math.floor(this.options.startedAt / period) * period - period, end - CONSOLE_CHART_WINDOW_MINUTES * 60_000);
+    let error: string | undefined;
+    try {
+      this.memoryMb ??= await this.readMemory();
+      const queries: MetricDataQuery[] = QUERIES.filter((q) => q.id !== 'gbs' || this.options.billing === 'local-metric').map((q) => ({
+        Id: q.id,
+        MetricStat: {
+          Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: [{ Name: 'FunctionName', Value: functionName }] },
+          Period: bucketSeconds,
+          Stat: q.stat,
+        },
+      }));
+      const { MetricDataResults = [] } = await this.options.cloudwatch.send(
+        new GetMetricDataCommand({ StartTime: new Date(chartStart), EndTime: new Date(end), MetricDataQueries: queries, ScanBy: 'TimestampAscending' }),
+      );
+      // CloudWatch leaves out empty buckets: every bucket is kept, so a quiet one reads 0.
+      for (let t = chartStart; t < end; t += period) {
+        this.rows.set(t, { t, invocations: 0, errors: 0, throttles: 0, concurrency: 0, durationMs: 0, gbs: 0 });
+      }
+      for (const result of MetricDataResults) {
+        const key = ({ duration: 'durationMs' } as Record<string, keyof Row>)[result.Id ?? ''] ?? (result.Id as keyof Row);
+        result.Timestamps?.forEach((timestamp, i) => {
+          const row = this.rows.get(timestamp.getTime());
+          if (row) row[key] = result.Values?.[i] ?? 0;
+        });
+      }
+      this.lastError = undefined;
+    } catch (err) {
+      error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message}`;
+      if (error !== this.lastError) hub.record('error', error);
+      this.lastError = error;
+    }
+    const sinceStart = [...this.rows.values()].filter((r) => r.t + period > this.options.startedAt);
+    const requests = sinceStart.reduce((sum, r) => sum + r.invocations, 0);
+    const billedGbSeconds =
+      this.options.billing === 'local-metric'
+        ? sinceStart.reduce((sum, r) => sum + r.gbs, 0)
+        : sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000 * ((this.memoryMb ?? 0) / 1024);
+    const buckets = [...this.rows.values()]
+      .filter((r) => r.t >= chartStart)
+      .sort((a, b) => a.t - b.t)
+      .map(({ t, invocations, errors, throttles, concurrency }) => ({ t, invocations, errors, throttles, concurrency }));
+    hub.setMetrics({
+      functionName,
+      bucketSeconds,
+      source: this.options.sourceLabel,
+      buckets,
+      error,
+      cost: computeCost({
+        requests,
+        billedGbSeconds,
+        memoryMb: this.memoryMb,
+        wallSeconds: (now - this.options.startedAt) / 1000,
+        alwaysOn: this.options.alwaysOn,
+      }),
+    });
+    hub.updateWorkers({ concurrentExecutions: buckets[buckets.length - 1]?.concurrency ?? 0 });
+  }
+
+  private async readMemory(): Promise<number | undefined> {
+    try {
+      const config = await this.options.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: this.options.functionName }));
+      return config.MemorySize;
+    } catch {
+      return undefined; // not deployed yet: asked again on the next refresh
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The order board's data: orders found through visibility (started by anyone: the console, the starter, the
+ * demo) and followed with the history observer. Nothing here needs a worker, so watching wakes no Lambda.
+ */
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { CONSOLE_DESCRIBE_INTERVAL_MS, CONSOLE_ORDER_DISCOVERY_MS, CONSOLE_ORDER_LOOKBACK_MINUTES } from '../../config/console';
+import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
+import type { OrderProgress } from '../../observe/order-progress';
+import { watchOrder } from '../../observe/watch-order';
+import type { ConsoleHub } from '../console-hub';
+import { orderChangeLines } from '../order-events';
+
+export interface OrdersSourceOptions {
+  client: Client;
+  hub: ConsoleHub;
+  webUiUrl: (workflowId: string) => string;
+  /** Orders started before this are not shown. */
+  since?: Date;
+}
+
+export class OrdersSource {
+  private readonly watching = new Map<string, AbortController>();
+  private readonly stop = new AbortController();
+  private discovery?: Promise<void>;
+  private lastError?: string;
+
+  constructor(private readonly options: OrdersSourceOptions) {}
+
+  start(): void {
+    this.discovery = this.discover();
+  }
+
+  /** Follows an order (idempotent): called for orders the console submits, without waiting for visibility. */
+  watch(workflowId: string): void {
+    if (this.watching.has(workflowId) || this.stop.signal.aborted) return;
+    const controller = new AbortController();
+    this.watching.set(workflowId, controller);
+    let previous: OrderProgress | undefined;
+    const { hub } = this.options;
+    void watchOrder(this.options.client, workflowId, {
+      signal: controller.signal,
+      describeIntervalMs: CONSOLE_DESCRIBE_INTERVAL_MS,
+      onChange: (progress) => {
+        for (const line of orderChangeLines(previous, progress)) hub.record(line.kind, line.text);
+        previous = progress;
+        hub.updateOrder({ ...progress, webUiUrl: this.options.webUiUrl(workflowId) });
+      },
+      onError: (err) => this.noteError(`following ${workflowId}: ${err.message}`),
+    }).catch((err: Error) => this.noteError(err.message));
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    for (const controller of this.watching.values()) controller.abort();
+    await this.discovery;
+  }
+
+  private noteError(message: string): void {
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.options.hub.record('error', message);
+  }
+
+  private async discover(): Promise<void> {
+    const since = this.options.since ?? new Date(Date.now() - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000);
+    const query = `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND StartTime >= '${since.toISOString()}'`;
+    while (!this.stop.signal.aborted) {
+      try {
+        for await (const execution of this.options.client.workflow.list({ query })) {
+          this.watch(execution.workflowId);
+        }
+      } catch (err) {
+        if (!this.stop.signal.aborted) this.noteError(`listing orders: ${(err as Error).message}`);
+      }
+      await sleep(CONSOLE_ORDER_DISCOVERY_MS, undefined, { signal: this.stop.signal }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * `startConsole(options)`: the presenter console as a library, for `npm run console` and the demo. It watches the
+ * orders through history and visibility (never a query), the Lambda through CloudWatch GetMetricData, and in local
+ * mode the local Lambda service's environments and a local worker it starts itself.
+ */
+
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Client } from '@temporalio/client';
+import {
+  CONSOLE_CLOUD_BUCKET_S,
+  CONSOLE_CLOUD_METRICS_REFRESH_MS,
+  CONSOLE_DEFAULT_FUNCTION,
+  CONSOLE_DEFAULT_PORT,
+  CONSOLE_LOCAL_BUCKET_S,
+  CONSOLE_LOCAL_METRICS_REFRESH_MS,
+  CONSOLE_MAX_ORDERS_PER_SUBMIT,
+  CONSOLE_MIN_ORDERS_PER_SUBMIT,
+} from '../config/console';
+import { loadConnectionConfig, type TemporalConnectionConfig } from '../config/connection';
+import { TASK_QUEUE } from '../config/settings';
+import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
+import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
+import { connectClient } from '../starter/connect-client';
+import { webUiBase, workflowUrl } from '../starter/web-ui';
+import { cancelOrder, submitOrders } from './actions/order-actions';
+import { ConsoleHub } from './console-hub';
+import { createConsoleServer, type ConsoleControls } from './console-server';
+import type { ConsoleMode } from './console-types';
+import { alwaysOnPrice } from './cost';
+import { newRunToken } from './request-guard';
+import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
+import { LambdaMetricsSource } from './sources/lambda-metrics-source';
+import { LocalWorkerProcess } from './sources/local-worker';
+import { OrdersSource } from './sources/orders-source';
+import { buildWebBundle } from './web-bundle';
+
+export interface StartConsoleOptions {
+  /** Default CONSOLE_DEFAULT_PORT; 0 picks a free one. Always on 127.0.0.1. */
+  port?: number;
+  /** The Lambda function to chart (default shopflow-worker). */
+  functionName?: string;
+  /** Default: cloud when the Temporal profile points at Temporal Cloud, else local. */
+  mode?: ConsoleMode;
+  /** Default: the profile from temporal.toml / TEMPORAL_* (loadConnectionConfig). */
+  temporal?: TemporalConnectionConfig;
+  /** Lambda and CloudWatch endpoint. Local default: AWS_ENDPOINT_URL, else the local Lambda service's port. */
+  awsEndpoint?: string;
+  /** Task queue for orders submitted from the page (default TASK_QUEUE). */
+  taskQueue?: string;
+  /** Environment of the local worker the console starts (local mode). Default: the console's own Temporal address. */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Start the local worker at launch (local mode). */
+  startWorker?: boolean;
+  /** Orders started before this are not shown (default: a few minutes before now). */
+  ordersSince?: Date;
+  /** One line per notable event, for a terminal. */
+  log?: (line: string) => void;
+}
+
+export interface RunningConsole {
+  url: string;
+  mode: ConsoleMode;
+  hub: ConsoleHub;
+  /** The local worker the console manages (local mode); the demo may start and kill it too. */
+  worker?: LocalWorkerProcess;
+  close(): Promise<void>;
+}
+
+function isTemporalCloud(address: string): boolean {
+  return /tmprl\.cloud|api\.temporal\.io/.test(address);
+}
+
+export async function startConsole(options: StartConsoleOptions = {}): Promise<RunningConsole> {
+  const closers: (() => Promise<void>)[] = [];
+  const startedAt = Date.now();
+  const log = options.log ?? (() => {});
+  const temporal = options.temporal ?? loadConnectionConfig();
+  const address = String(temporal.connectionOptions.address);
+  const mode: ConsoleMode = options.mode ?? (isTemporalCloud(address) ? 'cloud' : 'local');
+  const functionName = options.functionName ?? CONSOLE_DEFAULT_FUNCTION;
+  const alwaysOn = alwaysOnPrice();
+  const awsEndpoint =
+    options.awsEndpoint ?? process.env.AWS_ENDPOINT_URL ?? (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
+  const aws = {
+    region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
+    ...(awsEndpoint && { endpoint: awsEndpoint }),
+    ...(mode === 'local' && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
+  const cloudwatch = new CloudWatchClient(aws);
+  const lambda = new LambdaClient(aws);
+  const client: Client = await connectClient(temporal);
+  const uiBase = webUiBase(address);
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+
+  const hub = new ConsoleHub({
+    mode,
+    functionName,
+    temporal: temporal.summary,
+    namespace: temporal.namespace,
+    webUi: uiBase,
+    scenarios: SCENARIOS.map((name) => ({ name, description: SCENARIO_DESCRIPTIONS[name] })),
+    limits: { minOrders: CONSOLE_MIN_ORDERS_PER_SUBMIT, maxOrders: CONSOLE_MAX_ORDERS_PER_SUBMIT },
+    controls: mode === 'local',
+  });
+  const orders = new OrdersSource({
+    client,
+    hub,
+    webUiUrl: (id) => workflowUrl(uiBase, temporal.namespace, id),
+    since: options.ordersSince,
+  });
+  const metrics = new LambdaMetricsSource({
+    cloudwatch,
+    lambda,
+    functionName,
+    bucketSeconds: mode === 'local' ? CONSOLE_LOCAL_BUCKET_S : CONSOLE_CLOUD_BUCKET_S,
+    refreshMs: mode === 'local' ? CONSOLE_LOCAL_METRICS_REFRESH_MS : CONSOLE_CLOUD_METRICS_REFRESH_MS,
+    billing: mode === 'local' ? 'local-metric' : 'duration-times-memory',
+    sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${aws.region})`,
+    startedAt,
+    alwaysOn,
+    hub,
+  });
+  const environments = mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
+
+  let worker: LocalWorkerProcess | undefined;
+  let controls: ConsoleControls | undefined;
+  if (mode === 'local') {
+    worker = new LocalWorkerProcess({
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_PROFILE: '', ...options.workerEnv },
+      onChange: (view) => {
+        hub.updateWorkers({ localWorker: view });
+        if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
+        if (view.state === 'killed') hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'stopped' || view.state === 'failed') hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
+      },
+    });
+    hub.updateWorkers({ localWorker: worker.snapshot() });
+    const managed = worker;
+    controls = {
+      submit: async (scenario, count) => {
+        const ids = await submitOrders(client, taskQueue, scenario, count);
+        ids.forEach((id) => orders.watch(id));
+        return ids;
+      },
+      cancel: (workflowId, reason) => cancelOrder(client, workflowId, reason),
+      worker: { start: () => managed.start(), kill: (signal) => managed.kill(signal) },
+    };
+  } else {
+    // Cloud: the Lambda identities that ran steps, from the orders' histories.
+    const seen = new Set<string>();
+    const unsubscribe = hub.subscribe((message) => {
+      if (message.type !== 'orders') return;
+      const before = seen.size;
+      for (const order of message.orders) {
+        for (const a of [...order.steps, ...order.compensations]) if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
+      }
+      if (seen.size !== before) hub.updateWorkers({ lambdaIdentities: [...seen] });
+    });
+    closers.push(async () => unsubscribe());
+  }
+
+  const bundle = await buildWebBundle();
+  const token = newRunToken();
+  const app = createConsoleServer({ hub, bundle, token, title: `ShopFlow console (${mode})`, controls });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? CONSOLE_DEFAULT_PORT });
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  orders.start();
+  metrics.start();
+  environments?.start();
+  if (options.startWorker && worker) await worker.start();
+  log(`Presenter console (${mode}): ${url}  [Temporal ${temporal.summary}; Lambda ${functionName}]`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    mode,
+    hub,
+    worker,
+    close: () =>
+      (closing ??= (async () => {
+        metrics.close();
+        environments?.close();
+        hub.close();
+        await app.close();
+        await orders.close();
+        await worker?.close();
+        for (const closer of closers) await closer();
+        await client.connection.close();
+        cloudwatch.destroy();
+        lambda.destroy();
+      })()),
+  };
+}

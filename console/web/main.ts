@@ -1,0 +1,74 @@
+/** The presenter console's page: one Server-Sent Events stream feeds every panel. */
+
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { ConsoleHello, ConsoleMessage, OrderView, WorkersView } from '../console-types';
+import { renderBoard } from './board';
+import { renderChart } from './chart';
+import { cancelOrder, setUpControls } from './controls';
+import { renderCost } from './cost-panel';
+import { byId } from './dom';
+import { appendLog } from './event-log';
+import { renderWorkers } from './workers-panel';
+
+const orders = new Map<string, OrderView>();
+let workers: WorkersView = {};
+let hello: ConsoleHello | undefined;
+let boardQueued = false;
+
+function redrawBoard(): void {
+  if (boardQueued) return;
+  boardQueued = true;
+  requestAnimationFrame(() => {
+    boardQueued = false;
+    renderBoard(orders, workers.requestEnvironments ?? {}, hello?.controls ?? false, cancelOrder);
+  });
+}
+
+function handle(message: ConsoleMessage): void {
+  switch (message.type) {
+    case 'hello':
+      hello = message.hello;
+      byId('context').textContent = `${hello.mode} mode · Temporal ${hello.temporal} · Lambda ${hello.functionName}`;
+      document.body.dataset.mode = hello.mode;
+      setUpControls(hello);
+      break;
+    case 'orders':
+      for (const order of message.orders) orders.set(order.workflowId, order);
+      redrawBoard();
+      break;
+    case 'workers':
+      workers = message.workers;
+      renderWorkers(workers, hello);
+      redrawBoard();
+      break;
+    case 'metrics':
+      renderChart(message.metrics);
+      renderCost(message.metrics.cost);
+      break;
+    case 'log':
+      appendLog(message.entries);
+      break;
+  }
+}
+
+function connect(): void {
+  const status = byId('connection');
+  const events = new EventSource('/events');
+  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log'] as const) {
+    events.addEventListener(type, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage));
+  }
+  events.onopen = () => {
+    status.textContent = 'live';
+    status.className = 'pill live';
+    document.body.dataset.live = 'yes';
+  };
+  events.onerror = () => {
+    // EventSource reconnects by itself; a fresh 'hello' then resends everything.
+    status.textContent = 'reconnecting… (is npm run console still running?)';
+    status.className = 'pill down';
+    byId('log').replaceChildren();
+  };
+}
+
+connect();
