@@ -30,13 +30,21 @@ export function overlayHostNativeCore(
   const linuxCore = `releases/${RUST_TARGET[hostArchitecture(host.arch)]}/index.node`;
   if (!fs.existsSync(path.join(codeDir, linuxCore))) {
     // A package for another architecture: left as it is, so the package check refuses it with the real mismatch.
-    return `not adding ${describeHost(host)}'s native Temporal core: the package has no ${linuxCore}, so it is not built for this machine's architecture`;
+    return (
+      `not adding ${describeHost(host)}'s native Temporal core: the package has no ${linuxCore}, ` +
+      "so it is not built for this machine's architecture"
+    );
   }
   const source = path.join(coreBridgeDir, 'releases', target, 'index.node');
   if (!fs.existsSync(source)) {
-    throw new Error(`${source} is missing, and the function needs it on ${describeHost(host)}: reinstall the npm packages (npm ci)`);
+    const needs = `the function needs it on ${describeHost(host)}`;
+    throw new Error(`${source} is missing, and ${needs}: reinstall the npm packages (npm ci)`);
   }
   fs.mkdirSync(path.join(releases, target), { recursive: true });
   fs.copyFileSync(source, path.join(releases, target, 'index.node'));
-  return `added ${describeHost(host)}'s native Temporal core (releases/${target}/index.node, from @temporalio/core-bridge) to the unpacked code; the zip itself stays Linux-only, as AWS runs it`;
+  return (
+    `added ${describeHost(host)}'s native Temporal core ` +
+    `(releases/${target}/index.node, from @temporalio/core-bridge) ` +
+    'to the unpacked code; the zip itself stays Linux-only, as AWS runs it'
+  );
 }

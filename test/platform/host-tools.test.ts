@@ -18,7 +18,10 @@ test.each([
 
 test('Windows and other machines are refused before anything starts, with what to use', () => {
   expect(() => localPackageArchitecture({ os: 'win32', arch: 'x64' })).toThrow(
-    new Error("ShopFlow's local tools run on Linux and macOS; this machine runs win32. On Windows, run it inside WSL 2 (Ubuntu), with Node 20+ and python3 there."),
+    new Error(
+      "ShopFlow's local tools run on Linux and macOS; this machine runs win32. " +
+        'On Windows, run it inside WSL 2 (Ubuntu), with Node 20+ and python3 there.',
+    ),
   );
   expect(() => nativeCoreTarget({ os: 'linux', arch: 'ia32' })).toThrow(
     new Error("this machine's architecture is ia32; Lambda packages run on x64 (x86_64) or arm64 only"),

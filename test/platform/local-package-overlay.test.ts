@@ -28,13 +28,26 @@ interface HostRow {
   added?: string;
 }
 
+const LINUX_ARM_CORE = 'releases/aarch64-unknown-linux-gnu/index.node';
+const LINUX_X64_CORE = 'releases/x86_64-unknown-linux-gnu/index.node';
+
 const HOSTS: HostRow[] = [
-  { name: 'macOS arm64', host: { os: 'darwin', arch: 'arm64' }, linuxCore: 'releases/aarch64-unknown-linux-gnu/index.node', added: 'releases/aarch64-apple-darwin/index.node' },
-  { name: 'macOS x64', host: { os: 'darwin', arch: 'x64' }, linuxCore: 'releases/x86_64-unknown-linux-gnu/index.node', added: 'releases/x86_64-apple-darwin/index.node' },
-  { name: 'Linux arm64', host: { os: 'linux', arch: 'arm64' }, linuxCore: 'releases/aarch64-unknown-linux-gnu/index.node' },
+  {
+    name: 'macOS arm64',
+    host: { os: 'darwin', arch: 'arm64' },
+    linuxCore: LINUX_ARM_CORE,
+    added: 'releases/aarch64-apple-darwin/index.node',
+  },
+  {
+    name: 'macOS x64',
+    host: { os: 'darwin', arch: 'x64' },
+    linuxCore: LINUX_X64_CORE,
+    added: 'releases/x86_64-apple-darwin/index.node',
+  },
+  { name: 'Linux arm64', host: { os: 'linux', arch: 'arm64' }, linuxCore: LINUX_ARM_CORE },
 ];
 
-const buildEnv = { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: 'shopflow-platform-test', SHOPFLOW_BUILD_ID: 'platform-1' };
+const buildEnv = { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: 'shopflow-platform', SHOPFLOW_BUILD_ID: 'platform-1' };
 let dir: string;
 const built = new Map<string, BuildResult>();
 
@@ -51,7 +64,8 @@ const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 /** A local Lambda service posing as `host`, and what it narrates. */
 async function serviceOn(host: HostPlatform): Promise<{ local: LocalLambda; client: LambdaClient; said: string[] }> {
   const said: string[] = [];
-  const local = await startLocalLambda({ stateDir: fs.mkdtempSync(path.join(dir, 'service-')), port: 0, host, narrate: (l) => said.push(l) });
+  const stateDir = fs.mkdtempSync(path.join(dir, 'service-'));
+  const local = await startLocalLambda({ stateDir, port: 0, host, narrate: (line) => said.push(line) });
   return { local, client: localLambdaClient(local.endpoint), said };
 }
 
@@ -60,9 +74,15 @@ async function rebuiltZip(zip: string): Promise<Buffer> {
   const unpacked = fs.mkdtempSync(path.join(dir, 'rezip-'));
   await extractZip(zip, unpacked);
   const infoFile = path.join(unpacked, BUILD_INFO_FILE);
-  fs.writeFileSync(infoFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(infoFile, 'utf8')), builtAt: new Date().toISOString() }));
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(infoFile, JSON.stringify({ ...info, builtAt: new Date().toISOString() }));
   const out = path.join(dir, `${path.basename(unpacked)}.zip`);
-  await writeZip(filesUnder(unpacked).map((name) => ({ name, file: path.join(unpacked, name), executable: name.endsWith('.node') })), out);
+  const entries = filesUnder(unpacked).map((name) => ({
+    name: name.split(path.sep).join('/'),
+    file: path.join(unpacked, name),
+    executable: name.endsWith('.node'),
+  }));
+  await writeZip(entries, out);
   return fs.readFileSync(out);
 }
 
@@ -74,7 +94,8 @@ describe.each(HOSTS)('$name', ({ name, host, linuxCore, added }) => {
     expect(result.info.architecture).toBe(host.arch === 'x64' ? 'x86_64' : 'arm64');
   });
 
-  test(`CreateFunction and UpdateFunctionCode unpack the zip ${added ? `plus ${added}` : 'and add nothing'}`, async () => {
+  const adds = added ? `plus ${added}` : 'and add nothing';
+  test(`CreateFunction and UpdateFunctionCode unpack the zip ${adds}`, async () => {
     const { local, client, said } = await serviceOn(host);
     try {
       const zipFile = built.get(name)!.outFile;
@@ -82,13 +103,19 @@ describe.each(HOSTS)('$name', ({ name, host, linuxCore, added }) => {
       const zipNames = (await listZip(zipFile)).map((e) => e.name).sort();
       const expected = [...zipNames, ...(added ? [added] : [])].sort();
       const line =
-        `${functionName}: added ${name}'s native Temporal core (${added}, from @temporalio/core-bridge) to the unpacked code; ` +
-        'the zip itself stays Linux-only, as AWS runs it';
+        `${functionName}: added ${name}'s native Temporal core (${added}, from @temporalio/core-bridge) ` +
+        'to the unpacked code; the zip itself stays Linux-only, as AWS runs it';
 
-      const deployments: [string, Buffer][] = [['CreateFunction', fs.readFileSync(zipFile)], ['UpdateFunctionCode', await rebuiltZip(zipFile)]];
+      const deployments: [string, Buffer][] = [
+        ['CreateFunction', fs.readFileSync(zipFile)],
+        ['UpdateFunctionCode', await rebuiltZip(zipFile)],
+      ];
       for (const [operation, zip] of deployments) {
-        if (operation === 'CreateFunction') await client.send(new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: functionName })));
-        else await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+        if (operation === 'CreateFunction') {
+          await client.send(new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: functionName })));
+        } else {
+          await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+        }
         const { codeDir } = local.registry.resolve(functionName).record;
         expect(filesUnder(codeDir).map((f) => f.split(path.sep).join('/')).sort()).toEqual(expected);
         if (added) expect(sha256(path.join(codeDir, added))).toBe(sha256(path.join(projectCoreBridgeDir(), added)));
@@ -116,8 +143,8 @@ test('a macOS arm64 service given the x86_64 package adds nothing, says why, and
         "releases/aarch64-unknown-linux-gnu/index.node, so it is not built for this machine's architecture",
     ]);
     expect(() => checkPackage(codeDir, {}, host)).toThrow(
-      'This package was built for x86_64 but the function runs on arm64: rebuild with `npm run build:lambda -- --arch arm64` ' +
-        "or set the function's architecture to x86_64.",
+      'This package was built for x86_64 but the function runs on arm64: ' +
+        "rebuild with `npm run build:lambda -- --arch arm64` or set the function's architecture to x86_64.",
     );
   } finally {
     client.destroy();

