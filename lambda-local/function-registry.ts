@@ -45,6 +45,12 @@ export interface FunctionSettings {
   Architectures?: ('x86_64' | 'arm64')[];
 }
 
+/**
+ * Runs on freshly unpacked code before it is used (CreateFunction, UpdateFunctionCode): the service adds the host's
+ * native Temporal core there on a Mac. Throwing fails the deployment and keeps nothing.
+ */
+export type PrepareCode = (codeDir: string, functionName: string) => void;
+
 const NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
 
 function lastModified(): string {
@@ -58,6 +64,7 @@ export class FunctionRegistry {
     private readonly stateDir: string,
     private readonly region: string = LOCAL_LAMBDA_DEFAULTS.region,
     private readonly accountId: string = LOCAL_LAMBDA_DEFAULTS.accountId,
+    private readonly prepareCode: PrepareCode = () => {},
   ) {
     fs.mkdirSync(path.join(stateDir, 'functions'), { recursive: true });
     for (const name of fs.readdirSync(path.join(stateDir, 'functions'))) {
@@ -190,6 +197,12 @@ export class FunctionRegistry {
         throw invalidParameter(`Could not unzip the uploaded file: ${(err as Error).message}`);
       } finally {
         fs.rmSync(zipFile, { force: true });
+      }
+      try {
+        this.prepareCode(staging, record.FunctionName);
+      } catch (err) {
+        fs.rmSync(staging, { recursive: true, force: true });
+        throw err;
       }
       fs.renameSync(staging, codeDir);
     }

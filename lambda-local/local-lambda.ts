@@ -1,10 +1,12 @@
 /** Wires the local Lambda service together; used by `npm run lambda-local`, the demo and the tests. */
 
 import path from 'node:path';
+import { checkHostSupported, currentHost, type HostPlatform } from '../lambda/host-platform';
 import { FunctionRegistry } from './function-registry';
 import { LocalLambdaHttpApi } from './http-api';
 import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
 import { MetricsRecorder } from './metrics';
+import { overlayHostNativeCore } from './native-core-overlay';
 import { chooseRuntime } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
@@ -12,6 +14,8 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
   stateDir: string;
   port?: number;
   runtime?: 'auto' | 'aws' | 'builtin';
+  /** The machine the environments run on; tests pose as a Mac here. Default: this one. */
+  host?: HostPlatform;
 }
 
 export interface LocalLambda {
@@ -25,14 +29,21 @@ export interface LocalLambda {
 }
 
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
+  const host = options.host ?? currentHost();
+  checkHostSupported(host);
   const region = options.region ?? LOCAL_LAMBDA_DEFAULTS.region;
-  const registry = new FunctionRegistry(options.stateDir, region);
+  const narrate = options.narrate ?? (() => {});
+  // On a Mac, each deployed package gets the Mac's native Temporal core next to its Linux one (and says so).
+  const registry = new FunctionRegistry(options.stateDir, region, undefined, (codeDir, functionName) => {
+    const said = overlayHostNativeCore(codeDir, host);
+    if (said) narrate(`${functionName}: ${said}`);
+  });
   const metrics = new MetricsRecorder();
-  const runtime = chooseRuntime(options.runtime);
+  const runtime = chooseRuntime(options.runtime, host);
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,
-    narrate: () => {},
     ...options,
+    narrate,
     region,
     runtime,
     logDir: path.join(options.stateDir, 'logs'),

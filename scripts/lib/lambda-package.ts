@@ -12,6 +12,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
 import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
 import { RUST_TARGET, nativeArchitecture } from '../../lambda/check-package';
+import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../../lambda/host-platform';
 import { PROJECT_ROOT } from './project-paths';
 import { listZip, writeZip, type ZipInput } from './zip';
 
@@ -227,6 +228,22 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   }
   fs.renameSync(partial, options.outFile);
   return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info, certs };
+}
+
+/**
+ * The package a local Lambda service on `host` runs (the demo, the chaos run): the Linux zip AWS would run, for the
+ * host's architecture. On a Mac the service adds the Mac's own native core when the function is deployed.
+ */
+export async function buildLocalLambdaPackage(
+  options: Omit<BuildOptions, 'arch'> & { host?: HostPlatform },
+): Promise<BuildResult> {
+  const { host = currentHost(), ...rest } = options;
+  const arch = localPackageArchitecture(host);
+  if (host.os !== 'linux') {
+    const note = "the local Lambda service adds this machine's core";
+    options.log?.(`  ${describeHost(host)}: building the Linux ${arch} package; ${note}`);
+  }
+  return buildLambdaPackage({ ...rest, arch });
 }
 
 export function mb(bytes: number): string {

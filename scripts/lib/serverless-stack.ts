@@ -11,12 +11,11 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
 import { DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../../config/settings';
-import { hostArchitecture } from '../../lambda/build-info';
 import { startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
 import { localLambdaEnvironment, startDevServer, type DevServer, type DevServerOptions } from './dev-server';
 import { deployLambda } from './lambda-deployment';
-import { buildLambdaPackage, mb, type BuildResult } from './lambda-package';
+import { buildLocalLambdaPackage, mb, type BuildResult } from './lambda-package';
 import { registerLambda } from './lambda-registration';
 import { freePort, isPortFree } from './ports';
 import { ensureTemporalCli } from './temporal-cli';
@@ -94,7 +93,7 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
   step(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''} (worker controller on)`);
 
   step('building the Lambda package (npm run build:lambda)...');
-  const built = await buildLambdaPackage({ arch: hostArchitecture(), includeCerts: false, outFile: path.join(options.dir, 'function.zip') });
+  const built = await buildLocalLambdaPackage({ includeCerts: false, outFile: path.join(options.dir, 'function.zip') });
   step(`dist: ${mb(built.zippedBytes)} zipped, ${mb(built.unzippedBytes)} unzipped, build ${built.info.buildId}`);
   const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   own('Lambda client', () => lambdaClient.destroy());

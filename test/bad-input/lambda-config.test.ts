@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '@temporalio/common';
+import { RUST_TARGET } from '../../lambda/check-package';
+import { localPackageArchitecture } from '../../lambda/host-platform';
 import { createLambdaWorkerHandler } from '../../lambda/lifecycle';
+import { overlayHostNativeCore, projectCoreBridgeDir } from '../../lambda-local/native-core-overlay';
 import { buildLambdaPackage } from '../../scripts/lib/lambda-package';
 import { extractZip } from '../../scripts/lib/zip';
 import { journalLines } from '../support/journal-lines';
@@ -16,9 +19,13 @@ import { loadError, runPackagedHandler, type PackagedRun } from '../support/pack
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
-const ARM_BINARY = path.join(path.dirname(require.resolve('@temporalio/core-bridge/package.json')), 'releases/aarch64-unknown-linux-gnu/index.node');
-const X86_BINARY = 'releases/x86_64-unknown-linux-gnu/index.node';
-const REBUILD = 'rebuild with `npm run build:lambda -- --arch x86_64`';
+/** The package is built for this machine's architecture (on a Mac with the Mac's core added, as the local service does). */
+const HOST = localPackageArchitecture();
+const OTHER = HOST === 'x86_64' ? 'arm64' : 'x86_64';
+const OTHER_CORE = `releases/${RUST_TARGET[OTHER]}/index.node`;
+const OTHER_BINARY = path.join(projectCoreBridgeDir(), OTHER_CORE);
+const HOST_CORE = `releases/${RUST_TARGET[HOST]}/index.node`;
+const REBUILD = `rebuild with \`npm run build:lambda -- --arch ${HOST}\``;
 
 let dir: string;
 let unpacked: string;
@@ -27,9 +34,10 @@ let connections = 0;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-config-'));
   const zip = path.join(dir, 'function.zip');
-  await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: zip, env: { ...process.env, SHOPFLOW_BUILD_ID: 'v1', SHOPFLOW_DEPLOYMENT_NAME: 'shopflow' } });
+  await buildLambdaPackage({ arch: HOST, includeCerts: false, outFile: zip, env: { ...process.env, SHOPFLOW_BUILD_ID: 'v1', SHOPFLOW_DEPLOYMENT_NAME: 'shopflow' } });
   unpacked = path.join(dir, 'unpacked');
   await extractZip(zip, unpacked);
+  overlayHostNativeCore(unpacked);
   fakeServer = net.createServer((socket) => {
     connections++;
     socket.destroy();
@@ -60,28 +68,28 @@ const ROWS: Row[] = [
       /^Insufficient time for Lambda worker before connecting: \d{4}ms remaining, 7000ms shutdown buffer, only -\d{4}ms work time \(minimum: 1000ms\)\. Raise the function timeout\.$/,
   },
   {
-    name: 'a package built for arm64 on an x86_64 function',
-    change: (root) => patchBuildInfo(root, { architecture: 'arm64' }),
+    name: `a package built for ${OTHER} on an ${HOST} function`,
+    change: (root) => patchBuildInfo(root, { architecture: OTHER }),
     when: 'load',
-    error: () => `This package was built for arm64 but the function runs on x86_64: ${REBUILD} or set the function's architecture to arm64.`,
+    error: () => `This package was built for ${OTHER} but the function runs on ${HOST}: ${REBUILD} or set the function's architecture to ${OTHER}.`,
   },
   {
-    name: "the arm64 native core under the x86_64 binary's name",
-    change: (root) => fs.copyFileSync(ARM_BINARY, path.join(root, X86_BINARY)),
+    name: `the ${OTHER} native core under the ${HOST} binary's name`,
+    change: (root) => fs.copyFileSync(OTHER_BINARY, path.join(root, HOST_CORE)),
     when: 'load',
-    error: () => `${X86_BINARY} is built for arm64, but the function runs on x86_64: the package was assembled wrongly; ${REBUILD}.`,
+    error: () => `${HOST_CORE} is built for ${OTHER}, but the function runs on ${HOST}: the package was assembled wrongly; ${REBUILD}.`,
   },
   {
-    name: 'a hand-made zip with only the arm64 native core and no build-info.json',
+    name: `a hand-made zip with only the ${OTHER} native core and no build-info.json`,
     change: (root) => {
       fs.rmSync(path.join(root, 'build-info.json'));
       fs.rmSync(path.join(root, 'releases'), { recursive: true });
-      fs.mkdirSync(path.join(root, 'releases/aarch64-unknown-linux-gnu'), { recursive: true });
-      fs.copyFileSync(ARM_BINARY, path.join(root, 'releases/aarch64-unknown-linux-gnu/index.node'));
+      fs.mkdirSync(path.dirname(path.join(root, OTHER_CORE)), { recursive: true });
+      fs.copyFileSync(OTHER_BINARY, path.join(root, OTHER_CORE));
     },
     when: 'load',
     error: () =>
-      `This package has no native Temporal core for x86_64 (${X86_BINARY}); it carries releases/aarch64-unknown-linux-gnu/index.node: ` +
+      `This package has no native Temporal core for ${HOST} (${HOST_CORE}); it carries ${OTHER_CORE}: ` +
       `${REBUILD} or set the function's architecture to match.`,
   },
   {

@@ -10,33 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, PROJECT_ROOT } from '../../scripts/lib/project-paths';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRunning, processesIn, processesMatching } from '../support/host-processes';
 import { startEntryPoint } from '../support/processes';
-
-/** Processes whose working directory is inside `dir` (Lambda environments run in their unpacked code). */
-function processesIn(dir: string): string[] {
-  return fs.readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    try {
-      return fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-    } catch {
-      return false;
-    }
-  });
-}
-
-function processesMatching(text: string): string[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
-    .map((pid) => {
-      try {
-        return `${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
-      } catch {
-        return '';
-      }
-    })
-    .filter((line) => line.includes(text));
-}
 
 test('the demo goes from nothing to zero invocations, and cleans up after itself', async () => {
   const demo = startEntryPoint('demo/main.ts', ['--orders', '1'], {});
@@ -69,7 +44,7 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   // The demo's own worker, by its pid and by the absolute path the demo starts it with (other test files run
   // `worker/main.ts` too, at the same time, from a relative path).
   const workerPid = /local worker running \(pid (\d+)\)/.exec(output)![1];
-  expect(fs.existsSync(`/proc/${workerPid}`)).toBe(false);
+  expect(isRunning(Number(workerPid))).toBe(false);
   expect(processesMatching(path.join(PROJECT_ROOT, 'worker', 'main.ts'))).toEqual([]);
   expect(processesIn(path.join(DATA_DIR, 'demo'))).toEqual([]);
 }, 240_000);

@@ -15,6 +15,7 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { waitFor } from '../../scripts/lib/wait-for';
 import { createTestFunction, handlerZip } from '../support/function-zips';
+import { processState } from '../support/host-processes';
 import { testEnv } from '../support/test-env';
 
 let dir: string;
@@ -111,7 +112,6 @@ test('UpdateFunctionCode: the next invoke runs the new code', async () => {
 test('between invocations the environment is frozen: nothing runs while it is idle', async () => {
   const tickFile = path.join(dir, `ticks-${Date.now()}`);
   const ticks = () => fs.statSync(tickFile).size; // one byte per tick of the function's background timer
-  const processState = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
   const name = await createFunction({ env: { TICK_FILE: tickFile } });
   const { pid } = parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload) as { pid: number };
   // The service freezes the environment once its runtime asks for the next event, just after the response.

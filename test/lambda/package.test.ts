@@ -1,13 +1,17 @@
 /**
- * The Lambda package as Lambda sees it: built by `buildLambdaPackage`, unpacked into a temporary folder and loaded
- * in a fresh Node process with no access to the project's node_modules, then invoked against the real dev server
- * while a real order is submitted.
+ * The Lambda package as Lambda sees it: built by `buildLambdaPackage` for this machine's architecture, unpacked into
+ * a temporary folder (on a Mac with the Mac's core added, as the local Lambda service does) and loaded in a fresh
+ * Node process with no access to the project's node_modules, then invoked against the real dev server while a real
+ * order is submitted.
  */
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { RUST_TARGET } from '../../lambda/check-package';
+import { localPackageArchitecture } from '../../lambda/host-platform';
+import { overlayHostNativeCore } from '../../lambda-local/native-core-overlay';
 import { buildLambdaPackage, type BuildResult } from '../../scripts/lib/lambda-package';
 import { extractZip, listZip } from '../../scripts/lib/zip';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
@@ -18,14 +22,18 @@ import { startPackagedHandler } from '../support/packaged-handler';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
+/** The package this machine's local Lambda service runs, and the other architecture, which it must refuse. */
+const HOST_ARCH = localPackageArchitecture();
+const OTHER_ARCH = HOST_ARCH === 'x86_64' ? 'arm64' : 'x86_64';
+
 let dir: string;
-let x86: BuildResult;
+let hostBuild: BuildResult;
 const deploymentName = uniqueName('shopflow-lambda-test');
 const buildEnv = { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: 'lambda-test-1' };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-'));
-  x86 = await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: path.join(dir, 'function.zip'), env: buildEnv });
+  hostBuild = await buildLambdaPackage({ arch: HOST_ARCH, includeCerts: false, outFile: path.join(dir, 'function.zip'), env: buildEnv });
 });
 
 interface Invocation {
@@ -46,35 +54,39 @@ function invoke(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { 
 }
 
 test('the zip holds one native binary, for its architecture, and no secrets', async () => {
-  const names = (await listZip(x86.outFile)).map((e) => e.name);
-  expect(names.filter((n) => n.endsWith('.node'))).toEqual(['releases/x86_64-unknown-linux-gnu/index.node']);
+  const names = (await listZip(hostBuild.outFile)).map((e) => e.name);
+  expect(names.filter((n) => n.endsWith('.node'))).toEqual([`releases/${RUST_TARGET[HOST_ARCH]}/index.node`]);
   expect(names).toEqual(expect.arrayContaining(['index.js', 'index.js.map', 'workflow-bundle.js', 'workflow-worker-thread.js', 'temporal.toml', 'build-info.json', 'mappings.wasm']));
   expect(names.filter((n) => /\.(pem|key|crt)$|(^|\/)\.env$|node_modules\//.test(n))).toEqual([]);
-  expect(x86.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: 'x86_64', includesCerts: false });
-  expect(x86.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+  expect(hostBuild.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: HOST_ARCH, includesCerts: false });
+  expect(hostBuild.zippedBytes).toBeLessThan(50 * 1024 * 1024);
 });
 
-test('an arm64 build carries only the aarch64 binary, and refuses to load on x86_64 with a clear message', async () => {
-  const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), env: buildEnv });
-  const names = (await listZip(arm.outFile)).map((e) => e.name);
-  expect(names.filter((n) => n.endsWith('.node'))).toEqual(['releases/aarch64-unknown-linux-gnu/index.node']);
-  const root = fs.mkdtempSync(path.join(dir, 'arm-'));
-  await extractZip(arm.outFile, root);
+test(`an ${OTHER_ARCH} build carries only its own binary, and refuses to load on ${HOST_ARCH} with a clear message`, async () => {
+  const other = await buildLambdaPackage({ arch: OTHER_ARCH, includeCerts: false, outFile: path.join(dir, `function-${OTHER_ARCH}.zip`), env: buildEnv });
+  const names = (await listZip(other.outFile)).map((e) => e.name);
+  expect(names.filter((n) => n.endsWith('.node'))).toEqual([`releases/${RUST_TARGET[OTHER_ARCH]}/index.node`]);
+  const root = fs.mkdtempSync(path.join(dir, `${OTHER_ARCH}-`));
+  await extractZip(other.outFile, root);
+  overlayHostNativeCore(root);
   const run = invoke(root, 30_000, {});
-  await expect(run.done).rejects.toThrow(/built for arm64 but the function runs on x86_64: rebuild with `npm run build:lambda -- --arch x86_64`/);
+  await expect(run.done).rejects.toThrow(
+    `built for ${OTHER_ARCH} but the function runs on ${HOST_ARCH}: rebuild with \`npm run build:lambda -- --arch ${HOST_ARCH}\``,
+  );
 });
 
 test('--include-certs refuses certificate files that do not exist, and writes no zip', async () => {
   const outFile = path.join(dir, 'with-certs.zip');
-  await expect(buildLambdaPackage({ arch: 'x86_64', includeCerts: true, outFile, env: buildEnv })).rejects.toThrow(
+  await expect(buildLambdaPackage({ arch: HOST_ARCH, includeCerts: true, outFile, env: buildEnv })).rejects.toThrow(
     /--include-certs: certs\/client\.pem \(named in temporal\.toml\) does not exist/,
   );
   expect(fs.existsSync(outFile)).toBe(false);
 });
 
 test('the unpacked zip, loaded like Lambda loads it, completes a real order and then exits when idle', async () => {
-  const root = fs.mkdtempSync(path.join(dir, 'x86-'));
-  await extractZip(x86.outFile, root);
+  const root = fs.mkdtempSync(path.join(dir, `${HOST_ARCH}-`));
+  await extractZip(hostBuild.outFile, root);
+  overlayHostNativeCore(root); // a Mac's core next to the Linux one, as the local Lambda service adds it; nothing on Linux
   const taskQueue = uniqueName('shopflow-lambda');
   const journal = path.join(dir, `${taskQueue}.jsonl`);
   const run = invoke(root, 30_000, {

@@ -13,7 +13,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { deployLambda } from '../../scripts/lib/lambda-deployment';
-import { buildLambdaPackage } from '../../scripts/lib/lambda-package';
+import { buildLocalLambdaPackage } from '../../scripts/lib/lambda-package';
 import { registerLambda, registeredTarget } from '../../scripts/lib/lambda-registration';
 import { isLambdaIdentity } from '../../starter/describe-worker';
 import { startEntryPoint } from '../support/processes';
@@ -36,8 +36,8 @@ beforeAll(async () => {
   lambda = new LambdaClient({ endpoint: testEnv('lambdaEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   native = await NativeConnection.connect({ address: testEnv('address') });
   client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
-  const built = await buildLambdaPackage({
-    arch: 'x86_64',
+  // The package this machine's local Lambda service runs (its architecture; on a Mac the service adds the Mac's core).
+  const built = await buildLocalLambdaPackage({
     includeCerts: false,
     outFile: path.join(dir, 'function.zip'),
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
@@ -50,7 +50,7 @@ beforeAll(async () => {
     log: () => {},
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
-      architecture: 'x86_64',
+      architecture: built.info.architecture,
       timeoutSeconds: 60,
       memoryMb: 1024,
       environment: {

@@ -1,14 +1,38 @@
 /**
- * Listening TCP sockets as the kernel reports them (/proc/net/tcp and tcp6), so a test can prove what address a
- * service really bound, not what it printed. Linux only, like the rest of the test suite.
+ * Listening TCP sockets as the kernel reports them, so a test can prove what address a service really bound, not
+ * what it printed: /proc/net/tcp and tcp6 on Linux, lsof (which ships with macOS) on macOS.
  */
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { currentHost } from '../../lambda/host-platform';
 
 export interface ListeningSocket {
   address: string;
   port: number;
+  /** Linux: the socket's inode, which ties it to the process holding it. */
   inode: number;
+  /** macOS: the process holding it, as lsof reports. */
+  pid?: number;
+}
+
+/** Whether to read the kernel through /proc (Linux) or lsof (macOS); SHOPFLOW_SOCKETS_VIA=lsof tries lsof on Linux. */
+const viaLsof = () => currentHost().os !== 'linux' || process.env.SHOPFLOW_SOCKETS_VIA === 'lsof';
+
+/** `lsof -F pn` output: a "p<pid>" line, then one "n<address>:<port>" line per listening socket of that process. */
+function lsofListeningSockets(): ListeningSocket[] {
+  const result = spawnSync('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'pn'], { encoding: 'utf8' });
+  if (result.error) throw new Error(`could not run lsof (${result.error.message}); it ships with macOS`);
+  const sockets: ListeningSocket[] = [];
+  let pid = 0;
+  for (const line of result.stdout.split('\n')) {
+    if (line.startsWith('p')) pid = Number(line.slice(1));
+    const match = /^n(.*):(\d+)$/.exec(line);
+    if (!match) continue;
+    const address = match[1] === '*' ? '0.0.0.0' : match[1].replace(/^\[(.*)\]$/, '$1');
+    sockets.push({ address, port: Number(match[2]), inode: 0, pid });
+  }
+  return sockets;
 }
 
 function ipv4(hex: string): string {
@@ -28,6 +52,7 @@ function ipv6(hex: string): string {
 }
 
 export function listeningSockets(): ListeningSocket[] {
+  if (viaLsof()) return lsofListeningSockets();
   const sockets: ListeningSocket[] = [];
   for (const [file, decode] of [['/proc/net/tcp', ipv4], ['/proc/net/tcp6', ipv6]] as const) {
     if (!fs.existsSync(file)) continue;
@@ -61,12 +86,14 @@ function socketInodes(pid: number): Set<number> {
 
 /** Every socket a process listens on. */
 export function listeningSocketsOf(pid: number): ListeningSocket[] {
+  if (viaLsof()) return lsofListeningSockets().filter((s) => s.pid === pid);
   const inodes = socketInodes(pid);
   return listeningSockets().filter((s) => inodes.has(s.inode));
 }
 
 /** The process (of this user) that holds the listening socket on `port`. */
 export function pidListeningOn(port: number): number | undefined {
+  if (viaLsof()) return listeningOn(port)[0]?.pid;
   const inodes = new Set(listeningOn(port).map((s) => s.inode));
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
