@@ -16,6 +16,7 @@ import { unexpectedEnding } from '../domain/scenarios';
 import { readLambdaMetrics } from '../scripts/lib/lambda-metrics';
 import { renderMetricsChart } from '../scripts/lib/metrics-chart';
 import { DATA_DIR } from '../scripts/lib/project-paths';
+import { startRunLedger } from '../scripts/lib/run-ledger';
 import { startServerlessStack } from '../scripts/lib/serverless-stack';
 import { describeWorker, isLambdaIdentity } from '../starter/describe-worker';
 import { followOrder, type FollowedOrder } from '../starter/follow-order';
@@ -38,6 +39,7 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 
   await narrator.beginAct('the stage', 'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.');
+  const ledger = await startRunLedger(args.ledger, { dir: demoDir, own: (name, stop) => stage.own(name, stop), step: (line) => narrator.step(line) });
   const { lambda, server, busyEnvironments: busy } = await startServerlessStack({
     dir: demoDir,
     functionName: FUNCTION_NAME,
@@ -47,12 +49,13 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
     lambdaNarrate: (line) => narrator.say(`[Lambda service] ${line}`),
     ui: true,
     identity: 'shopflow-demo',
+    functionEnvironment: ledger.env,
   });
 
   let workerReady!: () => void;
   const ready = new Promise<void>((resolve) => (workerReady = resolve));
   const workerLines: string[] = [];
-  const worker = stage.startProcess('worker/main.ts', [], { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: journalPath, TEMPORAL_PROFILE: '' }, (line) => {
+  const worker = stage.startProcess('worker/main.ts', [], { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: journalPath, TEMPORAL_PROFILE: '', ...ledger.env }, (line) => {
     workerLines.push(line);
     if (/Waiting for orders/.test(line)) workerReady();
     if (/ started |done/.test(line)) narrator.say(`[local worker] ${line.replace(/\s+workflowId=\S+/, '')}`);
@@ -103,7 +106,7 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   const window = { start: started - 60_000, end: Date.now() + 1_000 };
   const sum = (metric: 'Invocations' | 'BilledGBSeconds' | 'ColdStarts') =>
     lambda.metrics.series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600).values.reduce((a, b) => a + b, 0);
-  const effects = fs.existsSync(journalPath) ? fs.readFileSync(journalPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; effect: string; worker: string }) : [];
+  const effects = await ledger.read();
   const duplicateKeys = effects.length - new Set(effects.map((e) => e.key)).size;
   console.log('\n━━ Summary ━━');
   let unexpected = 0;
@@ -116,8 +119,8 @@ async function runDemo(args: DemoArgs, stage: Stage): Promise<number> {
   }
   const lambdaSteps = results.flatMap((r) => r.result?.status.steps ?? []).filter((s) => isLambdaIdentity(s.worker)).length;
   console.log(`Steps run by the Lambda: ${lambdaSteps}; Lambda invocations: ${sum('Invocations')} (${sum('ColdStarts')} cold); billed ${sum('BilledGBSeconds').toFixed(1)} GB-s`);
-  console.log(`Effects in the journal: ${effects.length}, each exactly once (${duplicateKeys} duplicates). Demo took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-  console.log(`DEMO RESULT ${JSON.stringify({ orders: results.map((r) => r.state), lambdaSteps, invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`);
+  console.log(`Effects in the ${ledger.description}: ${effects.length}, each exactly once (${duplicateKeys} duplicates). Demo took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(`DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: results.map((r) => r.state), lambdaSteps, invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`);
   return unexpected === 0 && lambdaSteps > 0 && duplicateKeys === 0 ? 0 : 1;
 }
 
