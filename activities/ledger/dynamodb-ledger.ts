@@ -4,7 +4,7 @@
  * so it holds with any number of concurrent writers and needs no transactions (see ledger-table.ts for the items).
  */
 
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -150,7 +150,7 @@ export class DynamoDbLedger implements EffectLedger {
       );
       return { result: entry.result as T, deduplicated: false };
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw describeLedgerError(err, this.where, `recording ${entry.key}`);
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw describeLedgerError(err, this.where, `recording ${entry.key}`);
     }
     const existing = toEntry(await this.item(entry.key));
     if (!existing) throw new EffectVoidedError(entry.key);

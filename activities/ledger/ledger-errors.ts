@@ -42,11 +42,28 @@ const THROTTLED = new Set([
 ]);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
 
-function classify(err: { name?: string; code?: string; $metadata?: unknown }): LedgerProblem {
+interface SdkError {
+  name?: string;
+  code?: string;
+  message?: string;
+  /** Node reports a failed connection to a host with several addresses as an AggregateError. */
+  errors?: SdkError[];
+}
+
+/** The code, or (when the SDK wrapped an error from another realm, as under jest) the code in the message. */
+const UNREACHABLE_IN_MESSAGE = new RegExp(`\\b(${[...UNREACHABLE_CODES].join('|')})\\b`);
+
+function unreachable(err: SdkError): boolean {
+  if (err.code && UNREACHABLE_CODES.has(err.code)) return true;
+  if (err.message && UNREACHABLE_IN_MESSAGE.test(err.message)) return true;
+  return err.name === 'TimeoutError' || (err.errors ?? []).some(unreachable);
+}
+
+function classify(err: SdkError): LedgerProblem {
   if (err.name === 'ResourceNotFoundException') return 'missing-table';
   if (err.name && ACCESS_DENIED.has(err.name)) return 'access-denied';
   if (err.name && THROTTLED.has(err.name)) return 'throttled';
-  if ((err.code && UNREACHABLE_CODES.has(err.code)) || err.name === 'TimeoutError') return 'unreachable';
+  if (unreachable(err)) return 'unreachable';
   return 'other';
 }
 
@@ -80,11 +97,11 @@ function fixFor(problem: LedgerProblem, where: LedgerLocation): string {
 
 /** `operation` says what the ledger was doing ("recording chargeCustomer's key ..."). */
 export function describeLedgerError(err: unknown, where: LedgerLocation, operation: string): LedgerUnavailableError {
-  const cause = err as { name?: string; code?: string; message?: string };
+  const cause = err as SdkError;
   const problem = classify(cause);
   const at = where.endpoint ? ` at ${where.endpoint}` : '';
   const message =
     `DynamoDB ledger "${where.tableName}" (region ${where.region}${at}) failed while ${operation}: ` +
-    `${cause.name ?? 'Error'}: ${cause.message ?? String(err)}. Fix: ${fixFor(problem, where)}.`;
+    `${cause.name ?? 'Error'}: ${cause.message || cause.errors?.[0]?.message || String(err)}. Fix: ${fixFor(problem, where)}.`;
   return new LedgerUnavailableError(message, problem, { cause: err });
 }
