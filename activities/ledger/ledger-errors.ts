@@ -4,7 +4,7 @@
  * recorded by the failed call.
  */
 
-import { LEDGER_ITEM_ACTIONS } from './ledger-table';
+import { LEDGER_READER_ACTIONS, LEDGER_WORKER_ACTIONS } from './ledger-table';
 
 export interface LedgerLocation {
   tableName: string;
@@ -72,19 +72,20 @@ function fixFor(problem: LedgerProblem, where: LedgerLocation): string {
   switch (problem) {
     case 'missing-table':
       return (
-        `create table "${table}" in ${where.region} (infra/ledger-table.json, or locally ` +
+        `create table "${table}" in ${where.region} (infra/iam-roles.json, or locally ` +
         '`createLedgerTable` from scripts/lib/ledger-table.ts), or point SHOPFLOW_LEDGER and AWS_REGION at the ' +
         'table and region that exist'
       );
     case 'access-denied':
       return (
-        `give the worker's role ${LEDGER_ITEM_ACTIONS.join(', ')} on table "${table}" (infra/ledger-table.json ` +
-        'does), or check the credentials it runs with (AWS_PROFILE, AWS_ACCESS_KEY_ID)'
+        `give the worker's role ${LEDGER_WORKER_ACTIONS.join(', ')} on table "${table}" (infra/iam-roles.json ` +
+        `does; tools that list the ledger also need ${LEDGER_READER_ACTIONS.join(', ')}), or check the credentials ` +
+        'it runs with (AWS_PROFILE, AWS_ACCESS_KEY_ID)'
       );
     case 'throttled':
       return (
         `table "${table}" refused requests after the SDK's retries: use on-demand capacity ` +
-        '(BillingMode PAY_PER_REQUEST, as infra/ledger-table.json does) or raise its capacity; the activity retries'
+        '(BillingMode PAY_PER_REQUEST, as infra/iam-roles.json does) or raise its capacity; the activity retries'
       );
     case 'unreachable':
       return where.endpoint

@@ -15,14 +15,10 @@ export const LEDGER_ORDER_ATTRIBUTE = 'orderId';
 export const LEDGER_TIME_ATTRIBUTE = 'at';
 export const LEDGER_UNDONE_BY_ATTRIBUTE = 'undoneBy';
 
-/** The item actions the ledger makes, and nothing else: the least privilege a worker's role needs. */
-export const LEDGER_ITEM_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-] as const;
+/** The item actions a worker's services make, and nothing else: all that the Lambda function's role is granted. */
+export const LEDGER_WORKER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/** What the tools that list the ledger (demo summary, chaos invariants) add, on the laptop's credentials only. */
+export const LEDGER_READER_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'] as const;
 
 /** CreateTable input (also the shape of the CloudFormation resource's properties). */
 export function ledgerTableDefinition(tableName: string) {
