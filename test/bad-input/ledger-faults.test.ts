@@ -11,6 +11,7 @@ import { LedgerUnavailableError, type LedgerProblem } from '../../activities/led
 import { LOCAL_AWS_CREDENTIALS } from '../../scripts/lib/ledger-table';
 import { freePort } from '../../scripts/lib/ports';
 import { startFaultProxy, type FaultProxy } from '../support/dynamodb-fault-proxy';
+import { startEntryPoint } from '../support/processes';
 import { freshLedgerTable, ledgerServer, stopLedgerServer, type TestTable } from '../support/ledger-server';
 
 afterAll(() => stopLedgerServer());
@@ -41,6 +42,18 @@ describe('SHOPFLOW_LEDGER and its AWS settings', () => {
       ),
     ).toEqual({ kind: 'dynamodb', tableName: 't-1', region: 'eu-west-1', endpoint: 'http://b:2' });
   });
+});
+
+test.each([
+  ['file', /--ledger file would give every Lambda environment a journal of its own in \/tmp: use dynamodb:<table>/],
+  ['dynamodb:x', /--ledger: SHOPFLOW_LEDGER names DynamoDB table "x", which is not a valid table name/],
+])('deploy:lambda --create --ledger %s is refused before anything is sent', async (ledger, message) => {
+  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', 'f', '--create', '--role', 'r', '--ledger', ledger], {
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  });
+  expect((await deploy.exited).code).not.toBe(0);
+  expect(deploy.output()).toMatch(message);
+  expect(deploy.output()).not.toMatch(/Creating|Deployed/);
 });
 
 describe('DynamoDB faults', () => {
