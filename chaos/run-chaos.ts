@@ -227,6 +227,22 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     chaosFailure = err;
     record(`! chaos stopped: ${err.message}`);
   });
+  // The DynamoDB ledger's server restarts once, mid-window: activities meeting it down fail and are retried.
+  if (ledger.restart) {
+    const restartLedger = ledger.restart;
+    restarts.push(
+      (async () => {
+        await sleep(Math.max(0, goAt + windowMs / 2 - Date.now()));
+        for (let i = 0; i < 40 && !allSettled && openWorkflows().length === 0; i++) await sleep(500); // mid-order
+        if (allSettled || !(await whenSafe('ledger server restart'))) return;
+        record(`restarting the DynamoDB ledger server (moto; ${openWorkflows().length} orders in flight)`);
+        record(`ledger server back after ${((await restartLedger()) / 1000).toFixed(1)} s, its requests replayed`);
+      })().catch((err: Error) => {
+        chaosFailure = err;
+        record(`! the ledger server restart failed: ${err.message}`);
+      }),
+    );
+  }
   const progress = setInterval(() => {
     const done = settled.filter((s) => s?.state).length;
     log(`progress: ${submitted.size}/${planned.length} submitted, ${done} finished, ${openWorkflows().length} in flight; local worker ${worker.isUp ? `up (pid ${worker.pid})` : 'down'}, ${stack.busyEnvironments()} Lambda environment(s) busy`);

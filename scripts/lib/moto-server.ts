@@ -48,6 +48,8 @@ export interface MotoServerOptions {
   port?: number;
   /** Where the server's request log goes; omit to discard it. */
   logFile?: string;
+  /** Extra environment, e.g. moto's request recorder (MOTO_ENABLE_RECORDING, MOTO_RECORDER_FILEPATH). */
+  env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
 }
 
@@ -64,7 +66,10 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', output, output] });
+  const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', output, output],
+    env: { ...process.env, ...options.env },
+  });
   const stop = () => stopProcess(child, 'SIGTERM', 3_000);
   try {
     await waitFor(

@@ -6,15 +6,18 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry } from '../../activities/journal';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
+import { LedgerUnavailableError } from '../../activities/ledger/ledger-errors';
 import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from './ledger-table';
-import { startMotoServer, type MotoServer } from './moto-server';
+import { startRestartableMoto } from './restartable-moto';
 
 export const LEDGER_CHOICES = ['file', 'dynamodb'] as const;
 export type LedgerChoice = (typeof LEDGER_CHOICES)[number];
 export const RUN_LEDGER_TABLE = 'shopflow-ledger';
 const REGION = 'us-east-1';
+const READ_RETRY_MS = 30_000;
 
 export interface RunLedger {
   choice: LedgerChoice;
@@ -23,8 +26,8 @@ export interface RunLedger {
   env: Record<string, string>;
   /** Every entry recorded (for the file: every line, duplicates included, which the invariants look for). */
   read(): Promise<JournalEntry[]>;
-  /** DynamoDB only: the local server, for a run that restarts it. */
-  server?: MotoServer;
+  /** DynamoDB only: restarts the local server (its data kept, as DynamoDB's is); resolves with the downtime. */
+  restart?: () => Promise<number>;
 }
 
 export function isLedgerChoice(value: string): value is LedgerChoice {
@@ -39,6 +42,23 @@ export function readJournalLines(file: string): JournalEntry[] {
   return lines.filter((l) => l.trim()).map((l) => JSON.parse(l) as JournalEntry);
 }
 
+/** The run's own reads ride out a restart of the ledger server, as the activities' retries do. */
+async function readRetrying(ledger: DynamoDbLedger): Promise<JournalEntry[]> {
+  const deadline = Date.now() + READ_RETRY_MS;
+  try {
+    for (;;) {
+      try {
+        return await ledger.entries();
+      } catch (err) {
+        if (!(err instanceof LedgerUnavailableError && err.problem === 'unreachable') || Date.now() > deadline) throw err;
+        await sleep(500);
+      }
+    }
+  } finally {
+    await ledger.close();
+  }
+}
+
 export async function startRunLedger(
   choice: LedgerChoice,
   options: { dir: string; own: (name: string, stop: () => Promise<void> | void) => void; step: (line: string) => void },
@@ -48,7 +68,7 @@ export async function startRunLedger(
     return { choice, description: `file journal ${file}`, env: { SHOPFLOW_JOURNAL: file }, read: async () => readJournalLines(file) };
   }
   options.step('starting the DynamoDB-compatible ledger server (moto)...');
-  const server = await startMotoServer({ logFile: path.join(options.dir, 'moto.log') });
+  const server = await startRestartableMoto(options.dir);
   options.own('DynamoDB ledger server (moto)', () => server.stop());
   await createLedgerTable({ tableName: RUN_LEDGER_TABLE, region: REGION, endpoint: server.endpoint });
   const where = { tableName: RUN_LEDGER_TABLE, region: REGION, endpoint: server.endpoint };
@@ -63,14 +83,7 @@ export async function startRunLedger(
       AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
     },
-    read: async () => {
-      const ledger = new DynamoDbLedger({ ...where, credentials: LOCAL_AWS_CREDENTIALS });
-      try {
-        return await ledger.entries();
-      } finally {
-        await ledger.close();
-      }
-    },
-    server,
+    read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: LOCAL_AWS_CREDENTIALS })),
+    restart: () => server.restart(),
   };
 }
