@@ -26,7 +26,9 @@ function endpointFrom(env: NodeJS.ProcessEnv): string | undefined {
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new ConfigError(`${name} "${value}" is not an http(s) URL: use e.g. http://127.0.0.1:5000, or unset it to reach AWS`);
+      throw new ConfigError(
+        `${name} "${value}" is not an http(s) URL: use e.g. http://127.0.0.1:5000, or unset it to reach AWS`,
+      );
     }
     return value.replace(/\/+$/, '');
   }
@@ -39,7 +41,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv, journalPath: string): L
   const match = /^dynamodb:(.*)$/.exec(raw);
   if (!match) {
     throw new ConfigError(
-      `SHOPFLOW_LEDGER "${raw}" is not a ledger: use \`file\` (the default, the journal file) or \`dynamodb:<table>\` (${EXAMPLE})`,
+      `SHOPFLOW_LEDGER "${raw}" is not a ledger: use \`file\` (the default, the journal file) ` +
+        `or \`dynamodb:<table>\` (${EXAMPLE})`,
     );
   }
   const tableName = match[1].trim();

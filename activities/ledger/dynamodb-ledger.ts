@@ -51,7 +51,8 @@ export class DynamoDbLedger implements EffectLedger {
 
   constructor(options: DynamoDbLedgerOptions) {
     this.where = { tableName: options.tableName, region: options.region, endpoint: options.endpoint };
-    this.client = options.client ?? new DynamoDBClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials });
+    const { region, endpoint, credentials } = options;
+    this.client = options.client ?? new DynamoDBClient({ region, endpoint, credentials });
     this.documents = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -96,7 +97,9 @@ export class DynamoDbLedger implements EffectLedger {
     let startKey: Item | undefined;
     do {
       const page = await this.call('reading every entry', () =>
-        this.documents.send(new ScanCommand({ TableName: this.where.tableName, ConsistentRead: true, ExclusiveStartKey: startKey })),
+        this.documents.send(
+          new ScanCommand({ TableName: this.where.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        ),
       );
       for (const item of page.Items ?? []) {
         const entry = toEntry(item);
@@ -150,7 +153,9 @@ export class DynamoDbLedger implements EffectLedger {
       );
       return { result: entry.result as T, deduplicated: false };
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw describeLedgerError(err, this.where, `recording ${entry.key}`);
+      if ((err as Error).name !== 'ConditionalCheckFailedException') {
+        throw describeLedgerError(err, this.where, `recording ${entry.key}`);
+      }
     }
     const existing = toEntry(await this.item(entry.key));
     if (!existing) throw new EffectVoidedError(entry.key);

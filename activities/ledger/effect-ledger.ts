@@ -25,7 +25,11 @@ export interface EffectLedger {
    * Records the undo of the forward effect `undoes` once; `build` is given that effect's entry, or undefined when
    * it never happened (it is then voided for good).
    */
-  recordUndo<T>(key: string, undoes: string, build: (original: JournalEntry | undefined) => ForwardBody<T>): Promise<Recorded<T>>;
+  recordUndo<T>(
+    key: string,
+    undoes: string,
+    build: (original: JournalEntry | undefined) => ForwardBody<T>,
+  ): Promise<Recorded<T>>;
   /** Every entry, oldest first. */
   entries(): Promise<JournalEntry[]>;
   /** One order's entries, oldest first. */

@@ -40,7 +40,14 @@ const THROTTLED = new Set([
   'RequestLimitExceeded',
   'ThrottlingError',
 ]);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+]);
 
 interface SdkError {
   name?: string;
@@ -89,7 +96,8 @@ function fixFor(problem: LedgerProblem, where: LedgerLocation): string {
       );
     case 'unreachable':
       return where.endpoint
-        ? `start the DynamoDB-compatible server at ${where.endpoint}, or fix AWS_ENDPOINT_URL_DYNAMODB (unset it for AWS)`
+        ? `start the DynamoDB-compatible server at ${where.endpoint}, ` +
+          'or fix AWS_ENDPOINT_URL_DYNAMODB (unset it for AWS)'
         : `check the network and AWS_REGION ("${where.region}"), or set AWS_ENDPOINT_URL_DYNAMODB for a local server`;
     default:
       return 'check SHOPFLOW_LEDGER, AWS_REGION and AWS_ENDPOINT_URL_DYNAMODB';
@@ -103,6 +111,7 @@ export function describeLedgerError(err: unknown, where: LedgerLocation, operati
   const at = where.endpoint ? ` at ${where.endpoint}` : '';
   const message =
     `DynamoDB ledger "${where.tableName}" (region ${where.region}${at}) failed while ${operation}: ` +
-    `${cause.name ?? 'Error'}: ${cause.message || cause.errors?.[0]?.message || String(err)}. Fix: ${fixFor(problem, where)}.`;
+    `${cause.name ?? 'Error'}: ${cause.message || cause.errors?.[0]?.message || String(err)}. ` +
+    `Fix: ${fixFor(problem, where)}.`;
   return new LedgerUnavailableError(message, problem, { cause: err });
 }

@@ -1,6 +1,11 @@
-/** Creates the ledger's DynamoDB table (the layout in activities/ledger/ledger-table.ts) and waits until it is usable. */
+/** Creates the ledger's DynamoDB table (layout: activities/ledger/ledger-table.ts) and waits until it is usable. */
 
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { ledgerTableDefinition } from '../../activities/ledger/ledger-table';
 import { waitFor } from './wait-for';
 
@@ -25,7 +30,8 @@ export async function createLedgerTable(where: LedgerTableLocation): Promise<voi
       if (!(err instanceof ResourceInUseException)) throw err;
     });
     await waitFor(
-      async () => (await client.send(new DescribeTableCommand({ TableName: where.tableName }))).Table?.TableStatus === 'ACTIVE',
+      async () =>
+        (await client.send(new DescribeTableCommand({ TableName: where.tableName }))).Table?.TableStatus === 'ACTIVE',
       { timeoutMs: 60_000, what: `table ${where.tableName} to become ACTIVE`, intervalMs: 200 },
     );
   } finally {

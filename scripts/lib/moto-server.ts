@@ -22,15 +22,18 @@ export function ensureMotoServer(log: (line: string) => void = console.log): str
   if (fs.existsSync(MOTO_SERVER) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === MOTO_PACKAGE) {
     return MOTO_SERVER;
   }
-  log(`Installing moto's DynamoDB-compatible server (${MOTO_PACKAGE} from PyPI) into ${path.relative(process.cwd(), VENV_DIR)}...`);
+  const where = path.relative(process.cwd(), VENV_DIR);
+  log(`Installing moto's DynamoDB-compatible server (${MOTO_PACKAGE} from PyPI) into ${where}...`);
   const python = process.env.PYTHON ?? 'python3';
   try {
-    if (!fs.existsSync(path.join(VENV_DIR, 'bin', 'pip'))) execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
-    execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', MOTO_PACKAGE], {
-      stdio: 'inherit',
-    });
+    const pip = path.join(VENV_DIR, 'bin', 'pip');
+    if (!fs.existsSync(pip)) execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+    execFileSync(pip, ['install', '--quiet', '--disable-pip-version-check', MOTO_PACKAGE], { stdio: 'inherit' });
   } catch (err) {
-    throw new Error(`Could not install ${MOTO_PACKAGE} with ${python} (${(err as Error).message}): install Python 3 with venv and pip`);
+    throw new Error(
+      `Could not install ${MOTO_PACKAGE} with ${python} (${(err as Error).message}): ` +
+        'install Python 3 with venv and pip',
+    );
   }
   fs.writeFileSync(STAMP, `${MOTO_PACKAGE}\n`);
   return MOTO_SERVER;

@@ -50,7 +50,8 @@ async function readRetrying(ledger: DynamoDbLedger): Promise<JournalEntry[]> {
       try {
         return await ledger.entries();
       } catch (err) {
-        if (!(err instanceof LedgerUnavailableError && err.problem === 'unreachable') || Date.now() > deadline) throw err;
+        const down = err instanceof LedgerUnavailableError && err.problem === 'unreachable';
+        if (!down || Date.now() > deadline) throw err;
         await sleep(500);
       }
     }
@@ -65,7 +66,8 @@ export async function startRunLedger(
 ): Promise<RunLedger> {
   if (choice === 'file') {
     const file = path.join(options.dir, 'journal.jsonl');
-    return { choice, description: `file journal ${file}`, env: { SHOPFLOW_JOURNAL: file }, read: async () => readJournalLines(file) };
+    const read = async () => readJournalLines(file);
+    return { choice, description: `file journal ${file}`, env: { SHOPFLOW_JOURNAL: file }, read };
   }
   options.step('starting the DynamoDB-compatible ledger server (moto)...');
   const server = await startRestartableMoto(options.dir);

@@ -18,13 +18,25 @@ afterAll(() => stopLedgerServer());
 
 describe('SHOPFLOW_LEDGER and its AWS settings', () => {
   const CONFIG_ROWS: [string, NodeJS.ProcessEnv, RegExp][] = [
-    ['an unknown kind', { SHOPFLOW_LEDGER: 'postgres' }, /SHOPFLOW_LEDGER "postgres" is not a ledger: use `file` .* or `dynamodb:<table>`/],
-    ['a table name DynamoDB refuses', { SHOPFLOW_LEDGER: 'dynamodb:a b', AWS_REGION: 'us-east-1' }, /"a b", which is not a valid table name: use 3 to 255/],
+    [
+      'an unknown kind',
+      { SHOPFLOW_LEDGER: 'postgres' },
+      /SHOPFLOW_LEDGER "postgres" is not a ledger: use `file` .* or `dynamodb:<table>`/,
+    ],
+    [
+      'a table name DynamoDB refuses',
+      { SHOPFLOW_LEDGER: 'dynamodb:a b', AWS_REGION: 'us-east-1' },
+      /"a b", which is not a valid table name: use 3 to 255/,
+    ],
     ['no table name', { SHOPFLOW_LEDGER: 'dynamodb:', AWS_REGION: 'us-east-1' }, /"", which is not a valid table name/],
     ['no region', { SHOPFLOW_LEDGER: 'dynamodb:shopflow-ledger' }, /needs the table's region: set AWS_REGION/],
     [
       'an endpoint that is not a URL',
-      { SHOPFLOW_LEDGER: 'dynamodb:shopflow-ledger', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: 'localhost:5000' },
+      {
+        SHOPFLOW_LEDGER: 'dynamodb:shopflow-ledger',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_DYNAMODB: 'localhost:5000',
+      },
       /AWS_ENDPOINT_URL_DYNAMODB "localhost:5000" is not an http\(s\) URL: use e\.g\. http:\/\/127\.0\.0\.1:5000/,
     ],
   ];
@@ -37,7 +49,12 @@ describe('SHOPFLOW_LEDGER and its AWS settings', () => {
     expect(loadLedgerConfig({}, '/j.jsonl')).toEqual({ kind: 'file', path: '/j.jsonl' });
     expect(
       loadLedgerConfig(
-        { SHOPFLOW_LEDGER: 'dynamodb:t-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://b:2/' },
+        {
+          SHOPFLOW_LEDGER: 'dynamodb:t-1',
+          AWS_DEFAULT_REGION: 'eu-west-1',
+          AWS_ENDPOINT_URL: 'http://a:1',
+          AWS_ENDPOINT_URL_DYNAMODB: 'http://b:2/',
+        },
         '/j.jsonl',
       ),
     ).toEqual({ kind: 'dynamodb', tableName: 't-1', region: 'eu-west-1', endpoint: 'http://b:2' });
@@ -48,9 +65,8 @@ test.each([
   ['file', /--ledger file would give every Lambda environment a journal of its own in \/tmp: use dynamodb:<table>/],
   ['dynamodb:x', /--ledger: SHOPFLOW_LEDGER names DynamoDB table "x", which is not a valid table name/],
 ])('deploy:lambda --create --ledger %s is refused before anything is sent', async (ledger, message) => {
-  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', 'f', '--create', '--role', 'r', '--ledger', ledger], {
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  });
+  const args = ['--function', 'f', '--create', '--role', 'r', '--ledger', ledger];
+  const deploy = startEntryPoint('scripts/deploy-lambda.ts', args, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
   expect((await deploy.exited).code).not.toBe(0);
   expect(deploy.output()).toMatch(message);
   expect(deploy.output()).not.toMatch(/Creating|Deployed/);
@@ -62,7 +78,8 @@ describe('DynamoDB faults', () => {
   beforeEach(async () => {
     table = await freshLedgerTable('faults');
     const ledger = table.open();
-    await ledger.recordOnce('o1:charge', () => ({ effect: 'charge', orderId: 'o1', result: 'ch-1', worker: 'w', attempt: 1 }));
+    const charge = { effect: 'charge' as const, orderId: 'o1', result: 'ch-1', worker: 'w', attempt: 1 };
+    await ledger.recordOnce('o1:charge', () => charge);
     await ledger.close();
   });
   afterEach(async () => {
@@ -81,40 +98,62 @@ describe('DynamoDB faults', () => {
   };
 
   /** [fault, where the ledger points, the problem, what the message must say]. */
-  const ROWS: [string, () => Promise<ConstructorParameters<typeof DynamoDbLedger>[0]>, LedgerProblem, (t: TestTable) => RegExp][] = [
+  type Where = () => Promise<ConstructorParameters<typeof DynamoDbLedger>[0]>;
+  const ROWS: [string, Where, LedgerProblem, (t: TestTable) => RegExp][] = [
     [
       'a missing table',
       async () => ({ ...table.config, tableName: 'no-such-table' }),
       'missing-table',
-      () => /"no-such-table" \(region us-east-1 .*ResourceNotFoundException.*Fix: create table "no-such-table" in us-east-1/,
+      () =>
+        /"no-such-table" \(region us-east-1 .*ResourceNotFoundException.*Fix: create table "no-such-table" in us-east-1/
     ],
     [
       'the wrong region',
       async () => ({ ...table.config, region: 'eu-west-1' }),
       'missing-table',
-      (t) => new RegExp(`"${t.config.tableName}" \\(region eu-west-1 .*Fix: create table "${t.config.tableName}" in eu-west-1.*or point SHOPFLOW_LEDGER and AWS_REGION`),
+      (t) =>
+        new RegExp(
+          `"${t.config.tableName}" \\(region eu-west-1 .*Fix: create table "${t.config.tableName}" in eu-west-1` +
+            '.*or point SHOPFLOW_LEDGER and AWS_REGION',
+        ),
     ],
     [
       'the wrong endpoint',
       async () => ({ ...table.config, endpoint: `http://127.0.0.1:${await freePort()}` }),
       'unreachable',
-      () => /ECONNREFUSED.*Fix: start the DynamoDB-compatible server at http:\/\/127\.0\.0\.1:\d+, or fix AWS_ENDPOINT_URL_DYNAMODB/,
+      () =>
+        /ECONNREFUSED.*Fix: start the DynamoDB-compatible server at http:\/\/127\.0\.0\.1:\d+, or fix AWS_ENDPOINT/
     ],
     [
       'access denied',
-      () => proxied('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/laptop is not authorized to perform: dynamodb:PutItem'),
+      () =>
+        proxied(
+          'AccessDeniedException',
+          'User: arn:aws:iam::123456789012:user/laptop is not authorized to perform: dynamodb:PutItem',
+        ),
       'access-denied',
-      (t) => new RegExp(`AccessDeniedException.*Fix: give the worker's role dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem on table "${t.config.tableName}"`),
+      (t) =>
+        new RegExp(
+          "AccessDeniedException.*Fix: give the worker's role dynamodb:GetItem, dynamodb:PutItem, " +
+            'dynamodb:UpdateItem ' +
+            `on table "${t.config.tableName}"`,
+        ),
     ],
     [
       'throttling',
-      () => proxied('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.'),
+      () =>
+        proxied(
+          'ProvisionedThroughputExceededException',
+          'The level of configured provisioned throughput for the table was exceeded.',
+        ),
       'throttled',
-      (t) => new RegExp(`table "${t.config.tableName}" refused requests after the SDK's retries: use on-demand capacity`),
+      (t) =>
+        new RegExp(`table "${t.config.tableName}" refused requests after the SDK's retries: use on-demand capacity`),
     ],
   ];
 
-  test.each(ROWS)('%s: a clear error naming the table and the fix, and the ledger unchanged', async (_fault, where, problem, message) => {
+  const TITLE = '%s: a clear error naming the table and the fix, and the ledger unchanged';
+  test.each(ROWS)(TITLE, async (_fault, where, problem, message) => {
     const faulty = new DynamoDbLedger({ ...(await where()), credentials: LOCAL_AWS_CREDENTIALS });
     const body = { effect: 'refund' as const, orderId: 'o1', result: 'r', worker: 'w', attempt: 1 };
     try {
@@ -135,7 +174,8 @@ describe('DynamoDB faults', () => {
       const entries = await ledger.entries();
       expect(entries.map((e) => [e.key, e.result])).toEqual([['o1:charge', 'ch-1']]);
       // Not even the undo's mark reached the forward item.
-      expect(await ledger.recordOnce('o1:notify', () => ({ ...body, effect: 'notify' as const }))).toMatchObject({ deduplicated: false });
+      const notify = await ledger.recordOnce('o1:notify', () => ({ ...body, effect: 'notify' as const }));
+      expect(notify).toMatchObject({ deduplicated: false });
     } finally {
       await ledger.close();
     }

@@ -53,7 +53,7 @@ function one(entries: JournalEntry[], effect: string): JournalEntry | undefined 
   return found[0];
 }
 
-test('with a journal file per machine, the refund on the Lambda finds no charge: the customer stays charged', async () => {
+test('with a journal file per machine, the Lambda\'s refund finds no charge: the customer stays charged', async () => {
   const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'failover-file-'));
   const laptopJournal = path.join(dir, 'laptop.jsonl');
   const lambdaJournal = path.join(dir, 'lambda.jsonl');
@@ -97,9 +97,10 @@ test('with the DynamoDB ledger shared by the laptop and the Lambda, the charge i
     const refund = one(entries, 'refund');
     expect(isLambdaIdentity(refund!.worker)).toBe(true);
     expect(refund?.undoes).toBe(charge?.key);
+    const charged = charge?.result as { amountCents: number; chargeId: string };
     expect(refund?.result).toEqual({
       undone: true,
-      detail: `refunded ${(charge?.result as { amountCents: number }).amountCents} cents of ${(charge?.result as { chargeId: string }).chargeId}`,
+      detail: `refunded ${charged.amountCents} cents of ${charged.chargeId}`,
     });
   } finally {
     await ledger.close();

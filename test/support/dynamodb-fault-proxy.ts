@@ -7,6 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const JSON_1_0 = 'application/x-amz-json-1.0';
+
 export interface FaultProxy {
   endpoint: string;
   /** Requests answered with the fault, by operation (PutItem, UpdateItem...). */
@@ -30,8 +32,9 @@ export async function startFaultProxy(options: {
       const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
       if (options.operations.includes(operation)) {
         refused.push(operation);
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `fault-${refused.length}` });
-        res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${options.errorType}`, message: options.message }));
+        res.writeHead(400, { 'content-type': JSON_1_0, 'x-amzn-requestid': `fault-${refused.length}` });
+        const type = `com.amazonaws.dynamodb.v20120810#${options.errorType}`;
+        res.end(JSON.stringify({ __type: type, message: options.message }));
         return;
       }
       const headers = Object.fromEntries(
@@ -39,7 +42,7 @@ export async function startFaultProxy(options: {
       ) as Record<string, string>;
       fetch(`${options.target}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) })
         .then(async (answer) => {
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? JSON_1_0 });
           res.end(Buffer.from(await answer.arrayBuffer()));
         })
         .catch((err: Error) => {

@@ -104,7 +104,8 @@ export async function startFailoverStack(options: {
     shutdownGraceTime: 0,
   });
   const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
+  const clientConnection = await Connection.connect({ address: testEnv('address') });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
   let stopped = false;
   const stopLocalWorker = async () => {
     if (stopped) return;
