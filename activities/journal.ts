@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import type { EffectLedger, ForwardBody } from './ledger/effect-ledger';
 
 export type EffectKind = 'reserve' | 'release' | 'charge' | 'refund' | 'ship' | 'cancel-shipment' | 'notify';
 
@@ -40,7 +41,8 @@ export class EffectVoidedError extends Error {
   }
 }
 
-export class EffectJournal {
+/** The file backend of the ledger: the embedded default for runs where every worker shares one machine. */
+export class EffectJournal implements EffectLedger {
   private readonly byKey = new Map<string, JournalEntry>();
   private readonly undoneKeys = new Set<string>();
   private offset = 0;
@@ -49,6 +51,10 @@ export class EffectJournal {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly filePath: string) {}
+
+  get description(): string {
+    return `file journal ${this.filePath}`;
+  }
 
   /**
    * The entry recorded under `key`, if any (reads what other processes appended). No file lock: the file is only
@@ -82,10 +88,21 @@ export class EffectJournal {
     });
   }
 
+  async recordUndo<T>(key: string, undoes: string, build: (original: JournalEntry | undefined) => ForwardBody<T>): Promise<Recorded<T>> {
+    return this.recordOnce<T>(key, (lookup) => ({ ...build(lookup(undoes)), undoes }));
+  }
+
   /** Every entry, oldest first. */
   async entries(): Promise<JournalEntry[]> {
     return this.locked(async () => [...this.byKey.values()]);
   }
+
+  async entriesForOrder(orderId: string): Promise<JournalEntry[]> {
+    return (await this.entries()).filter((entry) => entry.orderId === orderId);
+  }
+
+  /** Nothing to release: every call opens and closes the file itself. */
+  async close(): Promise<void> {}
 
   /** Runs `fn` after this process's earlier journal calls, so they never interleave (one reader of the file at a time). */
   private serialised<T>(fn: () => Promise<T>): Promise<T> {

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { JournalEntry } from '../activities/journal';
 import type { Stage } from '../demo/stage';
 import { unexpectedEnding } from '../domain/scenarios';
 import { freePort } from '../scripts/lib/ports';
 import { DATA_DIR } from '../scripts/lib/project-paths';
+import { startRunLedger } from '../scripts/lib/run-ledger';
 import { startServerlessStack } from '../scripts/lib/serverless-stack';
 import { isLambdaIdentity } from '../starter/describe-worker';
 import { pendingSteps, stepsAtRisk } from './attempt-guard';
@@ -54,13 +54,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-export function readJournal(file: string): JournalEntry[] {
-  if (!fs.existsSync(file)) return [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  lines.pop(); // the text after the last newline is not a complete entry
-  return lines.filter((l) => l.trim()).map((l) => JSON.parse(l) as JournalEntry);
-}
-
 export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   const startedAt = Date.now();
   const timeline: ChaosResult['timeline'] = [];
@@ -82,6 +75,7 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   const count = (kind: ChaosEvent['kind']) => events.filter((e) => e.kind === kind).length;
   log(`seed ${args.seed}: ${args.orders} orders over ${windowMs / 1000} s, ${planned.filter((p) => p.injected).length} with extra faults; planned ${count('kill-worker')} worker kills, ${count('crash-lambda')} Lambda crashes, ${count('restart-server')} server restart`);
 
+  const ledger = await startRunLedger(args.ledger, { dir: CHAOS_DIR, own: (name, stop) => stage.own(name, stop), step: (line) => log(`setup: ${line}`) });
   const stack = await startServerlessStack({
     dir: CHAOS_DIR,
     functionName: FUNCTION_NAME,
@@ -92,11 +86,11 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     dbFile: path.join(CHAOS_DIR, 'temporal.db'),
     // Two cores: a few Lambda environments at once are plenty; more events wait in the queue, as on Lambda.
     lambdaService: { accountConcurrency: 4 },
-    functionEnvironment: { SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE },
+    functionEnvironment: { SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE, ...ledger.env },
     identity: 'shopflow-chaos',
   });
   const address = stack.server.address;
-  const workerEnv = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_PROFILE: '', SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE };
+  const workerEnv = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_PROFILE: '', SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE, ...ledger.env };
   const worker = new LocalWorker(stage, workerEnv, path.join(CHAOS_DIR, 'worker.log'), log, () => Date.now());
   record(`local worker up (pid ${await worker.start()})`);
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
@@ -210,8 +204,8 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
         }
         // Leave the worker alone until it has shown it works against the restarted server (the plan keeps the
         // next kill well after this anyway); new orders keep arriving, so it gets work.
-        for (let i = 0; i < RECONNECT_WAIT_MS / 500 && worker.isUp && !firstEffectAfter(current, readJournal(journalPath), false); i++) await sleep(500);
-        const effect = firstEffectAfter(current, readJournal(journalPath), false);
+        for (let i = 0; i < RECONNECT_WAIT_MS / 500 && worker.isUp && !firstEffectAfter(current, await ledger.read(), false); i++) await sleep(500);
+        const effect = firstEffectAfter(current, await ledger.read(), false);
         record(
           effect
             ? `local worker pid ${worker.pid} (up through the restart) recorded ${effect.key} ${((Date.parse(effect.at) - current.backAt) / 1000).toFixed(1)} s after it`
@@ -233,6 +227,22 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     chaosFailure = err;
     record(`! chaos stopped: ${err.message}`);
   });
+  // The DynamoDB ledger's server restarts once, mid-window: activities meeting it down fail and are retried.
+  if (ledger.restart) {
+    const restartLedger = ledger.restart;
+    restarts.push(
+      (async () => {
+        await sleep(Math.max(0, goAt + windowMs / 2 - Date.now()));
+        for (let i = 0; i < 40 && !allSettled && openWorkflows().length === 0; i++) await sleep(500); // mid-order
+        if (allSettled || !(await whenSafe('ledger server restart'))) return;
+        record(`restarting the DynamoDB ledger server (moto; ${openWorkflows().length} orders in flight)`);
+        record(`ledger server back after ${((await restartLedger()) / 1000).toFixed(1)} s, its requests replayed`);
+      })().catch((err: Error) => {
+        chaosFailure = err;
+        record(`! the ledger server restart failed: ${err.message}`);
+      }),
+    );
+  }
   const progress = setInterval(() => {
     const done = settled.filter((s) => s?.state).length;
     log(`progress: ${submitted.size}/${planned.length} submitted, ${done} finished, ${openWorkflows().length} in flight; local worker ${worker.isUp ? `up (pid ${worker.pid})` : 'down'}, ${stack.busyEnvironments()} Lambda environment(s) busy`);
@@ -261,7 +271,7 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   record(`probe: ${probe.workflowId} ${probed.state ?? `UNFINISHED (${probed.note})`}, ${probeSteps.length} steps, ${probeOnLambda ? 'all on Lambda' : 'NOT all on Lambda'}`);
   counts.unexpectedWorkerExits = worker.unexpectedExits.length;
 
-  const journal = readJournal(journalPath);
+  const journal = await ledger.read();
   const outcomes: OrderOutcome[] = [...planned, probe].map((p, i) => {
     const s = i < planned.length ? settled[i] : probed;
     return { orderId: p.order.orderId, workflowId: p.workflowId, expected: p.expected, expectedFailureType: p.expectedFailureType, state: s?.state, failureType: s?.failureType, note: s?.note };

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { ConfigError } from './config-error';
+import { loadLedgerConfig, type LedgerConfig } from './ledger-config';
 import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_IDLE_EXIT_MS } from './settings';
 
 const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
@@ -12,6 +13,8 @@ export interface ShopFlowEnvironment {
   /** Where the journal and the dev server's state live. */
   dataDir: string;
   journalPath: string;
+  /** Where the services record their effects (SHOPFLOW_LEDGER): the journal file or a shared DynamoDB table. */
+  ledger: LedgerConfig;
   /** Multiplies the simulated services' latency: 0 = instant, 1 = realistic. */
   latencyScale: number;
   /** Lambda only: stop after this long without a task in flight; 0 = run until the deadline. */
@@ -59,7 +62,8 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
   if (!Number.isInteger(lambdaIdleExitMs) || lambdaIdleExitMs < 0) {
     throw new ConfigError(`SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`);
   }
-  return { version: workerDeploymentVersion(env), dataDir, journalPath, latencyScale, lambdaIdleExitMs };
+  const ledger = loadLedgerConfig(env, journalPath);
+  return { version: workerDeploymentVersion(env), dataDir, journalPath, ledger, latencyScale, lambdaIdleExitMs };
 }
 
 /** The local dev server's ports: SHOPFLOW_DEV_SERVER_PORT and SHOPFLOW_DEV_SERVER_UI_PORT, else 7233 and 8233. */

@@ -2,12 +2,14 @@
 
 import { parseArgs } from 'node:util';
 import { SCENARIOS, isScenario, type Scenario } from '../domain/scenarios';
+import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../scripts/lib/run-ledger';
 
 export interface DemoArgs {
   interactive: boolean;
   orders: number;
   scenario: Scenario;
   kill: 'SIGKILL' | 'SIGINT';
+  ledger: LedgerChoice;
   help: boolean;
 }
 
@@ -20,7 +22,9 @@ finishing the orders; the invocations falling to zero. Everything it starts is s
   --interactive      pause before each act (for presenting live)
   --orders N         orders to submit (1-20, default 1)
   --scenario NAME    ${SCENARIOS.join(', ')} (default slow: the shipment takes 20 s)
-  --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)`;
+  --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)
+  --ledger KIND      file (default: one journal file the local worker and the Lambda share) or dynamodb (a table on
+                     a local DynamoDB-compatible server, moto, as on AWS where the Lambda has no shared disk)`;
 
 export class DemoUsageError extends Error {}
 
@@ -34,6 +38,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         orders: { type: 'string' },
         scenario: { type: 'string' },
         kill: { type: 'string' },
+        ledger: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -46,5 +51,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (!isScenario(scenario)) throw new DemoUsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
   const kill = (values.kill ?? 'sigkill').toLowerCase();
   if (kill !== 'sigkill' && kill !== 'ctrl-c') throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
-  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', help: Boolean(values.help) };
+  const ledger = values.ledger ?? 'file';
+  if (!isLedgerChoice(ledger)) throw new DemoUsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
+  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', ledger, help: Boolean(values.help) };
 }

@@ -1,36 +1,16 @@
 /** The demo's closing summary: each order's ending and who ran its steps, the Lambda's bill, the journal's count. */
 
-import fs from 'node:fs';
 import { unexpectedEnding, type Scenario } from '../domain/scenarios';
 import { describeWorker } from '../starter/describe-worker';
 import type { EndedOrder } from './verdict';
 import { lambdaWork } from './verdict';
 
-export interface JournalEffect {
-  key: string;
-  effect: string;
-  worker: string;
-}
-
-/** The journal's effects; a half-written last line (a process killed mid-append) is not an effect yet. */
-export function readJournal(journalPath: string): JournalEffect[] {
-  if (!fs.existsSync(journalPath)) return [];
-  const effects: JournalEffect[] = [];
-  for (const line of fs.readFileSync(journalPath, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      effects.push(JSON.parse(line) as JournalEffect);
-    } catch {
-      // the last line, still being written
-    }
-  }
-  return effects;
-}
-
 export function printSummary(summary: {
   orders: readonly EndedOrder[];
   scenario: Scenario;
   effects: number;
+  /** Where the effects were read from: the journal file, or the DynamoDB table. */
+  ledger: string;
   duplicateKeys: number;
   tookMs: number;
   invocations: number;
@@ -55,7 +35,7 @@ export function printSummary(summary: {
       `(${summary.coldStarts} cold); billed ${summary.billedGbSeconds.toFixed(1)} GB-s`,
   );
   console.log(
-    `Effects in the journal: ${summary.effects}, each exactly once (${summary.duplicateKeys} duplicates). ` +
+    `Effects in the ${summary.ledger}: ${summary.effects}, each exactly once (${summary.duplicateKeys} duplicates). ` +
       `Demo took ${(summary.tookMs / 1000).toFixed(0)} s.`,
   );
 }

@@ -14,13 +14,13 @@ export interface DemoWorker {
 
 export async function startDemoWorker(
   stage: Stage,
-  settings: { address: string; journalPath: string },
+  settings: { address: string; journalPath: string; env?: NodeJS.ProcessEnv },
   narrate: (line: string) => void,
 ): Promise<DemoWorker> {
   const lines: string[] = [];
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const env = { TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: settings.journalPath, TEMPORAL_PROFILE: '' };
+  const env = { TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: settings.journalPath, TEMPORAL_PROFILE: '', ...settings.env };
   const child: ChildProcess = stage.startProcess('worker/main.ts', [], env, (line) => {
     lines.push(line);
     if (isWorkerReadyLine(line)) ready();

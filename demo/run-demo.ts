@@ -15,10 +15,11 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readLambdaMetrics } from '../scripts/lib/lambda-metrics';
 import { renderMetricsChart } from '../scripts/lib/metrics-chart';
 import { DATA_DIR } from '../scripts/lib/project-paths';
+import { startRunLedger } from '../scripts/lib/run-ledger';
 import { startServerlessStack } from '../scripts/lib/serverless-stack';
 import { waitFor } from '../scripts/lib/wait-for';
 import type { DemoArgs } from './demo-args';
-import { printSummary, readJournal } from './demo-summary';
+import { printSummary } from './demo-summary';
 import { killPointReached, startDemoWorker, type DemoWorker } from './demo-worker';
 import { submitWave, type Wave } from './order-wave';
 import { Narrator } from './narrator';
@@ -38,6 +39,7 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
 
   // Act 1: the stage.
   await narrator.beginAct('the stage', 'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.');
+  const ledger = await startRunLedger(args.ledger, { dir: demoDir, own: (name, stop) => stage.own(name, stop), step: (line) => narrator.step(line) });
   const { lambda, server, busyEnvironments } = await startServerlessStack({
     dir: demoDir,
     functionName: FUNCTION_NAME,
@@ -47,8 +49,9 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
     lambdaNarrate: (line) => narrator.say(`[Lambda service] ${line}`),
     ui: true,
     identity: 'shopflow-demo',
+    functionEnvironment: ledger.env,
   });
-  const worker = await startDemoWorker(stage, { address: server.address, journalPath }, (line) => narrator.say(`[local worker] ${line}`));
+  const worker = await startDemoWorker(stage, { address: server.address, journalPath, env: ledger.env }, (line) => narrator.say(`[local worker] ${line}`));
   narrator.step(`local worker running (pid ${worker.pid})`);
   const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
   stage.own('client', () => client.connection.close());
@@ -97,12 +100,12 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   const window = { start: started - 60_000, end: Date.now() + 1_000 };
   const sum = (metric: 'Invocations' | 'BilledGBSeconds' | 'ColdStarts') =>
     lambda.metrics.series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600).values.reduce((a, b) => a + b, 0);
-  const effects = readJournal(journalPath);
+  const effects = await ledger.read();
   const duplicateKeys = effects.length - new Set(effects.map((e) => e.key)).size;
   const problems = demoProblems({ scenario: args.scenario, orders, duplicateKeys });
-  printSummary({ orders, scenario: args.scenario, effects: effects.length, duplicateKeys, tookMs: Date.now() - started, invocations: sum('Invocations'), coldStarts: sum('ColdStarts'), billedGbSeconds: sum('BilledGBSeconds') });
+  printSummary({ orders, scenario: args.scenario, effects: effects.length, ledger: ledger.description, duplicateKeys, tookMs: Date.now() - started, invocations: sum('Invocations'), coldStarts: sum('ColdStarts'), billedGbSeconds: sum('BilledGBSeconds') });
   console.log(
-    `DEMO RESULT ${JSON.stringify({ orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,
+    `DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,
   );
   for (const problem of problems) console.log(`DEMO PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

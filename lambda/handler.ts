@@ -4,6 +4,7 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { PowertoolsLoggerAdapter } from '@temporalio/lambda-worker';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
+import { describeLedgerConfig } from '../activities/ledger/open-ledger';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { readBuildInfo } from './build-info';
 import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
@@ -46,6 +47,6 @@ export const handler = createLambdaWorkerHandler(
 jsonLogger.info('ShopFlow Lambda worker loaded', {
   deploymentName: version.deploymentName,
   buildId: version.buildId,
-  journal: environment.journalPath,
+  ledger: describeLedgerConfig(environment.ledger),
   idleExitMs: environment.lambdaIdleExitMs,
 });

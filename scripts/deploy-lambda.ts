@@ -1,19 +1,25 @@
 /**
  * `npm run deploy:lambda -- --function NAME [--publish] [--zip FILE]`: uploads dist/function.zip to the function.
- * `--create --role ARN [--arch x86_64|arm64] [--timeout S] [--memory MB] [--env K=V ...]` creates it first.
+ * `--create --role ARN [--arch x86_64|arm64] [--timeout S] [--memory MB] [--ledger L] [--env K=V ...]` creates it
+ * first, with SHOPFLOW_LEDGER set: on AWS every execution environment has its own /tmp, so the ledger is a table.
  * Works against AWS or, with AWS_ENDPOINT_URL, the local Lambda service.
  */
 
 import path from 'node:path';
+import { ConfigError } from '../config/config-error';
+import { loadLedgerConfig } from '../config/ledger-config';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
 import { deployLambda, lambdaClient, type CreateSettings } from './lib/lambda-deployment';
 import { parseCommandLine, usageError } from './lib/command-line';
 import { PROJECT_ROOT } from './lib/project-paths';
 
+const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
+
 const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--publish]
        npm run deploy:lambda -- --function NAME --create --role EXECUTION_ROLE_ARN
-                                [--arch x86_64|arm64] [--timeout SECONDS] [--memory MB] [--env KEY=VALUE ...]
+                                [--arch x86_64|arm64] [--timeout SECONDS] [--memory MB] [--ledger LEDGER]
+                                [--env KEY=VALUE ...]
 
   --function NAME  the Lambda function (name or ARN)
   --zip FILE       the package (default dist/function.zip, from npm run build:lambda)
@@ -23,6 +29,8 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--p
   --arch           must match the package (default x86_64)
   --timeout        seconds (default ${LAMBDA_RECOMMENDED_TIMEOUT_S}: the longest activity + 7 s, at least 60)
   --memory         MB (default 1024)
+  --ledger LEDGER  SHOPFLOW_LEDGER of the function (default ${DEFAULT_FUNCTION_LEDGER}, the table infra/iam-roles.json
+                   creates): every worker must share it, and a Lambda's /tmp is its own
   --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
 
 function usage(message: string): never {
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
     arch: { type: 'string' },
     timeout: { type: 'string' },
     memory: { type: 'string' },
+    ledger: { type: 'string' },
     env: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -54,15 +63,25 @@ async function main(): Promise<void> {
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) usage('--timeout must be 1-900 seconds');
     const memoryMb = Number(values.memory ?? 1024);
     if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) usage('--memory must be 128-10240 MB');
-    const environment: Record<string, string> = {};
+    const ledger = values.ledger ?? DEFAULT_FUNCTION_LEDGER;
+    try {
+      // Lambda always sets AWS_REGION; only the value's form is checked here.
+      if (loadLedgerConfig({ SHOPFLOW_LEDGER: ledger, AWS_REGION: 'lambda' }, '').kind === 'file') {
+        usage('--ledger file would give every Lambda environment a journal of its own in /tmp: use dynamodb:<table>');
+      }
+    } catch (err) {
+      if (err instanceof ConfigError) usage(`--ledger: ${err.message}`);
+      throw err;
+    }
+    const environment: Record<string, string> = { SHOPFLOW_LEDGER: ledger };
     for (const pair of values.env ?? []) {
       const eq = pair.indexOf('=');
       if (eq <= 0) usage(`--env takes KEY=VALUE (got "${pair.split('=')[0]}")`);
       environment[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     create = { roleArn: values.role, architecture, timeoutSeconds, memoryMb, environment };
-  } else if (values.role || values.arch || values.timeout || values.memory || values.env) {
-    usage('--role, --arch, --timeout, --memory and --env only apply with --create');
+  } else if (values.role || values.arch || values.timeout || values.memory || values.ledger || values.env) {
+    usage('--role, --arch, --timeout, --memory, --ledger and --env only apply with --create');
   }
   const endpoint = process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : '';
   const client = lambdaClient();

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createDefaultActivities } from '../activities';
+import { describeLedgerConfig } from '../activities/ledger/open-ledger';
 import { loadConnectionConfig } from '../config/connection';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   console.log(`ShopFlow worker ${identity}`);
   console.log(`  Temporal:   ${temporal.summary}`);
   console.log(`  Deployment: ${version.deploymentName}, build ${version.buildId}`);
-  console.log(`  Journal:    ${environment.journalPath}`);
+  console.log(`  Ledger:     ${describeLedgerConfig(environment.ledger)}`);
   console.log('Bundling workflow code and connecting...');
 
   const connection = await connectToTemporal(temporal);

@@ -13,12 +13,14 @@ import { orderTotalCents, type Order } from '../../domain/order';
 import { faultsFor } from '../../domain/scenarios';
 import type { Charge, Notification, Reservation, Shipment, UndoOutcome } from '../../domain/status';
 import type { Compensation, ForwardStep } from '../../domain/steps';
-import { EffectVoidedError, type EffectJournal, type EffectKind, type JournalEntry, type Recorded } from '../journal';
+import { EffectVoidedError, type EffectKind, type JournalEntry, type Recorded } from '../journal';
+import type { EffectLedger } from '../ledger/effect-ledger';
 import type { CallContext, ShopFlowServices, UndoContext } from '../services';
 import { REALISTIC_LATENCY_MS, type LatencyProfile } from './latency';
 
 export interface SimulationOptions {
-  journal: EffectJournal;
+  /** Where effects are recorded: the journal file or the shared DynamoDB table. */
+  journal: EffectLedger;
   latency?: LatencyProfile;
   /** How long a "timeout after effect" attempt stays silent: past the heartbeat timeout, so the server retries. */
   stallMs?: number;
@@ -88,18 +90,14 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
     const done = await journal.find(call.idempotencyKey);
     if (done) return { result: done.result as UndoOutcome, deduplicated: true };
     await call.work(latency[spec.compensation]);
-    return journal.recordOnce<UndoOutcome>(call.idempotencyKey, (lookup) => {
-      const original = lookup(call.undoKey);
-      return {
-        effect: spec.effect,
-        orderId: order.orderId,
-        undoes: call.undoKey,
-        // Nothing to undo is a normal outcome: the step failed before it had any effect.
-        result: original ? { undone: true, detail: spec.describe(original) } : { undone: false, detail: 'nothing to undo' },
-        worker: call.worker,
-        attempt: call.attempt,
-      };
-    });
+    return journal.recordUndo<UndoOutcome>(call.idempotencyKey, call.undoKey, (original) => ({
+      effect: spec.effect,
+      orderId: order.orderId,
+      // Nothing to undo is a normal outcome: the step failed before it had any effect.
+      result: original ? { undone: true, detail: spec.describe(original) } : { undone: false, detail: 'nothing to undo' },
+      worker: call.worker,
+      attempt: call.attempt,
+    }));
   }
 
   return {

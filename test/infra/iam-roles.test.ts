@@ -1,7 +1,11 @@
-/** The IAM template grants Temporal exactly what it needs and nothing more: a widened policy fails here first. */
+/**
+ * The IAM template grants Temporal and the function exactly what they need and nothing more: a widened policy fails
+ * here first. The ledger table it creates has the layout the DynamoDB ledger uses.
+ */
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { LEDGER_WORKER_ACTIONS, ledgerTableDefinition } from '../../activities/ledger/ledger-table';
 
 interface Statement {
   Effect: string;
@@ -12,6 +16,7 @@ interface Statement {
 }
 interface Role {
   Type: string;
+  DeletionPolicy?: string;
   Properties: {
     AssumeRolePolicyDocument: { Statement: Statement[] };
     Policies?: { PolicyDocument: { Statement: Statement[] } }[];
@@ -21,7 +26,7 @@ interface Role {
 
 const template = JSON.parse(fs.readFileSync(path.join(__dirname, '../../infra/iam-roles.json'), 'utf8')) as {
   Parameters: Record<string, { NoEcho?: boolean }>;
-  Resources: Record<string, Role>;
+  Resources: Record<string, Role> & { LedgerTable: { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> } };
   Outputs: Record<string, unknown>;
 };
 const invocation = template.Resources.TemporalInvocationRole;
@@ -47,13 +52,33 @@ test('the invocation role can only invoke and describe the one function', () => 
   expect(invocation.Properties.ManagedPolicyArns).toBeUndefined();
 });
 
-test('the execution role belongs to Lambda and only writes logs', () => {
+test('the execution role belongs to Lambda, writes logs, and reads and writes only items of the ledger table', () => {
   const trust = execution.Properties.AssumeRolePolicyDocument.Statement;
   expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
   expect(execution.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }]);
-  expect(execution.Properties.Policies).toBeUndefined();
+  const statements = (execution.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  expect(statements).toHaveLength(1);
+  expect(statements[0].Effect).toBe('Allow');
+  // No Scan, Query, DeleteItem or table actions: a worker only finds and records items by key.
+  expect([...actions(statements[0])].sort()).toEqual([...LEDGER_WORKER_ACTIONS].sort());
+  expect(statements[0].Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
+  expect(statements[0].Condition).toBeUndefined();
 });
 
-test('the outputs name what deploy:lambda and register:lambda need', () => {
-  expect(Object.keys(template.Outputs).sort()).toEqual(['ExecutionRoleArn', 'FunctionArn', 'InvocationRoleArn']);
+test('the ledger table is on demand, recoverable to a point in time, kept on stack deletion, and laid out as the ledger expects', () => {
+  const table = template.Resources.LedgerTable;
+  expect(table.Type).toBe('AWS::DynamoDB::Table');
+  expect(table.DeletionPolicy).toBe('Retain');
+  expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  const { TableName: _name, ...layout } = ledgerTableDefinition('any');
+  expect({ ...table.Properties, TableName: undefined, PointInTimeRecoverySpecification: undefined }).toEqual({
+    ...layout,
+    TableName: undefined,
+    PointInTimeRecoverySpecification: undefined,
+  });
+  expect(table.Properties.TableName).toEqual({ Ref: 'LedgerTableName' });
+});
+
+test('the outputs name what deploy:lambda, register:lambda and SHOPFLOW_LEDGER need', () => {
+  expect(Object.keys(template.Outputs).sort()).toEqual(['ExecutionRoleArn', 'FunctionArn', 'InvocationRoleArn', 'LedgerTableName']);
 });

@@ -1,0 +1,51 @@
+/**
+ * The DynamoDB-compatible server (moto) for the test files that need one: started lazily by the first such test
+ * in a file and stopped after it, so test files that never touch DynamoDB pay nothing for it.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
+import type { LedgerConfig } from '../../config/ledger-config';
+import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from '../../scripts/lib/ledger-table';
+import { startMotoServer, type MotoServer } from '../../scripts/lib/moto-server';
+
+export const LEDGER_REGION = 'us-east-1';
+let server: Promise<MotoServer> | undefined;
+
+/** Starts moto on first use; call `stopLedgerServer` in the file's afterAll. */
+export function ledgerServer(): Promise<MotoServer> {
+  server ??= startMotoServer();
+  return server;
+}
+
+export async function stopLedgerServer(): Promise<void> {
+  const started = server;
+  server = undefined;
+  await (await started)?.stop();
+}
+
+export interface TestTable {
+  config: Extract<LedgerConfig, { kind: 'dynamodb' }>;
+  /** What a worker process needs in its environment to use this table (placeholder credentials for moto). */
+  env: Record<string, string>;
+  open(): DynamoDbLedger;
+}
+
+/** A fresh, empty ledger table on the test server. */
+export async function freshLedgerTable(prefix = 'ledger'): Promise<TestTable> {
+  const { endpoint } = await ledgerServer();
+  const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await createLedgerTable({ tableName, region: LEDGER_REGION, endpoint });
+  const config = { kind: 'dynamodb' as const, tableName, region: LEDGER_REGION, endpoint };
+  return {
+    config,
+    env: {
+      SHOPFLOW_LEDGER: `dynamodb:${tableName}`,
+      AWS_REGION: LEDGER_REGION,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+    },
+    open: () => new DynamoDbLedger({ ...config, credentials: LOCAL_AWS_CREDENTIALS }),
+  };
+}
