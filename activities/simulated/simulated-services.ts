@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../../config/settings';
-import { InvalidAddress, OutOfStock, PaymentDeclined, ServiceUnavailable } from '../../domain/errors';
+import { EffectVoided, InvalidAddress, NotificationFailed, OutOfStock, PaymentDeclined, ServiceUnavailable } from '../../domain/errors';
 import type { FaultPlan } from '../../domain/faults';
 import { orderTotalCents, type Order } from '../../domain/order';
 import { faultsFor } from '../../domain/scenarios';
@@ -75,7 +75,7 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
       }))
       .catch((err: unknown) => {
         // A late attempt whose undo already ran: retrying could never make it right.
-        if (err instanceof EffectVoidedError) throw ApplicationFailure.nonRetryable(err.message, 'EffectVoided');
+        if (err instanceof EffectVoidedError) throw ApplicationFailure.nonRetryable(err.message, EffectVoided);
         throw err;
       });
     if (!recorded.deduplicated && call.attempt === 1 && faults.timeoutAfterEffect?.includes(spec.step)) {
@@ -194,7 +194,7 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
             service: 'notification service',
             check: (o, faults) => {
               if (faults.notificationDown) {
-                throw ApplicationFailure.nonRetryable(`could not deliver the confirmation to ${o.customer.email}`, 'NotificationFailed');
+                throw ApplicationFailure.nonRetryable(`could not deliver the confirmation to ${o.customer.email}`, NotificationFailed);
               }
             },
             result: (_o, key) => ({ messageId: idFrom('msg', key) }),
