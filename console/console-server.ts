@@ -22,6 +22,8 @@ export interface ConsoleServerOptions {
   token: string;
   title: string;
   controls?: ConsoleControls;
+  /** The demo's "Next act" (as Enter in its terminal); absent when no story is being told. */
+  onNextAct?: () => void;
 }
 
 const SSE_KEEPALIVE_MS = 15_000;
@@ -87,6 +89,14 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       return reply.code(status).send({ ok: false, message } satisfies ControlReply);
     }
   };
+
+  app.post('/api/next-act', async (_request, reply) => {
+    if (!options.onNextAct) return reply.code(404).send({ ok: false, message: 'no demo is being told: "Next act" is for npm run demo -- --interactive' } satisfies ControlReply);
+    if (!hub.currentAct()?.waitingForNext) return reply.code(409).send({ ok: false, message: 'the demo is not waiting for the next act yet' } satisfies ControlReply);
+    options.onNextAct();
+    hub.record('control', 'next act (from the page)');
+    return { ok: true, message: 'next act' } satisfies ControlReply;
+  });
 
   app.post(
     '/api/orders',

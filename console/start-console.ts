@@ -26,7 +26,7 @@ import { webUiBase, workflowUrl } from '../starter/web-ui';
 import { cancelOrder, submitOrders } from './actions/order-actions';
 import { ConsoleHub } from './console-hub';
 import { createConsoleServer, type ConsoleControls } from './console-server';
-import type { ConsoleMode } from './console-types';
+import type { ActView, ConsoleMode } from './console-types';
 import { alwaysOnPrice } from './cost';
 import { newRunToken } from './request-guard';
 import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
@@ -54,6 +54,8 @@ export interface StartConsoleOptions {
   startWorker?: boolean;
   /** Orders started before this are not shown (default: a few minutes before now). */
   ordersSince?: Date;
+  /** The demo's "Next act": the page shows the button while an act set with setAct waits, and this is called. */
+  onNextAct?: () => void;
   /** One line per notable event, for a terminal. */
   log?: (line: string) => void;
 }
@@ -62,6 +64,8 @@ export interface RunningConsole {
   url: string;
   mode: ConsoleMode;
   hub: ConsoleHub;
+  /** Shows the demo's current act on the page (with a "Next act" button while it waits, if onNextAct was given). */
+  setAct(act: ActView): void;
   /** The local worker the console manages (local mode); the demo may start and kill it too. */
   worker?: LocalWorkerProcess;
   close(): Promise<void>;
@@ -102,6 +106,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     scenarios: SCENARIOS.map((name) => ({ name, description: SCENARIO_DESCRIPTIONS[name] })),
     limits: { minOrders: CONSOLE_MIN_ORDERS_PER_SUBMIT, maxOrders: CONSOLE_MAX_ORDERS_PER_SUBMIT },
     controls: mode === 'local',
+    story: Boolean(options.onNextAct),
   });
   const orders = new OrdersSource({
     client,
@@ -162,7 +167,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
 
   const bundle = await buildWebBundle();
   const token = newRunToken();
-  const app = createConsoleServer({ hub, bundle, token, title: `ShopFlow console (${mode})`, controls });
+  const app = createConsoleServer({ hub, bundle, token, title: `ShopFlow console (${mode})`, controls, onNextAct: options.onNextAct });
   await app.listen({ host: '127.0.0.1', port: options.port ?? CONSOLE_DEFAULT_PORT });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -179,6 +184,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     mode,
     hub,
     worker,
+    setAct: (act) => hub.setAct(act),
     close: () =>
       (closing ??= (async () => {
         metrics.close();
