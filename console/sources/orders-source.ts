@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { CONSOLE_DESCRIBE_INTERVAL_MS, CONSOLE_ORDER_DISCOVERY_MS, CONSOLE_ORDER_LOOKBACK_MINUTES } from '../../config/console';
+import { CONSOLE_DESCRIBE_BUDGET_PER_S, CONSOLE_DESCRIBE_INTERVAL_MS, CONSOLE_ORDER_DISCOVERY_MS, CONSOLE_ORDER_LOOKBACK_MINUTES } from '../../config/console';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
 import type { OrderProgress } from '../../observe/order-progress';
 import { watchOrder } from '../../observe/watch-order';
@@ -22,6 +22,8 @@ export interface OrdersSourceOptions {
 
 export class OrdersSource {
   private readonly watching = new Map<string, AbortController>();
+  /** Orders still open: their pending activities are read less often as there are more of them. */
+  private open = 0;
   private readonly stop = new AbortController();
   private discovery?: Promise<void>;
   private lastError?: string;
@@ -39,16 +41,20 @@ export class OrdersSource {
     this.watching.set(workflowId, controller);
     let previous: OrderProgress | undefined;
     const { hub } = this.options;
+    this.open++;
     void watchOrder(this.options.client, workflowId, {
       signal: controller.signal,
-      describeIntervalMs: CONSOLE_DESCRIBE_INTERVAL_MS,
+      // About CONSOLE_DESCRIBE_BUDGET_PER_S describe calls a second in all, however many orders are open.
+      describeIntervalMs: () => Math.max(CONSOLE_DESCRIBE_INTERVAL_MS, (this.open * 1000) / CONSOLE_DESCRIBE_BUDGET_PER_S),
       onChange: (progress) => {
         for (const line of orderChangeLines(previous, progress)) hub.record(line.kind, line.text);
         previous = progress;
         hub.updateOrder({ ...progress, webUiUrl: this.options.webUiUrl(workflowId) });
       },
       onError: (err) => this.noteError(`following ${workflowId}: ${err.message}`),
-    }).catch((err: Error) => this.noteError(err.message));
+    })
+      .catch((err: Error) => this.noteError(err.message))
+      .finally(() => this.open--);
   }
 
   async close(): Promise<void> {
