@@ -4,7 +4,15 @@
  */
 
 import { CONSOLE_MAX_LOG_LINES, CONSOLE_MAX_ORDERS, CONSOLE_PUSH_INTERVAL_MS } from '../config/console';
-import type { ActView, ConsoleHello, ConsoleMessage, LogEntry, MetricsView, OrderView, WorkersView } from './console-types';
+import type {
+  ActView,
+  ConsoleHello,
+  ConsoleMessage,
+  LogEntry,
+  MetricsView,
+  OrderView,
+  WorkersView,
+} from './console-types';
 
 type Subscriber = (message: ConsoleMessage) => void;
 

@@ -11,8 +11,15 @@ async function main(): Promise<void> {
   loadDotEnv();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log('Starting the presenter console (bundling the page, connecting to Temporal)...');
-  const running = await startConsole({ port: args.port, functionName: args.functionName, startWorker: args.startWorker, log: (line) => console.log(line) });
-  console.log(`Presenter console: ${running.url}  (Ctrl+C to stop${running.worker ? '; stops the local worker it started' : ''})`);
+  const running = await startConsole({
+    port: args.port,
+    functionName: args.functionName,
+    startWorker: args.startWorker,
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `Presenter console: ${running.url}  (Ctrl+C to stop${running.worker ? '; stops the local worker it started' : ''})`,
+  );
   const stop = () => {
     console.log('\nStopping the console...');
     void running.close().then(() => process.exit(0));
@@ -27,7 +34,10 @@ main().catch((err: unknown) => {
     process.exit(2);
   }
   const code = (err as { code?: string }).code;
-  const message = code === 'EADDRINUSE' ? `${(err as Error).message}: another program uses the port; pick one with --port N` : (err as Error).message;
+  const message =
+    code === 'EADDRINUSE'
+      ? `${(err as Error).message}: another program uses the port; pick one with --port N`
+      : (err as Error).message;
   console.error(`console: ${message}`);
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

@@ -85,7 +85,9 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const functionName = options.functionName ?? CONSOLE_DEFAULT_FUNCTION;
   const alwaysOn = alwaysOnPrice();
   const awsEndpoint =
-    options.awsEndpoint ?? process.env.AWS_ENDPOINT_URL ?? (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
+    options.awsEndpoint ??
+    process.env.AWS_ENDPOINT_URL ??
+    (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
   const aws = {
     region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
     ...(awsEndpoint && { endpoint: awsEndpoint }),
@@ -126,18 +128,25 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     alwaysOn,
     hub,
   });
-  const environments = mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
+  const environments =
+    mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
 
   let worker: LocalWorkerProcess | undefined;
   let controls: ConsoleControls | undefined;
   if (mode === 'local') {
     worker = new LocalWorkerProcess({
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_PROFILE: '', ...options.workerEnv },
+      env: {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_PROFILE: '',
+        ...options.workerEnv,
+      },
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });
         if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
         if (view.state === 'killed') hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
-        if (view.state === 'stopped' || view.state === 'failed') hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'stopped' || view.state === 'failed')
+          hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
       },
     });
     hub.updateWorkers({ localWorker: worker.snapshot() });
@@ -158,7 +167,8 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       if (message.type !== 'orders') return;
       const before = seen.size;
       for (const order of message.orders) {
-        for (const a of [...order.steps, ...order.compensations]) if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
+        for (const a of [...order.steps, ...order.compensations])
+          if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
       }
       if (seen.size !== before) hub.updateWorkers({ lambdaIdentities: [...seen] });
     });
@@ -167,7 +177,14 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
 
   const bundle = await buildWebBundle();
   const token = newRunToken();
-  const app = createConsoleServer({ hub, bundle, token, title: `ShopFlow console (${mode})`, controls, onNextAct: options.onNextAct });
+  const app = createConsoleServer({
+    hub,
+    bundle,
+    token,
+    title: `ShopFlow console (${mode})`,
+    controls,
+    onNextAct: options.onNextAct,
+  });
   await app.listen({ host: '127.0.0.1', port: options.port ?? CONSOLE_DEFAULT_PORT });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;

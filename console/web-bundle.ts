@@ -10,7 +10,11 @@ export interface WebBundle {
   files: Map<string, { body: Buffer; type: string }>;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
 
 /**
  * Builds the bundle in memory and serves exactly that; the files are also written to `outDir` (each through a

@@ -25,13 +25,18 @@ function stepLines(before: ObservedActivity | undefined, now: ObservedActivity):
       lines.push(`… ${now.name} started by ${describeWorker(now.worker)}${attempt}`);
       break;
     case 'retrying':
-      if (attemptChanged || stateChanged) lines.push(`↻ ${now.name} will retry (attempt ${now.attempt}) after: ${now.failure?.message ?? 'the attempt failed'}`);
+      if (attemptChanged || stateChanged)
+        lines.push(
+          `↻ ${now.name} will retry (attempt ${now.attempt}) after: ${now.failure?.message ?? 'the attempt failed'}`,
+        );
       break;
     case 'completed':
       if (stateChanged) {
         const detail = now.detail ? ` ${now.detail}` : '';
         const verb = now.kind === 'compensation' ? '↺' : '✓';
-        lines.push(`${verb} ${now.name} by ${describeWorker(now.worker)} at ${clock(now.finishedAt)}${attempt}${detail}`);
+        lines.push(
+          `${verb} ${now.name} by ${describeWorker(now.worker)} at ${clock(now.finishedAt)}${attempt}${detail}`,
+        );
       }
       break;
     case 'failed':
@@ -50,6 +55,7 @@ export function progressLines(before: OrderProgress | undefined, now: OrderProgr
   const lines: string[] = [];
   now.steps.forEach((step, i) => lines.push(...stepLines(before?.steps[i], step)));
   now.compensations.forEach((comp, i) => lines.push(...stepLines(before?.compensations[i], comp)));
-  if (now.cancelRequested && !before?.cancelRequested) lines.push(`! cancellation requested: ${now.cancelRequested.reason}`);
+  if (now.cancelRequested && !before?.cancelRequested)
+    lines.push(`! cancellation requested: ${now.cancelRequested.reason}`);
   return lines;
 }

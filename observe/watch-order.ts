@@ -30,7 +30,11 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** Resolves with the final progress once the workflow has closed (or the signal aborted). */
-export async function watchOrder(client: Client, workflowId: string, options: WatchOrderOptions = {}): Promise<OrderProgress> {
+export async function watchOrder(
+  client: Client,
+  workflowId: string,
+  options: WatchOrderOptions = {},
+): Promise<OrderProgress> {
   const { signal } = options;
   const namespace = client.options.namespace;
   const fold = new OrderProgressFold(workflowId);
@@ -73,9 +77,9 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
           if (!signal?.aborted) options.onError?.(err as Error);
         }
       }
-      await sleep(interval(), undefined, { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal }).catch(
-        () => undefined,
-      );
+      await sleep(interval(), undefined, {
+        signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+      }).catch(() => undefined);
     }
   })();
 
@@ -94,7 +98,8 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
         );
       } catch (err) {
         if (signal?.aborted) break;
-        if (isNotFound(err)) throw new Error(`no order workflow "${workflowId}" in namespace ${namespace}: check the id`);
+        if (isNotFound(err))
+          throw new Error(`no order workflow "${workflowId}" in namespace ${namespace}: check the id`);
         options.onError?.(err as Error);
         await sleep(RETRY_AFTER_ERROR_MS, undefined, { signal }).catch(() => undefined);
         continue;

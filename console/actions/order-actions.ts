@@ -13,9 +13,16 @@ const CANCEL_DEADLINE_MS = 45_000;
 /** Orders are started this many at a time: 200 one after another take a minute on a busy laptop. */
 const START_CONCURRENCY = 20;
 
-export async function submitOrders(client: Client, taskQueue: string, scenario: Scenario, count: number): Promise<string[]> {
+export async function submitOrders(
+  client: Client,
+  taskQueue: string,
+  scenario: Scenario,
+  count: number,
+): Promise<string[]> {
   const batch = newOrderId();
-  const orders = Array.from({ length: count }, (_, i) => sampleOrder(count === 1 ? batch : `${batch}-${i + 1}`, scenario, i));
+  const orders = Array.from({ length: count }, (_, i) =>
+    sampleOrder(count === 1 ? batch : `${batch}-${i + 1}`, scenario, i),
+  );
   const ids = orders.map((order) => orderWorkflowId(order.orderId));
   let next = 0;
   const startOne = async (): Promise<void> => {
@@ -45,7 +52,8 @@ export async function cancelOrder(client: Client, workflowId: string, reason: st
       throw new ControlInputError(`the order refused to be cancelled: ${err.cause?.message ?? err.message}`, 409);
     }
     const message = (err as Error).message;
-    if (/already completed|not found/i.test(message)) throw new ControlInputError(`the order refused to be cancelled: ${message}`, 409);
+    if (/already completed|not found/i.test(message))
+      throw new ControlInputError(`the order refused to be cancelled: ${message}`, 409);
     throw err;
   }
 }

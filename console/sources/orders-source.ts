@@ -5,7 +5,12 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { CONSOLE_DESCRIBE_BUDGET_PER_S, CONSOLE_DESCRIBE_INTERVAL_MS, CONSOLE_ORDER_DISCOVERY_MS, CONSOLE_ORDER_LOOKBACK_MINUTES } from '../../config/console';
+import {
+  CONSOLE_DESCRIBE_BUDGET_PER_S,
+  CONSOLE_DESCRIBE_INTERVAL_MS,
+  CONSOLE_ORDER_DISCOVERY_MS,
+  CONSOLE_ORDER_LOOKBACK_MINUTES,
+} from '../../config/console';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
 import type { OrderProgress } from '../../observe/order-progress';
 import { watchOrder } from '../../observe/watch-order';
@@ -45,7 +50,8 @@ export class OrdersSource {
     void watchOrder(this.options.client, workflowId, {
       signal: controller.signal,
       // About CONSOLE_DESCRIBE_BUDGET_PER_S describe calls a second in all, however many orders are open.
-      describeIntervalMs: () => Math.max(CONSOLE_DESCRIBE_INTERVAL_MS, (this.open * 1000) / CONSOLE_DESCRIBE_BUDGET_PER_S),
+      describeIntervalMs: () =>
+        Math.max(CONSOLE_DESCRIBE_INTERVAL_MS, (this.open * 1000) / CONSOLE_DESCRIBE_BUDGET_PER_S),
       onChange: (progress) => {
         for (const line of orderChangeLines(previous, progress)) hub.record(line.kind, line.text);
         previous = progress;

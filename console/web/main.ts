@@ -64,7 +64,9 @@ function connect(): void {
   const status = byId('connection');
   const events = new EventSource('/events');
   for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act'] as const) {
-    events.addEventListener(type, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage));
+    events.addEventListener(type, (event) =>
+      handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage),
+    );
   }
   events.onopen = () => {
     status.textContent = 'live';

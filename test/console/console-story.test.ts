@@ -16,18 +16,36 @@ test('the page shows the act and its "Next act" button calls the demo back once 
   running = await startConsole({
     port: 0,
     functionName: 'shopflow-worker',
-    temporal: { connectionOptions: { address: testEnv('address') }, namespace: 'default', profile: 'test', summary: testEnv('address') },
+    temporal: {
+      connectionOptions: { address: testEnv('address') },
+      namespace: 'default',
+      profile: 'test',
+      summary: testEnv('address'),
+    },
     awsEndpoint: testEnv('lambdaEndpoint'),
     onNextAct: () => nextActs++,
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage();
   await page.goto(running.url);
   await page.locator('body[data-live="yes"]').waitFor();
-  running.setAct({ number: 3, title: 'the local worker dies', description: 'SIGKILL: no goodbye.', waitingForNext: true });
+  running.setAct({
+    number: 3,
+    title: 'the local worker dies',
+    description: 'SIGKILL: no goodbye.',
+    waitingForNext: true,
+  });
   await page.locator('#next-act').waitFor({ state: 'visible' });
   expect(await page.locator('#act-title').textContent()).toBe('Act 3: the local worker dies');
   await page.click('#next-act');
@@ -37,8 +55,14 @@ test('the page shows the act and its "Next act" button calls the demo back once 
   running.setAct({ number: 3, title: 'the local worker dies', waitingForNext: false });
   await page.locator('#next-act').waitFor({ state: 'hidden' });
   const again = await page.evaluate(async () => {
-    const token = (globalThis as unknown as { document: { querySelector(s: string): { content: string } } }).document.querySelector('meta[name="console-token"]').content;
-    const r = await fetch('/api/next-act', { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopflow-console-token': token }, body: '{}' });
+    const token = (
+      globalThis as unknown as { document: { querySelector(s: string): { content: string } } }
+    ).document.querySelector('meta[name="console-token"]').content;
+    const r = await fetch('/api/next-act', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopflow-console-token': token },
+      body: '{}',
+    });
     return { status: r.status, message: ((await r.json()) as { message: string }).message };
   });
   expect(again).toEqual({ status: 409, message: 'the demo is not waiting for the next act yet' });
