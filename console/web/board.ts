@@ -13,6 +13,8 @@ function activityCell(activity: ObservedActivity, envs: Record<string, string>):
     el('span', { class: 'state' }, activity.state),
     attempt,
     ' ',
+    // While it waits for the next attempt, the worker shown is the one that had the last attempt.
+    (activity.state === 'retrying' || activity.state === 'scheduled') && activity.worker ? 'last: ' : '',
     workerLabel(activity.worker, envs),
     activity.detail && el('div', { class: 'muted' }, activity.detail),
     activity.failure &&

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { DATA_DIR } from '../../scripts/lib/project-paths';
 import { freePort } from '../../scripts/lib/ports';
@@ -16,6 +16,7 @@ import { startServerlessStack, type ServerlessStack } from '../../scripts/lib/se
 import { startConsole, type RunningConsole } from '../../console/start-console';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../../config/settings';
 import { newOrderId, sampleOrder } from '../../starter/sample-order';
+import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
 jest.setTimeout(240_000);
@@ -29,16 +30,6 @@ interface PageElement {
 declare const document: { querySelector<T = PageElement>(selector: string): T | null };
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
 let stack: ServerlessStack;
 let consoleApp: RunningConsole;
@@ -93,7 +84,7 @@ beforeAll(async () => {
     workerEnv: { SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: '0' },
   });
   stoppers.push({ name: 'console', stop: () => consoleApp.close() });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   stoppers.push({ name: 'browser', stop: () => browser.close() });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (message) => {

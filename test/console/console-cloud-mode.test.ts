@@ -3,8 +3,9 @@
  * minute from CloudWatch GetMetricData, here the local Lambda service's real implementation of it. No fakes.
  */
 
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/start-console';
+import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
@@ -30,18 +31,7 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
     awsEndpoint: testEnv('lambdaEndpoint'),
   });
   expect(running.worker).toBeUndefined();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -1,7 +1,8 @@
 /** The demo's hook into the page: the current act shows, and "Next act" advances the story only while it waits. */
 
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/start-console';
+import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
@@ -25,18 +26,7 @@ test('the page shows the act and its "Next act" button calls the demo back once 
     awsEndpoint: testEnv('lambdaEndpoint'),
     onNextAct: () => nextActs++,
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(running.url);
   await page.locator('body[data-live="yes"]').waitFor();
