@@ -52,6 +52,8 @@ export interface StartConsoleOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Start the local worker at launch (local mode). */
   startWorker?: boolean;
+  /** The Temporal Web UI the order links open (default: derived from the address, as the starter does). */
+  webUi?: string;
   /** Orders started before this are not shown (default: a few minutes before now). */
   ordersSince?: Date;
   /** The demo's "Next act": the page shows the button while an act set with setAct waits, and this is called. */
@@ -96,7 +98,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const cloudwatch = new CloudWatchClient(aws);
   const lambda = new LambdaClient(aws);
   const client: Client = await connectClient(temporal);
-  const uiBase = webUiBase(address);
+  const uiBase = options.webUi?.replace(/\/$/, '') ?? webUiBase(address);
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
 
   const hub = new ConsoleHub({
