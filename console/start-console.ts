@@ -50,6 +50,8 @@ export interface StartConsoleOptions {
   taskQueue?: string;
   /** Environment of the local worker the console starts (local mode). Default: the console's own Temporal address. */
   workerEnv?: NodeJS.ProcessEnv;
+  /** Each output line of the local worker the console starts (the demo narrates from them). */
+  onWorkerLine?: (line: string) => void;
   /** Start the local worker at launch (local mode). */
   startWorker?: boolean;
   /** The Temporal Web UI the order links open (default: derived from the address, as the starter does). */
@@ -143,6 +145,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
         TEMPORAL_PROFILE: '',
         ...options.workerEnv,
       },
+      onLine: options.onWorkerLine,
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });
         if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
