@@ -5,6 +5,8 @@ import { loadDotEnv } from '../config/load-dotenv';
 import { CONSOLE_USAGE, ConsoleUsageError, parseConsoleArgs } from './console-args';
 import { startConsole } from './start-console';
 
+const CLOSE_TIMEOUT_MS = 5_000;
+
 async function main(): Promise<void> {
   const args = parseConsoleArgs(process.argv.slice(2));
   if (args.help) return console.log(CONSOLE_USAGE);
@@ -22,6 +24,11 @@ async function main(): Promise<void> {
   );
   const stop = () => {
     console.log('\nStopping the console...');
+    // Whatever hangs (an unreachable server), Ctrl+C ends the console within a few seconds.
+    setTimeout(() => {
+      console.log('Stopped without waiting any longer for Temporal or CloudWatch to answer.');
+      process.exit(0);
+    }, CLOSE_TIMEOUT_MS).unref();
     void running.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

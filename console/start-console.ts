@@ -128,6 +128,10 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     refreshMs: mode === 'local' ? CONSOLE_LOCAL_METRICS_REFRESH_MS : CONSOLE_CLOUD_METRICS_REFRESH_MS,
     billing: mode === 'local' ? 'local-metric' : 'duration-times-memory',
     sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${aws.region})`,
+    fixHint:
+      mode === 'local'
+        ? 'start the local Lambda service with `npm run lambda-local`, or point AWS_ENDPOINT_URL at it'
+        : 'check AWS_PROFILE / AWS_REGION and that the credentials may call cloudwatch:GetMetricData',
     startedAt,
     alwaysOn,
     hub,

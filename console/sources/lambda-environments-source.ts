@@ -63,7 +63,8 @@ export class LambdaEnvironmentsSource {
       if (!this.failing)
         this.hub.record(
           'error',
-          `the local Lambda service at ${this.endpoint} does not answer: ${(err as Error).message}`,
+          `the local Lambda service at ${this.endpoint} does not answer: ${(err as Error).message} ` +
+            '(start it with `npm run lambda-local`, or point AWS_ENDPOINT_URL at it)',
         );
       this.failing = true;
       return;

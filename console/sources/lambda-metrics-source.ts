@@ -21,6 +21,8 @@ export interface LambdaMetricsSourceOptions {
   billing: 'local-metric' | 'duration-times-memory';
   /** Where the figures come from, for the page. */
   sourceLabel: string;
+  /** How to fix it when the source does not answer. */
+  fixHint: string;
   startedAt: number;
   alwaysOn: AlwaysOnPrice;
   hub: ConsoleHub;
@@ -106,7 +108,7 @@ export class LambdaMetricsSource {
       }
       this.lastError = undefined;
     } catch (err) {
-      error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message}`;
+      error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message} (${this.options.fixHint})`;
       if (error !== this.lastError) hub.record('error', error);
       this.lastError = error;
     }

@@ -69,6 +69,16 @@ export class OrdersSource {
     await this.discovery;
   }
 
+  /** Lists through a signal of its own, so closing ends a list call that hangs on an unreachable server. */
+  private listAbortable<T>(fn: () => Promise<T>): Promise<T> {
+    const perCall = new AbortController();
+    const forward = () => perCall.abort();
+    this.stop.signal.addEventListener('abort', forward, { once: true });
+    return this.options.client.connection
+      .withAbortSignal(perCall.signal, fn)
+      .finally(() => this.stop.signal.removeEventListener('abort', forward));
+  }
+
   private noteError(message: string): void {
     if (message === this.lastError) return;
     this.lastError = message;
@@ -80,9 +90,9 @@ export class OrdersSource {
     const query = `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND StartTime >= '${since.toISOString()}'`;
     while (!this.stop.signal.aborted) {
       try {
-        for await (const execution of this.options.client.workflow.list({ query })) {
-          this.watch(execution.workflowId);
-        }
+        await this.listAbortable(async () => {
+          for await (const execution of this.options.client.workflow.list({ query })) this.watch(execution.workflowId);
+        });
       } catch (err) {
         if (!this.stop.signal.aborted) this.noteError(`listing orders: ${(err as Error).message}`);
       }
