@@ -52,7 +52,15 @@ export function parseConsoleArgs(argv: string[]): ConsoleArgs {
   }
   const functionName = values.function ?? CONSOLE_DEFAULT_FUNCTION;
   if (!FUNCTION_NAME.test(functionName)) {
-    throw new ConsoleUsageError(`--function ${JSON.stringify(functionName.slice(0, 80))} is not a Lambda function name: letters, digits, - and _ (up to 64)`);
+    throw new ConsoleUsageError(
+      `--function ${JSON.stringify(functionName.slice(0, 80))} is not a Lambda function name: ` +
+        'letters, digits, - and _ (up to 64)',
+    );
   }
-  return { port: Number(rawPort), functionName, startWorker: values['start-worker'] ?? false, help: values.help ?? false };
+  return {
+    port: Number(rawPort),
+    functionName,
+    startWorker: values['start-worker'] ?? false,
+    help: values.help ?? false,
+  };
 }

@@ -4,7 +4,15 @@
  */
 
 import { CONSOLE_MAX_LOG_LINES, CONSOLE_MAX_ORDERS, CONSOLE_PUSH_INTERVAL_MS } from '../config/console';
-import type { ConsoleHello, ConsoleMessage, LogEntry, MetricsView, OrderView, WorkersView } from './console-types';
+import type {
+  ActView,
+  ConsoleHello,
+  ConsoleMessage,
+  LogEntry,
+  MetricsView,
+  OrderView,
+  WorkersView,
+} from './console-types';
 
 type Subscriber = (message: ConsoleMessage) => void;
 
@@ -12,6 +20,7 @@ export class ConsoleHub {
   private readonly orders = new Map<string, OrderView>();
   private workers: WorkersView = {};
   private metrics?: MetricsView;
+  private act?: ActView;
   private readonly log: LogEntry[] = [];
   private readonly subscribers = new Set<Subscriber>();
   private changedOrders = new Set<string>();
@@ -28,6 +37,7 @@ export class ConsoleHub {
     subscriber({ type: 'workers', workers: this.workers });
     if (this.metrics) subscriber({ type: 'metrics', metrics: this.metrics });
     subscriber({ type: 'log', entries: [...this.log] });
+    if (this.act) subscriber({ type: 'act', act: this.act });
     this.subscribers.add(subscriber);
     return () => this.subscribers.delete(subscriber);
   }
@@ -75,6 +85,15 @@ export class ConsoleHub {
   setMetrics(metrics: MetricsView): void {
     this.metrics = metrics;
     this.broadcast({ type: 'metrics', metrics });
+  }
+
+  setAct(act: ActView): void {
+    this.act = act;
+    this.broadcast({ type: 'act', act });
+  }
+
+  currentAct(): ActView | undefined {
+    return this.act;
   }
 
   record(kind: LogEntry['kind'], text: string): void {

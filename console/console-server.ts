@@ -22,6 +22,8 @@ export interface ConsoleServerOptions {
   token: string;
   title: string;
   controls?: ConsoleControls;
+  /** The demo's "Next act" (as Enter in its terminal); absent when no story is being told. */
+  onNextAct?: () => void;
 }
 
 const SSE_KEEPALIVE_MS = 15_000;
@@ -48,13 +50,17 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
   app.get('/', async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'")
+      .header(
+        'content-security-policy',
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      )
       .header('cache-control', 'no-store')
       .send(page),
   );
   // No icon: answered, so the browser logs no 404 for it.
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
-  for (const [name, file] of bundle.files) app.get(name, async (_request, reply) => reply.type(file.type).send(file.body));
+  for (const [name, file] of bundle.files)
+    app.get(name, async (_request, reply) => reply.type(file.type).send(file.body));
 
   app.get('/events', (request, reply) => {
     reply.hijack();
@@ -76,17 +82,35 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     log: hub.logEntries(),
   }));
 
-  const control = (handler: (request: FastifyRequest) => Promise<ControlReply>) => async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!controls) return reply.code(404).send({ ok: false, message: 'controls exist only in local mode' } satisfies ControlReply);
-    try {
-      return await handler(request);
-    } catch (err) {
-      const status = err instanceof ControlInputError ? err.status : 500;
-      const message = (err as Error).message;
-      hub.record(status === 500 ? 'error' : 'control', `refused: ${message}`);
-      return reply.code(status).send({ ok: false, message } satisfies ControlReply);
-    }
-  };
+  const control =
+    (handler: (request: FastifyRequest) => Promise<ControlReply>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!controls)
+        return reply.code(404).send({ ok: false, message: 'controls exist only in local mode' } satisfies ControlReply);
+      try {
+        return await handler(request);
+      } catch (err) {
+        const status = err instanceof ControlInputError ? err.status : 500;
+        const message = (err as Error).message;
+        hub.record(status === 500 ? 'error' : 'control', `refused: ${message}`);
+        return reply.code(status).send({ ok: false, message } satisfies ControlReply);
+      }
+    };
+
+  app.post('/api/next-act', async (_request, reply) => {
+    if (!options.onNextAct)
+      return reply.code(404).send({
+        ok: false,
+        message: 'no demo is being told: "Next act" is for npm run demo -- --interactive',
+      } satisfies ControlReply);
+    if (!hub.currentAct()?.waitingForNext)
+      return reply
+        .code(409)
+        .send({ ok: false, message: 'the demo is not waiting for the next act yet' } satisfies ControlReply);
+    options.onNextAct();
+    hub.record('control', 'next act (from the page)');
+    return { ok: true, message: 'next act' } satisfies ControlReply;
+  });
 
   app.post(
     '/api/orders',
@@ -102,7 +126,8 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     control(async (request) => {
       const { workflowId } = request.params as { workflowId: string };
       const { reason } = parseCancelRequest(request.body);
-      if (!hub.order(workflowId)) throw new ControlInputError(`no order ${JSON.stringify(workflowId.slice(0, 80))} on the board`, 404);
+      if (!hub.order(workflowId))
+        throw new ControlInputError(`no order ${JSON.stringify(workflowId.slice(0, 80))} on the board`, 404);
       const message = await controls!.cancel(workflowId, reason);
       hub.record('control', `cancel ${workflowId}: ${message}`);
       return { ok: true, message };
@@ -112,7 +137,8 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     '/api/worker/kill',
     control(async (request) => {
       const { signal } = parseKillRequest(request.body);
-      if (!controls!.worker) throw new ControlInputError('this console did not start a local worker, so it does not stop one', 409);
+      if (!controls!.worker)
+        throw new ControlInputError('this console did not start a local worker, so it does not stop one', 409);
       let pid: number;
       try {
         pid = controls!.worker.kill(signal);

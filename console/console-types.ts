@@ -94,6 +94,17 @@ export interface ConsoleHello {
   scenarios: { name: string; description: string }[];
   limits: { minOrders: number; maxOrders: number };
   controls: boolean;
+  /** The demo drives the page: a "Next act" button appears while it waits. */
+  story: boolean;
+}
+
+/** The demo's current act, shown above the board. */
+export interface ActView {
+  number?: number;
+  title: string;
+  description?: string;
+  /** True while the demo waits for Enter or the page's "Next act" button. */
+  waitingForNext: boolean;
 }
 
 export type ConsoleMessage =
@@ -101,7 +112,8 @@ export type ConsoleMessage =
   | { type: 'orders'; orders: OrderView[] }
   | { type: 'workers'; workers: WorkersView }
   | { type: 'metrics'; metrics: MetricsView }
-  | { type: 'log'; entries: LogEntry[] };
+  | { type: 'log'; entries: LogEntry[] }
+  | { type: 'act'; act: ActView };
 
 export interface SubmitOrdersRequest {
   scenario: string;

@@ -15,7 +15,9 @@ export function alwaysOnPrice(env: NodeJS.ProcessEnv = process.env): AlwaysOnPri
   if (!raw) return { ...ALWAYS_ON_DEFAULT, label: env.SHOPFLOW_ALWAYS_ON_LABEL?.trim() || ALWAYS_ON_DEFAULT.label };
   const usdPerHour = Number(raw);
   if (!Number.isFinite(usdPerHour) || usdPerHour < 0 || usdPerHour > 1000) {
-    throw new ConfigError(`SHOPFLOW_ALWAYS_ON_USD_PER_HOUR "${raw}" must be a price in US dollars per hour, for example 0.0416`);
+    throw new ConfigError(
+      `SHOPFLOW_ALWAYS_ON_USD_PER_HOUR "${raw}" must be a price in US dollars per hour, for example 0.0416`,
+    );
   }
   return { label: env.SHOPFLOW_ALWAYS_ON_LABEL?.trim() || `always-on worker at $${usdPerHour}/h`, usdPerHour };
 }
@@ -41,7 +43,8 @@ export function computeCost(input: {
   const formulas = [
     ...LAMBDA_PRICES.map(
       (p, i) =>
-        `Lambda ${p.architecture}: ${requests} requests × $${p.usdPerMillionRequests}/1M + ${billedGbSeconds.toFixed(2)} GB-s × ` +
+        `Lambda ${p.architecture}: ${requests} requests × $${p.usdPerMillionRequests}/1M + ` +
+        `${billedGbSeconds.toFixed(2)} GB-s × ` +
         `$${p.usdPerGbSecond}/GB-s = ${usd(lambda[i].totalUsd)}`,
     ),
     `${alwaysOn.label}: ${(wallSeconds / 3600).toFixed(4)} h × $${alwaysOn.usdPerHour}/h = ${usd(alwaysOnUsd)}`,

@@ -17,21 +17,26 @@ function activityLines(order: OrderProgress, before: ObservedActivity | undefine
     const why = now.failure ? ` after: ${now.failure.message}` : '';
     lines.push({ kind: 'retry', text: `${who}: ${now.name} attempt ${now.attempt}${why}` });
   }
-  if (now.kind === 'compensation' && !before) lines.push({ kind: 'compensation', text: `${who}: compensating with ${now.name}` });
+  if (now.kind === 'compensation' && !before)
+    lines.push({ kind: 'compensation', text: `${who}: compensating with ${now.name}` });
   if (now.state === 'completed' && before?.state !== 'completed') {
     const lambda = isLambdaIdentity(now.worker) ? 'lambda' : 'info';
     const detail = now.detail ? ` (${now.detail})` : '';
     lines.push({ kind: lambda, text: `${who}: ${now.name} done by ${describeWorker(now.worker)}${detail}` });
   }
   if (now.state === 'failed' && before?.state !== 'failed') {
-    lines.push({ kind: 'order', text: `${who}: ${now.name} failed: ${now.failure?.type ?? ''} ${now.failure?.message ?? ''}`.trim() });
+    lines.push({
+      kind: 'order',
+      text: `${who}: ${now.name} failed: ${now.failure?.type ?? ''} ${now.failure?.message ?? ''}`.trim(),
+    });
   }
   return lines;
 }
 
 export function orderChangeLines(before: OrderProgress | undefined, now: OrderProgress): Line[] {
   const lines: Line[] = [];
-  if (!before) lines.push({ kind: 'order', text: `${label(now)}: ${now.scenario ?? 'order'} order ${now.state.toLowerCase()}` });
+  if (!before)
+    lines.push({ kind: 'order', text: `${label(now)}: ${now.scenario ?? 'order'} order ${now.state.toLowerCase()}` });
   now.steps.forEach((step, i) => lines.push(...activityLines(now, before?.steps[i], step)));
   now.compensations.forEach((comp, i) => lines.push(...activityLines(now, before?.compensations[i], comp)));
   if (now.cancelRequested && !before?.cancelRequested) {

@@ -32,7 +32,8 @@ export class RequestGuard {
     const origin = headers.origin;
     const allowed = this.hosts().map((h) => `http://${h}`);
     if (typeof origin !== 'string' || !allowed.includes(origin)) {
-      return `Origin ${JSON.stringify(origin ?? '(none)')} may not control this console: use the page at ${allowed[0]}/`;
+      const what = `Origin ${JSON.stringify(origin ?? '(none)')}`;
+      return `${what} may not control this console: use the page at ${allowed[0]}/`;
     }
     if (!String(headers['content-type'] ?? '').startsWith('application/json')) return 'control requests must be JSON';
     const given = Buffer.from(String(headers[TOKEN_HEADER] ?? ''));

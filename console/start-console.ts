@@ -26,7 +26,7 @@ import { webUiBase, workflowUrl } from '../starter/web-ui';
 import { cancelOrder, submitOrders } from './actions/order-actions';
 import { ConsoleHub } from './console-hub';
 import { createConsoleServer, type ConsoleControls } from './console-server';
-import type { ConsoleMode } from './console-types';
+import type { ActView, ConsoleMode } from './console-types';
 import { alwaysOnPrice } from './cost';
 import { newRunToken } from './request-guard';
 import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
@@ -50,10 +50,16 @@ export interface StartConsoleOptions {
   taskQueue?: string;
   /** Environment of the local worker the console starts (local mode). Default: the console's own Temporal address. */
   workerEnv?: NodeJS.ProcessEnv;
+  /** Each output line of the local worker the console starts (the demo narrates from them). */
+  onWorkerLine?: (line: string) => void;
   /** Start the local worker at launch (local mode). */
   startWorker?: boolean;
+  /** The Temporal Web UI the order links open (default: derived from the address, as the starter does). */
+  webUi?: string;
   /** Orders started before this are not shown (default: a few minutes before now). */
   ordersSince?: Date;
+  /** The demo's "Next act": the page shows the button while an act set with setAct waits, and this is called. */
+  onNextAct?: () => void;
   /** One line per notable event, for a terminal. */
   log?: (line: string) => void;
 }
@@ -62,6 +68,8 @@ export interface RunningConsole {
   url: string;
   mode: ConsoleMode;
   hub: ConsoleHub;
+  /** Shows the demo's current act on the page (with a "Next act" button while it waits, if onNextAct was given). */
+  setAct(act: ActView): void;
   /** The local worker the console manages (local mode); the demo may start and kill it too. */
   worker?: LocalWorkerProcess;
   close(): Promise<void>;
@@ -81,7 +89,9 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const functionName = options.functionName ?? CONSOLE_DEFAULT_FUNCTION;
   const alwaysOn = alwaysOnPrice();
   const awsEndpoint =
-    options.awsEndpoint ?? process.env.AWS_ENDPOINT_URL ?? (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
+    options.awsEndpoint ??
+    process.env.AWS_ENDPOINT_URL ??
+    (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
   const aws = {
     region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
     ...(awsEndpoint && { endpoint: awsEndpoint }),
@@ -90,7 +100,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const cloudwatch = new CloudWatchClient(aws);
   const lambda = new LambdaClient(aws);
   const client: Client = await connectClient(temporal);
-  const uiBase = webUiBase(address);
+  const uiBase = options.webUi?.replace(/\/$/, '') ?? webUiBase(address);
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
 
   const hub = new ConsoleHub({
@@ -102,6 +112,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     scenarios: SCENARIOS.map((name) => ({ name, description: SCENARIO_DESCRIPTIONS[name] })),
     limits: { minOrders: CONSOLE_MIN_ORDERS_PER_SUBMIT, maxOrders: CONSOLE_MAX_ORDERS_PER_SUBMIT },
     controls: mode === 'local',
+    story: Boolean(options.onNextAct),
   });
   const orders = new OrdersSource({
     client,
@@ -117,22 +128,34 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     refreshMs: mode === 'local' ? CONSOLE_LOCAL_METRICS_REFRESH_MS : CONSOLE_CLOUD_METRICS_REFRESH_MS,
     billing: mode === 'local' ? 'local-metric' : 'duration-times-memory',
     sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${aws.region})`,
+    fixHint:
+      mode === 'local'
+        ? 'start the local Lambda service with `npm run lambda-local`, or point AWS_ENDPOINT_URL at it'
+        : 'check AWS_PROFILE / AWS_REGION and that the credentials may call cloudwatch:GetMetricData',
     startedAt,
     alwaysOn,
     hub,
   });
-  const environments = mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
+  const environments =
+    mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
 
   let worker: LocalWorkerProcess | undefined;
   let controls: ConsoleControls | undefined;
   if (mode === 'local') {
     worker = new LocalWorkerProcess({
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_PROFILE: '', ...options.workerEnv },
+      env: {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_PROFILE: '',
+        ...options.workerEnv,
+      },
+      onLine: options.onWorkerLine,
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });
         if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
         if (view.state === 'killed') hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
-        if (view.state === 'stopped' || view.state === 'failed') hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'stopped' || view.state === 'failed')
+          hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
       },
     });
     hub.updateWorkers({ localWorker: worker.snapshot() });
@@ -153,7 +176,8 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       if (message.type !== 'orders') return;
       const before = seen.size;
       for (const order of message.orders) {
-        for (const a of [...order.steps, ...order.compensations]) if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
+        for (const a of [...order.steps, ...order.compensations])
+          if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
       }
       if (seen.size !== before) hub.updateWorkers({ lambdaIdentities: [...seen] });
     });
@@ -162,7 +186,14 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
 
   const bundle = await buildWebBundle();
   const token = newRunToken();
-  const app = createConsoleServer({ hub, bundle, token, title: `ShopFlow console (${mode})`, controls });
+  const app = createConsoleServer({
+    hub,
+    bundle,
+    token,
+    title: `ShopFlow console (${mode})`,
+    controls,
+    onNextAct: options.onNextAct,
+  });
   await app.listen({ host: '127.0.0.1', port: options.port ?? CONSOLE_DEFAULT_PORT });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -179,6 +210,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     mode,
     hub,
     worker,
+    setAct: (act) => hub.setAct(act),
     close: () =>
       (closing ??= (async () => {
         metrics.close();

@@ -10,11 +10,19 @@ export interface WebBundle {
   files: Map<string, { body: Buffer; type: string }>;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
 
+/**
+ * Builds the bundle in memory and serves exactly that; the files are also written to `outDir` (each through a
+ * rename, so two consoles starting at once never leave a half-written file there).
+ */
 export async function buildWebBundle(outDir = path.join(DATA_DIR, 'console-web')): Promise<WebBundle> {
   fs.mkdirSync(outDir, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: [path.join(PROJECT_ROOT, 'console/web/main.ts')],
     bundle: true,
     outfile: path.join(outDir, 'app.js'),
@@ -24,10 +32,16 @@ export async function buildWebBundle(outDir = path.join(DATA_DIR, 'console-web')
     minify: true,
     sourcemap: true,
     logLevel: 'warning',
+    write: false,
   });
   const files = new Map<string, { body: Buffer; type: string }>();
-  for (const name of fs.readdirSync(outDir)) {
-    files.set(`/${name}`, { body: fs.readFileSync(path.join(outDir, name)), type: TYPES[path.extname(name)] ?? 'application/octet-stream' });
+  for (const output of result.outputFiles) {
+    const name = path.basename(output.path);
+    const body = Buffer.from(output.contents);
+    files.set(`/${name}`, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream' });
+    const temporary = `${output.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, body);
+    fs.renameSync(temporary, output.path);
   }
   return { dir: outDir, files };
 }

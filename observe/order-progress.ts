@@ -21,7 +21,14 @@ const PendingState = temporal.api.enums.v1.PendingActivityState;
  * - completed / failed / cancelled: the activity is over.
  */
 export type ActivityState = 'pending' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
-export type OrderRunState = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
+export type OrderRunState =
+  | 'RUNNING'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TERMINATED'
+  | 'TIMED_OUT';
 
 export interface ReasonFromServer {
   /** The ApplicationFailure type (PaymentDeclined, InvalidAddress...) or the kind of failure (timeout). */
@@ -132,7 +139,7 @@ export class OrderProgressFold {
     for (const event of events) this.applyOne(event);
   }
 
-  /** DescribeWorkflowExecution's pending activities: the attempt in progress, its worker, the last attempt's failure. */
+  /** DescribeWorkflowExecution's pending activities: the attempt in progress, its worker, the previous failure. */
   setPendingActivities(pending: PendingActivity[]): void {
     this.pending = pending;
   }
@@ -147,7 +154,9 @@ export class OrderProgressFold {
       return {
         ...activity,
         attempt: pending.attempt || activity.attempt,
-        worker: started ? pending.lastWorkerIdentity || activity.worker : activity.worker || pending.lastWorkerIdentity || undefined,
+        worker: started
+          ? pending.lastWorkerIdentity || activity.worker
+          : activity.worker || pending.lastWorkerIdentity || undefined,
         state: started ? 'running' : (pending.attempt ?? 1) > 1 ? 'retrying' : 'scheduled',
         failure: lastFailure ?? activity.failure,
       };
@@ -213,7 +222,9 @@ export class OrderProgressFold {
         const attrs = event.activityTaskCompletedEventAttributes;
         const track = this.track(attrs?.scheduledEventId);
         if (!track) break;
-        const receipt = firstPayload(attrs?.result) as { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
+        const receipt = firstPayload(attrs?.result) as
+          | { worker?: string; attempt?: number; result?: { detail?: unknown } }
+          | undefined;
         track.state = 'completed';
         track.finishedAt = at;
         track.worker = attrs?.identity || receipt?.worker || track.worker;
@@ -245,7 +256,8 @@ export class OrderProgressFold {
         const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
         if (input?.name !== 'cancelOrder') break;
         const request = firstPayload(input.args) as { reason?: unknown } | undefined;
-        const reason = typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
+        const reason =
+          typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
         this.base.cancelRequested = { reason };
         break;
       }
@@ -261,7 +273,10 @@ export class OrderProgressFold {
         this.close('CANCELLED', at, { type: 'Cancelled', message: 'the workflow was cancelled' });
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
-        this.close('TERMINATED', at, { type: 'Terminated', message: event.workflowExecutionTerminatedEventAttributes?.reason || 'terminated' });
+        this.close('TERMINATED', at, {
+          type: 'Terminated',
+          message: event.workflowExecutionTerminatedEventAttributes?.reason || 'terminated',
+        });
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
         this.close('TIMED_OUT', at, { type: 'Timeout', message: 'the workflow timed out' });
@@ -280,7 +295,11 @@ export class OrderProgressFold {
 }
 
 /** One-shot: the progress that these events (and pending activities) describe. */
-export function progressFromHistory(workflowId: string, events: HistoryEvent[], pending: PendingActivity[] = []): OrderProgress {
+export function progressFromHistory(
+  workflowId: string,
+  events: HistoryEvent[],
+  pending: PendingActivity[] = [],
+): OrderProgress {
   const fold = new OrderProgressFold(workflowId);
   fold.apply(events);
   fold.setPendingActivities(pending);

@@ -15,8 +15,11 @@ export interface WatchOrderOptions {
   onError?: (err: Error) => void;
   /** Stops watching; the promise then resolves with the last snapshot. */
   signal?: AbortSignal;
-  /** How often to read the pending activities while one is open (the attempt in progress and its worker). */
-  describeIntervalMs?: number;
+  /**
+   * How often to read the pending activities while one is open (the attempt in progress and its worker); a function
+   * lets a caller watching many orders space the reads out as their number grows.
+   */
+  describeIntervalMs?: number | (() => number);
 }
 
 export const DEFAULT_DESCRIBE_INTERVAL_MS = 1_000;
@@ -27,7 +30,11 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** Resolves with the final progress once the workflow has closed (or the signal aborted). */
-export async function watchOrder(client: Client, workflowId: string, options: WatchOrderOptions = {}): Promise<OrderProgress> {
+export async function watchOrder(
+  client: Client,
+  workflowId: string,
+  options: WatchOrderOptions = {},
+): Promise<OrderProgress> {
   const { signal } = options;
   const namespace = client.options.namespace;
   const fold = new OrderProgressFold(workflowId);
@@ -56,7 +63,8 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
   // Ends the describe loop's pause as soon as the history says the order closed.
   const stop = new AbortController();
   const describing = (async () => {
-    const interval = options.describeIntervalMs ?? DEFAULT_DESCRIBE_INTERVAL_MS;
+    const configured = options.describeIntervalMs ?? DEFAULT_DESCRIBE_INTERVAL_MS;
+    const interval = () => (typeof configured === 'function' ? configured() : configured);
     while (!stop.signal.aborted && !signal?.aborted) {
       if (fold.hasOpenActivity && !fold.isClosed) {
         try {
@@ -69,9 +77,9 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
           if (!signal?.aborted) options.onError?.(err as Error);
         }
       }
-      await sleep(interval, undefined, { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal }).catch(
-        () => undefined,
-      );
+      await sleep(interval(), undefined, {
+        signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+      }).catch(() => undefined);
     }
   })();
 
@@ -90,7 +98,8 @@ export async function watchOrder(client: Client, workflowId: string, options: Wa
         );
       } catch (err) {
         if (signal?.aborted) break;
-        if (isNotFound(err)) throw new Error(`no order workflow "${workflowId}" in namespace ${namespace}: check the id`);
+        if (isNotFound(err))
+          throw new Error(`no order workflow "${workflowId}" in namespace ${namespace}: check the id`);
         options.onError?.(err as Error);
         await sleep(RETRY_AFTER_ERROR_MS, undefined, { signal }).catch(() => undefined);
         continue;

@@ -23,9 +23,16 @@ function asObject(body: unknown): Record<string, unknown> {
 export function parseSubmitRequest(body: unknown): { scenario: Scenario; count: number } {
   const { scenario, count } = asObject(body);
   if (!isScenario(scenario)) {
-    throw new ControlInputError(`unknown scenario ${JSON.stringify(scenario)?.slice(0, 40)}: choose one of ${SCENARIOS.join(', ')}`);
+    throw new ControlInputError(
+      `unknown scenario ${JSON.stringify(scenario)?.slice(0, 40)}: choose one of ${SCENARIOS.join(', ')}`,
+    );
   }
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < CONSOLE_MIN_ORDERS_PER_SUBMIT || count > CONSOLE_MAX_ORDERS_PER_SUBMIT) {
+  if (
+    typeof count !== 'number' ||
+    !Number.isInteger(count) ||
+    count < CONSOLE_MIN_ORDERS_PER_SUBMIT ||
+    count > CONSOLE_MAX_ORDERS_PER_SUBMIT
+  ) {
     throw new ControlInputError(
       `count ${JSON.stringify(count)?.slice(0, 40)} is out of range: submit a whole number of orders from ` +
         `${CONSOLE_MIN_ORDERS_PER_SUBMIT} to ${CONSOLE_MAX_ORDERS_PER_SUBMIT}`,
@@ -37,7 +44,10 @@ export function parseSubmitRequest(body: unknown): { scenario: Scenario; count: 
 export function parseKillRequest(body: unknown): { signal: 'SIGKILL' | 'SIGINT' } {
   const { signal } = asObject(body);
   if (signal !== 'SIGKILL' && signal !== 'SIGINT') {
-    throw new ControlInputError(`signal ${JSON.stringify(signal)?.slice(0, 40)} is not allowed: use SIGKILL (no goodbye) or SIGINT (Ctrl+C: drain)`);
+    throw new ControlInputError(
+      `signal ${JSON.stringify(signal)?.slice(0, 40)} is not allowed: ` +
+        'use SIGKILL (no goodbye) or SIGINT (Ctrl+C: drain)',
+    );
   }
   return { signal };
 }
@@ -45,6 +55,7 @@ export function parseKillRequest(body: unknown): { signal: 'SIGKILL' | 'SIGINT' 
 export function parseCancelRequest(body: unknown): { reason?: string } {
   const { reason } = asObject(body);
   if (reason === undefined) return {};
-  if (typeof reason !== 'string' || reason.length > 200) throw new ControlInputError('reason must be text of at most 200 characters');
+  if (typeof reason !== 'string' || reason.length > 200)
+    throw new ControlInputError('reason must be text of at most 200 characters');
   return { reason };
 }

@@ -60,7 +60,12 @@ export class LambdaEnvironmentsSource {
       reported = functions.find((f) => f.functionName === this.functionName)?.environments ?? [];
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.hub.record('error', `the local Lambda service at ${this.endpoint} does not answer: ${(err as Error).message}`);
+      if (!this.failing)
+        this.hub.record(
+          'error',
+          `the local Lambda service at ${this.endpoint} does not answer: ${(err as Error).message} ` +
+            '(start it with `npm run lambda-local`, or point AWS_ENDPOINT_URL at it)',
+        );
       this.failing = true;
       return;
     }
@@ -70,12 +75,19 @@ export class LambdaEnvironmentsSource {
       const state = stateOf(env);
       const before = this.known.get(env.id);
       if (env.requestId) this.environmentOfRequest.set(env.requestId, env.id);
-      if (!before) this.hub.record('cold start', `Lambda environment ${env.id} ${state === 'cold start' ? 'cold start' : state}`);
-      else if (before.state !== state && state === 'frozen') this.hub.record('lambda', `Lambda environment ${env.id} frozen (idle)`);
+      if (!before)
+        this.hub.record('cold start', `Lambda environment ${env.id} ${state === 'cold start' ? 'cold start' : state}`);
+      else if (before.state !== state && state === 'frozen')
+        this.hub.record('lambda', `Lambda environment ${env.id} frozen (idle)`);
       else if (before.state !== state && state === 'busy' && before.state !== 'cold start') {
         this.hub.record('lambda', `Lambda environment ${env.id} thawed for a warm invocation`);
       }
-      if (!before || before.state !== state || before.invocations !== env.invocations || (env.requestId && before.requestId !== env.requestId)) {
+      if (
+        !before ||
+        before.state !== state ||
+        before.invocations !== env.invocations ||
+        (env.requestId && before.requestId !== env.requestId)
+      ) {
         changed = true;
         this.known.set(env.id, {
           id: env.id,

@@ -21,6 +21,8 @@ export interface LambdaMetricsSourceOptions {
   billing: 'local-metric' | 'duration-times-memory';
   /** Where the figures come from, for the page. */
   sourceLabel: string;
+  /** How to fix it when the source does not answer. */
+  fixHint: string;
   startedAt: number;
   alwaysOn: AlwaysOnPrice;
   hub: ConsoleHub;
@@ -63,27 +65,42 @@ export class LambdaMetricsSource {
     const { bucketSeconds, functionName, hub } = this.options;
     const period = bucketSeconds * 1000;
     const end = Math.ceil((now + 1) / period) * period;
-    const chartStart = Math.max(Math.floor(this.options.startedAt / period) * period - period, end - CONSOLE_CHART_WINDOW_MINUTES * 60_000);
+    const chartStart = Math.max(
+      Math.floor(this.options.startedAt / period) * period - period,
+      end - CONSOLE_CHART_WINDOW_MINUTES * 60_000,
+    );
     let error: string | undefined;
     try {
       this.memoryMb ??= await this.readMemory();
-      const queries: MetricDataQuery[] = QUERIES.filter((q) => q.id !== 'gbs' || this.options.billing === 'local-metric').map((q) => ({
+      const queries: MetricDataQuery[] = QUERIES.filter(
+        (q) => q.id !== 'gbs' || this.options.billing === 'local-metric',
+      ).map((q) => ({
         Id: q.id,
         MetricStat: {
-          Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: [{ Name: 'FunctionName', Value: functionName }] },
+          Metric: {
+            Namespace: q.namespace,
+            MetricName: q.metric,
+            Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+          },
           Period: bucketSeconds,
           Stat: q.stat,
         },
       }));
       const { MetricDataResults = [] } = await this.options.cloudwatch.send(
-        new GetMetricDataCommand({ StartTime: new Date(chartStart), EndTime: new Date(end), MetricDataQueries: queries, ScanBy: 'TimestampAscending' }),
+        new GetMetricDataCommand({
+          StartTime: new Date(chartStart),
+          EndTime: new Date(end),
+          MetricDataQueries: queries,
+          ScanBy: 'TimestampAscending',
+        }),
       );
       // CloudWatch leaves out empty buckets: every bucket is kept, so a quiet one reads 0.
       for (let t = chartStart; t < end; t += period) {
         this.rows.set(t, { t, invocations: 0, errors: 0, throttles: 0, concurrency: 0, durationMs: 0, gbs: 0 });
       }
       for (const result of MetricDataResults) {
-        const key = ({ duration: 'durationMs' } as Record<string, keyof Row>)[result.Id ?? ''] ?? (result.Id as keyof Row);
+        const key =
+          ({ duration: 'durationMs' } as Record<string, keyof Row>)[result.Id ?? ''] ?? (result.Id as keyof Row);
         result.Timestamps?.forEach((timestamp, i) => {
           const row = this.rows.get(timestamp.getTime());
           if (row) row[key] = result.Values?.[i] ?? 0;
@@ -91,7 +108,7 @@ export class LambdaMetricsSource {
       }
       this.lastError = undefined;
     } catch (err) {
-      error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message}`;
+      error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message} (${this.options.fixHint})`;
       if (error !== this.lastError) hub.record('error', error);
       this.lastError = error;
     }
@@ -100,11 +117,17 @@ export class LambdaMetricsSource {
     const billedGbSeconds =
       this.options.billing === 'local-metric'
         ? sinceStart.reduce((sum, r) => sum + r.gbs, 0)
-        : sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000 * ((this.memoryMb ?? 0) / 1024);
+        : (sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000) * ((this.memoryMb ?? 0) / 1024);
     const buckets = [...this.rows.values()]
       .filter((r) => r.t >= chartStart)
       .sort((a, b) => a.t - b.t)
-      .map(({ t, invocations, errors, throttles, concurrency }) => ({ t, invocations, errors, throttles, concurrency }));
+      .map(({ t, invocations, errors, throttles, concurrency }) => ({
+        t,
+        invocations,
+        errors,
+        throttles,
+        concurrency,
+      }));
     hub.setMetrics({
       functionName,
       bucketSeconds,
@@ -124,7 +147,9 @@ export class LambdaMetricsSource {
 
   private async readMemory(): Promise<number | undefined> {
     try {
-      const config = await this.options.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: this.options.functionName }));
+      const config = await this.options.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: this.options.functionName }),
+      );
       return config.MemorySize;
     } catch {
       return undefined; // not deployed yet: asked again on the next refresh

@@ -61,7 +61,8 @@ export class LocalWorkerProcess {
       child.once('exit', (code, signal) => {
         if (this.child !== child) return;
         const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-        const state = signal === 'SIGKILL' ? 'killed' : code === 0 || this.view.state === 'draining' ? 'stopped' : 'failed';
+        const state =
+          signal === 'SIGKILL' ? 'killed' : code === 0 || this.view.state === 'draining' ? 'stopped' : 'failed';
         this.set({ state, pid: child.pid, controllable: true, detail: how });
         reject(new Error(`the local worker ${how} before polling:\n${output.slice(-10).join('\n')}`));
       });

@@ -5,7 +5,12 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { CONSOLE_DESCRIBE_INTERVAL_MS, CONSOLE_ORDER_DISCOVERY_MS, CONSOLE_ORDER_LOOKBACK_MINUTES } from '../../config/console';
+import {
+  CONSOLE_DESCRIBE_BUDGET_PER_S,
+  CONSOLE_DESCRIBE_INTERVAL_MS,
+  CONSOLE_ORDER_DISCOVERY_MS,
+  CONSOLE_ORDER_LOOKBACK_MINUTES,
+} from '../../config/console';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
 import type { OrderProgress } from '../../observe/order-progress';
 import { watchOrder } from '../../observe/watch-order';
@@ -22,6 +27,8 @@ export interface OrdersSourceOptions {
 
 export class OrdersSource {
   private readonly watching = new Map<string, AbortController>();
+  /** Orders still open: their pending activities are read less often as there are more of them. */
+  private open = 0;
   private readonly stop = new AbortController();
   private discovery?: Promise<void>;
   private lastError?: string;
@@ -39,22 +46,37 @@ export class OrdersSource {
     this.watching.set(workflowId, controller);
     let previous: OrderProgress | undefined;
     const { hub } = this.options;
+    this.open++;
     void watchOrder(this.options.client, workflowId, {
       signal: controller.signal,
-      describeIntervalMs: CONSOLE_DESCRIBE_INTERVAL_MS,
+      // About CONSOLE_DESCRIBE_BUDGET_PER_S describe calls a second in all, however many orders are open.
+      describeIntervalMs: () =>
+        Math.max(CONSOLE_DESCRIBE_INTERVAL_MS, (this.open * 1000) / CONSOLE_DESCRIBE_BUDGET_PER_S),
       onChange: (progress) => {
         for (const line of orderChangeLines(previous, progress)) hub.record(line.kind, line.text);
         previous = progress;
         hub.updateOrder({ ...progress, webUiUrl: this.options.webUiUrl(workflowId) });
       },
       onError: (err) => this.noteError(`following ${workflowId}: ${err.message}`),
-    }).catch((err: Error) => this.noteError(err.message));
+    })
+      .catch((err: Error) => this.noteError(err.message))
+      .finally(() => this.open--);
   }
 
   async close(): Promise<void> {
     this.stop.abort();
     for (const controller of this.watching.values()) controller.abort();
     await this.discovery;
+  }
+
+  /** Lists through a signal of its own, so closing ends a list call that hangs on an unreachable server. */
+  private listAbortable<T>(fn: () => Promise<T>): Promise<T> {
+    const perCall = new AbortController();
+    const forward = () => perCall.abort();
+    this.stop.signal.addEventListener('abort', forward, { once: true });
+    return this.options.client.connection
+      .withAbortSignal(perCall.signal, fn)
+      .finally(() => this.stop.signal.removeEventListener('abort', forward));
   }
 
   private noteError(message: string): void {
@@ -68,9 +90,9 @@ export class OrdersSource {
     const query = `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND StartTime >= '${since.toISOString()}'`;
     while (!this.stop.signal.aborted) {
       try {
-        for await (const execution of this.options.client.workflow.list({ query })) {
-          this.watch(execution.workflowId);
-        }
+        await this.listAbortable(async () => {
+          for await (const execution of this.options.client.workflow.list({ query })) this.watch(execution.workflowId);
+        });
       } catch (err) {
         if (!this.stop.signal.aborted) this.noteError(`listing orders: ${(err as Error).message}`);
       }

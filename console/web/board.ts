@@ -13,9 +13,13 @@ function activityCell(activity: ObservedActivity, envs: Record<string, string>):
     el('span', { class: 'state' }, activity.state),
     attempt,
     ' ',
+    // While it waits for the next attempt, the worker shown is the one that had the last attempt.
+    (activity.state === 'retrying' || activity.state === 'scheduled') && activity.worker ? 'last: ' : '',
     workerLabel(activity.worker, envs),
     activity.detail && el('div', { class: 'muted' }, activity.detail),
-    activity.failure && activity.state !== 'completed' && el('div', { class: 'reason' }, `${activity.failure.type ?? ''} ${activity.failure.message}`.trim()),
+    activity.failure &&
+      activity.state !== 'completed' &&
+      el('div', { class: 'reason' }, `${activity.failure.type ?? ''} ${activity.failure.message}`.trim()),
   );
 }
 
@@ -37,7 +41,11 @@ export function renderBoard(
         el(
           'td',
           {},
-          el('a', { href: order.webUiUrl, target: '_blank', rel: 'noopener', title: 'open in the Temporal Web UI' }, order.orderId ?? order.workflowId),
+          el(
+            'a',
+            { href: order.webUiUrl, target: '_blank', rel: 'noopener', title: 'open in the Temporal Web UI' },
+            order.orderId ?? order.workflowId,
+          ),
           el('div', { class: 'muted' }, `${order.scenario ?? ''} · ${clock(order.startedAt)}`),
         ),
         el(
@@ -45,7 +53,12 @@ export function renderBoard(
           {},
           el('span', { class: `state-${order.state}`, 'data-order-state': order.state }, order.state),
           order.cancelRequested && el('div', { class: 'muted' }, `cancel: ${order.cancelRequested.reason}`),
-          order.failure && el('div', { class: 'reason', 'data-failure': order.failure.type ?? '' }, `${order.failure.type ?? ''}: ${order.failure.message}`),
+          order.failure &&
+            el(
+              'div',
+              { class: 'reason', 'data-failure': order.failure.type ?? '' },
+              `${order.failure.type ?? ''}: ${order.failure.message}`,
+            ),
         ),
         ...order.steps.map((step) => el('td', {}, activityCell(step, envs))),
         el('td', {}, ...order.compensations.map((c) => el('div', {}, el('b', {}, c.name), ' ', activityCell(c, envs)))),

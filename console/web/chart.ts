@@ -24,7 +24,8 @@ export function renderChart(metrics: MetricsView): void {
   const last = b[b.length - 1];
   const summary = byId('chart-summary');
   summary.textContent =
-    `${total} invocation(s) in the window; last bucket: ${last?.invocations ?? 0} invocation(s), concurrency ${last?.concurrency ?? 0}` +
+    `${total} invocation(s) in the window; ` +
+    `last bucket: ${last?.invocations ?? 0} invocation(s), concurrency ${last?.concurrency ?? 0}` +
     (metrics.error ? ` (error: ${metrics.error})` : '');
   summary.dataset.totalInvocations = String(total);
   summary.dataset.lastInvocations = String(last?.invocations ?? 0);

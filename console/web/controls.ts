@@ -49,5 +49,7 @@ export function setUpControls(hello: ConsoleHello): void {
 }
 
 export function cancelOrder(workflowId: string): void {
-  void postControl(`/api/orders/${encodeURIComponent(workflowId)}/cancel`, { reason: 'cancelled from the presenter console' });
+  void postControl(`/api/orders/${encodeURIComponent(workflowId)}/cancel`, {
+    reason: 'cancelled from the presenter console',
+  });
 }

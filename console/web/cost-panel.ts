@@ -24,9 +24,23 @@ export function renderCost(cost: CostView): void {
       {},
       el('tr', {}, el('th', {}, 'Worker'), el('th', {}, 'Requests'), el('th', {}, 'Compute'), el('th', {}, 'Total')),
       ...cost.lambda.map((l) =>
-        el('tr', {}, el('td', {}, `Lambda ${l.architecture}`), el('td', {}, usd(l.requestsUsd)), el('td', {}, usd(l.computeUsd)), el('td', {}, usd(l.totalUsd))),
+        el(
+          'tr',
+          {},
+          el('td', {}, `Lambda ${l.architecture}`),
+          el('td', {}, usd(l.requestsUsd)),
+          el('td', {}, usd(l.computeUsd)),
+          el('td', {}, usd(l.totalUsd)),
+        ),
       ),
-      el('tr', {}, el('td', {}, cost.alwaysOn.label), el('td', {}, '-'), el('td', {}, usd(cost.alwaysOn.totalUsd)), el('td', {}, usd(cost.alwaysOn.totalUsd))),
+      el(
+        'tr',
+        {},
+        el('td', {}, cost.alwaysOn.label),
+        el('td', {}, '-'),
+        el('td', {}, usd(cost.alwaysOn.totalUsd)),
+        el('td', {}, usd(cost.alwaysOn.totalUsd)),
+      ),
     ),
     ...cost.formulas.map((f) => el('div', { class: 'formula' }, f)),
     el(

@@ -5,7 +5,7 @@ import './style.css';
 import type { ConsoleHello, ConsoleMessage, OrderView, WorkersView } from '../console-types';
 import { renderBoard } from './board';
 import { renderChart } from './chart';
-import { cancelOrder, setUpControls } from './controls';
+import { cancelOrder, postControl, setUpControls } from './controls';
 import { renderCost } from './cost-panel';
 import { byId } from './dom';
 import { appendLog } from './event-log';
@@ -49,14 +49,24 @@ function handle(message: ConsoleMessage): void {
     case 'log':
       appendLog(message.entries);
       break;
+    case 'act': {
+      const { act } = message;
+      byId('act').hidden = false;
+      byId('act-title').textContent = `${act.number ? `Act ${act.number}: ` : ''}${act.title}`;
+      byId('act-description').textContent = act.description ?? '';
+      byId('next-act').hidden = !(act.waitingForNext && hello?.story);
+      break;
+    }
   }
 }
 
 function connect(): void {
   const status = byId('connection');
   const events = new EventSource('/events');
-  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log'] as const) {
-    events.addEventListener(type, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage));
+  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act'] as const) {
+    events.addEventListener(type, (event) =>
+      handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage),
+    );
   }
   events.onopen = () => {
     status.textContent = 'live';
@@ -71,4 +81,5 @@ function connect(): void {
   };
 }
 
+byId('next-act').addEventListener('click', () => void postControl('/api/next-act', {}));
 connect();

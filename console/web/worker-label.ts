@@ -2,7 +2,10 @@
 
 import { el } from './dom';
 
-export function workerLabel(identity: string | undefined, requestEnvironments: Record<string, string> = {}): HTMLElement | undefined {
+export function workerLabel(
+  identity: string | undefined,
+  requestEnvironments: Record<string, string> = {},
+): HTMLElement | undefined {
   if (!identity) return undefined;
   const at = identity.indexOf('@');
   const who = at >= 0 ? identity.slice(0, at) : identity;
@@ -12,6 +15,7 @@ export function workerLabel(identity: string | undefined, requestEnvironments: R
     const text = `Lambda req ${who.slice(0, 8)}${env ? ` · ${env}` : ''}`;
     return el('span', { class: 'who lambda', title: identity, 'data-worker-kind': 'lambda' }, text);
   }
-  if (/^\d+$/.test(who)) return el('span', { class: 'who local', title: identity, 'data-worker-kind': 'local' }, `local pid ${who}`);
+  if (/^\d+$/.test(who))
+    return el('span', { class: 'who local', title: identity, 'data-worker-kind': 'local' }, `local pid ${who}`);
   return el('span', { class: 'who other', title: identity, 'data-worker-kind': 'other' }, identity.slice(0, 40));
 }

@@ -28,20 +28,34 @@ export function renderWorkers(workers: WorkersView, hello: ConsoleHello | undefi
         ...workers.environments.map((e) =>
           el(
             'span',
-            { class: `env ${e.state.replace(' ', '-')}`, 'data-env-state': e.state, title: e.requestId ? `last request ${e.requestId}` : undefined },
+            {
+              class: `env ${e.state.replace(' ', '-')}`,
+              'data-env-state': e.state,
+              title: e.requestId ? `last request ${e.requestId}` : undefined,
+            },
             `${e.id} · ${e.state} · ${e.invocations} inv. · since ${clock(e.since)}`,
           ),
         ),
       ),
     );
-    if (workers.environments.length === 0) parts.push(el('p', { class: 'muted' }, 'none: nothing runs, nothing is billed'));
+    if (workers.environments.length === 0)
+      parts.push(el('p', { class: 'muted' }, 'none: nothing runs, nothing is billed'));
   }
   if (workers.lambdaIdentities) {
-    parts.push(el('p', {}, el('b', {}, 'Lambda identities seen in the orders: '), String(workers.lambdaIdentities.length)));
+    parts.push(
+      el('p', {}, el('b', {}, 'Lambda identities seen in the orders: '), String(workers.lambdaIdentities.length)),
+    );
     parts.push(el('ul', {}, ...workers.lambdaIdentities.slice(-20).map((id) => el('li', { class: 'muted' }, id))));
   }
   if (workers.concurrentExecutions !== undefined) {
-    parts.push(el('p', {}, el('b', {}, 'Concurrent executions (this bucket): '), el('span', { 'data-concurrency': '' }, String(workers.concurrentExecutions))));
+    parts.push(
+      el(
+        'p',
+        {},
+        el('b', {}, 'Concurrent executions (this bucket): '),
+        el('span', { 'data-concurrency': '' }, String(workers.concurrentExecutions)),
+      ),
+    );
   }
   byId('workers').replaceChildren(...parts.filter((p): p is HTMLElement => Boolean(p)));
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { DATA_DIR } from '../../scripts/lib/project-paths';
 import { freePort } from '../../scripts/lib/ports';
@@ -16,6 +16,7 @@ import { startServerlessStack, type ServerlessStack } from '../../scripts/lib/se
 import { startConsole, type RunningConsole } from '../../console/start-console';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../../config/settings';
 import { newOrderId, sampleOrder } from '../../starter/sample-order';
+import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
 jest.setTimeout(240_000);
@@ -29,16 +30,6 @@ interface PageElement {
 declare const document: { querySelector<T = PageElement>(selector: string): T | null };
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
 let stack: ServerlessStack;
 let consoleApp: RunningConsole;
@@ -75,7 +66,10 @@ beforeAll(async () => {
     identity: 'console-test',
     functionEnvironment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000' },
   });
-  client = new Client({ connection: await Connection.connect({ address: stack.server.address }), namespace: 'default' });
+  client = new Client({
+    connection: await Connection.connect({ address: stack.server.address }),
+    namespace: 'default',
+  });
   stoppers.push({ name: 'client', stop: () => client.connection.close() });
   consoleApp = await startConsole({
     port: 0,
@@ -90,7 +84,7 @@ beforeAll(async () => {
     workerEnv: { SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: '0' },
   });
   stoppers.push({ name: 'console', stop: () => consoleApp.close() });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   stoppers.push({ name: 'browser', stop: () => browser.close() });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (message) => {
@@ -128,15 +122,19 @@ test('act 2: bad control input is refused with a clear error, and no order start
   expect(await message.textContent()).toMatch(/count 0 is out of range: submit a whole number of orders from 1 to 200/);
   await page.fill('#order-count', '1000000');
   await page.click('#submit-orders');
-  await page.waitForFunction(() => /count 1000000 is out of range/.test(document.querySelector('#control-message')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /count 1000000 is out of range/.test(document.querySelector('#control-message')?.textContent ?? ''),
+  );
 
   // From the page but an unknown scenario, and without the token.
   const fromPage = await page.evaluate(async () => {
     const token = document.querySelector('meta[name="console-token"]')!.content;
     const post = (body: unknown, headers: Record<string, string>) =>
-      fetch('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as { message: string } }),
-      );
+      fetch('/api/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { message: string } }));
     return {
       unknown: await post({ scenario: 'free-money', count: 1 }, { 'x-shopflow-console-token': token }),
       noToken: await post({ scenario: 'happy', count: 1 }, {}),
@@ -157,10 +155,18 @@ test('act 2: bad control input is refused with a clear error, and no order start
     body: JSON.stringify({ scenario: 'happy', count: 1 }),
   });
   expect(foreign.status).toBe(403);
-  expect(((await foreign.json()) as { message: string }).message).toMatch(/Origin "http:\/\/evil.example" may not control this console/);
+  expect(((await foreign.json()) as { message: string }).message).toMatch(
+    /Origin "http:\/\/evil.example" may not control this console/,
+  );
   // A page on another name that resolves here (DNS rebinding) gets nothing, not even the token.
   const rebound = await new Promise<number>((resolve, reject) =>
-    http.get(`${consoleApp.url}/`, { headers: { host: 'evil.example' } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject),
+    http
+      .get(
+        `${consoleApp.url}/`,
+        { headers: { host: 'evil.example' } },
+        (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+      )
+      .on('error', reject),
   );
   expect(rebound).toBe(403);
 
@@ -174,7 +180,9 @@ test('act 3: an order submitted from the page appears and completes on the local
   await page.fill('#order-count', '1');
   await page.selectOption('#order-scenario', 'happy');
   await page.click('#submit-orders');
-  await page.waitForFunction(() => /submitted 1 "happy" order/.test(document.querySelector('#control-message')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /submitted 1 "happy" order/.test(document.querySelector('#control-message')?.textContent ?? ''),
+  );
   await row('happy').locator('[data-order-state="COMPLETED"]').waitFor({ timeout: 30_000 });
   expect(await row('happy').locator('[data-step][data-state="completed"]').count()).toBe(4);
   expect(await row('happy').locator('[data-worker-kind="local"]').count()).toBe(4);
@@ -189,26 +197,43 @@ test('act 4: after "kill local worker" the interrupted step is finished by a Lam
   await page.click('#worker-kill');
   await page.locator('[data-local-worker="killed"]').waitFor({ timeout: 10_000 });
   await shipment.locator('[data-worker-kind="lambda"]').waitFor({ timeout: 60_000 });
-  await page.locator('.env.busy, .env.cold-start').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.env.busy, .env.cold-start')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => undefined);
   await shot('act-4-step-on-lambda');
   await row('slow').locator('[data-order-state="COMPLETED"]').waitFor({ timeout: 60_000 });
   expect(await shipment.getAttribute('data-state')).toBe('completed');
-  expect(await shipment.locator('[data-worker-kind="lambda"]').textContent()).toMatch(/^Lambda req [0-9a-f]{8} · env-[0-9a-f]{8}$/);
+  expect(await shipment.locator('[data-worker-kind="lambda"]').textContent()).toMatch(
+    /^Lambda req [0-9a-f]{8} · env-[0-9a-f]{8}$/,
+  );
   expect(await row('slow').locator('[data-step="notifyCustomer"] [data-worker-kind="lambda"]').count()).toBe(1);
   expect(await page.locator('#log [data-kind="kill"]').count()).toBeGreaterThan(0);
 });
 
-test('act 5: the worker starts again; cancelling after the shipment shows the validator\'s refusal', async () => {
+test("act 5: the worker starts again; cancelling after the shipment shows the validator's refusal", async () => {
   await page.click('#worker-start');
   await page.locator('[data-local-worker="running"]').waitFor({ timeout: 60_000 });
   // Started elsewhere (as the starter would) and found by the console through visibility: the notification
   // service fails three times, so the order stays open for a few seconds after the shipment exists.
-  const order = { ...sampleOrder(`${newOrderId()}-late`, 'happy'), faults: { transientFailures: { notifyCustomer: 3 } } };
-  await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const order = {
+    ...sampleOrder(`${newOrderId()}-late`, 'happy'),
+    faults: { transientFailures: { notifyCustomer: 3 } },
+  };
+  await client.workflow.start(ORDER_WORKFLOW_TYPE, {
+    taskQueue: TASK_QUEUE,
+    workflowId: orderWorkflowId(order.orderId),
+    args: [order],
+  });
   const late = page.locator(`#orders tbody tr[data-workflow-id="${orderWorkflowId(order.orderId)}"]`);
   await late.locator('[data-step="createShipment"][data-state="completed"]').waitFor({ timeout: 30_000 });
   await late.locator('button.cancel').click();
-  await page.waitForFunction(() => /refused/.test(document.querySelector('#control-message')?.textContent ?? ''), undefined, { timeout: 45_000 });
+  await page.waitForFunction(
+    () => /refused/.test(document.querySelector('#control-message')?.textContent ?? ''),
+    undefined,
+    { timeout: 45_000 },
+  );
   expect(await page.locator('#control-message').textContent()).toMatch(
     /the order refused to be cancelled: the shipment exists: the order can no longer be cancelled/,
   );

@@ -3,8 +3,9 @@
  * minute from CloudWatch GetMetricData, here the local Lambda service's real implementation of it. No fakes.
  */
 
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/start-console';
+import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
@@ -21,14 +22,16 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
     port: 0,
     mode: 'cloud',
     functionName: 'shopflow-worker',
-    temporal: { connectionOptions: { address: testEnv('address') }, namespace: 'default', profile: 'test', summary: testEnv('address') },
+    temporal: {
+      connectionOptions: { address: testEnv('address') },
+      namespace: 'default',
+      profile: 'test',
+      summary: testEnv('address'),
+    },
     awsEndpoint: testEnv('lambdaEndpoint'),
   });
   expect(running.worker).toBeUndefined();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -36,7 +39,9 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   await page.goto(running.url);
   await page.locator('body[data-mode="cloud"][data-live="yes"]').waitFor();
   await page.locator('#chart-summary[data-total-invocations]').waitFor();
-  expect(await page.locator('#chart-title').textContent()).toMatch(/per 60 s \(CloudWatch API at http:\/\/127\.0\.0\.1:\d+\)/);
+  expect(await page.locator('#chart-title').textContent()).toMatch(
+    /per 60 s \(CloudWatch API at http:\/\/127\.0\.0\.1:\d+\)/,
+  );
   expect(await page.locator('#controls').isVisible()).toBe(false);
   expect(await page.locator('#workers').textContent()).toMatch(/Cloud mode: process controls are off/);
   const token = await page.locator('meta[name="console-token"]').getAttribute('content');

@@ -35,7 +35,12 @@ test('a happy order: four steps completed by the local worker, seen as they happ
   expect(final.orderId).toMatch(/^t-/);
   expect(final.scenario).toBe('happy');
   expect(final.steps.map((s) => [s.name, s.state, s.worker, s.attempt])).toEqual(
-    ['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer'].map((n) => [n, 'completed', worker!.identity, 1]),
+    ['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer'].map((n) => [
+      n,
+      'completed',
+      worker!.identity,
+      1,
+    ]),
   );
   expect(final.compensations).toEqual([]);
   // Progress arrives in several snapshots, not one at the end.
@@ -55,11 +60,14 @@ test('a declined card: the step fails with the business reason and inventory is 
   expect(charge.failure?.message).toMatch(/declined/i);
   expect(final.steps.find((s) => s.name === 'createShipment')!.state).toBe('pending');
   // The refund is registered before the charge runs (a timed-out charge may have happened), so it runs too.
-  expect(final.compensations.map((c) => [c.name, c.state])).toEqual([['refundPayment', 'completed'], ['releaseInventory', 'completed']]);
+  expect(final.compensations.map((c) => [c.name, c.state])).toEqual([
+    ['refundPayment', 'completed'],
+    ['releaseInventory', 'completed'],
+  ]);
   expect(final.compensations[0].detail).toMatch(/nothing to undo/i);
 });
 
-test('a transient outage: the observer shows the attempt in progress and the previous attempt\'s failure', async () => {
+test("a transient outage: the observer shows the attempt in progress and the previous attempt's failure", async () => {
   worker = await startTestWorker();
   const handle = await worker.start(testOrder('shipping-outage'));
   let sawRetry: OrderProgress['steps'][number] | undefined;
@@ -96,7 +104,11 @@ describe('with a Lambda registered and no worker running', () => {
   let native: NativeConnection;
   beforeAll(async () => {
     lambda = localLambdaClient(testEnv('lambdaEndpoint'));
-    cloudwatch = new CloudWatchClient({ endpoint: testEnv('lambdaEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    cloudwatch = new CloudWatchClient({
+      endpoint: testEnv('lambdaEndpoint'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     native = await NativeConnection.connect({ address: testEnv('address') });
   });
   afterAll(async () => {
@@ -111,7 +123,14 @@ describe('with a Lambda registered and no worker running', () => {
     const functionArn = `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`;
     const version = { deploymentName: uniqueName('shopflow-observe'), buildId: 'observe-1' };
     const taskQueue = uniqueName('shopflow-observe');
-    await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+    await registerLambda({
+      connection: native,
+      namespace: 'default',
+      version,
+      target: { functionArn },
+      identity: 'test',
+      makeCurrent: true,
+    });
     const invocations = async () =>
       (await readLambdaMetrics(cloudwatch, functionName, 5, 10)).reduce((sum, row) => sum + row.invocations, 0);
 
@@ -124,12 +143,18 @@ describe('with a Lambda registered and no worker running', () => {
     await sleep(3_000);
     const before = await invocations();
 
-    const observer = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
+    const observer = new Client({
+      connection: await Connection.connect({ address: testEnv('address') }),
+      namespace: 'default',
+    });
     try {
       for (let i = 0; i < 3; i++) {
         const progress = await watchOrder(observer, handle.workflowId, { describeIntervalMs: 100 });
         expect(progress.state).toBe('COMPLETED');
-        await observer.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: handle.workflowId } });
+        await observer.workflowService.describeWorkflowExecution({
+          namespace: 'default',
+          execution: { workflowId: handle.workflowId },
+        });
       }
       await sleep(5_000);
       expect(await invocations()).toBe(before);
@@ -138,7 +163,10 @@ describe('with a Lambda registered and no worker running', () => {
       await observer
         .withDeadline(Date.now() + 5_000, () => observer.workflow.getHandle(handle.workflowId).query(getStatusQuery))
         .catch(() => undefined);
-      await waitFor(async () => (await invocations()) > before, { timeoutMs: 20_000, what: 'the query to invoke the Lambda' });
+      await waitFor(async () => (await invocations()) > before, {
+        timeoutMs: 20_000,
+        what: 'the query to invoke the Lambda',
+      });
     } finally {
       await observer.connection.close();
     }

@@ -1,6 +1,11 @@
 /** The console's checks and arithmetic: control input bounds, command line, the cost formula, the request guard. */
 
-import { ControlInputError, parseCancelRequest, parseKillRequest, parseSubmitRequest } from '../../console/actions/control-input';
+import {
+  ControlInputError,
+  parseCancelRequest,
+  parseKillRequest,
+  parseSubmitRequest,
+} from '../../console/actions/control-input';
 import { ConsoleUsageError, parseConsoleArgs } from '../../console/console-args';
 import { alwaysOnPrice, computeCost } from '../../console/cost';
 import { RequestGuard, TOKEN_HEADER } from '../../console/request-guard';
@@ -8,10 +13,14 @@ import { LAMBDA_PRICES } from '../../config/prices';
 
 describe('control input', () => {
   test.each([0, -1, 201, 1e6, 1.5, '3', null, Number.NaN])('count %p is refused with the allowed range', (count) => {
-    expect(() => parseSubmitRequest({ scenario: 'happy', count })).toThrow(/out of range: submit a whole number of orders from 1 to 200/);
+    expect(() => parseSubmitRequest({ scenario: 'happy', count })).toThrow(
+      /out of range: submit a whole number of orders from 1 to 200/,
+    );
   });
   test('unknown scenarios and non-object bodies are refused with what to send', () => {
-    expect(() => parseSubmitRequest({ scenario: 'free-money', count: 1 })).toThrow(/unknown scenario "free-money": choose one of happy/);
+    expect(() => parseSubmitRequest({ scenario: 'free-money', count: 1 })).toThrow(
+      /unknown scenario "free-money": choose one of happy/,
+    );
     expect(() => parseSubmitRequest([1])).toThrow(ControlInputError);
     expect(() => parseSubmitRequest(null)).toThrow(/must be a JSON object/);
   });
@@ -38,7 +47,12 @@ describe('command line', () => {
 
 describe('cost', () => {
   test('requests and GB-seconds times the configured prices, next to an always-on worker', () => {
-    const cost = computeCost({ requests: 2_000_000, billedGbSeconds: 100, wallSeconds: 1800, alwaysOn: { label: 'vm', usdPerHour: 0.1 } });
+    const cost = computeCost({
+      requests: 2_000_000,
+      billedGbSeconds: 100,
+      wallSeconds: 1800,
+      alwaysOn: { label: 'vm', usdPerHour: 0.1 },
+    });
     const x86 = LAMBDA_PRICES.find((p) => p.architecture === 'x86_64')!;
     expect(cost.lambda[0].totalUsd).toBeCloseTo(2 * x86.usdPerMillionRequests + 100 * x86.usdPerGbSecond, 10);
     expect(cost.alwaysOn.totalUsd).toBeCloseTo(0.05, 10);
@@ -46,7 +60,9 @@ describe('cost', () => {
   });
   test('the always-on price is configurable and checked', () => {
     expect(alwaysOnPrice({ SHOPFLOW_ALWAYS_ON_USD_PER_HOUR: '0.0416' }).usdPerHour).toBe(0.0416);
-    expect(() => alwaysOnPrice({ SHOPFLOW_ALWAYS_ON_USD_PER_HOUR: 'cheap' })).toThrow(/must be a price in US dollars per hour/);
+    expect(() => alwaysOnPrice({ SHOPFLOW_ALWAYS_ON_USD_PER_HOUR: 'cheap' })).toThrow(
+      /must be a price in US dollars per hour/,
+    );
   });
 });
 
