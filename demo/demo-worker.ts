@@ -1,39 +1,30 @@
-/** The demo's local worker: started on the stage, ready once it polls, its activity lines narrated, stopped on cue. */
+/**
+ * The demo's local worker: the one the presenter console manages (so the page shows it and can kill it), ready once
+ * it polls, its lines kept for the story's cues, stopped on cue.
+ */
 
-import type { ChildProcess } from 'node:child_process';
-import { isWorkerReadyLine } from '../worker/readiness';
-import type { Stage } from './stage';
+import { waitFor } from '../scripts/lib/wait-for';
+import type { LocalWorkerProcess } from '../console/sources/local-worker';
 
 export interface DemoWorker {
   pid: number;
   /** Everything the worker has printed so far. */
   lines: readonly string[];
   /** Sends the signal (SIGKILL: dies on the spot; SIGINT: drains) and resolves once the process is gone. */
-  stop(signal: NodeJS.Signals): Promise<void>;
+  stop(signal: 'SIGKILL' | 'SIGINT'): Promise<void>;
 }
 
-export async function startDemoWorker(
-  stage: Stage,
-  settings: { address: string; journalPath: string; env?: NodeJS.ProcessEnv },
-  narrate: (line: string) => void,
-): Promise<DemoWorker> {
-  const lines: string[] = [];
-  let ready!: () => void;
-  const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const env = { TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: settings.journalPath, TEMPORAL_PROFILE: '', ...settings.env };
-  const child: ChildProcess = stage.startProcess('worker/main.ts', [], env, (line) => {
-    lines.push(line);
-    if (isWorkerReadyLine(line)) ready();
-    if (/ started |done/.test(line)) narrate(line.replace(/\s+workflowId=\S+/, ''));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await Promise.race([isReady, exited.then(() => Promise.reject(new Error(`the local worker exited before it was ready:\n${lines.join('\n')}`)))]);
+/** Starts the console's worker; `lines` is the array the console's onWorkerLine fills. */
+export async function startDemoWorker(worker: LocalWorkerProcess, lines: readonly string[]): Promise<DemoWorker> {
+  await worker.start();
+  const pid = worker.snapshot().pid!;
   return {
-    pid: child.pid!,
+    pid,
     lines,
     stop: async (signal) => {
-      child.kill(signal);
-      await exited;
+      // The presenter may have stopped it from the console's page already.
+      if (worker.isAlive) worker.kill(signal);
+      await waitFor(() => !worker.isAlive, { timeoutMs: 30_000, what: `the local worker (pid ${pid}) to exit` });
     },
   };
 }

@@ -5,10 +5,21 @@
 
 import readline from 'node:readline';
 
+/** The act under way, as the presenter console shows it. */
+export interface ActState {
+  number: number;
+  title: string;
+  description: string;
+  /** True while the story waits for Enter or "Next act". */
+  waitingForNext: boolean;
+}
+
 export class Narrator {
   private act = 0;
+  private current?: ActState;
   private pausedAt?: number;
   private resume?: () => void;
+  private listener?: (act: ActState) => void;
 
   constructor(
     private readonly interactive: boolean,
@@ -20,7 +31,16 @@ export class Narrator {
     this.act++;
     this.out(`\n━━ Act ${this.act}: ${title} ━━`);
     this.out(explanation);
-    if (this.interactive) await this.pause();
+    this.show({ number: this.act, title, description: explanation, waitingForNext: this.interactive });
+    if (!this.interactive) return;
+    await this.pause();
+    this.show({ ...this.current!, waitingForNext: false });
+  }
+
+  /** Tells `listener` the act under way now and at every change (the presenter console's story line). */
+  follow(listener: (act: ActState) => void): void {
+    this.listener = listener;
+    if (this.current) listener(this.current);
   }
 
   /** Ends the pause before the current act, if there is one; returns whether there was. */
@@ -41,6 +61,11 @@ export class Narrator {
 
   step(line: string): void {
     this.out(`   → ${line}`);
+  }
+
+  private show(act: ActState): void {
+    this.current = act;
+    this.listener?.(act);
   }
 
   private async pause(): Promise<void> {

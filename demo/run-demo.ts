@@ -21,6 +21,7 @@ import { waitFor } from '../scripts/lib/wait-for';
 import type { DemoArgs } from './demo-args';
 import { printSummary } from './demo-summary';
 import { killPointReached, startDemoWorker, type DemoWorker } from './demo-worker';
+import { startDemoConsole } from './presenter-console';
 import { submitWave, type Wave } from './order-wave';
 import { Narrator } from './narrator';
 import type { Stage } from './stage';
@@ -51,8 +52,21 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
     identity: 'shopflow-demo',
     functionEnvironment: ledger.env,
   });
-  const worker = await startDemoWorker(stage, { address: server.address, journalPath, env: ledger.env }, (line) => narrator.say(`[local worker] ${line}`));
+  const workerLines: string[] = [];
+  const presenter = await startDemoConsole(stage, narrator, {
+    address: server.address,
+    lambdaEndpoint: lambda.endpoint,
+    functionName: FUNCTION_NAME,
+    webUi: server.uiUrl,
+    workerEnv: { SHOPFLOW_JOURNAL: journalPath, ...ledger.env },
+    onWorkerLine: (line) => {
+      workerLines.push(line);
+      if (/ started |done/.test(line)) narrator.say(`[local worker] ${line.replace(/\s+workflowId=\S+/, '')}`);
+    },
+  });
+  const worker = await startDemoWorker(presenter.worker!, workerLines);
   narrator.step(`local worker running (pid ${worker.pid})`);
+  narrator.step(`Presenter console: ${presenter.url}  (open it on the projector: orders, workers, invocations, cost)`);
   const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
   stage.own('client', () => client.connection.close());
   const wave = (label: string) => submitWave(client, { scenario: args.scenario, count: args.orders, label, uiUrl: server.uiUrl! }, narrator);

@@ -1,7 +1,8 @@
 /**
  * What changed between two snapshots of an order's progress, as terminal lines in the starter's style
  * (`✓ step by worker at time`), plus what only the history observer can tell: which worker has the step now,
- * and that an attempt failed and the step is being retried.
+ * and that an attempt failed and the step is being retried. A step merely scheduled says nothing: with a worker up
+ * that lasts milliseconds, and without one the retry line says why it waits.
  */
 
 import { describeWorker } from '../starter/describe-worker';
@@ -18,9 +19,6 @@ function stepLines(before: ObservedActivity | undefined, now: ObservedActivity):
   if (!stateChanged && !attemptChanged && now.worker === before?.worker) return lines;
   const attempt = now.attempt > 1 ? `, attempt ${now.attempt}` : '';
   switch (now.state) {
-    case 'scheduled':
-      if (stateChanged) lines.push(`… ${now.name} waiting for a worker`);
-      break;
     case 'running':
       lines.push(`… ${now.name} started by ${describeWorker(now.worker)}${attempt}`);
       break;
@@ -31,12 +29,11 @@ function stepLines(before: ObservedActivity | undefined, now: ObservedActivity):
         );
       break;
     case 'completed':
-      if (stateChanged) {
+      if (stateChanged && now.kind === 'compensation') {
+        lines.push(`↺ ${now.name}: ${now.detail ?? 'done'} (by ${describeWorker(now.worker)})`);
+      } else if (stateChanged) {
         const detail = now.detail ? ` ${now.detail}` : '';
-        const verb = now.kind === 'compensation' ? '↺' : '✓';
-        lines.push(
-          `${verb} ${now.name} by ${describeWorker(now.worker)} at ${clock(now.finishedAt)}${attempt}${detail}`,
-        );
+        lines.push(`✓ ${now.name} by ${describeWorker(now.worker)} at ${clock(now.finishedAt)}${attempt}${detail}`);
       }
       break;
     case 'failed':

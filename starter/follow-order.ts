@@ -6,10 +6,10 @@
 
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ObservedActivity, OrderProgress } from '../observe/order-progress';
+import type { OrderProgress } from '../observe/order-progress';
+import { progressLines } from '../observe/progress-lines';
 import { watchOrder } from '../observe/watch-order';
 import type { OrderResult } from '../domain/status';
-import { describeWorker } from './describe-worker';
 
 export interface FollowedOrder {
   workflowId: string;
@@ -20,45 +20,11 @@ export interface FollowedOrder {
   failure?: { type?: string; message: string };
 }
 
-function clock(iso: string | undefined): string {
-  return iso ? iso.slice(11, 19) : '--:--:--';
-}
-
-function describeActivity(before: ObservedActivity | undefined, now: ObservedActivity): string[] {
-  if (before && before.state === now.state && before.attempt === now.attempt) return [];
-  const attempt = now.attempt > 1 ? `, attempt ${now.attempt}` : '';
-  if (now.kind === 'compensation') {
-    if (now.state !== 'completed') return [];
-    return [`↺ ${now.name}: ${now.detail ?? 'done'} (by ${describeWorker(now.worker)})`];
-  }
-  switch (now.state) {
-    case 'running':
-      return before?.state === 'running' ? [] : [`… ${now.name} started on ${describeWorker(now.worker)}${attempt}`];
-    case 'retrying':
-      return [`↻ ${now.name}: attempt ${now.attempt - 1} failed (${now.failure?.message ?? 'its worker went away'}); retrying`];
-    case 'completed':
-      return [`✓ ${now.name} by ${describeWorker(now.worker)} at ${clock(now.finishedAt)}${attempt}`];
-    case 'failed':
-      return [`✗ ${now.name} failed: ${now.failure?.message ?? 'no reason given'}`];
-    default:
-      return [];
-  }
-}
-
-/** Prints what changed between two snapshots of an order's progress. */
-export function describeProgress(previous: OrderProgress | undefined, current: OrderProgress): string[] {
-  const lines: string[] = [];
-  current.steps.forEach((step) => lines.push(...describeActivity(previous?.steps.find((s) => s.name === step.name), step)));
-  current.compensations.forEach((undo, index) => lines.push(...describeActivity(previous?.compensations[index], undo)));
-  if (current.cancelRequested && !previous?.cancelRequested) lines.push(`! cancellation requested: ${current.cancelRequested.reason}`);
-  return lines;
-}
-
 export async function followOrder(client: Client, handle: WorkflowHandle, print: (line: string) => void): Promise<FollowedOrder> {
   let last: OrderProgress | undefined;
   const progress = await watchOrder(client, handle.workflowId, {
     onChange: (now) => {
-      for (const line of describeProgress(last, now)) print(line);
+      for (const line of progressLines(last, now)) print(line);
       last = now;
     },
   });

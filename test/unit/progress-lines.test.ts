@@ -57,9 +57,9 @@ test('a step handed from the killed local worker to a Lambda, line by line', () 
   expect(progressLines(done, done)).toEqual([]);
 });
 
-test('waiting for a worker, a cancellation and a compensation', () => {
+test('a scheduled step says nothing yet; a cancellation and a compensation', () => {
   const waiting = progress({ state: 'scheduled', attempt: 1 });
-  expect(progressLines(progress({}), waiting)).toEqual(['… createShipment waiting for a worker']);
+  expect(progressLines(progress({}), waiting)).toEqual([]);
   const cancelled = progress(
     { state: 'cancelled', attempt: 1 },
     {
@@ -79,7 +79,7 @@ test('waiting for a worker, a cancellation and a compensation', () => {
   );
   expect(progressLines(waiting, cancelled)).toEqual([
     '✗ createShipment cancelled',
-    '↺ refundPayment by local worker (pid 4242) at 05:00:02 refunded 4200 cents',
+    '↺ refundPayment: refunded 4200 cents (by local worker (pid 4242))',
     '! cancellation requested: customer changed their mind',
   ]);
 });
