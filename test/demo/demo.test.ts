@@ -57,6 +57,11 @@ test('a long pause at act 3 still ends with work on the Lambda, and exit 0 (decl
   await demo.waitFor(/Act 1: the stage[\s\S]*press Enter/, 30_000);
   enter();
   await demo.waitFor(/Act 2: orders on the local worker[\s\S]*press Enter/, 180_000);
+  // The presenter console is up for the whole story, on loopback.
+  const consoleUrl = /Presenter console: (http:\/\/127\.0\.0\.1:\d+)/.exec(demo.output())![1];
+  const page = await fetch(consoleUrl);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<title>[^<]*ShopFlow/);
   enter();
   await demo.waitFor(/Act 3: the local worker dies[\s\S]*press Enter/, 60_000);
   // The presenter keeps talking until all three orders have been undone on the local worker, and a little longer.

@@ -1,9 +1,7 @@
 /** A real browser for the console tests: Debian's chromium driven by playwright-core (which downloads no browser). */
 
-import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+import { NO_BROWSER_MESSAGE, findBrowser } from './find-browser';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -16,8 +14,7 @@ const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no browser at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium; .ci/run does)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const executablePath = findBrowser();
+  if (!executablePath) throw new Error(NO_BROWSER_MESSAGE);
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }

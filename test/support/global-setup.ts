@@ -12,11 +12,16 @@ import { startLocalLambda } from '../../lambda-local/local-lambda';
 import { freePort } from '../../scripts/lib/ports';
 import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
 import { workflowsSourcePath } from '../../worker/worker-options';
+import { NO_BROWSER_MESSAGE, ensureBrowser } from './find-browser';
 import { TEST_ENV } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stdout.write(`\n[test setup] ${line}`);
   const cli = ensureTemporalCli(log);
+  // The console's browser tests need one; installed here, once, before the test files run in parallel.
+  const browser = ensureBrowser(log);
+  if (browser) process.env.SHOPFLOW_CHROMIUM = browser;
+  else log(`${NO_BROWSER_MESSAGE} (the browser tests will fail until then)`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-test-'));
   const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, idleEnvironmentTtlMs: 60_000 });
   log(`local Lambda service at ${lambda.endpoint} (${lambda.runtimeName})`);
