@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildLambdaPackage, type BuildResult } from '../../scripts/lib/lambda-package';
+import { sha256Hex } from '../../scripts/lib/package-hashes';
 import { extractZip, listZip } from '../../scripts/lib/zip';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
@@ -52,6 +53,14 @@ test('the zip holds one native binary, for its architecture, and no secrets', as
   expect(names.filter((n) => /\.(pem|key|crt)$|(^|\/)\.env$|node_modules\//.test(n))).toEqual([]);
   expect(x86.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: 'x86_64', includesCerts: false });
   expect(x86.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+  // build-info.json names the workflow bundle actually packed, so a redeploy can tell a workflow change.
+  const unpacked = path.join(dir, 'hash-check');
+  await extractZip(x86.outFile, unpacked);
+  expect(x86.info.workflowBundleSha256).toBe(sha256Hex(fs.readFileSync(path.join(unpacked, 'workflow-bundle.js'))));
+  expect(JSON.parse(fs.readFileSync(path.join(unpacked, 'build-info.json'), 'utf8'))).toMatchObject({
+    workflowBundleSha256: x86.info.workflowBundleSha256,
+    otherCodeSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
 });
 
 test('an arm64 build carries only the aarch64 binary, and refuses to load on x86_64 with a clear message', async () => {
