@@ -111,7 +111,7 @@ describe('with a Lambda registered and no worker running', () => {
     const functionArn = `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`;
     const version = { deploymentName: uniqueName('shopflow-observe'), buildId: 'observe-1' };
     const taskQueue = uniqueName('shopflow-observe');
-    await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+    await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true, allowLatest: true });
     const invocations = async () =>
       (await readLambdaMetrics(cloudwatch, functionName, 5, 10)).reduce((sum, row) => sum + row.invocations, 0);
 
