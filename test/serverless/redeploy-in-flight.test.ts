@@ -13,7 +13,7 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { deployLambda } from '../../scripts/lib/lambda-deployment';
 import { buildLambdaPackage } from '../../scripts/lib/lambda-package';
-import { registerLambda } from '../../scripts/lib/lambda-registration';
+import { describeVersion, registerLambda } from '../../scripts/lib/lambda-registration';
 import { waitFor } from '../../scripts/lib/wait-for';
 import { localLambdaClient } from '../support/function-zips';
 import { testOrder } from '../support/orders';
@@ -65,12 +65,29 @@ beforeAll(async () => {
   });
   expect(deployed.FunctionArn).toBe(`${arn}:1`);
   await registerLambda({ connection: native, namespace: 'default', version: { deploymentName, buildId: 'r2' }, target: { functionArn: `${arn}:1` }, identity: 'test', makeCurrent: true });
+  // The server's validation invocation binds the task queue to r2; an order started before that would be unversioned.
+  await waitFor(
+    async () => Boolean((await describeVersion(native, 'default', { deploymentName, buildId: 'r2' }))?.taskQueueInfos?.some((q) => q.name === taskQueue)),
+    { timeoutMs: 30_000, intervalMs: 250, what: `task queue ${taskQueue} to join version r2` },
+  );
+  // ...and lets that invocation idle out: a task that reaches a worker as it stops waits for its task timeout.
+  await waitFor(async () => (await busyEnvironments()) === 0, { timeoutMs: 30_000, intervalMs: 250, what: 'the validation invocation to end' });
 });
 afterAll(async () => {
   lambda?.destroy();
   await client?.connection.close();
   await native?.close();
 });
+
+/** Environments of the function running an invocation now, from the local Lambda service. */
+async function busyEnvironments(): Promise<number> {
+  const functions = (await (await fetch(`${testEnv('lambdaEndpoint')}/local/environments`)).json()) as {
+    functionName: string;
+    environments: { state: string }[];
+  }[];
+  const ours = functions.find((f) => f.functionName === functionName);
+  return ours?.environments.filter((e) => e.state === 'busy' || e.state === 'starting').length ?? 0;
+}
 
 async function startOrder(slowShipmentMs?: number) {
   const order = testOrder('happy', slowShipmentMs ? { slowStep: { step: 'createShipment', durationMs: slowShipmentMs } } : undefined);
