@@ -8,10 +8,12 @@ export interface DemoArgs {
   orders: number;
   scenario: Scenario;
   kill: 'SIGKILL' | 'SIGINT';
+  /** Act 5: ship the next build live while orders are in flight (demo/redeploy-act.ts). */
+  redeploy: boolean;
   help: boolean;
 }
 
-export const DEMO_USAGE = `Usage: npm run demo -- [--interactive] [--orders N] [--scenario NAME] [--kill sigkill|ctrl-c]
+export const DEMO_USAGE = `Usage: npm run demo -- [--interactive] [--orders N] [--scenario NAME] [--kill sigkill|ctrl-c] [--redeploy]
 
 Runs the whole ShopFlow serverless demo on this machine: a Temporal dev server, the local Lambda service running
 dist/function.zip, a local worker; orders in flight; the local worker killed; the Lambda, invoked by Temporal,
@@ -20,7 +22,8 @@ finishing the orders; the invocations falling to zero. Everything it starts is s
   --interactive      pause before each act (for presenting live)
   --orders N         orders to submit (1-20, default 1)
   --scenario NAME    ${SCENARIOS.join(', ')} (default slow: the shipment takes 20 s)
-  --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)`;
+  --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)
+  --redeploy         act 5: ship the next build id with npm run redeploy while orders are in flight on the Lambda`;
 
 export class DemoUsageError extends Error {}
 
@@ -34,6 +37,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         orders: { type: 'string' },
         scenario: { type: 'string' },
         kill: { type: 'string' },
+        redeploy: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -46,5 +50,5 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (!isScenario(scenario)) throw new DemoUsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
   const kill = (values.kill ?? 'sigkill').toLowerCase();
   if (kill !== 'sigkill' && kill !== 'ctrl-c') throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
-  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', help: Boolean(values.help) };
+  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', redeploy: Boolean(values.redeploy), help: Boolean(values.help) };
 }
