@@ -6,7 +6,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
 import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   if (arch !== 'x86_64' && arch !== 'arm64') usageError('redeploy', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
   loadDotEnv();
   const temporal = loadConnectionConfig();
+  // The guard's history replay runs a replay worker: its state changes are not news here.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const lambda = lambdaClient();
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   try {

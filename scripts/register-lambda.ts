@@ -7,7 +7,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const target = { functionArn: values['function-arn'], roleArn: values['role-arn'], externalId: values['external-id'] };
   const allowLatest = Boolean(values['allow-latest']);
   validateTarget(target, allowLatest); // before connecting to anything
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the guard's replay worker: its state changes are not news
   console.log(`Registering ${target.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const lambda = lambdaClient();
