@@ -45,7 +45,10 @@ function functionVersionOf(worker: string | undefined): string {
 }
 
 async function pinnedBuildId(client: Client, workflowId: string): Promise<string> {
-  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({
+    namespace: 'default',
+    execution: { workflowId },
+  });
   return workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId ?? 'unversioned';
 }
 
@@ -55,20 +58,34 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   const next = nextBuildId(version.buildId);
   await narrator.beginAct(
     `ship ${next} live`,
-    `Orders of ${version.buildId} are running on the Lambda. We upload a new zip as ${next}: it becomes its own Lambda version, ` +
+    `Orders of ${version.buildId} are running on the Lambda. We upload a new zip as ${next}: ` +
+      'it becomes its own Lambda version, ' +
       `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
   );
   const zipFile = path.join(input.demoDir, `function-${next}.zip`);
   narrator.step(`building ${next} ahead (npm run build:lambda with SHOPFLOW_BUILD_ID=${next})...`);
   const buildStarted = Date.now();
-  await buildLambdaPackage({ arch: hostArchitecture(), includeCerts: false, outFile: zipFile, env: { ...process.env, SHOPFLOW_BUILD_ID: next } });
+  await buildLambdaPackage({
+    arch: hostArchitecture(),
+    includeCerts: false,
+    outFile: zipFile,
+    env: { ...process.env, SHOPFLOW_BUILD_ID: next },
+  });
 
   const buildSeconds = ((Date.now() - buildStarted) / 1000).toFixed(1);
 
-  const inFlight = await submitWave(client, { scenario: 'slow', count: input.orders, label: `${version.buildId}, in flight`, uiUrl: input.uiUrl }, narrator);
+  const inFlight = await submitWave(
+    client,
+    { scenario: 'slow', count: input.orders, label: `${version.buildId}, in flight`, uiUrl: input.uiUrl },
+    narrator,
+  );
   // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
   await sleep(SHIPMENT_UNDER_WAY_MS);
-  const lambda = new LambdaClient({ endpoint: input.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const lambda = new LambdaClient({
+    endpoint: input.lambdaEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const connection = await NativeConnection.connect({ address: input.serverAddress });
   input.stage.own('redeploy connections', async () => {
     lambda.destroy();
@@ -86,10 +103,16 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
     identity: 'shopflow-demo',
     log: (line) => narrator.step(line),
   });
-  narrator.step(`redeploy took ${result.seconds.total.toFixed(1)} s after the build (done ahead, in about ${buildSeconds} s)`);
+  narrator.step(
+    `redeploy took ${result.seconds.total.toFixed(1)} s after the build (done ahead, in about ${buildSeconds} s)`,
+  );
   for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
 
-  const fresh = await submitWave(client, { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl }, narrator);
+  const fresh = await submitWave(
+    client,
+    { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl },
+    narrator,
+  );
   const [old, renewed] = await Promise.all([inFlight.ended, fresh.ended]);
   const problems: string[] = [];
   const newVersion = splitFunctionArn(result.publishedArn).qualifier;
@@ -97,8 +120,12 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   const check = async (orders: FollowedOrder[], buildId: string, lambdaVersion: string | undefined) => {
     for (const order of orders) {
       const pinned = await pinnedBuildId(client, order.workflowId);
-      const versions = [...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker)))];
-      narrator.say(`  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`);
+      const versions = [
+        ...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker))),
+      ];
+      narrator.say(
+        `  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`,
+      );
       if (pinned !== buildId || versions.some((v) => v !== lambdaVersion) || order.state !== 'COMPLETED') {
         problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
       }
@@ -111,6 +138,10 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   narrator.say('Versions now:');
   for (const line of formatVersionTable(after)) narrator.say(`  ${line}`);
   for (const line of retirementAdvice(after, version.deploymentName)) narrator.say(line);
-  await waitFor(() => input.busyEnvironments() === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'the Lambda invocations to end' });
+  await waitFor(() => input.busyEnvironments() === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: 'the Lambda invocations to end',
+  });
   return problems;
 }

@@ -28,7 +28,16 @@ export interface VersionSnapshot {
 }
 
 /** The fields that make two publishes the same version (Lambda publishes nothing new when none changed). */
-const RUN_FIELDS = ['CodeSha256', 'Runtime', 'Role', 'Handler', 'Timeout', 'MemorySize', 'Environment', 'Architectures'] as const;
+const RUN_FIELDS = [
+  'CodeSha256',
+  'Runtime',
+  'Role',
+  'Handler',
+  'Timeout',
+  'MemorySize',
+  'Environment',
+  'Architectures',
+] as const;
 
 export const LATEST = '$LATEST';
 
@@ -59,12 +68,16 @@ export class FunctionVersions {
    * Freezes $LATEST as the next version. When code and configuration are unchanged since the newest version, that
    * version is returned instead, as Lambda does. `expectedCodeSha256` guards against publishing someone else's upload.
    */
-  publish(record: FunctionRecord, options: { description?: string; expectedCodeSha256?: string } = {}): VersionSnapshot {
+  publish(
+    record: FunctionRecord,
+    options: { description?: string; expectedCodeSha256?: string } = {},
+  ): VersionSnapshot {
     if (options.expectedCodeSha256 && options.expectedCodeSha256 !== record.CodeSha256) {
       throw new LambdaApiError(
         412,
         'PreconditionFailedException',
-        `CodeSHA256 (${options.expectedCodeSha256}) is different from current CodeSHA256 in $LATEST (${record.CodeSha256}). ` +
+        `CodeSHA256 (${options.expectedCodeSha256}) is different from current CodeSHA256 in $LATEST ` +
+          `(${record.CodeSha256}). ` +
           'Please try again with the CodeSHA256 in $LATEST.',
       );
     }
@@ -92,7 +105,10 @@ export class FunctionVersions {
       codeDir: record.codeDir,
     };
     fs.mkdirSync(this.dir(record.FunctionName), { recursive: true });
-    fs.writeFileSync(path.join(this.dir(record.FunctionName), `${snapshot.Version}.json`), `${JSON.stringify(snapshot, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(this.dir(record.FunctionName), `${snapshot.Version}.json`),
+      `${JSON.stringify(snapshot, null, 2)}\n`,
+    );
     fs.writeFileSync(counterFile, snapshot.Version);
     return snapshot;
   }

@@ -16,7 +16,8 @@ import { PROJECT_ROOT } from './lib/project-paths';
 import { redeploy } from './lib/redeploy';
 import { formatVersionTable, retirementAdvice } from './lib/version-drainage';
 
-const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64] [--zip FILE [--skip-build]]
+const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64]
+                              [--zip FILE [--skip-build]]
 
 Builds dist/function.zip for $SHOPFLOW_BUILD_ID, checks the build id may take it (a build id keeps one workflow
 bundle: changed workflow code needs a new build id), publishes a Lambda version, registers its ARN and makes it
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
     usageError('redeploy', USAGE, `--ramp must be a whole percentage from 1 to 100 (got "${values.ramp}")`);
   }
   const arch = (values.arch ?? hostArchitecture()) as LambdaArchitecture;
-  if (arch !== 'x86_64' && arch !== 'arm64') usageError('redeploy', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
+  if (arch !== 'x86_64' && arch !== 'arm64')
+    usageError('redeploy', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
   loadDotEnv();
   const temporal = loadConnectionConfig();
   // The guard's history replay runs a replay worker: its state changes are not news here.
@@ -61,8 +63,11 @@ async function main(): Promise<void> {
       log: console.log,
     });
     const s = result.seconds;
-    console.log(`\nRedeployed ${result.version.deploymentName}/${result.version.buildId} in ${s.total.toFixed(1)} s ` +
-      `(build ${s.build.toFixed(1)}, guard ${s.guard.toFixed(1)}, publish ${s.publish.toFixed(1)}, register ${s.register.toFixed(1)}).`);
+    console.log(
+      `\nRedeployed ${result.version.deploymentName}/${result.version.buildId} in ${s.total.toFixed(1)} s ` +
+        `(build ${s.build.toFixed(1)}, guard ${s.guard.toFixed(1)}, publish ${s.publish.toFixed(1)}, ` +
+        `register ${s.register.toFixed(1)}).`,
+    );
     console.log('\nVersions (open orders from visibility; nothing here wakes a worker):');
     for (const line of formatVersionTable(result.versions)) console.log(`  ${line}`);
     const advice = retirementAdvice(result.versions, result.version.deploymentName);

@@ -18,7 +18,10 @@ export function sha256Hex(data: Buffer | string): string {
  * Hashes a staged package folder: the workflow bundle alone, and the other files by name and content (sorted, so
  * the order files were written in does not matter). build-info.json is left out: it holds the hashes and a timestamp.
  */
-export function packageHashes(stageDir: string, files: string[]): { workflowBundleSha256: string; otherCodeSha256: string } {
+export function packageHashes(
+  stageDir: string,
+  files: string[],
+): { workflowBundleSha256: string; otherCodeSha256: string } {
   const others = files
     .map((f) => f.split(path.sep).join('/'))
     .filter((f) => f !== WORKFLOW_BUNDLE_FILE && f !== BUILD_INFO_FILE)

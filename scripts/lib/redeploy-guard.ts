@@ -59,7 +59,10 @@ function coreReason(message: string): string {
 
 /** Replays every recorded history on the bundle; the first determinism error refuses the redeploy. */
 async function replayRecordedHistories(code: string, dir: string, buildId: string): Promise<number> {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const histories = files.map((file) => ({
     workflowId: path.basename(file, '.json'),
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))),
@@ -88,7 +91,8 @@ export async function checkBuildIdReuse(options: GuardOptions): Promise<GuardVer
   const theirs = splitFunctionArn(registeredArn);
   if (ours.functionArn !== theirs.functionArn) {
     throw new RedeployRefusedError(
-      `build id ${version.buildId} is already registered to another function (${registeredArn}), not ${ours.functionName}: ` +
+      `build id ${version.buildId} is already registered to another function (${registeredArn}), ` +
+        `not ${ours.functionName}: ` +
         `give this function its own build id (SHOPFLOW_BUILD_ID=${nextBuildId(version.buildId)}) or deploy to ${theirs.functionName}`,
     );
   }
@@ -104,11 +108,16 @@ export async function checkBuildIdReuse(options: GuardOptions): Promise<GuardVer
   if (registeredSha !== options.workflowBundleSha256) {
     throw new RedeployRefusedError(
       `workflow code changed: ${bumpFix(version.buildId)} ` +
-        `(registered ${registeredArn} has workflow sha256 ${registeredSha.slice(0, 12)}..., the new build ${options.workflowBundleSha256.slice(0, 12)}...)`,
+        `(registered ${registeredArn} has workflow sha256 ${registeredSha.slice(0, 12)}..., ` +
+        `the new build ${options.workflowBundleSha256.slice(0, 12)}...)`,
     );
   }
   const historiesReplayed = options.workflowBundleCode
-    ? await replayRecordedHistories(options.workflowBundleCode, options.historiesDir ?? RECORDED_HISTORIES_DIR, version.buildId)
+    ? await replayRecordedHistories(
+        options.workflowBundleCode,
+        options.historiesDir ?? RECORDED_HISTORIES_DIR,
+        version.buildId,
+      )
     : 0;
   return { kind: 'same-workflow', registeredArn, historiesReplayed };
 }

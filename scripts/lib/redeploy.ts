@@ -52,7 +52,8 @@ async function functionArnOf(lambda: LambdaClient, functionName: string): Promis
   } catch (err) {
     if ((err as Error).name !== 'ResourceNotFoundException') throw err;
     throw new RedeployRefusedError(
-      `function ${functionName} does not exist: create it once with npm run deploy:lambda -- --function ${functionName} --create --role ARN`,
+      `function ${functionName} does not exist: create it once with ` +
+        `npm run deploy:lambda -- --function ${functionName} --create --role ARN`,
     );
   }
 }
@@ -71,18 +72,30 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   })();
   if (!options.skipBuild) {
     log('Building the package...');
-    await buildLambdaPackage({ arch: options.arch, includeCerts: false, outFile: options.zipFile, env: options.env, log: (l) => log(`  ${l.trim()}`) });
+    await buildLambdaPackage({
+      arch: options.arch,
+      includeCerts: false,
+      outFile: options.zipFile,
+      env: options.env,
+      log: (l) => log(`  ${l.trim()}`),
+    });
   }
   const build = lap();
   const info = await packageBuildInfo(options.zipFile);
   const bundle = await readZipEntry(options.zipFile, WORKFLOW_BUNDLE_FILE);
   if (!info?.workflowBundleSha256 || !bundle) {
-    throw new RedeployRefusedError(`${options.zipFile} has no workflow hash in build-info.json (built before redeploy existed): rebuild it with npm run build:lambda`);
+    throw new RedeployRefusedError(
+      `${options.zipFile} has no workflow hash in build-info.json (built before redeploy existed): ` +
+        'rebuild it with npm run build:lambda',
+    );
   }
   const version = { deploymentName: info.deploymentName, buildId: info.buildId };
   const functionArn = await functionArnOf(lambda, options.functionName);
 
-  log(`Checking build id ${version.buildId} (workflow sha256 ${info.workflowBundleSha256.slice(0, 12)}...) before publishing...`);
+  log(
+    `Checking build id ${version.buildId} (workflow sha256 ${info.workflowBundleSha256.slice(0, 12)}...) ` +
+      'before publishing...',
+  );
   const verdict = await checkBuildIdReuse({
     lambda,
     connection,
@@ -96,7 +109,13 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   log(`  ${describeVerdict(verdict, version.buildId)}`);
   const guard = lap();
 
-  const published = await deployLambda({ client: lambda, functionName: options.functionName, zipFile: options.zipFile, publish: true, log: (l) => log(`  ${l}`) });
+  const published = await deployLambda({
+    client: lambda,
+    functionName: options.functionName,
+    zipFile: options.zipFile,
+    publish: true,
+    log: (l) => log(`  ${l}`),
+  });
   const publishedArn = published.FunctionArn!;
   log(`Published ${publishedArn}`);
   const publish = lap();
@@ -110,7 +129,10 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     identity: options.identity,
     makeCurrent: ramp === undefined,
   });
-  log(`Registered ${publishedArn} as ${version.deploymentName}/${version.buildId} (${registration.action})${registration.madeCurrent ? '; it is now the Current Version' : ''}`);
+  log(
+    `Registered ${publishedArn} as ${version.deploymentName}/${version.buildId} (${registration.action})` +
+      (registration.madeCurrent ? '; it is now the Current Version' : ''),
+  );
   let ramped = false;
   if (ramp !== undefined) ramped = await rampTo(connection, namespace, version, ramp, options.identity, log);
   const register = lap();
@@ -133,7 +155,10 @@ function describeVerdict(verdict: GuardVerdict, buildId: string): string {
     case 'no-lambda-yet':
       return `${buildId} exists on the server with no Lambda registered yet`;
     case 'same-workflow':
-      return `same workflow code as ${verdict.registeredArn}, and the ${verdict.historiesReplayed} recorded histories replay: ${buildId} may move`;
+      return (
+        `same workflow code as ${verdict.registeredArn}, and the ${verdict.historiesReplayed} recorded histories ` +
+        `replay: ${buildId} may move`
+      );
     case 'unknown-workflow-allowed':
       return `workflow code of ${verdict.registeredArn} unknown; allowed as asked`;
   }
@@ -148,7 +173,10 @@ async function rampTo(
   identity: string,
   log: (line: string) => void,
 ): Promise<boolean> {
-  const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
+  const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({
+    namespace,
+    deploymentName: version.deploymentName,
+  });
   if (workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId === version.buildId) {
     log(`${version.buildId} is already the Current Version: nothing to ramp`);
     return false;

@@ -27,7 +27,12 @@ export async function guardRegistration(options: {
   const { Configuration } = await options.lambda.send(new GetFunctionCommand({ FunctionName: options.functionArn }));
   const sha = parseVersionDescription(Configuration?.Description)?.workflowBundleSha256;
   let bundle: string | undefined;
-  if (sha && options.zipFile && fs.existsSync(options.zipFile) && (await packageBuildInfo(options.zipFile))?.workflowBundleSha256 === sha) {
+  if (
+    sha &&
+    options.zipFile &&
+    fs.existsSync(options.zipFile) &&
+    (await packageBuildInfo(options.zipFile))?.workflowBundleSha256 === sha
+  ) {
     bundle = (await readZipEntry(options.zipFile, WORKFLOW_BUNDLE_FILE))?.toString('utf8');
   }
   const verdict = await checkBuildIdReuse({
@@ -44,7 +49,11 @@ export async function guardRegistration(options: {
     case 'unknown-workflow-allowed':
       return `the workflow code of ${verdict.registeredArn} cannot be compared; allowed by --allow-latest`;
     case 'same-workflow':
-      return `same workflow code as ${verdict.registeredArn}` +
-        (bundle ? `; the ${verdict.historiesReplayed} recorded histories replay on it` : `; histories not replayed (no package with this bundle at ${options.zipFile})`);
+      return (
+        `same workflow code as ${verdict.registeredArn}` +
+        (bundle
+          ? `; the ${verdict.historiesReplayed} recorded histories replay on it`
+          : `; histories not replayed (no package with this bundle at ${options.zipFile})`)
+      );
   }
 }

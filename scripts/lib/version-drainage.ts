@@ -24,14 +24,26 @@ const enumName = (names: Record<number, string>, value: number | null | undefine
   value ? (names[value] ?? String(value)).replace(prefix, '') : undefined;
 
 /** Visibility's count of running workflows pinned to (or last run by) this version. */
-async function openWorkflows(connection: Pick<ConnectionLike, 'workflowService'>, namespace: string, deploymentName: string, buildId: string) {
+async function openWorkflows(
+  connection: Pick<ConnectionLike, 'workflowService'>,
+  namespace: string,
+  deploymentName: string,
+  buildId: string,
+) {
   const query = `TemporalWorkerDeploymentVersion = "${deploymentName}:${buildId}" AND ExecutionStatus = "Running"`;
   const { count } = await connection.workflowService.countWorkflowExecutions({ namespace, query });
   return Number(count ?? 0);
 }
 
-export async function versionTable(connection: Pick<ConnectionLike, 'workflowService'>, namespace: string, deploymentName: string): Promise<VersionRow[]> {
-  const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
+export async function versionTable(
+  connection: Pick<ConnectionLike, 'workflowService'>,
+  namespace: string,
+  deploymentName: string,
+): Promise<VersionRow[]> {
+  const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({
+    namespace,
+    deploymentName,
+  });
   const routing = workerDeploymentInfo?.routingConfig;
   const rows: VersionRow[] = [];
   for (const summary of workerDeploymentInfo?.versionSummaries ?? []) {
@@ -40,8 +52,17 @@ export async function versionTable(connection: Pick<ConnectionLike, 'workflowSer
     const ramping = routing?.rampingDeploymentVersion?.buildId === buildId;
     rows.push({
       buildId,
-      status: enumName(temporal.api.enums.v1.WorkerDeploymentVersionStatus, summary.status, 'WORKER_DEPLOYMENT_VERSION_STATUS_') ?? 'UNKNOWN',
-      drainage: enumName(temporal.api.enums.v1.VersionDrainageStatus, summary.drainageInfo?.status, 'VERSION_DRAINAGE_STATUS_'),
+      status:
+        enumName(
+          temporal.api.enums.v1.WorkerDeploymentVersionStatus,
+          summary.status,
+          'WORKER_DEPLOYMENT_VERSION_STATUS_',
+        ) ?? 'UNKNOWN',
+      drainage: enumName(
+        temporal.api.enums.v1.VersionDrainageStatus,
+        summary.drainageInfo?.status,
+        'VERSION_DRAINAGE_STATUS_',
+      ),
       ...(ramping && { rampPercent: routing?.rampingVersionPercentage ?? 0 }),
       functionArn: registeredTarget(info)?.functionArn,
       openOrders: await openWorkflows(connection, namespace, deploymentName, buildId),
@@ -54,21 +75,33 @@ export function formatVersionTable(rows: VersionRow[]): string[] {
   const header = ['build id', 'status', 'open orders', 'Lambda version'];
   const cells = rows.map((r) => [
     r.buildId,
-    `${r.status}${r.rampPercent !== undefined ? ` ${r.rampPercent}%` : ''}${r.drainage && r.drainage !== r.status ? ` (${r.drainage})` : ''}`,
+    r.status +
+      (r.rampPercent !== undefined ? ` ${r.rampPercent}%` : '') +
+      (r.drainage && r.drainage !== r.status ? ` (${r.drainage})` : ''),
     String(r.openOrders),
     r.functionArn ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  return [header, ...cells].map((line) => line.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  return [header, ...cells].map((line) =>
+    line
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** For each version no longer current or ramping: how to retire it, now if drained, else once its orders end. */
 export function retirementAdvice(rows: VersionRow[], deploymentName: string): string[] {
   const lines: string[] = [];
   for (const row of rows.filter((r) => r.status !== 'CURRENT' && r.status !== 'RAMPING')) {
-    const when = row.openOrders === 0 ? 'drained: retire it with' : `${row.openOrders} order(s) still open: once they end, retire it with`;
+    const when =
+      row.openOrders === 0
+        ? 'drained: retire it with'
+        : `${row.openOrders} order(s) still open: once they end, retire it with`;
     lines.push(`${row.buildId}: ${when}`);
-    lines.push(`  temporal worker deployment delete-version --deployment-name ${deploymentName} --build-id ${row.buildId}`);
+    lines.push(
+      `  temporal worker deployment delete-version --deployment-name ${deploymentName} --build-id ${row.buildId}`,
+    );
     const arn = row.functionArn ? splitFunctionArn(row.functionArn) : undefined;
     if (arn?.qualifier && /^\d+$/.test(arn.qualifier)) {
       lines.push(`  aws lambda delete-function --function-name ${arn.functionName} --qualifier ${arn.qualifier}`);

@@ -17,13 +17,18 @@ export interface VersionLabel {
 
 /** At most 256 characters, Lambda's limit for a version description. */
 export function versionDescription(info: Pick<BuildInfo, keyof VersionLabel>): string {
-  return `ShopFlow ${info.deploymentName}/${info.buildId}; workflow sha256:${info.workflowBundleSha256}; other code sha256:${info.otherCodeSha256}`;
+  return (
+    `ShopFlow ${info.deploymentName}/${info.buildId}; workflow sha256:${info.workflowBundleSha256}; ` +
+    `other code sha256:${info.otherCodeSha256}`
+  );
 }
 
 /** The label in a version's description, or undefined when it has none (published some other way, or $LATEST). */
 export function parseVersionDescription(description: string | undefined): VersionLabel | undefined {
   const match = LABEL.exec(description ?? '');
-  return match ? { deploymentName: match[1], buildId: match[2], workflowBundleSha256: match[3], otherCodeSha256: match[4] } : undefined;
+  return match
+    ? { deploymentName: match[1], buildId: match[2], workflowBundleSha256: match[3], otherCodeSha256: match[4] }
+    : undefined;
 }
 
 /** The next build id to suggest: v2 -> v3, 2026-11-22.1 -> 2026-11-22.2, blue -> blue-2. */

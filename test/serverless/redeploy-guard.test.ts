@@ -59,11 +59,16 @@ beforeAll(async () => {
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
   });
   // The same build id with the workflow's steps reordered, and with an activity-side change only.
-  const reordered = await bundleWorkflowCode({ workflowsPath: require.resolve('../replay/fixtures/reordered-workflow'), logger: new DefaultLogger('WARN') });
+  const reordered = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../replay/fixtures/reordered-workflow'),
+    logger: new DefaultLogger('WARN'),
+  });
   zips.workflowChanged = path.join(dir, 'workflow-changed.zip');
   await repackage(zips.original, zips.workflowChanged, { workflowBundle: reordered.code });
   zips.activityFix = path.join(dir, 'activity-fix.zip');
-  await repackage(zips.original, zips.activityFix, { addFile: { name: 'activity-fix.txt', content: 'a fix in an activity' } });
+  await repackage(zips.original, zips.activityFix, {
+    addFile: { name: 'activity-fix.txt', content: 'a fix in an activity' },
+  });
   // A recorded order the new bundle cannot replay: one v1 accepted with a field today's validation refuses.
   badHistories = path.join(dir, 'histories');
   fs.mkdirSync(badHistories);
@@ -77,9 +82,23 @@ beforeAll(async () => {
   // g2 is registered to A's version 1; B is another function with a version of its own.
   for (const name of [functionA, functionB]) {
     const { functionName, ...settings } = create(name);
-    await deployLambda({ client: lambda, functionName, zipFile: zips.original, publish: true, log: () => {}, create: settings });
+    await deployLambda({
+      client: lambda,
+      functionName,
+      zipFile: zips.original,
+      publish: true,
+      log: () => {},
+      create: settings,
+    });
   }
-  await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn: `${arnOf(functionA)}:1` }, identity: 'test', makeCurrent: true });
+  await registerLambda({
+    connection: native,
+    namespace: 'default',
+    version,
+    target: { functionArn: `${arnOf(functionA)}:1` },
+    identity: 'test',
+    makeCurrent: true,
+  });
 });
 afterAll(async () => {
   lambda?.destroy();
@@ -90,14 +109,29 @@ const versionsOf = async (name: string) =>
   ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }))).Versions ?? []).map((v) => v.Version);
 const registeredArn = async () => registeredTarget(await describeVersion(native, 'default', version))?.functionArn;
 const redeployTo = (functionName: string, zipFile: string, historiesDir?: string) =>
-  redeploy({ lambda, connection: native, namespace: 'default', functionName, zipFile, skipBuild: true, arch: 'x86_64', historiesDir, identity: 'test', log: () => {} });
+  redeploy({
+    lambda,
+    connection: native,
+    namespace: 'default',
+    functionName,
+    zipFile,
+    skipBuild: true,
+    arch: 'x86_64',
+    historiesDir,
+    identity: 'test',
+    log: () => {},
+  });
 
 /** [row, the attempt, the exact message]; every row leaves A and B with version 1 only and g2 on A:1. */
 const ROWS: [string, () => Promise<unknown>, () => string | RegExp][] = [
   [
     'changed workflow code under the same build id',
     () => redeployTo(functionA, zips.workflowChanged),
-    () => /^workflow code changed: bump SHOPFLOW_BUILD_ID \(g2 -> g3\) so orders in flight stay on g2 \(registered arn:\S+:1 has workflow sha256 [0-9a-f]{12}\.\.\., the new build [0-9a-f]{12}\.\.\.\)$/,
+    () =>
+      new RegExp(
+        '^workflow code changed: bump SHOPFLOW_BUILD_ID \\(g2 -> g3\\) so orders in flight stay on g2 ' +
+          `\\(registered ${arnOf(functionA)}:1 has workflow sha256 [0-9a-f]{12}\\.\\.\\., the new build [0-9a-f]{12}\\.\\.\\.\\)$`,
+      ),
   ],
   [
     'the same workflow code, but a recorded history does not replay on it',
@@ -117,7 +151,10 @@ const ROWS: [string, () => Promise<unknown>, () => string | RegExp][] = [
 ];
 
 test.each(ROWS)('refused: %s; nothing is published or registered', async (_row, attempt, message) => {
-  const error = (await attempt().then(() => undefined, (e: unknown) => e)) as Error;
+  const error = (await attempt().then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as Error;
   expect(error).toBeInstanceOf(Error);
   const expected = message();
   if (typeof expected === 'string') expect(error.message).toBe(expected);
@@ -128,7 +165,11 @@ test.each(ROWS)('refused: %s; nothing is published or registered', async (_row, 
 });
 
 test('refused: register:lambda with an unqualified ARN and no --allow-latest; nothing is registered', async () => {
-  const env = { TEMPORAL_ADDRESS: testEnv('address'), SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: version.buildId };
+  const env = {
+    TEMPORAL_ADDRESS: testEnv('address'),
+    SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
+    SHOPFLOW_BUILD_ID: version.buildId,
+  };
   const run = startEntryPoint('scripts/register-lambda.ts', ['--function-arn', arnOf(functionA)], env);
   expect((await run.exited).code).toBe(1);
   expect(run.output().trim().split('\n').at(-1)).toBe(
@@ -140,9 +181,15 @@ test('refused: register:lambda with an unqualified ARN and no --allow-latest; no
 
 test('allowed: an activity-only fix under the same build id moves g2 to the new published version', async () => {
   const result = await redeployTo(functionA, zips.activityFix);
-  expect(result.verdict).toEqual({ kind: 'same-workflow', registeredArn: `${arnOf(functionA)}:1`, historiesReplayed: 6 });
+  expect(result.verdict).toEqual({
+    kind: 'same-workflow',
+    registeredArn: `${arnOf(functionA)}:1`,
+    historiesReplayed: 6,
+  });
   expect(result.publishedArn).toBe(`${arnOf(functionA)}:2`);
   expect(await versionsOf(functionA)).toEqual(['$LATEST', '1', '2']);
   expect(await registeredArn()).toBe(`${arnOf(functionA)}:2`);
-  expect(result.versions).toEqual([expect.objectContaining({ buildId: 'g2', status: 'CURRENT', functionArn: `${arnOf(functionA)}:2` })]);
+  expect(result.versions).toEqual([
+    expect.objectContaining({ buildId: 'g2', status: 'CURRENT', functionArn: `${arnOf(functionA)}:2` }),
+  ]);
 });

@@ -31,7 +31,11 @@ let native: NativeConnection;
 let client: Client;
 const zips = { r2: '', r3: '' };
 
-const buildEnv = (buildId: string) => ({ ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: buildId });
+const buildEnv = (buildId: string) => ({
+  ...process.env,
+  SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
+  SHOPFLOW_BUILD_ID: buildId,
+});
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'redeploy-'));
@@ -64,14 +68,30 @@ beforeAll(async () => {
     },
   });
   expect(deployed.FunctionArn).toBe(`${arn}:1`);
-  await registerLambda({ connection: native, namespace: 'default', version: { deploymentName, buildId: 'r2' }, target: { functionArn: `${arn}:1` }, identity: 'test', makeCurrent: true });
+  await registerLambda({
+    connection: native,
+    namespace: 'default',
+    version: { deploymentName, buildId: 'r2' },
+    target: { functionArn: `${arn}:1` },
+    identity: 'test',
+    makeCurrent: true,
+  });
   // The server's validation invocation binds the task queue to r2; an order started before that would be unversioned.
   await waitFor(
-    async () => Boolean((await describeVersion(native, 'default', { deploymentName, buildId: 'r2' }))?.taskQueueInfos?.some((q) => q.name === taskQueue)),
+    async () =>
+      Boolean(
+        (await describeVersion(native, 'default', { deploymentName, buildId: 'r2' }))?.taskQueueInfos?.some(
+          (q) => q.name === taskQueue,
+        ),
+      ),
     { timeoutMs: 30_000, intervalMs: 250, what: `task queue ${taskQueue} to join version r2` },
   );
   // ...and lets that invocation idle out: a task that reaches a worker as it stops waits for its task timeout.
-  await waitFor(async () => (await busyEnvironments()) === 0, { timeoutMs: 30_000, intervalMs: 250, what: 'the validation invocation to end' });
+  await waitFor(async () => (await busyEnvironments()) === 0, {
+    timeoutMs: 30_000,
+    intervalMs: 250,
+    what: 'the validation invocation to end',
+  });
 });
 afterAll(async () => {
   lambda?.destroy();
@@ -90,23 +110,40 @@ async function busyEnvironments(): Promise<number> {
 }
 
 async function startOrder(slowShipmentMs?: number) {
-  const order = testOrder('happy', slowShipmentMs ? { slowStep: { step: 'createShipment', durationMs: slowShipmentMs } } : undefined);
-  return client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const order = testOrder(
+    'happy',
+    slowShipmentMs ? { slowStep: { step: 'createShipment', durationMs: slowShipmentMs } } : undefined,
+  );
+  return client.workflow.start(ORDER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: orderWorkflowId(order.orderId),
+    args: [order],
+  });
 }
 
 /** The build id the server pinned the order to (describe, served without a worker). */
 async function pinnedBuildId(workflowId: string): Promise<string | undefined> {
-  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({
+    namespace: 'default',
+    execution: { workflowId },
+  });
   return workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId ?? undefined;
 }
 
-test('an order in flight on r2 completes on r2\'s Lambda version after r3 ships; new orders run on r3', async () => {
+test("an order in flight on r2 completes on r2's Lambda version after r3 ships; new orders run on r3", async () => {
   const inFlight = await startOrder(12_000);
   // In flight: the slow shipment is running on the Lambda, invoked as version 1.
   await waitFor(
     async () => {
-      const { pendingActivities } = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: inFlight.workflowId } });
-      return Boolean(pendingActivities?.some((a) => a.activityType?.name === 'createShipment' && a.lastWorkerIdentity?.endsWith(`@${arn}:1`)));
+      const { pendingActivities } = await client.workflowService.describeWorkflowExecution({
+        namespace: 'default',
+        execution: { workflowId: inFlight.workflowId },
+      });
+      return Boolean(
+        pendingActivities?.some(
+          (a) => a.activityType?.name === 'createShipment' && a.lastWorkerIdentity?.endsWith(`@${arn}:1`),
+        ),
+      );
     },
     { timeoutMs: 30_000, what: 'the shipment to be running on version 1' },
   );
@@ -118,7 +155,11 @@ test('an order in flight on r2 completes on r2\'s Lambda version after r3 ships;
     AWS_SECRET_ACCESS_KEY: 'local',
     TEMPORAL_ADDRESS: testEnv('address'),
   };
-  const run = startEntryPoint('scripts/redeploy.ts', ['--function', functionName, '--zip', zips.r3, '--skip-build'], env);
+  const run = startEntryPoint(
+    'scripts/redeploy.ts',
+    ['--function', functionName, '--zip', zips.r3, '--skip-build'],
+    env,
+  );
   expect((await run.exited).code).toBe(0);
   const output = run.output();
   expect(output).toContain('r3 is a new build id: orders in flight stay on their own versions');
@@ -134,9 +175,19 @@ test('an order in flight on r2 completes on r2\'s Lambda version after r3 ships;
   const after = await startOrder();
   const [oldOrder, newOrder] = (await Promise.all([inFlight.result(), after.result()])) as OrderResult[];
   expect(oldOrder.status.state).toBe('COMPLETED');
-  expect(oldOrder.status.steps.map((s) => s.worker?.split('@')[1])).toEqual([`${arn}:1`, `${arn}:1`, `${arn}:1`, `${arn}:1`]);
+  expect(oldOrder.status.steps.map((s) => s.worker?.split('@')[1])).toEqual([
+    `${arn}:1`,
+    `${arn}:1`,
+    `${arn}:1`,
+    `${arn}:1`,
+  ]);
   expect(await pinnedBuildId(inFlight.workflowId)).toBe('r2');
   expect(newOrder.status.state).toBe('COMPLETED');
-  expect(newOrder.status.steps.map((s) => s.worker?.split('@')[1])).toEqual([`${arn}:2`, `${arn}:2`, `${arn}:2`, `${arn}:2`]);
+  expect(newOrder.status.steps.map((s) => s.worker?.split('@')[1])).toEqual([
+    `${arn}:2`,
+    `${arn}:2`,
+    `${arn}:2`,
+    `${arn}:2`,
+  ]);
   expect(await pinnedBuildId(after.workflowId)).toBe('r3');
 });

@@ -22,9 +22,16 @@ export async function repackage(
   if (change.addFile) fs.writeFileSync(path.join(stage, change.addFile.name), change.addFile.content);
   const old = JSON.parse(fs.readFileSync(path.join(stage, BUILD_INFO_FILE), 'utf8')) as BuildInfo;
   const files = filesUnder(stage);
-  const info: BuildInfo = { ...old, ...(change.buildId && { buildId: change.buildId }), ...packageHashes(stage, files) };
+  const info: BuildInfo = {
+    ...old,
+    ...(change.buildId && { buildId: change.buildId }),
+    ...packageHashes(stage, files),
+  };
   fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  await writeZip(files.map((name) => ({ name, file: path.join(stage, name), executable: name.endsWith('.node') })), outFile);
+  await writeZip(
+    files.map((name) => ({ name, file: path.join(stage, name), executable: name.endsWith('.node') })),
+    outFile,
+  );
   fs.rmSync(stage, { recursive: true, force: true });
   return info;
 }

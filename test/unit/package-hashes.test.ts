@@ -14,7 +14,12 @@ function stage(files: Record<string, string>): { dir: string; names: string[] } 
   return { dir, names: Object.keys(files) };
 }
 
-const base = { 'workflow-bundle.js': 'workflows v1', 'index.js': 'activities v1', 'releases/x/index.node': 'core', 'build-info.json': '{}' };
+const base = {
+  'workflow-bundle.js': 'workflows v1',
+  'index.js': 'activities v1',
+  'releases/x/index.node': 'core',
+  'build-info.json': '{}',
+};
 const hashes = (files: Record<string, string>) => {
   const { dir, names } = stage(files);
   return packageHashes(dir, names);
