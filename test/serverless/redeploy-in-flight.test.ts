@@ -172,6 +172,22 @@ test("an order in flight on r2 completes on r2's Lambda version after r3 ships; 
   // Still running when the redeploy ended: the redeploy happened under it.
   expect((await inFlight.describe()).status.name).toBe('RUNNING');
 
+  // r3's registration makes the server invoke version 2 once to bind the queue; a new order that reaches that
+  // worker just as it idles out waits for its task timeout, so let it bind and end (the r2 order keeps running).
+  await waitFor(
+    async () =>
+      Boolean(
+        (await describeVersion(native, 'default', { deploymentName, buildId: 'r3' }))?.taskQueueInfos?.some(
+          (q) => q.name === taskQueue,
+        ),
+      ),
+    { timeoutMs: 30_000, intervalMs: 250, what: `task queue ${taskQueue} to join version r3` },
+  );
+  await waitFor(async () => (await busyEnvironments()) <= 1, {
+    timeoutMs: 30_000,
+    intervalMs: 250,
+    what: 'the r3 validation invocation to end',
+  });
   const after = await startOrder();
   const [oldOrder, newOrder] = (await Promise.all([inFlight.result(), after.result()])) as OrderResult[];
   expect(oldOrder.status.state).toBe('COMPLETED');
