@@ -91,6 +91,7 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
     lambda.destroy();
     await connection.close();
   });
+  const busyBefore = input.busyEnvironments();
   narrator.step(`npm run redeploy -- --function ${input.functionName}   (SHOPFLOW_BUILD_ID=${next})`);
   const result = await redeploy({
     lambda,
@@ -108,6 +109,13 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   );
   for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
 
+  // Temporal checks the new version with one invocation; an order reaching that worker as it idles out would wait
+  // for its task timeout, so the new orders go in once it has ended.
+  narrator.step(`waiting for Temporal's validation invocation of ${next} to end...`);
+  const started = () => input.busyEnvironments() > busyBefore;
+  await waitFor(started, { timeoutMs: 10_000, intervalMs: 100, what: 'it to start' }).catch(() => undefined);
+  const ended = () => input.busyEnvironments() <= busyBefore;
+  await waitFor(ended, { timeoutMs: 60_000, intervalMs: 200, what: 'the validation invocation to end' });
   const fresh = await submitWave(
     client,
     { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl },
