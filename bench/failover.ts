@@ -40,7 +40,7 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
   const functionName = deploymentName;
   const zipFile = await buildForDeployment(stack, deploymentName);
   const functionArn = await deployBenchFunction(stack, { functionName, zipFile, environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal } });
-  await registerLambda({ connection: stack.native, namespace: 'default', version, target: { functionArn }, identity: 'bench', makeCurrent: true });
+  await registerLambda({ connection: stack.native, namespace: 'default', version, target: { functionArn }, identity: 'bench', makeCurrent: true, allowLatest: true });
   // Registering makes the controller invoke the function once; let that invocation idle out first.
   await sleep(1_000);
   await waitUntilNoInvocationRuns(stack, [functionName], 60_000);

@@ -49,7 +49,7 @@ async function prepare(stack: BenchStack, prefix: string, entry?: string): Promi
     zipFile,
     environment: { TEMPORAL_TASK_QUEUE: deploymentName, SHOPFLOW_LATENCY_SCALE: '1', SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`) },
   });
-  await registerLambda({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, target: { functionArn }, identity: 'bench', makeCurrent: true });
+  await registerLambda({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, target: { functionArn }, identity: 'bench', makeCurrent: true, allowLatest: true });
   return { functionName: deploymentName, taskQueue: deploymentName };
 }
 

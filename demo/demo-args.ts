@@ -10,10 +10,13 @@ export interface DemoArgs {
   scenario: Scenario;
   kill: 'SIGKILL' | 'SIGINT';
   ledger: LedgerChoice;
+  /** Act 5: ship the next build live while orders are in flight (demo/redeploy-act.ts). */
+  redeploy: boolean;
   help: boolean;
 }
 
 export const DEMO_USAGE = `Usage: npm run demo -- [--interactive] [--orders N] [--scenario NAME] [--kill sigkill|ctrl-c]
+                           [--ledger file|dynamodb] [--redeploy]
 
 Runs the whole ShopFlow serverless demo on this machine: a Temporal dev server, the local Lambda service running
 dist/function.zip, a local worker; orders in flight; the local worker killed; the Lambda, invoked by Temporal,
@@ -24,7 +27,8 @@ finishing the orders; the invocations falling to zero. Everything it starts is s
   --scenario NAME    ${SCENARIOS.join(', ')} (default slow: the shipment takes 20 s)
   --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)
   --ledger KIND      file (default: one journal file the local worker and the Lambda share) or dynamodb (a table on
-                     a local DynamoDB-compatible server, moto, as on AWS where the Lambda has no shared disk)`;
+                     a local DynamoDB-compatible server, moto, as on AWS where the Lambda has no shared disk)
+  --redeploy         act 5: ship the next build id with npm run redeploy while orders are in flight on the Lambda`;
 
 export class DemoUsageError extends Error {}
 
@@ -39,6 +43,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         scenario: { type: 'string' },
         kill: { type: 'string' },
         ledger: { type: 'string' },
+        redeploy: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,5 +58,5 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (kill !== 'sigkill' && kill !== 'ctrl-c') throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
   const ledger = values.ledger ?? 'file';
   if (!isLedgerChoice(ledger)) throw new DemoUsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
-  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', ledger, help: Boolean(values.help) };
+  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', ledger, redeploy: Boolean(values.redeploy), help: Boolean(values.help) };
 }

@@ -24,6 +24,7 @@ import { killPointReached, startDemoWorker, type DemoWorker } from './demo-worke
 import { startDemoConsole } from './presenter-console';
 import { submitWave, type Wave } from './order-wave';
 import { Narrator } from './narrator';
+import { redeployAct } from './redeploy-act';
 import type { Stage } from './stage';
 import { demoProblems, lambdaWork } from './verdict';
 
@@ -41,7 +42,7 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   // Act 1: the stage.
   await narrator.beginAct('the stage', 'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.');
   const ledger = await startRunLedger(args.ledger, { dir: demoDir, own: (name, stop) => stage.own(name, stop), step: (line) => narrator.step(line) });
-  const { lambda, server, busyEnvironments } = await startServerlessStack({
+  const { lambda, server, busyEnvironments, version } = await startServerlessStack({
     dir: demoDir,
     functionName: FUNCTION_NAME,
     journalPath,
@@ -121,6 +122,10 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   console.log(
     `DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,
   );
+  if (args.redeploy) {
+    const input = { client, stage, narrator, demoDir, functionName: FUNCTION_NAME, lambdaEndpoint: lambda.endpoint, serverAddress: server.address };
+    problems.push(...(await redeployAct({ ...input, uiUrl: server.uiUrl!, version, orders: args.orders, busyEnvironments })));
+  }
   for (const problem of problems) console.log(`DEMO PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;
 }

@@ -24,6 +24,8 @@ export interface InvocationOutcome {
 
 export interface EnvironmentOptions {
   record: FunctionRecord;
+  /** The version whose code the environment runs: $LATEST or a published number. */
+  version?: string;
   /** The command that runs the runtime client, followed by the handler string. */
   runtimeCommand: string[];
   region: string;
@@ -75,7 +77,7 @@ export class ExecutionEnvironment {
   }
 
   /** Runs one invocation; a fresh environment starts its process first (a cold start). */
-  async invoke(payload: Buffer, requestId: string = randomUUID()): Promise<InvocationOutcome> {
+  async invoke(payload: Buffer, requestId: string = randomUUID(), invokedArn?: string): Promise<InvocationOutcome> {
     if (this.state === 'dead') throw new Error(`${this.id} is dead`);
     const cold = !this.process;
     this.state = 'busy';
@@ -87,10 +89,10 @@ export class ExecutionEnvironment {
       const timer = setTimeout(() => this.timeOut(), record.Timeout * 1000);
       this.current = { requestId, startedAt, resolve, timer, log: '' };
     });
-    this.log(`START RequestId: ${requestId} Version: $LATEST\n`);
+    this.log(`START RequestId: ${requestId} Version: ${this.options.version ?? '$LATEST'}\n`);
     if (cold) await this.start();
     else this.thaw();
-    this.api.deliver({ requestId, payload, deadlineMs, functionArn: record.FunctionArn });
+    this.api.deliver({ requestId, payload, deadlineMs, functionArn: invokedArn ?? record.FunctionArn });
     const result = await outcome;
     if (cold) result.initDurationMs = this.initDurationMs;
     return result;
@@ -141,7 +143,7 @@ export class ExecutionEnvironment {
       AWS_LAMBDA_RUNTIME_API: runtimeApi,
       AWS_EXECUTION_ENV: `AWS_Lambda_${record.Runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: record.FunctionName,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_VERSION: this.options.version ?? '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${record.FunctionName}`,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/${this.id}`,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { extractZip } from '../scripts/lib/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
+import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 export interface FunctionRecord {
@@ -59,6 +60,8 @@ function lastModified(): string {
 
 export class FunctionRegistry {
   private readonly functions = new Map<string, FunctionRecord>();
+  /** Each published version's frozen code and settings. */
+  readonly versions: FunctionVersions;
 
   constructor(
     private readonly stateDir: string,
@@ -66,6 +69,7 @@ export class FunctionRegistry {
     private readonly accountId: string = LOCAL_LAMBDA_DEFAULTS.accountId,
     private readonly prepareCode: PrepareCode = () => {},
   ) {
+    this.versions = new FunctionVersions(stateDir);
     fs.mkdirSync(path.join(stateDir, 'functions'), { recursive: true });
     for (const name of fs.readdirSync(path.join(stateDir, 'functions'))) {
       const file = path.join(stateDir, 'functions', name, 'function.json');
@@ -162,12 +166,34 @@ export class FunctionRegistry {
     return updated;
   }
 
-  publishVersion(nameOrArn: string): { record: FunctionRecord; version: string } {
+  /** PublishVersion: freezes $LATEST as a numbered version (or returns the newest, if nothing changed since). */
+  publishVersion(nameOrArn: string, options: { description?: string; expectedCodeSha256?: string } = {}): { record: FunctionRecord; version: string } {
     const { record } = this.resolve(nameOrArn);
-    const version = String(record.PublishedVersions.length + 1);
-    const updated = { ...record, PublishedVersions: [...record.PublishedVersions, version] };
+    const snapshot = this.versions.publish(record, options);
+    const updated = record.PublishedVersions.includes(snapshot.Version)
+      ? record
+      : { ...record, PublishedVersions: [...record.PublishedVersions, snapshot.Version] };
     this.save(updated);
-    return { record: updated, version };
+    return { record: updated, version: snapshot.Version };
+  }
+
+  /** The frozen settings of a published version; undefined for $LATEST. */
+  snapshotOf(record: FunctionRecord, qualifier: string | undefined): VersionSnapshot | undefined {
+    return qualifier && qualifier !== LATEST ? this.versions.find(record.FunctionName, qualifier) : undefined;
+  }
+
+  /** DeleteFunction: one published version (with a qualifier), or the function with all its versions and code. */
+  delete(nameOrArn: string): { record: FunctionRecord; version?: string } {
+    const { record, qualifier } = this.resolve(nameOrArn);
+    if (qualifier === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    if (qualifier) {
+      this.versions.remove(record.FunctionName, qualifier);
+      this.save({ ...record, PublishedVersions: record.PublishedVersions.filter((v) => v !== qualifier) });
+      return { record, version: qualifier };
+    }
+    this.functions.delete(record.FunctionName);
+    fs.rmSync(path.join(this.stateDir, 'functions', record.FunctionName), { recursive: true, force: true });
+    return { record };
   }
 
   private validate(record: FunctionRecord): void {

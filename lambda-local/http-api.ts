@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError, invalidParameter, invalidRequestContent, tooLarge, unknownOperation } from './aws-errors';
-import { functionConfiguration, type FunctionRegistry, type FunctionSettings } from './function-registry';
+import { functionConfiguration, type FunctionRecord, type FunctionRegistry, type FunctionSettings } from './function-registry';
+import { LATEST, runnableRecord } from './function-versions';
 import type { LambdaService } from './lambda-service';
 import type { MetricName, MetricsRecorder, Statistic } from './metrics';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -116,18 +117,23 @@ export class LocalLambdaHttpApi {
     const nameWithQualifier = qualifier ? `${name}:${qualifier}` : name;
     switch (`${method} ${action ?? ''}`) {
       case 'GET ': {
-        const { record, qualifier: q } = this.registry.resolve(nameWithQualifier);
+        const { record, version } = this.versionOf(nameWithQualifier);
         return {
           status: 200,
           body: {
-            Configuration: functionConfiguration(record, q ?? '$LATEST'),
+            Configuration: functionConfiguration(record, version),
             Code: { RepositoryType: 'S3', Location: `file://${record.codeDir}` },
             ...(record.ReservedConcurrentExecutions !== undefined && { Concurrency: { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions } }),
           },
         };
       }
-      case 'GET configuration':
-        return { status: 200, body: functionConfiguration(this.registry.resolve(nameWithQualifier).record) };
+      case 'GET configuration': {
+        const { record, version } = this.versionOf(nameWithQualifier);
+        return { status: 200, body: functionConfiguration(record, version) };
+      }
+      case 'DELETE ':
+        this.registry.delete(nameWithQualifier);
+        return { status: 204 };
       case 'POST invocations':
         return this.invoke(nameWithQualifier, body, req.headers);
       case 'PUT code': {
@@ -139,7 +145,7 @@ export class LocalLambdaHttpApi {
         let record = await this.registry.updateCode(name, zip);
         let version = '$LATEST';
         if (input.Publish) ({ record, version } = this.registry.publishVersion(name));
-        return { status: 200, body: functionConfiguration(record, version) };
+        return { status: 200, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
       }
       case 'PUT configuration':
         return { status: 200, body: functionConfiguration(this.registry.updateConfiguration(name, parseJson<FunctionSettings>(body, 'request body'))) };
@@ -156,9 +162,12 @@ export class LocalLambdaHttpApi {
         this.registry.setReservedConcurrency(name, undefined);
         return { status: 204 };
       case 'POST versions': {
-        const { record, version } = this.registry.publishVersion(name);
-        return { status: 201, body: functionConfiguration(record, version) };
+        const input = parseJson<{ Description?: string; CodeSha256?: string }>(body, 'request body');
+        const { record, version } = this.registry.publishVersion(name, { description: input.Description, expectedCodeSha256: input.CodeSha256 });
+        return { status: 201, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
       }
+      case 'GET versions':
+        return { status: 200, body: this.listVersions(name, url.searchParams) };
       default:
         throw unknownOperation(method, url.pathname);
     }
@@ -168,15 +177,40 @@ export class LocalLambdaHttpApi {
     const input = parseJson<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(body, 'request body');
     if (!input.Code?.ZipFile) throw invalidParameter('Code.ZipFile is required (base64 of the zip); S3 and image code are not supported locally');
     let record = await this.registry.create(input, Buffer.from(input.Code.ZipFile, 'base64'));
-    let version = '$LATEST';
+    let version = LATEST;
     if (input.Publish) ({ record, version } = this.registry.publishVersion(record.FunctionName));
-    return { status: 201, body: functionConfiguration(record, version) };
+    return { status: 201, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
+  }
+
+  /** What `name[:qualifier]` names: $LATEST, or a published version with its frozen code and settings. */
+  private versionOf(nameWithQualifier: string): { record: FunctionRecord; version: string } {
+    const { record, qualifier } = this.registry.resolve(nameWithQualifier);
+    const snapshot = this.registry.snapshotOf(record, qualifier);
+    return { record: runnableRecord(record, snapshot), version: snapshot?.Version ?? LATEST };
+  }
+
+  /** ListVersionsByFunction: $LATEST first, then the published versions, paged with Marker and MaxItems. */
+  private listVersions(name: string, query: URLSearchParams): Record<string, unknown> {
+    const { record } = this.registry.resolve(name);
+    const all = [
+      functionConfiguration(record),
+      ...this.registry.versions.list(record.FunctionName).map((v) => functionConfiguration(runnableRecord(record, v), v.Version)),
+    ];
+    const maxItems = Number(query.get('MaxItems') ?? 50);
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000) throw invalidParameter('MaxItems must be between 1 and 10000');
+    const start = Number(query.get('Marker') ?? 0);
+    if (!Number.isInteger(start) || start < 0) throw invalidParameter('Marker is not valid: pass the NextMarker of the previous page');
+    const page = all.slice(start, start + maxItems);
+    return { Versions: page, ...(start + maxItems < all.length && { NextMarker: String(start + maxItems) }) };
   }
 
   private async invoke(nameOrArn: string, payload: Buffer, headers: http.IncomingHttpHeaders): Promise<Reply> {
-    const { record, qualifier } = this.registry.resolve(nameOrArn);
+    const { record, version } = this.versionOf(nameOrArn);
+    const { qualifier } = this.registry.resolve(nameOrArn);
+    // context.invokedFunctionArn is the ARN the caller used: qualified when invoked with a version.
+    const invoked = { version, invokedArn: qualifier ? `${record.FunctionArn}:${qualifier}` : record.FunctionArn };
     const type = String(headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    const executed = { 'X-Amz-Executed-Version': qualifier ?? '$LATEST' };
+    const executed = { 'X-Amz-Executed-Version': version };
     if (payload.length > 0) parseJson(payload, 'request payload');
     const event = payload.length > 0 ? payload : Buffer.from('{}');
     if (type === 'DryRun') return { status: 204, headers: executed };
@@ -184,14 +218,14 @@ export class LocalLambdaHttpApi {
       if (event.length > LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes) {
         throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes}-byte limit for asynchronous invocation`);
       }
-      this.service.invokeAsync(record, event);
+      this.service.invokeAsync(record, event, invoked);
       return { status: 202, headers: executed };
     }
     if (type !== 'RequestResponse') throw invalidParameter(`InvocationType must be RequestResponse, Event or DryRun (got ${type})`);
     if (event.length > LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes) {
       throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes}-byte limit for synchronous invocation`);
     }
-    const outcome = await this.service.invokeSync(record, event);
+    const outcome = await this.service.invokeSync(record, event, invoked);
     const replyHeaders: Record<string, string> = { ...executed };
     if (!outcome.ok) replyHeaders['X-Amz-Function-Error'] = 'Unhandled';
     if (headers['x-amz-log-type'] === 'Tail') replyHeaders['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { throttled } from './aws-errors';
 import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
+import { LATEST, runnableRecord } from './function-versions';
 import type { MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -30,6 +31,9 @@ export interface ServiceOptions {
 interface QueuedEvent {
   requestId: string;
   functionName: string;
+  /** The version the event was sent to ($LATEST or a number), and the ARN it was sent to. */
+  version: string;
+  invokedArn: string;
   payload: Buffer;
   attempt: number;
   notBefore: number;
@@ -38,7 +42,16 @@ interface QueuedEvent {
   throttleCounted?: boolean;
 }
 
+/** Which version an invocation runs, and the ARN it was invoked by (context.invokedFunctionArn). */
+export interface Invoked {
+  version: string;
+  invokedArn?: string;
+}
+
+const LATEST_INVOKED: Invoked = { version: LATEST };
+
 export class LambdaService {
+  /** Pools of environments, one per function version (`NAME:$LATEST`, `NAME:3`): a version runs its own code. */
   private readonly environments = new Map<string, ExecutionEnvironment[]>();
   /** Every environment whose process may still be running, dead or not: shutdown waits for them all. */
   private readonly notYetExited = new Set<ExecutionEnvironment>();
@@ -60,25 +73,32 @@ export class LambdaService {
     return record.ReservedConcurrentExecutions ?? this.options.accountConcurrency;
   }
 
+  /** Every live environment of the function, whatever version it runs. */
   environmentsOf(functionName: string): ExecutionEnvironment[] {
-    return (this.environments.get(functionName) ?? []).filter((e) => e.state !== 'dead');
+    return [...this.environments.entries()]
+      .filter(([key]) => key.startsWith(`${functionName}:`))
+      .flatMap(([, envs]) => envs.filter((e) => e.state !== 'dead'));
   }
 
-  /** RequestResponse: runs now, or throws TooManyRequestsException when the function is at its concurrency. */
-  async invokeSync(record: FunctionRecord, payload: Buffer): Promise<InvocationOutcome> {
-    const env = this.acquire(record);
+  /**
+   * RequestResponse: runs now, or throws TooManyRequestsException when the function is at its concurrency.
+   * `record` is what the version runs (see runnableRecord); `invokedArn` is the ARN the caller used.
+   */
+  async invokeSync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): Promise<InvocationOutcome> {
+    const env = this.acquire(record, version.version);
     if (!env) {
       this.metrics.throttled(record.FunctionName);
       this.options.narrate(`${record.FunctionName}: throttled (concurrency ${this.concurrencyLimit(record)} in use)`);
       throw throttled();
     }
-    return this.run(record, env, payload, randomUUID());
+    return this.run(record, env, payload, randomUUID(), version.invokedArn ?? record.FunctionArn);
   }
 
   /** Event: queued and run as soon as there is capacity; returns the request id. */
-  invokeAsync(record: FunctionRecord, payload: Buffer): string {
+  invokeAsync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): string {
     const requestId = randomUUID();
-    this.queue.push({ requestId, functionName: record.FunctionName, payload, attempt: 1, notBefore: 0, queuedAt: Date.now() });
+    const invokedArn = version.invokedArn ?? record.FunctionArn;
+    this.queue.push({ requestId, functionName: record.FunctionName, version: version.version, invokedArn, payload, attempt: 1, notBefore: 0, queuedAt: Date.now() });
     this.pump();
     return requestId;
   }
@@ -111,11 +131,13 @@ export class LambdaService {
     await Promise.all(environments.map((e) => e.exited()));
   }
 
-  private acquire(record: FunctionRecord): ExecutionEnvironment | undefined {
+  private acquire(record: FunctionRecord, version: string): ExecutionEnvironment | undefined {
     if (this.closed) return undefined;
-    const envs = this.environmentsOf(record.FunctionName);
-    this.environments.set(record.FunctionName, envs);
-    const busy = envs.filter((e) => e.state === 'busy' || e.state === 'starting').length;
+    const key = `${record.FunctionName}:${version}`;
+    const envs = (this.environments.get(key) ?? []).filter((e) => e.state !== 'dead');
+    this.environments.set(key, envs);
+    // Concurrency is the function's, shared by all its versions, as on Lambda.
+    const busy = this.environmentsOf(record.FunctionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
     if (busy >= this.concurrencyLimit(record)) return undefined;
     const warm = envs.find((e) => e.state === 'idle' && e.revisionId === record.RevisionId);
     if (warm) {
@@ -124,6 +146,7 @@ export class LambdaService {
     }
     const env = new ExecutionEnvironment({
       record,
+      version,
       runtimeCommand: this.options.runtime.command,
       region: this.options.region,
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
@@ -135,13 +158,13 @@ export class LambdaService {
     return env;
   }
 
-  private async run(record: FunctionRecord, env: ExecutionEnvironment, payload: Buffer, requestId: string): Promise<InvocationOutcome> {
+  private async run(record: FunctionRecord, env: ExecutionEnvironment, payload: Buffer, requestId: string, invokedArn: string): Promise<InvocationOutcome> {
     const coldStart = env.invocations === 0;
     this.metrics.started(requestId, record.FunctionName);
     if (coldStart) this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
     let outcome: InvocationOutcome;
     try {
-      outcome = await env.invoke(payload, requestId);
+      outcome = await env.invoke(payload, requestId, invokedArn);
     } catch (err) {
       outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
     }
@@ -158,7 +181,7 @@ export class LambdaService {
     const now = Date.now();
     for (const event of [...this.queue]) {
       if (event.notBefore > now) continue;
-      const record = this.recordOf(event.functionName);
+      const record = this.recordOf(event.functionName, event.version);
       if (!record) {
         this.queue.splice(this.queue.indexOf(event), 1);
         continue;
@@ -168,7 +191,7 @@ export class LambdaService {
         this.options.narrate(`${event.functionName}: dropped event ${event.requestId.slice(0, 8)} (older than the maximum event age)`);
         continue;
       }
-      const env = this.acquire(record);
+      const env = this.acquire(record, event.version);
       if (!env) {
         if (!event.throttleCounted) {
           this.metrics.throttled(record.FunctionName);
@@ -177,7 +200,7 @@ export class LambdaService {
         continue;
       }
       this.queue.splice(this.queue.indexOf(event), 1);
-      void this.run(record, env, event.payload, event.attempt === 1 ? event.requestId : randomUUID()).then((outcome) => {
+      void this.run(record, env, event.payload, event.attempt === 1 ? event.requestId : randomUUID(), event.invokedArn).then((outcome) => {
         const delay = this.options.asyncRetryDelaysMs[event.attempt - 1];
         if (!outcome.ok && delay !== undefined) {
           this.options.narrate(`${record.FunctionName}: retrying event ${event.requestId.slice(0, 8)} in ${delay / 1000} s (attempt ${event.attempt + 1})`);
@@ -195,21 +218,24 @@ export class LambdaService {
     this.pumpTimer = setTimeout(() => this.pump(), ms);
   }
 
-  private recordOf(functionName: string): FunctionRecord | undefined {
+  /** What `functionName:version` runs now; undefined once the function or the version is deleted. */
+  private recordOf(functionName: string, version: string): FunctionRecord | undefined {
     try {
-      return this.registry.resolve(functionName).record;
+      const { record, qualifier } = this.registry.resolve(`${functionName}:${version}`);
+      return runnableRecord(record, this.registry.snapshotOf(record, qualifier));
     } catch {
       return undefined;
     }
   }
 
-  /** Kills environments idle past their time, and idle ones running code that has since been replaced. */
+  /** Kills environments idle past their time, and idle ones running code that has since been replaced or deleted. */
   private reap(): void {
     const now = Date.now();
     for (const [name, envs] of this.environments) {
-      const record = this.recordOf(name);
+      const separator = name.lastIndexOf(':');
+      const record = this.recordOf(name.slice(0, separator), name.slice(separator + 1));
       for (const env of envs) {
-        const stale = record && env.revisionId !== record.RevisionId;
+        const stale = !record || env.revisionId !== record.RevisionId;
         if (env.state === 'idle' && (stale || now - env.lastUsedAt > this.options.idleEnvironmentTtlMs)) {
           env.kill();
           this.options.narrate(`${name}: reaped idle ${env.id}${stale ? ' (code replaced)' : ''}`);

@@ -14,6 +14,13 @@ export interface BuildInfo {
   builtAt: string;
   /** True only when the build was told to include certificates and keys (--include-certs). */
   includesCerts: boolean;
+  /**
+   * sha256 (hex) of workflow-bundle.js. Orders in flight replay on it: the same build id may only ever run one
+   * workflow bundle, so redeploy compares this before reusing a build id.
+   */
+  workflowBundleSha256: string;
+  /** sha256 (hex) of every other file in the package (build-info.json aside): activities, handler, native core. */
+  otherCodeSha256: string;
 }
 
 /** Node's name for a Lambda architecture. */

@@ -1,5 +1,6 @@
 /**
- * `npm run deploy:lambda -- --function NAME [--publish] [--zip FILE]`: uploads dist/function.zip to the function.
+ * `npm run deploy:lambda -- --function NAME [--zip FILE] [--no-publish]`: uploads dist/function.zip to the function
+ * and publishes a numbered version labelled with its build id and workflow hash (the ARN to register).
  * `--create --role ARN [--arch x86_64|arm64] [--timeout S] [--memory MB] [--ledger L] [--env K=V ...]` creates it
  * first, with SHOPFLOW_LEDGER set: on AWS every execution environment has its own /tmp, so the ledger is a table.
  * Works against AWS or, with AWS_ENDPOINT_URL, the local Lambda service.
@@ -16,14 +17,15 @@ import { PROJECT_ROOT } from './lib/project-paths';
 
 const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
 
-const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--publish]
+const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--no-publish]
        npm run deploy:lambda -- --function NAME --create --role EXECUTION_ROLE_ARN
                                 [--arch x86_64|arm64] [--timeout SECONDS] [--memory MB] [--ledger LEDGER]
                                 [--env KEY=VALUE ...]
 
   --function NAME  the Lambda function (name or ARN)
   --zip FILE       the package (default dist/function.zip, from npm run build:lambda)
-  --publish        publish a numbered version after the upload
+  --no-publish     only update $LATEST; by default a numbered version is published after the upload, labelled
+                   with the build id and workflow hash (register that version's ARN, never $LATEST)
   --create         create the function if it does not exist (runtime nodejs22.x, handler index.handler)
   --role ARN       the function's execution role (infra/iam-roles.json creates one)
   --arch           must match the package (default x86_64)
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
   const values = parseCommandLine('deploy:lambda', USAGE, {
     function: { type: 'string' },
     zip: { type: 'string' },
-    publish: { type: 'boolean' },
+    publish: { type: 'boolean' }, // the default now; still accepted so older commands keep working
+    'no-publish': { type: 'boolean' },
     create: { type: 'boolean' },
     role: { type: 'string' },
     arch: { type: 'string' },
@@ -89,14 +92,18 @@ async function main(): Promise<void> {
     client,
     functionName: values.function,
     zipFile: path.resolve(values.zip ?? path.join(PROJECT_ROOT, 'dist', 'function.zip')),
-    publish: Boolean(values.publish),
+    publish: !values['no-publish'],
     create,
     log: console.log,
   });
   client.destroy();
   console.log(`Deployed${endpoint}: ${result.FunctionArn}`);
   console.log(`  version ${result.Version}, code sha256 ${result.CodeSha256}, ${result.CodeSize} bytes, timeout ${result.Timeout} s, ${result.MemorySize} MB`);
-  console.log(`Register it with Temporal: npm run register:lambda -- --function-arn ${result.FunctionArn}`);
+  if (result.Version === '$LATEST') {
+    console.log('Only $LATEST changed (--no-publish): publish a version before registering it with Temporal.');
+  } else {
+    console.log(`Register it with Temporal: npm run register:lambda -- --function-arn ${result.FunctionArn}`);
+  }
 }
 
 main().catch((err: unknown) => {

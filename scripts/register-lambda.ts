@@ -1,23 +1,32 @@
 /**
- * `npm run register:lambda -- --function-arn ARN [--role-arn R --external-id X] [--no-set-current]`:
- * makes the Lambda the compute of this build's Worker Deployment Version and makes that version current.
+ * `npm run register:lambda -- --function-arn ARN:N [--role-arn R --external-id X] [--no-set-current] [--allow-latest]`:
+ * makes a published Lambda version the compute of this build's Worker Deployment Version and makes that version
+ * current. The guard runs first (same workflow code for a build id, never another function's build id).
  * Idempotent: running it again changes nothing; a new ARN updates the registration.
  */
 
 import os from 'node:os';
-import { NativeConnection } from '@temporalio/worker';
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
 import { parseCommandLine, usageError } from './lib/command-line';
-import { cliCommands, registerLambda, registeredTarget } from './lib/lambda-registration';
+import { lambdaClient } from './lib/lambda-deployment';
+import { cliCommands, registerLambda, registeredTarget, validateTarget } from './lib/lambda-registration';
+import { PROJECT_ROOT } from './lib/project-paths';
+import { guardRegistration } from './lib/registration-guard';
 
-const USAGE = `Usage: npm run register:lambda -- --function-arn ARN [--role-arn ROLE --external-id ID] [--no-set-current]
+const USAGE = `Usage: npm run register:lambda -- --function-arn ARN:VERSION [--role-arn ROLE --external-id ID] [--no-set-current]
+                                 [--allow-latest] [--zip FILE]
 
-Registers the Lambda function as the serverless worker of deployment version
+Registers a published version of the Lambda function (its ARN ends in :N; npm run deploy:lambda prints it) as the serverless worker of deployment version
 $SHOPFLOW_DEPLOYMENT_NAME/$SHOPFLOW_BUILD_ID (default shopflow/v2) on the Temporal profile in use, then makes that
 version current. --role-arn and --external-id name the IAM role Temporal assumes to invoke the function
-(required by Temporal Cloud; see infra/iam-roles.json).`;
+(required by Temporal Cloud; see infra/iam-roles.json).
+Before reusing a build id it checks that the version runs the same workflow code as the one registered, and
+replays the recorded histories on the package (--zip, default dist/function.zip) when it is that code.
+  --allow-latest  accept an unqualified ARN ($LATEST); not safe for orders in flight (a warning says why)`;
 
 async function main(): Promise<void> {
   const values = parseCommandLine('register:lambda', USAGE, {
@@ -25,6 +34,8 @@ async function main(): Promise<void> {
     'role-arn': { type: 'string' },
     'external-id': { type: 'string' },
     'no-set-current': { type: 'boolean' },
+    'allow-latest': { type: 'boolean' },
+    zip: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
@@ -33,10 +44,25 @@ async function main(): Promise<void> {
   const temporal = loadConnectionConfig();
   const version = workerDeploymentVersion();
   const target = { functionArn: values['function-arn'], roleArn: values['role-arn'], externalId: values['external-id'] };
+  const allowLatest = Boolean(values['allow-latest']);
+  validateTarget(target, allowLatest); // before connecting to anything
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the guard's replay worker: its state changes are not news
   console.log(`Registering ${target.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const lambda = lambdaClient();
   try {
+    const verdict = await guardRegistration({
+      lambda,
+      connection,
+      namespace: temporal.namespace,
+      version,
+      functionArn: target.functionArn,
+      allowLatest,
+      zipFile: path.resolve(values.zip ?? path.join(PROJECT_ROOT, 'dist', 'function.zip')),
+    });
+    console.log(`Guard: ${verdict}`);
     const result = await registerLambda({
+      allowLatest,
       connection,
       namespace: temporal.namespace,
       version,
@@ -44,6 +70,7 @@ async function main(): Promise<void> {
       identity: `shopflow-register@${os.hostname()}`,
       makeCurrent: !values['no-set-current'],
     });
+    if (result.warning) console.log(result.warning);
     const info = result.description;
     console.log(`Version ${result.action}${result.madeCurrent ? ', and made current' : ''}.`);
     console.log(`  Deployment version: ${version.deploymentName}/${version.buildId}`);
@@ -53,6 +80,7 @@ async function main(): Promise<void> {
     console.log('\nThe same with the Temporal CLI:');
     for (const command of cliCommands(version, target)) console.log(`  ${command}`);
   } finally {
+    lambda.destroy();
     await connection.close();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Zip-and-upload deployment with the AWS SDK v3 Lambda client: UpdateFunctionCode on an existing function
- * (optionally publishing a version), or CreateFunction with `create`. Honours AWS_ENDPOINT_URL, so the same code
- * deploys to AWS or to the local Lambda service.
+ * Zip-and-upload deployment with the AWS SDK v3 Lambda client: UpdateFunctionCode on an existing function, or
+ * CreateFunction with `create`, then (by default) PublishVersion, labelled with the package's build id and workflow
+ * hash so a later redeploy can tell what the version runs. Honours AWS_ENDPOINT_URL, so the same code deploys to
+ * AWS or to the local Lambda service.
  */
 
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import {
   CreateFunctionCommand,
   GetFunctionCommand,
   LambdaClient,
+  PublishVersionCommand,
   ResourceNotFoundException,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
@@ -16,7 +18,9 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { LAMBDA_MINIMUM_TIMEOUT_S, LAMBDA_RECOMMENDED_TIMEOUT_S, LONGEST_ACTIVITY_START_TO_CLOSE_MS } from '../../config/settings';
-import type { LambdaArchitecture } from '../../lambda/build-info';
+import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
+import { versionDescription } from './version-label';
+import { readZipEntry } from './zip';
 
 export interface CreateSettings {
   roleArn: string;
@@ -30,6 +34,7 @@ export interface DeployOptions {
   client: LambdaClient;
   functionName: string;
   zipFile: string;
+  /** Publish a numbered version after the upload (what Temporal should run); false leaves only $LATEST changed. */
   publish: boolean;
   /** Create the function when it does not exist (otherwise that is an error). */
   create?: CreateSettings;
@@ -86,14 +91,13 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
         MemorySize: settings.memoryMb,
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...settings.environment } },
         Code: { ZipFile: zip },
-        Publish: options.publish,
       }),
     );
   } else {
     const warning = timeoutWarning(current.Timeout ?? 0);
     if (warning) log(`Warning: ${warning}`);
     log(`Uploading ${options.zipFile} (${(zip.length / 1024 / 1024).toFixed(1)} MB) to ${functionName}...`);
-    result = await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip, Publish: options.publish }));
+    result = await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
     if (options.create) {
       // --create on an existing function: bring its configuration in line too.
       await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
@@ -109,5 +113,17 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   }
   log('Waiting for the update to finish...');
   await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
-  return result;
+  if (!options.publish) return result;
+  const info = await packageBuildInfo(options.zipFile);
+  const description = info?.workflowBundleSha256 ? versionDescription(info) : '';
+  log(description ? `Publishing a version of build ${info?.buildId}: "${description.slice(0, 60)}..."` : 'Publishing an unlabelled version...');
+  // Packages built before build-info.json had hashes publish unlabelled; the guard then refuses to reuse their build id.
+  // CodeSha256: publish exactly what was just uploaded, never someone else's upload that landed in between.
+  return client.send(new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: result.CodeSha256 }));
+}
+
+/** The package's build-info.json, if it has one. */
+export async function packageBuildInfo(zipFile: string): Promise<BuildInfo | undefined> {
+  const raw = await readZipEntry(zipFile, BUILD_INFO_FILE);
+  return raw && (JSON.parse(raw.toString('utf8')) as BuildInfo);
 }

@@ -14,6 +14,7 @@ import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../
 import { RUST_TARGET, nativeArchitecture } from '../../lambda/check-package';
 import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../../lambda/host-platform';
 import { PROJECT_ROOT } from './project-paths';
+import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from './zip';
 
 export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
@@ -131,21 +132,21 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
   const version = workerDeploymentVersion(env);
-  const info: BuildInfo = {
+  const identity = {
     deploymentName: version.deploymentName,
     buildId: version.buildId,
     architecture: options.arch,
     builtAt: new Date().toISOString(),
     includesCerts: options.includeCerts,
   };
-  log(`Building the ShopFlow Lambda package: ${info.deploymentName}/${info.buildId} for ${options.arch}`);
+  log(`Building the ShopFlow Lambda package: ${identity.deploymentName}/${identity.buildId} for ${options.arch}`);
 
   log('  bundling workflow code (Temporal bundler, no webpack at cold start)...');
   const workflows = await bundleWorkflowCode({
     workflowsPath: path.join(PROJECT_ROOT, 'workflows'),
     logger: new DefaultLogger('WARN'),
   });
-  fs.writeFileSync(path.join(stage, 'workflow-bundle.js'), workflows.code);
+  fs.writeFileSync(path.join(stage, WORKFLOW_BUNDLE_FILE), workflows.code);
 
   log('  bundling the handler with esbuild (keepNames, source map)...');
   await build({
@@ -202,6 +203,8 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   } else {
     log('  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)');
   }
+  const info: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)) };
+  log(`  workflow bundle sha256 ${info.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${info.otherCodeSha256.slice(0, 12)}...`);
   fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
 
   const entries: ZipInput[] = filesUnder(stage).map((name) => ({

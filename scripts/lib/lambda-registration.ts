@@ -17,6 +17,8 @@ export interface LambdaTarget {
 
 export interface RegistrationResult {
   action: 'created' | 'updated' | 'unchanged';
+  /** Set when an unqualified ARN was registered (allowLatest): what can break. */
+  warning?: string;
   madeCurrent: boolean;
   description: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo;
 }
@@ -24,9 +26,25 @@ export interface RegistrationResult {
 const ARN_PATTERN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const ROLE_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
-export function validateTarget(target: LambdaTarget): void {
+/** True for an ARN that names a published version (`...:function:NAME:7`), not $LATEST or the bare function. */
+export function isVersionQualified(functionArn: string): boolean {
+  return /:function:[A-Za-z0-9_-]+:\d+$/.test(functionArn);
+}
+
+/** The one-sentence warning for registering $LATEST. */
+export const LATEST_WARNING =
+  'Warning: with an unqualified ARN every later upload changes the code under orders already in flight, ' +
+  'so a workflow change fails them with non-determinism errors, even pinned ones.';
+
+export function validateTarget(target: LambdaTarget, allowLatest = false): void {
   if (!ARN_PATTERN.test(target.functionArn)) {
     throw new Error(`"${target.functionArn}" is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<version>])`);
+  }
+  if (!allowLatest && !isVersionQualified(target.functionArn)) {
+    throw new Error(
+      `"${target.functionArn}" is not version-qualified: register a published version (npm run deploy:lambda ` +
+        'publishes one and prints its ARN, ending in :N), or pass --allow-latest to register $LATEST anyway',
+    );
   }
   if (Boolean(target.roleArn) !== Boolean(target.externalId)) {
     throw new Error('--role-arn and --external-id go together: Temporal assumes the role only with the external id its trust policy requires');
@@ -101,9 +119,12 @@ export async function registerLambda(options: {
   target: LambdaTarget;
   identity: string;
   makeCurrent: boolean;
+  /** Accept an unqualified ARN ($LATEST); the result then carries LATEST_WARNING. */
+  allowLatest?: boolean;
 }): Promise<RegistrationResult> {
   const { connection, namespace, version, target, identity } = options;
-  validateTarget(target);
+  validateTarget(target, options.allowLatest);
+  const warning = isVersionQualified(target.functionArn) ? undefined : LATEST_WARNING;
   const existing = await describeVersion(connection, namespace, version);
   let action: RegistrationResult['action'];
   if (!existing) {
@@ -147,7 +168,7 @@ export async function registerLambda(options: {
     }
   }
   const description = await describeVersion(connection, namespace, version);
-  return { action, madeCurrent, description: description ?? {} };
+  return { action, madeCurrent, description: description ?? {}, ...(warning && { warning }) };
 }
 
 /** The same registration with the Temporal CLI. */

@@ -101,7 +101,8 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
     client: lambdaClient,
     functionName,
     zipFile: built.outFile,
-    publish: false,
+    // A numbered version, as in production: the registered code never changes under an order in flight.
+    publish: true,
     log: (line) => step(line),
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',

@@ -78,3 +78,26 @@ export async function extractZip(file: string, dir: string): Promise<void> {
     zip.readEntry();
   });
 }
+
+/** One file of a zip, read into memory (for example build-info.json); undefined when the zip has no such entry. */
+export async function readZipEntry(file: string, name: string): Promise<Buffer | undefined> {
+  const zip = await open(file);
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName !== name) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          zip.close();
+          resolve(Buffer.concat(chunks));
+        });
+        stream.on('error', reject);
+      });
+    });
+    zip.on('end', () => resolve(undefined));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}

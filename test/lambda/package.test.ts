@@ -13,6 +13,7 @@ import { RUST_TARGET } from '../../lambda/check-package';
 import { localPackageArchitecture } from '../../lambda/host-platform';
 import { overlayHostNativeCore } from '../../lambda-local/native-core-overlay';
 import { buildLambdaPackage, type BuildResult } from '../../scripts/lib/lambda-package';
+import { sha256Hex } from '../../scripts/lib/package-hashes';
 import { extractZip, listZip } from '../../scripts/lib/zip';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
@@ -60,6 +61,14 @@ test('the zip holds one native binary, for its architecture, and no secrets', as
   expect(names.filter((n) => /\.(pem|key|crt)$|(^|\/)\.env$|node_modules\//.test(n))).toEqual([]);
   expect(hostBuild.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: HOST_ARCH, includesCerts: false });
   expect(hostBuild.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+  // build-info.json names the workflow bundle actually packed, so a redeploy can tell a workflow change.
+  const unpacked = path.join(dir, 'hash-check');
+  await extractZip(hostBuild.outFile, unpacked);
+  expect(hostBuild.info.workflowBundleSha256).toBe(sha256Hex(fs.readFileSync(path.join(unpacked, 'workflow-bundle.js'))));
+  expect(JSON.parse(fs.readFileSync(path.join(unpacked, 'build-info.json'), 'utf8'))).toMatchObject({
+    workflowBundleSha256: hostBuild.info.workflowBundleSha256,
+    otherCodeSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
 });
 
 test(`an ${OTHER_ARCH} build carries only its own binary, and refuses to load on ${HOST_ARCH} with a clear message`, async () => {

@@ -130,6 +130,7 @@ describe('with a Lambda registered and no worker running', () => {
       target: { functionArn },
       identity: 'test',
       makeCurrent: true,
+      allowLatest: true,
     });
     const invocations = async () =>
       (await readLambdaMetrics(cloudwatch, functionName, 5, 10)).reduce((sum, row) => sum + row.invocations, 0);

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
@@ -15,6 +15,7 @@ import type { OrderResult } from '../../domain/status';
 import { deployLambda } from '../../scripts/lib/lambda-deployment';
 import { buildLocalLambdaPackage } from '../../scripts/lib/lambda-package';
 import { registerLambda, registeredTarget } from '../../scripts/lib/lambda-registration';
+import { parseVersionDescription } from '../../scripts/lib/version-label';
 import { isLambdaIdentity } from '../../starter/describe-worker';
 import { startEntryPoint } from '../support/processes';
 import { testOrder } from '../support/orders';
@@ -30,6 +31,7 @@ let lambda: LambdaClient;
 let native: NativeConnection;
 let client: Client;
 let functionArn: string;
+let workflowSha: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'serverless-'));
@@ -46,7 +48,7 @@ beforeAll(async () => {
     client: lambda,
     functionName,
     zipFile: built.outFile,
-    publish: false,
+    publish: true,
     log: () => {},
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
@@ -63,11 +65,23 @@ beforeAll(async () => {
     },
   });
   functionArn = deployed.FunctionArn!;
+  workflowSha = built.info.workflowBundleSha256;
 });
 afterAll(async () => {
   lambda?.destroy();
   await client?.connection.close();
   await native?.close();
+});
+
+test('deploy publishes version 1, labelled with its build id and workflow hash', async () => {
+  expect(functionArn).toMatch(/:function:shopflow-worker-\w+:1$/);
+  const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionArn }));
+  expect(parseVersionDescription(Configuration?.Description)).toEqual({
+    deploymentName,
+    buildId: 'serverless-1',
+    workflowBundleSha256: workflowSha,
+    otherCodeSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
 });
 
 test('register:lambda creates the version with the function as its compute, makes it current, and is idempotent', async () => {
@@ -117,12 +131,14 @@ test('the deploy:lambda, register:lambda and metrics commands work against the s
     SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName,
     SHOPFLOW_BUILD_ID: version.buildId,
   };
-  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', functionName, '--zip', path.join(dir, 'function.zip'), '--publish'], env);
+  // The same zip again: nothing changed since version 1, so publishing returns version 1, as Lambda does.
+  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', functionName, '--zip', path.join(dir, 'function.zip')], env);
   expect((await deploy.exited).code).toBe(0);
-  expect(deploy.output()).toMatch(new RegExp(`Deployed at ${testEnv('lambdaEndpoint')}: ${functionArn}:1`));
+  expect(deploy.output()).toContain(`Deployed at ${testEnv('lambdaEndpoint')}: ${functionArn}\n`);
 
-  const register = startEntryPoint('scripts/register-lambda.ts', ['--function-arn', functionArn], env);
+  const register = startEntryPoint('scripts/register-lambda.ts', ['--function-arn', functionArn, '--zip', path.join(dir, 'function.zip')], env);
   expect((await register.exited).code).toBe(0);
+  expect(register.output()).toMatch(/Guard: same workflow code as \S+:1; the 6 recorded histories replay on it/);
   expect(register.output()).toMatch(/Version unchanged\./);
   expect(register.output()).toMatch(/temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/);
 

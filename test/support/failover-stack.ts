@@ -60,7 +60,7 @@ export async function startFailoverStack(options: {
     client: lambda,
     functionName,
     zipFile: built.outFile,
-    publish: false,
+    publish: true, // registered by its version-qualified ARN, as every deploy should be
     log: () => {},
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',

@@ -24,7 +24,7 @@ exports.handler = async (event, context) => {
     case 'fail': throw new TypeError('the handler failed on purpose');
     case 'sleep': await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms };
     case 'append': fs.appendFileSync(event.file, context.awsRequestId + '\\n'); if (event.thenFail) throw new Error('append then fail'); return 'appended';
-    default: return { version: ${JSON.stringify(version)}, event, invocations, pid: process.pid, remainingMs: context.getRemainingTimeInMillis(), requestId: context.awsRequestId, arn: context.invokedFunctionArn };
+    default: return { version: ${JSON.stringify(version)}, event, invocations, pid: process.pid, remainingMs: context.getRemainingTimeInMillis(), requestId: context.awsRequestId, arn: context.invokedFunctionArn, functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION };
   }
 };`;
 

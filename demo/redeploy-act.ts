@@ -1,0 +1,155 @@
+/**
+ * The demo's optional act 5 (`--redeploy`): ship the next build live with zip-and-upload while orders of the current
+ * one are in flight on the Lambda. The new build is published as its own Lambda version and made current; the orders
+ * in flight finish on their build's version, new orders run on the new one. Each order's build id and function
+ * version are shown, read from the server (describe and history), never a query.
+ */
+
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import { hostArchitecture } from '../lambda/build-info';
+import { buildLambdaPackage } from '../scripts/lib/lambda-package';
+import { redeploy } from '../scripts/lib/redeploy';
+import { formatVersionTable, retirementAdvice, versionTable } from '../scripts/lib/version-drainage';
+import { nextBuildId, splitFunctionArn } from '../scripts/lib/version-label';
+import { waitFor } from '../scripts/lib/wait-for';
+import type { FollowedOrder } from '../starter/follow-order';
+import type { Narrator } from './narrator';
+import { submitWave } from './order-wave';
+import type { Stage } from './stage';
+
+export interface RedeployActInput {
+  client: Client;
+  stage: Stage;
+  narrator: Narrator;
+  demoDir: string;
+  functionName: string;
+  lambdaEndpoint: string;
+  serverAddress: string;
+  uiUrl: string;
+  version: WorkerDeploymentVersion;
+  orders: number;
+  /** Environments of the function running an invocation now: the act ends once they are done. */
+  busyEnvironments: () => number;
+}
+
+const SHIPMENT_UNDER_WAY_MS = 6_000;
+
+/** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */
+function functionVersionOf(worker: string | undefined): string {
+  return (worker && splitFunctionArn(worker.slice(worker.indexOf('@') + 1)).qualifier) ?? '$LATEST';
+}
+
+async function pinnedBuildId(client: Client, workflowId: string): Promise<string> {
+  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({
+    namespace: 'default',
+    execution: { workflowId },
+  });
+  return workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId ?? 'unversioned';
+}
+
+/** Runs the act; returns what went against the story (DEMO PROBLEM lines), empty when it held. */
+export async function redeployAct(input: RedeployActInput): Promise<string[]> {
+  const { client, narrator, version } = input;
+  const next = nextBuildId(version.buildId);
+  await narrator.beginAct(
+    `ship ${next} live`,
+    `Orders of ${version.buildId} are running on the Lambda. We upload a new zip as ${next}: ` +
+      'it becomes its own Lambda version, ' +
+      `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
+  );
+  const zipFile = path.join(input.demoDir, `function-${next}.zip`);
+  narrator.step(`building ${next} ahead (npm run build:lambda with SHOPFLOW_BUILD_ID=${next})...`);
+  const buildStarted = Date.now();
+  await buildLambdaPackage({
+    arch: hostArchitecture(),
+    includeCerts: false,
+    outFile: zipFile,
+    env: { ...process.env, SHOPFLOW_BUILD_ID: next },
+  });
+
+  const buildSeconds = ((Date.now() - buildStarted) / 1000).toFixed(1);
+
+  const inFlight = await submitWave(
+    client,
+    { scenario: 'slow', count: input.orders, label: `${version.buildId}, in flight`, uiUrl: input.uiUrl },
+    narrator,
+  );
+  // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
+  await sleep(SHIPMENT_UNDER_WAY_MS);
+  const lambda = new LambdaClient({
+    endpoint: input.lambdaEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const connection = await NativeConnection.connect({ address: input.serverAddress });
+  input.stage.own('redeploy connections', async () => {
+    lambda.destroy();
+    await connection.close();
+  });
+  const busyBefore = input.busyEnvironments();
+  narrator.step(`npm run redeploy -- --function ${input.functionName}   (SHOPFLOW_BUILD_ID=${next})`);
+  const result = await redeploy({
+    lambda,
+    connection,
+    namespace: 'default',
+    functionName: input.functionName,
+    zipFile,
+    skipBuild: true,
+    arch: hostArchitecture(),
+    identity: 'shopflow-demo',
+    log: (line) => narrator.step(line),
+  });
+  narrator.step(
+    `redeploy took ${result.seconds.total.toFixed(1)} s after the build (done ahead, in about ${buildSeconds} s)`,
+  );
+  for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
+
+  // Temporal checks the new version with one invocation; an order reaching that worker as it idles out would wait
+  // for its task timeout, so the new orders go in once it has ended.
+  narrator.step(`waiting for Temporal's validation invocation of ${next} to end...`);
+  const started = () => input.busyEnvironments() > busyBefore;
+  await waitFor(started, { timeoutMs: 10_000, intervalMs: 100, what: 'it to start' }).catch(() => undefined);
+  const ended = () => input.busyEnvironments() <= busyBefore;
+  await waitFor(ended, { timeoutMs: 60_000, intervalMs: 200, what: 'the validation invocation to end' });
+  const fresh = await submitWave(
+    client,
+    { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl },
+    narrator,
+  );
+  const [old, renewed] = await Promise.all([inFlight.ended, fresh.ended]);
+  const problems: string[] = [];
+  const newVersion = splitFunctionArn(result.publishedArn).qualifier;
+  narrator.say('Each order, its build id and the Lambda version that ran its steps:');
+  const check = async (orders: FollowedOrder[], buildId: string, lambdaVersion: string | undefined) => {
+    for (const order of orders) {
+      const pinned = await pinnedBuildId(client, order.workflowId);
+      const versions = [
+        ...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker))),
+      ];
+      narrator.say(
+        `  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`,
+      );
+      if (pinned !== buildId || versions.some((v) => v !== lambdaVersion) || order.state !== 'COMPLETED') {
+        problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
+      }
+    }
+  };
+  const oldVersion = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
+  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier);
+  await check(renewed, next, newVersion);
+  const after = await versionTable(connection, 'default', version.deploymentName);
+  narrator.say('Versions now:');
+  for (const line of formatVersionTable(after)) narrator.say(`  ${line}`);
+  for (const line of retirementAdvice(after, version.deploymentName)) narrator.say(line);
+  await waitFor(() => input.busyEnvironments() === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: 'the Lambda invocations to end',
+  });
+  return problems;
+}
