@@ -2,17 +2,21 @@
 
 import { parseCommandLine, usageError } from '../scripts/lib/command-line';
 
-export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost'] as const;
+export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost', 'burst'] as const;
+/** Orders per burst in the burst section: one small, one medium, one that makes the Lambda scale out wide. */
+export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
+
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchArgs {
   reps: number;
   orders: number;
   only: BenchSection[];
+  burstSizes: number[];
   out: string;
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--out FILE]
+export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -20,6 +24,7 @@ side by side with its baseline in the same run, and prints a table (medians over
   --reps N        repetitions per measurement (1-20, default 5)
   --orders N      orders per throughput repetition (10-2000, default 100)
   --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
+  --burst-sizes LIST  orders per burst with no worker up (1-500 each, default ${DEFAULT_BURST_SIZES.join(',')})
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -32,7 +37,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const values = parseCommandLine(
     'bench',
     BENCH_USAGE,
-    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, 'burst-sizes': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     argv,
   );
   if (values.help) return 'help';
@@ -43,6 +48,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
     reps: wholeNumber('reps', values.reps, 5, 1, 20),
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
+    burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(',')).split(',').map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
     out: values.out ?? defaultOut,
   };
 }

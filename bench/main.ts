@@ -12,6 +12,7 @@ import { DATA_DIR } from '../scripts/lib/project-paths';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
+import { measureBurst } from './burst';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
@@ -49,6 +50,10 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
   if (wants('idle-cost')) {
     log('\n▶ cost of idleness: idle exit against the official full-timeout lifecycle, same burst, same timeout');
     results.idleCost = await measureIdleCost(stack);
+  }
+  if (wants('burst')) {
+    log(`\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`);
+    results.burst = await measureBurst(stack, args.burstSizes);
   }
   results.finishedAt = new Date().toISOString();
   return results;

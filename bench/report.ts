@@ -1,10 +1,12 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
+import type { BurstResult } from './burst';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { IdleCostResult } from './idle-cost';
 import type { PackageResult } from './package-size';
 import type { GrowthRow, ThroughputResult } from './throughput';
+import { renderBurst, renderWaste } from './waste-report';
 
 export interface BenchResults {
   startedAt: string;
@@ -18,6 +20,7 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   failover?: FailoverResult;
   idleCost?: IdleCostResult;
+  burst?: BurstResult;
 }
 
 interface Row {
@@ -81,5 +84,12 @@ export function renderReport(results: BenchResults): string {
     parts.push('', 'Growth (ShopFlow, one local worker, instant services):');
     parts.push(table(['in flight', 'orders', 'orders/s', 'p50 ms', 'p95 ms'], results.growth.map((g) => [g.concurrency, g.orders, g.ordersPerSecond, g.latencyP50Ms, g.latencyP95Ms].map(String))));
   }
+  const scenarios = [
+    ...(f?.waste ? [{ name: 'one-order failover', waste: f.waste }] : []),
+    ...(i?.idleExit.waste ? [{ name: `${i.orders}-order burst (idle-cost)`, waste: i.idleExit.waste }] : []),
+    ...(results.burst?.rows.map((r) => ({ name: `${r.orders}-order burst, no worker up`, waste: r.waste })) ?? []),
+  ];
+  if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table));
+  if (results.burst) parts.push('', renderBurst(results.burst, table));
   return parts.join('\n');
 }

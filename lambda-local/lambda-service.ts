@@ -10,7 +10,7 @@ import path from 'node:path';
 import { throttled } from './aws-errors';
 import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
-import type { MetricsRecorder } from './metrics';
+import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
@@ -145,7 +145,8 @@ export class LambdaService {
     } catch (err) {
       outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
     }
-    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize });
+    const response = outcome.ok ? outcome.body.toString('utf8', 0, KEPT_RESPONSE_CHARS) : undefined;
+    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize, response });
     const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
     this.options.narrate(`${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`);
     this.pump();

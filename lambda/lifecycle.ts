@@ -32,6 +32,8 @@ export interface Invocation {
 export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   /** Stop after this long with nothing in flight; 0 = poll until the deadline like the official lifecycle. */
   idleExitMs: number;
+  /** With idle exit on: stop after this long if no task has come at all (0 = wait `idleExitMs` as after work). */
+  firstTaskGraceMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
   invocationHooks: ((invocation: Invocation, context: Context) => void)[];
 }
@@ -48,11 +50,17 @@ export interface LifecycleDependencies {
   getLogger(): Logger;
 }
 
+export type StopReason = 'idle' | 'no-task' | 'deadline';
+
+/** The handler's response: what the invocation did, so that an invocation that ran no task can be counted. */
 export interface InvocationSummary {
   identity: string;
-  stopReason: 'idle' | 'deadline';
+  stopReason: StopReason;
   workTimeMs: number;
   activitiesStarted: number;
+  workflowActivations: number;
+  /** From the worker's start to its first task; absent when no task came. */
+  firstTaskAfterMs?: number;
   connectMs: number;
 }
 
@@ -88,6 +96,7 @@ export function createLambdaWorkerHandler(
     shutdownHooks: [],
     invocationHooks: [],
     idleExitMs: 0,
+    firstTaskGraceMs: 0,
   };
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
@@ -117,6 +126,7 @@ export function createLambdaWorkerHandler(
 
     let connection: { close(): Promise<void> } | undefined;
     let stopIdleWatch = () => {};
+    let stopActivationWatch = () => {};
     const stopDeadlineTimer = new AbortController();
     try {
       const connectStarted = Date.now();
@@ -140,23 +150,33 @@ export function createLambdaWorkerHandler(
         },
       });
 
+      stopActivationWatch = idle.watchWorkflowActivations(worker);
       const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(() => 'deadline' as const);
-      const stops: Promise<'idle' | 'deadline'>[] = [deadline];
+      const stops: Promise<StopReason>[] = [deadline];
       if (config.idleExitMs > 0) {
-        const watch = idle.whenIdle(worker, config.idleExitMs);
+        const watch = idle.whenIdle(worker, config.idleExitMs, { firstTaskGraceMs: config.firstTaskGraceMs });
         stopIdleWatch = watch.cancel;
-        stops.push(watch.promise.then(() => 'idle' as const));
+        stops.push(watch.promise);
       }
-      let stopReason: 'idle' | 'deadline' = 'deadline';
+      let stopReason: StopReason = 'deadline';
       await worker.runUntil(
         Promise.race(stops).then((reason) => {
           stopReason = reason;
-          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted });
+          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted, workflowActivations: idle.workflowActivations });
         }),
       );
-      return { identity: invocation.identity, stopReason, workTimeMs, activitiesStarted: idle.activitiesStarted, connectMs };
+      return {
+        identity: invocation.identity,
+        stopReason,
+        workTimeMs,
+        activitiesStarted: idle.activitiesStarted,
+        workflowActivations: idle.workflowActivations,
+        firstTaskAfterMs: idle.firstTaskAfterMs,
+        connectMs,
+      };
     } finally {
       stopIdleWatch();
+      stopActivationWatch();
       stopDeadlineTimer.abort();
       for (const hook of config.shutdownHooks) {
         try {

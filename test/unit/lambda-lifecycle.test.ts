@@ -100,7 +100,7 @@ test('idle exit: with nothing in flight the worker stops long before the deadlin
   const f = fakes();
   const started = Date.now();
   const summary = await handlerWith(f)({}, fakeContext(60_000));
-  expect(summary.stopReason).toBe('idle');
+  expect(summary.stopReason).toBe('no-task');
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(f.events).toEqual(['installRuntime', 'connect', 'createWorker', 'run', 'stopped', 'hook', 'close']);
 });
