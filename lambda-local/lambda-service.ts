@@ -146,7 +146,7 @@ export class LambdaService {
       outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
     }
     const response = outcome.ok ? outcome.body.toString('utf8', 0, KEPT_RESPONSE_CHARS) : undefined;
-    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize, response });
+    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize, response, maxMemoryUsedMb: outcome.maxMemoryUsedMb });
     const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
     this.options.narrate(`${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`);
     this.pump();

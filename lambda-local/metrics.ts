@@ -12,6 +12,8 @@ export interface InvocationSample {
   error: boolean;
   coldStart: boolean;
   memoryMb: number;
+  /** The environment's peak resident memory at the invocation's end (REPORT's Max Memory Used). */
+  maxMemoryUsedMb?: number;
   /** The function's response (its start), like an async destination's responsePayload; absent on errors. */
   response?: string;
 }
