@@ -13,10 +13,13 @@ export interface BenchArgs {
   orders: number;
   only: BenchSection[];
   burstSizes: number[];
+  /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
+  firstTaskGraceMs?: number;
   out: string;
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...] [--out FILE]
+export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
+                        [--first-task-grace-ms MS] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -25,6 +28,8 @@ side by side with its baseline in the same run, and prints a table (medians over
   --orders N      orders per throughput repetition (10-2000, default 100)
   --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
   --burst-sizes LIST  orders per burst with no worker up (1-500 each, default ${DEFAULT_BURST_SIZES.join(',')})
+  --first-task-grace-ms MS  the Lambda's first-task grace in every section (0 = off, as before it existed);
+                  default: config/settings.ts
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -37,7 +42,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const values = parseCommandLine(
     'bench',
     BENCH_USAGE,
-    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, 'burst-sizes': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, 'burst-sizes': { type: 'string' }, 'first-task-grace-ms': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     argv,
   );
   if (values.help) return 'help';
@@ -49,6 +54,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
     burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(',')).split(',').map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
+    firstTaskGraceMs: values['first-task-grace-ms'] === undefined ? undefined : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     out: values.out ?? defaultOut,
   };
 }

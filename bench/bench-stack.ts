@@ -23,9 +23,16 @@ export interface BenchStack {
   client: Client;
   stage: Stage;
   log: (line: string) => void;
+  /** Added to every bench function's environment (for example a lifecycle setting measured against its default). */
+  functionEnvironment: Record<string, string>;
 }
 
-export async function startBenchStack(workDir: string, stage: Stage, log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  workDir: string,
+  stage: Stage,
+  log: (line: string) => void,
+  functionEnvironment: Record<string, string> = {},
+): Promise<BenchStack> {
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
   const cli = ensureTemporalCli(log);
@@ -42,5 +49,5 @@ export async function startBenchStack(workDir: string, stage: Stage, log: (line:
   stage.own('worker connection', () => native.close());
   const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
   stage.own('client', () => client.connection.close());
-  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log };
+  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log, functionEnvironment };
 }

@@ -69,7 +69,7 @@ async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: 
   const batch = benchName(tag);
   const handles = await Promise.all(
     Array.from({ length: orders }, (_, i) => {
-      const order = sampleOrder(batch, 'happy', i);
+      const order = sampleOrder(`${batch}-${i}`, 'happy', i);
       return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
     }),
   );

@@ -14,6 +14,8 @@ export interface BenchResults {
   durationS?: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; arch: string };
   reps: number;
+  /** The Lambda's first-task grace in this run (ms; 0 = off). */
+  firstTaskGraceMs?: number;
   throughput?: ThroughputResult;
   growth?: GrowthRow[];
   package?: PackageResult;
@@ -89,7 +91,7 @@ export function renderReport(results: BenchResults): string {
     ...(i?.idleExit.waste ? [{ name: `${i.orders}-order burst (idle-cost)`, waste: i.idleExit.waste }] : []),
     ...(results.burst?.rows.map((r) => ({ name: `${r.orders}-order burst, no worker up`, waste: r.waste })) ?? []),
   ];
-  if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table));
+  if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   return parts.join('\n');
 }

@@ -12,7 +12,7 @@ function usd(value: number): string {
   return `$${value.toPrecision(3)}`;
 }
 
-export function renderWaste(scenarios: { name: string; waste: WasteFigures }[], table: Table): string {
+export function renderWaste(scenarios: { name: string; waste: WasteFigures }[], table: Table, firstTaskGraceMs?: number): string {
   const rows = scenarios.map(({ name, waste: w }) => [
     name,
     String(w.invocations),
@@ -24,7 +24,8 @@ export function renderWaste(scenarios: { name: string; waste: WasteFigures }[], 
     `${Math.round(w.wastedShare * 100)}%, ${w.wastedShare <= WASTED_SHARE_TARGET ? 'met' : 'MISSED'}`,
   ]);
   const headers = ['scenario', 'invocations', 'useful', 'ran no task', 'no summary', 'GB-s billed', 'GB-s wasted', 'wasted <= 10%'];
-  return ['Wasted Lambda invocations (ran no task), per scenario:', table(headers, rows)].join('\n');
+  const grace = firstTaskGraceMs === undefined ? '' : firstTaskGraceMs === 0 ? ' (first-task grace off)' : ` (first-task grace ${firstTaskGraceMs} ms)`;
+  return [`Wasted Lambda invocations (ran no task), per scenario${grace}:`, table(headers, rows)].join('\n');
 }
 
 export function renderBurst(burst: BurstResult, table: Table): string {

@@ -35,6 +35,7 @@ export const handler = createLambdaWorkerHandler(
     Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: PACKAGE_DIR, environment, identity: () => currentIdentity, taskQueue }));
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
+    config.firstTaskGraceMs = environment.lambdaFirstTaskGraceMs;
     config.invocationHooks.push((invocation, context) => {
       currentIdentity = invocation.identity;
       jsonLogger.addContext(context);
@@ -48,4 +49,5 @@ jsonLogger.info('ShopFlow Lambda worker loaded', {
   buildId: version.buildId,
   journal: environment.journalPath,
   idleExitMs: environment.lambdaIdleExitMs,
+  firstTaskGraceMs: environment.lambdaFirstTaskGraceMs,
 });

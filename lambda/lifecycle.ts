@@ -4,7 +4,8 @@
  * TEMPORAL_TASK_QUEUE, shutdown hooks that run even on failure, the connection always closed) and changes three
  * things:
  * - idle exit: the worker stops once nothing has been in flight for `idleExitMs`, instead of polling until the
- *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task;
+ *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task.
+ *   An invocation that gets no task at all stops after the shorter `firstTaskGraceMs`;
  * - the remaining time is measured after connecting, so a slow cold connect cannot eat the shutdown buffer;
  * - eager activity execution is off, as in the Go and Python Lambda workers.
  * Every dependency with an effect is injected, so the lifecycle is tested with fakes and a fake Lambda context.
@@ -62,6 +63,8 @@ export interface InvocationSummary {
   /** From the worker's start to its first task; absent when no task came. */
   firstTaskAfterMs?: number;
   connectMs: number;
+  /** From the handler's start to the worker polling: connecting and creating the worker. */
+  startupMs: number;
 }
 
 export type ShopFlowLambdaHandler = (event: unknown, context: Context) => Promise<InvocationSummary>;
@@ -115,6 +118,7 @@ export function createLambdaWorkerHandler(
   const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
 
   return async (_event, context) => {
+    const handlerStarted = Date.now();
     const invocation: Invocation = {
       identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
       requestId: context.awsRequestId,
@@ -151,6 +155,7 @@ export function createLambdaWorkerHandler(
       });
 
       stopActivationWatch = idle.watchWorkflowActivations(worker);
+      const startupMs = Date.now() - handlerStarted;
       const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(() => 'deadline' as const);
       const stops: Promise<StopReason>[] = [deadline];
       if (config.idleExitMs > 0) {
@@ -173,6 +178,7 @@ export function createLambdaWorkerHandler(
         workflowActivations: idle.workflowActivations,
         firstTaskAfterMs: idle.firstTaskAfterMs,
         connectMs,
+        startupMs,
       };
     } finally {
       stopIdleWatch();

@@ -76,6 +76,8 @@ test('peak environments: the most invocations overlapping at one moment', () => 
 test('--burst-sizes: a list of whole numbers, defaulting to 10, 50 and 200', () => {
   expect(parseBenchArgs([], 'x')).toMatchObject({ burstSizes: [10, 50, 200] });
   expect(parseBenchArgs(['--only', 'burst', '--burst-sizes', '10, 25'], 'x')).toMatchObject({ only: ['burst'], burstSizes: [10, 25] });
+  expect(parseBenchArgs(['--first-task-grace-ms', '0'], 'x')).toMatchObject({ firstTaskGraceMs: 0 });
+  expect(parseBenchArgs([], 'x')).toMatchObject({ firstTaskGraceMs: undefined });
   const exit = jest.spyOn(process, 'exit').mockImplementation(((code: number) => {
     throw new Error(`exit ${code}`);
   }) as never);
