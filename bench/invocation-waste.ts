@@ -23,6 +23,12 @@ export interface WasteFigures {
   /** From the worker's start to its first task, in the useful invocations (median and max, ms). */
   firstTaskAfterMsMedian?: number;
   firstTaskAfterMsMax?: number;
+  /**
+   * Where a wasted invocation's time goes (medians, ms): its whole duration, and the part not spent polling (the
+   * cold start's module load, billed as Lambda bills it, connecting, creating and shutting down the worker).
+   */
+  wastedDurationMsMedian?: number;
+  wastedNotPollingMsMedian?: number;
 }
 
 /** Lambda bills each invocation's duration rounded up to the millisecond, times its memory in GB. */
@@ -54,6 +60,13 @@ export function wasteOf(samples: readonly InvocationSample[]): WasteFigures {
   const firstTask = samples
     .map((s) => summaryOf(s)?.firstTaskAfterMs)
     .filter((ms): ms is number => typeof ms === 'number');
+  const durationOf = (s: InvocationSample) => s.endedAt - s.startedAt;
+  const wastedDurations = wasted.map(durationOf);
+  // Everything but the polling: the cold start's module load, connecting, creating the worker, shutting it down.
+  const notPolling = wasted.flatMap((s) => {
+    const pollingMs = summaryOf(s)?.pollingMs;
+    return typeof pollingMs === 'number' ? [durationOf(s) - pollingMs] : [];
+  });
   return {
     invocations: samples.length,
     useful: uses.filter((u) => u === 'useful').length,
@@ -64,14 +77,17 @@ export function wasteOf(samples: readonly InvocationSample[]): WasteFigures {
     wastedShare: billed > 0 ? round(sum(wasted) / billed, 3) : 0,
     firstTaskAfterMsMedian: firstTask.length > 0 ? round(median(firstTask), 0) : undefined,
     firstTaskAfterMsMax: firstTask.length > 0 ? Math.max(...firstTask) : undefined,
+    wastedDurationMsMedian: wastedDurations.length > 0 ? round(median(wastedDurations), 0) : undefined,
+    wastedNotPollingMsMedian: notPolling.length > 0 ? round(median(notPolling), 0) : undefined,
   };
 }
 
 /** One line for the bench's progress output. */
 export function describeWaste(w: WasteFigures): string {
   const first = w.firstTaskAfterMsMax === undefined ? '' : `; first task ${w.firstTaskAfterMsMedian} ms after start (max ${w.firstTaskAfterMsMax})`;
+  const split = w.wastedDurationMsMedian === undefined ? '' : `; a wasted one: ${w.wastedDurationMsMedian} ms, ${w.wastedNotPollingMsMedian ?? '?'} ms of it not polling`;
   return (
     `${w.invocations} invocation(s): ${w.useful} useful, ${w.wasted} ran no task, ${w.noSummary} without summary; ` +
-    `${w.billedGBSeconds} GB-s billed, ${w.wastedGBSeconds} wasted (${Math.round(w.wastedShare * 100)}%)${first}`
+    `${w.billedGBSeconds} GB-s billed, ${w.wastedGBSeconds} wasted (${Math.round(w.wastedShare * 100)}%)${first}${split}`
   );
 }

@@ -65,6 +65,8 @@ export interface InvocationSummary {
   connectMs: number;
   /** From the handler's start to the worker polling: connecting and creating the worker. */
   startupMs: number;
+  /** From the worker's start until it had stopped (polling, running tasks, draining). */
+  pollingMs: number;
 }
 
 export type ShopFlowLambdaHandler = (event: unknown, context: Context) => Promise<InvocationSummary>;
@@ -164,6 +166,7 @@ export function createLambdaWorkerHandler(
         stops.push(watch.promise);
       }
       let stopReason: StopReason = 'deadline';
+      const pollingStarted = Date.now();
       await worker.runUntil(
         Promise.race(stops).then((reason) => {
           stopReason = reason;
@@ -179,6 +182,7 @@ export function createLambdaWorkerHandler(
         firstTaskAfterMs: idle.firstTaskAfterMs,
         connectMs,
         startupMs,
+        pollingMs: Date.now() - pollingStarted,
       };
     } finally {
       stopIdleWatch();
