@@ -12,6 +12,8 @@ import { Stage } from '../demo/stage';
 import { startLocalLambda, type LocalLambda } from '../lambda-local/local-lambda';
 import { localLambdaEnvironment, startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/ports';
+import { LAMBDA_RUNTIME } from '../scripts/lib/lambda-deployment';
+import { ensureRuntimeNode } from '../scripts/lib/runtime-node';
 import { ensureTemporalCli } from '../scripts/lib/temporal-cli';
 
 export interface BenchStack {
@@ -37,7 +39,9 @@ export async function startBenchStack(
   fs.mkdirSync(workDir, { recursive: true });
   const cli = ensureTemporalCli(log);
   // Lambda's real account limit is 1,000; 40 is enough that a burst's invocations never queue behind each other here.
-  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40 });
+  // Environments run the functions' runtime's own Node (nodejs22.x: Node 22), as Lambda would, not the host's.
+  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40, runtimeNode: true, log });
+  ensureRuntimeNode(LAMBDA_RUNTIME, log); // installed now, not at the first cold start it would then slow down
   stage.own('local Lambda service', () => lambda.close());
   const port = await freePort();
   log(`starting a Temporal dev server on 127.0.0.1:${port} and the local Lambda service on ${lambda.endpoint}...`);

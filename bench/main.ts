@@ -59,6 +59,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log(`\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`);
     results.burst = await measureBurst(stack, args.burstSizes);
   }
+  results.lambdaNode = Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();
   return results;
 }

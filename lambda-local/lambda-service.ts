@@ -23,6 +23,8 @@ export interface ServiceOptions {
   maxResponseBytes: number;
   logDir: string;
   runtime: RuntimeChoice;
+  /** The Node executable for a function's runtime (e.g. nodejs22.x); absent = the command's own (the host's). */
+  nodeFor?: (runtime: string) => string;
   /** One line per notable event (cold start, throttle, timeout), for the service's console. */
   narrate: (line: string) => void;
 }
@@ -124,7 +126,7 @@ export class LambdaService {
     }
     const env = new ExecutionEnvironment({
       record,
-      runtimeCommand: this.options.runtime.command,
+      runtimeCommand: this.options.nodeFor ? [this.options.nodeFor(record.Runtime), ...this.options.runtime.command.slice(1)] : this.options.runtime.command,
       region: this.options.region,
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
