@@ -34,14 +34,16 @@ export async function startBenchStack(
   stage: Stage,
   log: (line: string) => void,
   functionEnvironment: Record<string, string> = {},
+  lambdaNode: 'runtime' | 'host' = 'runtime',
 ): Promise<BenchStack> {
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
   const cli = ensureTemporalCli(log);
   // Lambda's real account limit is 1,000; 40 is enough that a burst's invocations never queue behind each other here.
   // Environments run the functions' runtime's own Node (nodejs22.x: Node 22), as Lambda would, not the host's.
-  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40, runtimeNode: true, log });
-  ensureRuntimeNode(LAMBDA_RUNTIME, log); // installed now, not at the first cold start it would then slow down
+  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40, runtimeNode: lambdaNode === 'runtime', log });
+  // Installed now, not at the first cold start, which it would then slow down.
+  if (lambdaNode === 'runtime') ensureRuntimeNode(LAMBDA_RUNTIME, log);
   stage.own('local Lambda service', () => lambda.close());
   const port = await freePort();
   log(`starting a Temporal dev server on 127.0.0.1:${port} and the local Lambda service on ${lambda.endpoint}...`);

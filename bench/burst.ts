@@ -22,7 +22,13 @@ import { registerLambda } from '../scripts/lib/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, BENCH_MEMORY_MB, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  BENCH_BUILD_ID,
+  BENCH_MEMORY_MB,
+  buildForDeployment,
+  deployBenchFunction,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName, startVersionedWorker } from './versioned-worker';
@@ -54,7 +60,9 @@ export interface BurstResult {
 
 /** The most invocations that overlapped at any moment: each ran in an environment of its own. */
 export function peakOverlap(samples: readonly Pick<InvocationSample, 'startedAt' | 'endedAt'>[]): number {
-  const edges = samples.flatMap((s) => [[s.startedAt, 1] as const, [s.endedAt, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = samples
+    .flatMap((s) => [[s.startedAt, 1] as const, [s.endedAt, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
   let peak = 0;
   for (const [, delta] of edges) {
@@ -70,7 +78,11 @@ async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: 
   const handles = await Promise.all(
     Array.from({ length: orders }, (_, i) => {
       const order = sampleOrder(`${batch}-${i}`, 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+      });
     }),
   );
   await Promise.all(handles.map((h) => h.result()));
@@ -111,7 +123,14 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
     SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
   };
   const functionArn = await deployBenchFunction(stack, { functionName: deploymentName, zipFile, environment });
-  await registerLambda({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, target: { functionArn }, identity: 'bench', makeCurrent: true });
+  await registerLambda({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    target: { functionArn },
+    identity: 'bench',
+    makeCurrent: true,
+  });
   // Registering makes the controller invoke the function once; that invocation is not part of any burst.
   await sleep(1_000);
   await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
@@ -122,7 +141,19 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
   const lambdaRows: Omit<BurstRow, 'localWorkerDrainMs'>[] = [];
   for (const orders of sizes) {
     // A new revision: the service reaps the warm environments of the last burst, so every burst starts cold.
-    await stack.lambdaClient.send(new UpdateFunctionConfigurationCommand({ FunctionName: deploymentName, Environment: { Variables: { ...environment, TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_BURST: String(orders) } } }));
+    await stack.lambdaClient.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: deploymentName,
+        Environment: {
+          Variables: {
+            ...environment,
+            TEMPORAL_ADDRESS: stack.address,
+            TEMPORAL_NAMESPACE: 'default',
+            SHOPFLOW_BURST: String(orders),
+          },
+        },
+      }),
+    );
     await waitUntilFunctionUpdatedV2({ client: stack.lambdaClient, maxWaitTime: 60 }, { FunctionName: deploymentName });
     await sleep(1_500);
     const burstStart = Date.now();
@@ -131,7 +162,8 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
     await waitUntilNoInvocationRuns(stack, [deploymentName], 180_000);
     const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= burstStart);
     const waste = wasteOf(samples);
-    const lambdaUsd = waste.billedGBSeconds * price.usdPerGbSecond + (samples.length / 1_000_000) * price.usdPerMillionRequests;
+    const lambdaUsd =
+      waste.billedGBSeconds * price.usdPerGbSecond + (samples.length / 1_000_000) * price.usdPerMillionRequests;
     const row = {
       orders,
       drainMs,
@@ -141,7 +173,10 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
       lambdaUsd,
       alwaysOnUsd: (drainMs / 3_600_000) * alwaysOn.usdPerHour,
     };
-    stack.log(`  ${orders} orders on the Lambda: drained in ${drainMs} ms, peak ${row.peakEnvironments} environments, ${describeWaste(waste)}`);
+    stack.log(
+      `  ${orders} orders on the Lambda: drained in ${drainMs} ms, peak ${row.peakEnvironments} environments, ` +
+        describeWaste(waste),
+    );
     lambdaRows.push(row);
   }
   const localDrains = await localWorkerDrain(stack, sizes);
@@ -151,6 +186,11 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
     usdPerGbSecond: price.usdPerGbSecond,
     usdPerMillionRequests: price.usdPerMillionRequests,
     alwaysOn,
-    rows: lambdaRows.map((r) => ({ ...r, lambdaUsd: round(r.lambdaUsd, 8), alwaysOnUsd: round(r.alwaysOnUsd, 8), localWorkerDrainMs: localDrains.get(r.orders)! })),
+    rows: lambdaRows.map((r) => ({
+      ...r,
+      lambdaUsd: round(r.lambdaUsd, 8),
+      alwaysOnUsd: round(r.alwaysOnUsd, 8),
+      localWorkerDrainMs: localDrains.get(r.orders)!,
+    })),
   };
 }

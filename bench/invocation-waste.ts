@@ -84,10 +84,17 @@ export function wasteOf(samples: readonly InvocationSample[]): WasteFigures {
 
 /** One line for the bench's progress output. */
 export function describeWaste(w: WasteFigures): string {
-  const first = w.firstTaskAfterMsMax === undefined ? '' : `; first task ${w.firstTaskAfterMsMedian} ms after start (max ${w.firstTaskAfterMsMax})`;
-  const split = w.wastedDurationMsMedian === undefined ? '' : `; a wasted one: ${w.wastedDurationMsMedian} ms, ${w.wastedNotPollingMsMedian ?? '?'} ms of it not polling`;
+  const first =
+    w.firstTaskAfterMsMax === undefined
+      ? ''
+      : `; first task ${w.firstTaskAfterMsMedian} ms after start (max ${w.firstTaskAfterMsMax})`;
+  const split =
+    w.wastedDurationMsMedian === undefined
+      ? ''
+      : `; a wasted one: ${w.wastedDurationMsMedian} ms, ${w.wastedNotPollingMsMedian ?? '?'} ms of it not polling`;
   return (
     `${w.invocations} invocation(s): ${w.useful} useful, ${w.wasted} ran no task, ${w.noSummary} without summary; ` +
-    `${w.billedGBSeconds} GB-s billed, ${w.wastedGBSeconds} wasted (${Math.round(w.wastedShare * 100)}%)${first}${split}`
+    `${w.billedGBSeconds} GB-s billed, ${w.wastedGBSeconds} wasted ` +
+    `(${Math.round(w.wastedShare * 100)}%)${first}${split}`
   );
 }

@@ -29,7 +29,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
   };
   const functionEnvironment: Record<string, string> = {};
   if (args.firstTaskGraceMs !== undefined) functionEnvironment.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS = String(args.firstTaskGraceMs);
-  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log, functionEnvironment);
+  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log, functionEnvironment, args.lambdaNode);
   results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
   const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
 
@@ -59,7 +59,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log(`\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`);
     results.burst = await measureBurst(stack, args.burstSizes);
   }
-  results.lambdaNode = Object.fromEntries(stack.lambda.nodeVersions);
+  results.lambdaNode = args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();
   return results;
 }

@@ -12,7 +12,11 @@ function usd(value: number): string {
   return `$${value.toPrecision(3)}`;
 }
 
-export function renderWaste(scenarios: { name: string; waste: WasteFigures }[], table: Table, firstTaskGraceMs?: number): string {
+export function renderWaste(
+  scenarios: { name: string; waste: WasteFigures }[],
+  table: Table,
+  firstTaskGraceMs?: number,
+): string {
   const rows = scenarios.map(({ name, waste: w }) => [
     name,
     String(w.invocations),
@@ -23,8 +27,22 @@ export function renderWaste(scenarios: { name: string; waste: WasteFigures }[], 
     String(w.wastedGBSeconds),
     `${Math.round(w.wastedShare * 100)}%, ${w.wastedShare <= WASTED_SHARE_TARGET ? 'met' : 'MISSED'}`,
   ]);
-  const headers = ['scenario', 'invocations', 'useful', 'ran no task', 'no summary', 'GB-s billed', 'GB-s wasted', 'wasted <= 10%'];
-  const grace = firstTaskGraceMs === undefined ? '' : firstTaskGraceMs === 0 ? ' (first-task grace off)' : ` (first-task grace ${firstTaskGraceMs} ms)`;
+  const headers = [
+    'scenario',
+    'invocations',
+    'useful',
+    'ran no task',
+    'no summary',
+    'GB-s billed',
+    'GB-s wasted',
+    'wasted <= 10%',
+  ];
+  const grace =
+    firstTaskGraceMs === undefined
+      ? ''
+      : firstTaskGraceMs === 0
+        ? ' (first-task grace off)'
+        : ` (first-task grace ${firstTaskGraceMs} ms)`;
   return [`Wasted Lambda invocations (ran no task), per scenario${grace}:`, table(headers, rows)].join('\n');
 }
 
@@ -39,10 +57,20 @@ export function renderBurst(burst: BurstResult, table: Table): string {
     usd(r.alwaysOnUsd),
     (r.localWorkerDrainMs / 1000).toFixed(1),
   ]);
-  const headers = ['orders', 'drain s', 'peak envs', 'useful / no-task inv.', 'GB-s', 'Lambda $', 'always-on $ (same wall time)', 'one local worker: drain s'];
+  const headers = [
+    'orders',
+    'drain s',
+    'peak envs',
+    'useful / no-task inv.',
+    'GB-s',
+    'Lambda $',
+    'always-on $ (same wall time)',
+    'one local worker: drain s',
+  ];
   return [
     `Burst with no worker up (Lambda ${burst.architecture}, ${burst.memoryMb} MB, $${burst.usdPerGbSecond}/GB-s + ` +
-      `$${burst.usdPerMillionRequests}/1M requests; always on: ${burst.alwaysOn.label}, $${burst.alwaysOn.usdPerHour}/h):`,
+      `$${burst.usdPerMillionRequests}/1M requests; ` +
+      `always on: ${burst.alwaysOn.label}, $${burst.alwaysOn.usdPerHour}/h):`,
     table(headers, rows),
   ].join('\n');
 }

@@ -31,7 +31,9 @@ function hostNode(runtime: string, why: string): RuntimeNode {
   return {
     executable: process.execPath,
     version: process.version,
-    warning: `local Lambda environments for ${runtime} run the host's Node ${process.version}, not the runtime's (${why})`,
+    warning:
+      `local Lambda environments for ${runtime} run the host's Node ${process.version}, ` +
+      `not the runtime's (${why})`,
   };
 }
 
@@ -46,13 +48,30 @@ function install(version: string, arch: string, log: (line: string) => void): vo
   const dir = path.join(TOOLS_DIR, 'node-runtimes', version);
   // Installed beside, then moved in place: two processes starting at once never see half a binary.
   const staging = `${dir}.${process.pid}.partial`;
-  log(`Installing Node ${version} for the local Lambda environments (npm ${pkg}) into ${path.relative(process.cwd(), dir)}...`);
+  log(
+    `Installing Node ${version} for the local Lambda environments (npm ${pkg}) ` +
+      `into ${path.relative(process.cwd(), dir)}...`,
+  );
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
-  execFileSync('npm', ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', pkg], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 300_000,
-  });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      staging,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      pkg,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 300_000,
+    },
+  );
   try {
     fs.renameSync(staging, dir);
   } catch (err) {
@@ -61,22 +80,33 @@ function install(version: string, arch: string, log: (line: string) => void): vo
   }
 }
 
-/** The Node for a Lambda runtime: the pinned official binary (installing it on first use), else the host's with a warning. */
-export function ensureRuntimeNode(runtime: string, log: (line: string) => void = console.log, arch: string = process.arch): RuntimeNode {
+/** The Node for a Lambda runtime: the pinned binary (installed on first use), else the host's with a warning. */
+export function ensureRuntimeNode(
+  runtime: string,
+  log: (line: string) => void = console.log,
+  arch: string = process.arch,
+): RuntimeNode {
   const version = RUNTIME_NODE_VERSIONS[runtime];
   if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in scripts/lib/runtime-node.ts`);
   if (process.platform !== 'linux' || !PACKAGE_ARCH[arch]) {
-    return hostNode(runtime, `npm's node-linux-* binaries run on Linux x64/arm64 only, this is ${process.platform}/${arch}`);
+    return hostNode(
+      runtime,
+      `npm's node-linux-* binaries run on Linux x64/arm64 only, this is ${process.platform}/${arch}`,
+    );
   }
   const executable = runtimeNodePath(version, arch);
   if (!fs.existsSync(executable)) {
     try {
       install(version, arch, log);
     } catch (err) {
-      return hostNode(runtime, `installing node-linux-${PACKAGE_ARCH[arch]}@${version} failed: ${(err as Error).message.split('\n')[0]}`);
+      return hostNode(
+        runtime,
+        `installing node-linux-${PACKAGE_ARCH[arch]}@${version} failed: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   const reported = versionOf(executable);
-  if (reported !== `v${version}`) return hostNode(runtime, `${executable} reports ${reported ?? 'nothing'}, expected v${version}`);
+  if (reported !== `v${version}`)
+    return hostNode(runtime, `${executable} reports ${reported ?? 'nothing'}, expected v${version}`);
   return { executable, version: reported };
 }

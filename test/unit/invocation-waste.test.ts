@@ -46,8 +46,19 @@ test('billed GB-s rounds each duration up to the millisecond and weighs it by me
 });
 
 test('wasted GB-s and its share of the bill, and when the first task came', () => {
-  const figures = wasteOf([sample(9_000, summary(4, 6, 120)), sample(1_000, summary(0, 0)), sample(2_000, undefined, { error: true })]);
-  expect(figures).toMatchObject({ invocations: 3, useful: 1, wasted: 1, noSummary: 1, billedGBSeconds: 12, wastedGBSeconds: 1 });
+  const figures = wasteOf([
+    sample(9_000, summary(4, 6, 120)),
+    sample(1_000, summary(0, 0)),
+    sample(2_000, undefined, { error: true }),
+  ]);
+  expect(figures).toMatchObject({
+    invocations: 3,
+    useful: 1,
+    wasted: 1,
+    noSummary: 1,
+    billedGBSeconds: 12,
+    wastedGBSeconds: 1,
+  });
   expect(figures.wastedShare).toBeCloseTo(1 / 12, 3);
   expect(figures.firstTaskAfterMsMax).toBe(120);
   expect(wasteOf([]).wastedShare).toBe(0);
@@ -75,9 +86,14 @@ test('peak environments: the most invocations overlapping at one moment', () => 
 
 test('--burst-sizes: a list of whole numbers, defaulting to 10, 50 and 200', () => {
   expect(parseBenchArgs([], 'x')).toMatchObject({ burstSizes: [10, 50, 200] });
-  expect(parseBenchArgs(['--only', 'burst', '--burst-sizes', '10, 25'], 'x')).toMatchObject({ only: ['burst'], burstSizes: [10, 25] });
+  expect(parseBenchArgs(['--only', 'burst', '--burst-sizes', '10, 25'], 'x')).toMatchObject({
+    only: ['burst'],
+    burstSizes: [10, 25],
+  });
   expect(parseBenchArgs(['--first-task-grace-ms', '0'], 'x')).toMatchObject({ firstTaskGraceMs: 0 });
   expect(parseBenchArgs([], 'x')).toMatchObject({ firstTaskGraceMs: undefined });
+  expect(parseBenchArgs([], 'x')).toMatchObject({ lambdaNode: 'runtime' });
+  expect(parseBenchArgs(['--lambda-node', 'host'], 'x')).toMatchObject({ lambdaNode: 'host' });
   const exit = jest.spyOn(process, 'exit').mockImplementation(((code: number) => {
     throw new Error(`exit ${code}`);
   }) as never);
@@ -85,6 +101,8 @@ test('--burst-sizes: a list of whole numbers, defaulting to 10, 50 and 200', () 
   try {
     expect(() => parseBenchArgs(['--burst-sizes', '10,lots'], 'x')).toThrow('exit 2');
     expect(error.mock.calls[0][0]).toMatch(/--burst-sizes must be a whole number from 1 to 500 \(got "lots"\)/);
+    expect(() => parseBenchArgs(['--lambda-node', 'node20'], 'x')).toThrow('exit 2');
+    expect(error.mock.calls[1][0]).toMatch(/--lambda-node must be runtime or host \(got "node20"\)/);
   } finally {
     exit.mockRestore();
     error.mockRestore();
