@@ -10,7 +10,10 @@ import fs from 'node:fs';
 const KIB_PER_MIB = 1024;
 
 /** Peak resident set size in KiB from /proc (Linux), or undefined when there is no such file or field. */
-export function procPeakRssKib(pid: number, readFile: (file: string) => string = (f) => fs.readFileSync(f, 'utf8')): number | undefined {
+export function procPeakRssKib(
+  pid: number,
+  readFile: (file: string) => string = (f) => fs.readFileSync(f, 'utf8'),
+): number | undefined {
   let status: string;
   try {
     status = readFile(`/proc/${pid}/status`);
@@ -24,7 +27,11 @@ export function procPeakRssKib(pid: number, readFile: (file: string) => string =
 /** Resident set size now in KiB from `ps` (macOS, BSD); undefined when ps fails or the process is gone. */
 export function psRssKib(pid: number): number | undefined {
   try {
-    const out = execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2_000 });
+    const out = execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 2_000,
+    });
     const kib = Number(out.trim());
     return Number.isFinite(kib) && kib > 0 ? kib : undefined;
   } catch {
@@ -36,9 +43,7 @@ export function psRssKib(pid: number): number | undefined {
 export class PeakMemory {
   private peakKib = 0;
 
-  constructor(
-    private readonly readers: ((pid: number) => number | undefined)[] = [procPeakRssKib, psRssKib],
-  ) {}
+  constructor(private readonly readers: ((pid: number) => number | undefined)[] = [procPeakRssKib, psRssKib]) {}
 
   /** Reads the process now and returns the peak so far in MB (as Lambda rounds it), or undefined if never read. */
   sample(pid: number | undefined): number | undefined {

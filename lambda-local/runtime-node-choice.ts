@@ -20,7 +20,10 @@ export function runtimeNodeChooser(
     let executable = process.execPath;
     let version = process.version;
     if (nativeClient) {
-      log(`Warning: local Lambda environments for ${lambdaRuntime} run the host's Node ${process.version}: ${runtime.name} is built for it`);
+      log(
+        `Warning: local Lambda environments for ${lambdaRuntime} run the host's Node ${process.version}: ` +
+          `${runtime.name} is built for it`,
+      );
     } else {
       const node = ensureRuntimeNode(lambdaRuntime, log);
       if (node.warning) log(`Warning: ${node.warning}`);
