@@ -2,17 +2,26 @@
 
 import { parseCommandLine, usageError } from '../scripts/lib/command-line';
 
-export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost'] as const;
+export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost', 'burst'] as const;
+/** Orders per burst in the burst section: one small, one medium, one that makes the Lambda scale out wide. */
+export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
+
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchArgs {
   reps: number;
   orders: number;
   only: BenchSection[];
+  burstSizes: number[];
+  /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
+  firstTaskGraceMs?: number;
+  /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
+  lambdaNode: 'runtime' | 'host';
   out: string;
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--out FILE]
+export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
+                        [--first-task-grace-ms MS] [--lambda-node runtime|host] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -20,6 +29,11 @@ side by side with its baseline in the same run, and prints a table (medians over
   --reps N        repetitions per measurement (1-20, default 5)
   --orders N      orders per throughput repetition (10-2000, default 100)
   --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
+  --burst-sizes LIST  orders per burst with no worker up (1-500 each, default ${DEFAULT_BURST_SIZES.join(',')})
+  --first-task-grace-ms MS  the Lambda's first-task grace in every section (0 = off, as before it existed);
+                  default: config/settings.ts
+  --lambda-node   runtime: Lambda environments run their runtime's Node (nodejs22.x: Node 22, default);
+                  host: this machine's Node, to compare
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -28,11 +42,16 @@ function wholeNumber(flag: string, raw: string | undefined, fallback: number, mi
   return value;
 }
 
+function lambdaNodeChoice(raw: string | undefined): 'runtime' | 'host' {
+  if (raw === undefined || raw === 'runtime' || raw === 'host') return raw ?? 'runtime';
+  return usageError('bench', BENCH_USAGE, `--lambda-node must be runtime or host (got "${raw}")`);
+}
+
 export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 'help' {
   const values = parseCommandLine(
     'bench',
     BENCH_USAGE,
-    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, 'burst-sizes': { type: 'string' }, 'first-task-grace-ms': { type: 'string' }, 'lambda-node': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     argv,
   );
   if (values.help) return 'help';
@@ -43,6 +62,9 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
     reps: wholeNumber('reps', values.reps, 5, 1, 20),
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
+    burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(',')).split(',').map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
+    firstTaskGraceMs: values['first-task-grace-ms'] === undefined ? undefined : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
+    lambdaNode: lambdaNodeChoice(values['lambda-node']),
     out: values.out ?? defaultOut,
   };
 }

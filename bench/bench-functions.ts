@@ -40,7 +40,7 @@ export async function deployBenchFunction(
       architecture: hostArchitecture(),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: BENCH_MEMORY_MB,
-      environment: { TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', ...options.environment },
+      environment: { TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', ...stack.functionEnvironment, ...options.environment },
     },
   });
   return deployed.FunctionArn!;

@@ -12,6 +12,8 @@ import { Stage } from '../demo/stage';
 import { startLocalLambda, type LocalLambda } from '../lambda-local/local-lambda';
 import { localLambdaEnvironment, startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/ports';
+import { LAMBDA_RUNTIME } from '../scripts/lib/lambda-deployment';
+import { ensureRuntimeNode } from '../scripts/lib/runtime-node';
 import { ensureTemporalCli } from '../scripts/lib/temporal-cli';
 
 export interface BenchStack {
@@ -23,14 +25,25 @@ export interface BenchStack {
   client: Client;
   stage: Stage;
   log: (line: string) => void;
+  /** Added to every bench function's environment (for example a lifecycle setting measured against its default). */
+  functionEnvironment: Record<string, string>;
 }
 
-export async function startBenchStack(workDir: string, stage: Stage, log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  workDir: string,
+  stage: Stage,
+  log: (line: string) => void,
+  functionEnvironment: Record<string, string> = {},
+  lambdaNode: 'runtime' | 'host' = 'runtime',
+): Promise<BenchStack> {
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
   const cli = ensureTemporalCli(log);
   // Lambda's real account limit is 1,000; 40 is enough that a burst's invocations never queue behind each other here.
-  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40 });
+  // Environments run the functions' runtime's own Node (nodejs22.x: Node 22), as Lambda would, not the host's.
+  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40, runtimeNode: lambdaNode === 'runtime', log });
+  // Installed now, not at the first cold start, which it would then slow down.
+  if (lambdaNode === 'runtime') ensureRuntimeNode(LAMBDA_RUNTIME, log);
   stage.own('local Lambda service', () => lambda.close());
   const port = await freePort();
   log(`starting a Temporal dev server on 127.0.0.1:${port} and the local Lambda service on ${lambda.endpoint}...`);
@@ -42,5 +55,5 @@ export async function startBenchStack(workDir: string, stage: Stage, log: (line:
   stage.own('worker connection', () => native.close());
   const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
   stage.own('client', () => client.connection.close());
-  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log };
+  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log, functionEnvironment };
 }

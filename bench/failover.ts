@@ -16,6 +16,7 @@ import { isLambdaIdentity } from '../starter/describe-worker';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
 import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
 
@@ -31,6 +32,8 @@ export interface FailoverResult {
   beyondRemainingWorkMs: number[];
   medianKillToCompleteMs: number;
   medianBeyondRemainingWorkMs: number;
+  /** The Lambda invocations of all repetitions (not the registration's): useful, wasted, billed. */
+  waste?: WasteFigures;
 }
 
 export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
@@ -44,6 +47,7 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
   // Registering makes the controller invoke the function once; let that invocation idle out first.
   await sleep(1_000);
   await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+  const repsStart = Date.now();
 
   const killToCompleteMs: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
@@ -82,7 +86,10 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
   }
   const remainingWorkMs = SLOW_STEP_MS - KILL_AFTER_MS;
   const beyond = killToCompleteMs.map((ms) => ms - remainingWorkMs);
+  const waste = wasteOf(stack.lambda.metrics.invocationsOf(functionName).filter((i) => i.startedAt >= repsStart));
+  stack.log(`  Lambda: ${describeWaste(waste)}`);
   return {
+    waste,
     slowStepMs: SLOW_STEP_MS,
     remainingWorkMs,
     killToCompleteMs,

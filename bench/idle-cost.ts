@@ -12,6 +12,7 @@ import { registerLambda } from '../scripts/lib/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
 import { BENCH_BUILD_ID, BENCH_MEMORY_MB, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName } from './versioned-worker';
 
@@ -24,6 +25,8 @@ export interface LifecycleCost {
   billedGBSeconds: number;
   invocationsDuringIdle: number;
   burstMs: number;
+  /** Useful and wasted invocations (the official lifecycle returns no summary, so its are all 'no summary'). */
+  waste: WasteFigures;
 }
 
 export interface IdleCostResult {
@@ -73,6 +76,7 @@ function cost(stack: BenchStack, contender: Contender, burstStart: number, burst
     // Anything that started after the last order completed was invoked for nothing.
     invocationsDuringIdle: served.filter((i) => i.startedAt > burstEnd).length,
     burstMs,
+    waste: wasteOf(served),
   };
 }
 
@@ -86,6 +90,7 @@ async function burstThenIdle(stack: BenchStack, contender: Contender): Promise<L
   await waitUntilNoInvocationRuns(stack, [contender.functionName], 4 * LAMBDA_RECOMMENDED_TIMEOUT_S * 1000);
   const measured = cost(stack, contender, burstStart, burstEnd, burstMs);
   stack.log(`  ${contender.functionName}: orders done in ${burstMs} ms; ${measured.invocations} invocation(s), ${measured.billedGBSeconds} GB-s, ${measured.invocationsDuringIdle} while idle`);
+  stack.log(`    ${describeWaste(measured.waste)}`);
   return measured;
 }
 

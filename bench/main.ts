@@ -8,10 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runOnStage, type Stage } from '../demo/stage';
+import { LAMBDA_FIRST_TASK_GRACE_MS } from '../config/settings';
 import { DATA_DIR } from '../scripts/lib/project-paths';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
+import { measureBurst } from './burst';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
@@ -25,7 +27,10 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, arch: process.arch },
     reps: args.reps,
   };
-  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log);
+  const functionEnvironment: Record<string, string> = {};
+  if (args.firstTaskGraceMs !== undefined) functionEnvironment.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS = String(args.firstTaskGraceMs);
+  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log, functionEnvironment, args.lambdaNode);
+  results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
   const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
 
   if (wants('throughput') || wants('growth')) {
@@ -50,6 +55,11 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log('\n▶ cost of idleness: idle exit against the official full-timeout lifecycle, same burst, same timeout');
     results.idleCost = await measureIdleCost(stack);
   }
+  if (wants('burst')) {
+    log(`\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`);
+    results.burst = await measureBurst(stack, args.burstSizes);
+  }
+  results.lambdaNode = args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();
   return results;
 }

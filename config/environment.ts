@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { ConfigError } from './config-error';
 import { loadLedgerConfig, type LedgerConfig } from './ledger-config';
-import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_IDLE_EXIT_MS } from './settings';
+import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_FIRST_TASK_GRACE_MS, LAMBDA_IDLE_EXIT_MS } from './settings';
 
 const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
@@ -19,6 +19,8 @@ export interface ShopFlowEnvironment {
   latencyScale: number;
   /** Lambda only: stop after this long without a task in flight; 0 = run until the deadline. */
   lambdaIdleExitMs: number;
+  /** Lambda only: stop sooner than the idle exit when no task has come at all; 0 = no shorter wait. */
+  lambdaFirstTaskGraceMs: number;
 }
 
 export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
@@ -62,8 +64,15 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
   if (!Number.isInteger(lambdaIdleExitMs) || lambdaIdleExitMs < 0) {
     throw new ConfigError(`SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`);
   }
+  const rawGrace = env.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS?.trim();
+  const lambdaFirstTaskGraceMs = rawGrace ? Number(rawGrace) : LAMBDA_FIRST_TASK_GRACE_MS;
+  if (!Number.isInteger(lambdaFirstTaskGraceMs) || lambdaFirstTaskGraceMs < 0) {
+    throw new ConfigError(
+      `SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "${rawGrace}" must be a whole number of milliseconds (0 = wait the idle exit)`,
+    );
+  }
   const ledger = loadLedgerConfig(env, journalPath);
-  return { version: workerDeploymentVersion(env), dataDir, journalPath, ledger, latencyScale, lambdaIdleExitMs };
+  return { version: workerDeploymentVersion(env), dataDir, journalPath, ledger, latencyScale, lambdaIdleExitMs, lambdaFirstTaskGraceMs };
 }
 
 /** The local dev server's ports: SHOPFLOW_DEV_SERVER_PORT and SHOPFLOW_DEV_SERVER_UI_PORT, else 7233 and 8233. */

@@ -72,6 +72,16 @@ export const LOCAL_WORKER_SHUTDOWN_GRACE_MS = 10_000;
  */
 export const LAMBDA_IDLE_EXIT_MS = 5_000;
 
+/**
+ * An invocation that has received no task at all gives up after this long instead (counted from the worker's
+ * start, after connecting). Work waiting for it is handed out at its first poll: in the bench's failover and
+ * bursts the first task came within about half a second of the worker's start. An invocation that finds nothing
+ * (another environment took the task it was invoked for, or the controller's validation call at registration)
+ * was billed the whole idle exit before; now it is billed this. SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS overrides it
+ * (0 = wait the idle exit as after work); it never exceeds the idle exit.
+ */
+export const LAMBDA_FIRST_TASK_GRACE_MS = 2_000;
+
 /** Lambda timeout guidance from Temporal's Go demo: the longest activity plus the shutdown buffer, at least 60 s. */
 export const LAMBDA_SHUTDOWN_BUFFER_MS = 7_000;
 export const LAMBDA_MINIMUM_TIMEOUT_S = 60;

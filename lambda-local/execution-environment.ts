@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { FunctionRecord } from './function-registry';
+import { PeakMemory } from './peak-memory';
 import { RuntimeApiServer, type RuntimeReport } from './runtime-api-server';
 
 export interface InvocationOutcome {
@@ -19,6 +20,8 @@ export interface InvocationOutcome {
   durationMs: number;
   /** Set on a cold start: how long loading the code took before the handler ran. */
   initDurationMs?: number;
+  /** The environment process's peak resident memory so far, as the REPORT line's Max Memory Used. */
+  maxMemoryUsedMb?: number;
   logTail: string;
 }
 
@@ -49,6 +52,7 @@ export class ExecutionEnvironment {
   private spawnedAt = 0;
   private initDurationMs?: number;
   private frozen = false;
+  private readonly peakMemory = new PeakMemory();
   private markExited!: () => void;
   private readonly processExited = new Promise<void>((resolve) => (this.markExited = resolve));
 
@@ -203,13 +207,15 @@ export class ExecutionEnvironment {
     clearTimeout(current.timer);
     const durationMs = Date.now() - current.startedAt;
     const billed = Math.max(1, Math.ceil(durationMs));
-    const init = this.invocations === 1 && this.initDurationMs !== undefined ? ` Init Duration: ${this.initDurationMs.toFixed(2)} ms` : '';
-    const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${init}\n`;
+    const init = this.invocations === 1 && this.initDurationMs !== undefined ? `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms` : '';
+    const maxMemoryUsedMb = this.peakMemory.sample(this.process?.pid);
+    const maxUsed = maxMemoryUsedMb === undefined ? '' : `\tMax Memory Used: ${maxMemoryUsedMb} MB`;
+    const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${maxUsed}${init}\n`;
     this.log(report);
     current.log += report;
     this.lastUsedAt = Date.now();
     if (this.state === 'busy') this.state = 'idle';
-    current.resolve({ requestId: current.requestId, ok, body: Buffer.from(body), errorType, durationMs, logTail: current.log.slice(-LOG_TAIL_BYTES) });
+    current.resolve({ requestId: current.requestId, ok, body: Buffer.from(body), errorType, durationMs, maxMemoryUsedMb, logTail: current.log.slice(-LOG_TAIL_BYTES) });
   }
 
   private freeze(): void {

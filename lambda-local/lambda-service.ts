@@ -11,7 +11,7 @@ import { throttled } from './aws-errors';
 import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
-import type { MetricsRecorder } from './metrics';
+import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
@@ -24,6 +24,8 @@ export interface ServiceOptions {
   maxResponseBytes: number;
   logDir: string;
   runtime: RuntimeChoice;
+  /** The Node executable for a function's runtime (e.g. nodejs22.x); absent = the command's own (the host's). */
+  nodeFor?: (runtime: string) => string;
   /** One line per notable event (cold start, throttle, timeout), for the service's console. */
   narrate: (line: string) => void;
 }
@@ -147,7 +149,7 @@ export class LambdaService {
     const env = new ExecutionEnvironment({
       record,
       version,
-      runtimeCommand: this.options.runtime.command,
+      runtimeCommand: this.options.nodeFor ? [this.options.nodeFor(record.Runtime), ...this.options.runtime.command.slice(1)] : this.options.runtime.command,
       region: this.options.region,
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
@@ -168,7 +170,8 @@ export class LambdaService {
     } catch (err) {
       outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
     }
-    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize });
+    const response = outcome.ok ? outcome.body.toString('utf8', 0, KEPT_RESPONSE_CHARS) : undefined;
+    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize, response, maxMemoryUsedMb: outcome.maxMemoryUsedMb });
     const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
     this.options.narrate(`${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`);
     this.pump();

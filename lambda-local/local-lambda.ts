@@ -8,6 +8,7 @@ import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './l
 import { MetricsRecorder } from './metrics';
 import { overlayHostNativeCore } from './native-core-overlay';
 import { chooseRuntime } from './runtime-command';
+import { runtimeNodeChooser } from './runtime-node-choice';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtime' | 'logDir'>> {
@@ -16,12 +17,18 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
   runtime?: 'auto' | 'aws' | 'builtin';
   /** The machine the environments run on; tests pose as a Mac here. Default: this one. */
   host?: HostPlatform;
+  /** Run each function on its runtime's own Node (npm node-linux-*, installed on first use) instead of the host's. */
+  runtimeNode?: boolean;
+  /** Where the one-time notes go (installing a runtime's Node, or falling back to the host's). */
+  log?: (line: string) => void;
 }
 
 export interface LocalLambda {
   endpoint: string;
   port: number;
   runtimeName: string;
+  /** Which Node each runtime's environments ran (e.g. nodejs22.x -> v22.23.5), as far as any was started. */
+  nodeVersions: Map<string, string>;
   registry: FunctionRegistry;
   service: LambdaService;
   metrics: MetricsRecorder;
@@ -40,12 +47,14 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   });
   const metrics = new MetricsRecorder();
   const runtime = chooseRuntime(options.runtime, host);
+  const nodeVersions = new Map<string, string>();
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,
     ...options,
     narrate,
     region,
     runtime,
+    nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, options.log ?? console.log) : undefined,
     logDir: path.join(options.stateDir, 'logs'),
   });
   const api = new LocalLambdaHttpApi(registry, service, metrics);
@@ -54,6 +63,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     endpoint,
     port: api.address().port,
     runtimeName: runtime.name,
+    nodeVersions,
     registry,
     service,
     metrics,

@@ -5,13 +5,21 @@
  */
 
 export interface InvocationSample {
+  requestId: string;
   functionName: string;
   startedAt: number;
   endedAt: number;
   error: boolean;
   coldStart: boolean;
   memoryMb: number;
+  /** The environment's peak resident memory at the invocation's end (REPORT's Max Memory Used). */
+  maxMemoryUsedMb?: number;
+  /** The function's response (its start), like an async destination's responsePayload; absent on errors. */
+  response?: string;
 }
+
+/** Enough of a response to read a summary from; a function's full 6 MB response is not kept. */
+export const KEPT_RESPONSE_CHARS = 2048;
 
 export const LAMBDA_METRICS = ['Invocations', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions'] as const;
 export const LOCAL_METRICS = ['ColdStarts', 'BilledGBSeconds'] as const;
@@ -33,10 +41,10 @@ export class MetricsRecorder {
     this.running.set(id, { functionName, startedAt: Date.now() });
   }
 
-  finished(id: string, sample: Omit<InvocationSample, 'startedAt' | 'endedAt'>): InvocationSample {
+  finished(id: string, sample: Omit<InvocationSample, 'requestId' | 'startedAt' | 'endedAt'>): InvocationSample {
     const run = this.running.get(id);
     this.running.delete(id);
-    const full = { ...sample, startedAt: run?.startedAt ?? Date.now(), endedAt: Date.now() };
+    const full = { ...sample, requestId: id, startedAt: run?.startedAt ?? Date.now(), endedAt: Date.now() };
     this.invocations.push(full);
     return full;
   }

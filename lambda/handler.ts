@@ -36,6 +36,7 @@ export const handler = createLambdaWorkerHandler(
     Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: PACKAGE_DIR, environment, identity: () => currentIdentity, taskQueue }));
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
+    config.firstTaskGraceMs = environment.lambdaFirstTaskGraceMs;
     config.invocationHooks.push((invocation, context) => {
       currentIdentity = invocation.identity;
       jsonLogger.addContext(context);
@@ -49,4 +50,5 @@ jsonLogger.info('ShopFlow Lambda worker loaded', {
   buildId: version.buildId,
   ledger: describeLedgerConfig(environment.ledger),
   idleExitMs: environment.lambdaIdleExitMs,
+  firstTaskGraceMs: environment.lambdaFirstTaskGraceMs,
 });

@@ -4,7 +4,8 @@
  * TEMPORAL_TASK_QUEUE, shutdown hooks that run even on failure, the connection always closed) and changes three
  * things:
  * - idle exit: the worker stops once nothing has been in flight for `idleExitMs`, instead of polling until the
- *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task;
+ *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task.
+ *   An invocation that gets no task at all stops after the shorter `firstTaskGraceMs`;
  * - the remaining time is measured after connecting, so a slow cold connect cannot eat the shutdown buffer;
  * - eager activity execution is off, as in the Go and Python Lambda workers.
  * Every dependency with an effect is injected, so the lifecycle is tested with fakes and a fake Lambda context.
@@ -32,6 +33,8 @@ export interface Invocation {
 export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   /** Stop after this long with nothing in flight; 0 = poll until the deadline like the official lifecycle. */
   idleExitMs: number;
+  /** With idle exit on: stop after this long if no task has come at all (0 = wait `idleExitMs` as after work). */
+  firstTaskGraceMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
   invocationHooks: ((invocation: Invocation, context: Context) => void)[];
 }
@@ -48,12 +51,22 @@ export interface LifecycleDependencies {
   getLogger(): Logger;
 }
 
+export type StopReason = 'idle' | 'no-task' | 'deadline';
+
+/** The handler's response: what the invocation did, so that an invocation that ran no task can be counted. */
 export interface InvocationSummary {
   identity: string;
-  stopReason: 'idle' | 'deadline';
+  stopReason: StopReason;
   workTimeMs: number;
   activitiesStarted: number;
+  workflowActivations: number;
+  /** From the worker's start to its first task; absent when no task came. */
+  firstTaskAfterMs?: number;
   connectMs: number;
+  /** From the handler's start to the worker polling: connecting and creating the worker. */
+  startupMs: number;
+  /** From the worker's start until it had stopped (polling, running tasks, draining). */
+  pollingMs: number;
 }
 
 export type ShopFlowLambdaHandler = (event: unknown, context: Context) => Promise<InvocationSummary>;
@@ -88,6 +101,7 @@ export function createLambdaWorkerHandler(
     shutdownHooks: [],
     invocationHooks: [],
     idleExitMs: 0,
+    firstTaskGraceMs: 0,
   };
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
@@ -106,6 +120,7 @@ export function createLambdaWorkerHandler(
   const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
 
   return async (_event, context) => {
+    const handlerStarted = Date.now();
     const invocation: Invocation = {
       identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
       requestId: context.awsRequestId,
@@ -117,6 +132,7 @@ export function createLambdaWorkerHandler(
 
     let connection: { close(): Promise<void> } | undefined;
     let stopIdleWatch = () => {};
+    let stopActivationWatch = () => {};
     const stopDeadlineTimer = new AbortController();
     try {
       const connectStarted = Date.now();
@@ -140,23 +156,37 @@ export function createLambdaWorkerHandler(
         },
       });
 
+      stopActivationWatch = idle.watchWorkflowActivations(worker);
+      const startupMs = Date.now() - handlerStarted;
       const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(() => 'deadline' as const);
-      const stops: Promise<'idle' | 'deadline'>[] = [deadline];
+      const stops: Promise<StopReason>[] = [deadline];
       if (config.idleExitMs > 0) {
-        const watch = idle.whenIdle(worker, config.idleExitMs);
+        const watch = idle.whenIdle(worker, config.idleExitMs, { firstTaskGraceMs: config.firstTaskGraceMs });
         stopIdleWatch = watch.cancel;
-        stops.push(watch.promise.then(() => 'idle' as const));
+        stops.push(watch.promise);
       }
-      let stopReason: 'idle' | 'deadline' = 'deadline';
+      let stopReason: StopReason = 'deadline';
+      const pollingStarted = Date.now();
       await worker.runUntil(
         Promise.race(stops).then((reason) => {
           stopReason = reason;
-          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted });
+          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted, workflowActivations: idle.workflowActivations });
         }),
       );
-      return { identity: invocation.identity, stopReason, workTimeMs, activitiesStarted: idle.activitiesStarted, connectMs };
+      return {
+        identity: invocation.identity,
+        stopReason,
+        workTimeMs,
+        activitiesStarted: idle.activitiesStarted,
+        workflowActivations: idle.workflowActivations,
+        firstTaskAfterMs: idle.firstTaskAfterMs,
+        connectMs,
+        startupMs,
+        pollingMs: Date.now() - pollingStarted,
+      };
     } finally {
       stopIdleWatch();
+      stopActivationWatch();
       stopDeadlineTimer.abort();
       for (const hook of config.shutdownHooks) {
         try {

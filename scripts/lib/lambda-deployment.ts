@@ -42,6 +42,9 @@ export interface DeployOptions {
 }
 
 /** Timeout guidance from Temporal's Go demo: longest activity start-to-close + 7 s shutdown buffer, at least 60 s. */
+/** The Lambda runtime functions are created with; the local environments run its Node (scripts/lib/runtime-node.ts). */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+
 export function timeoutWarning(timeoutSeconds: number): string | undefined {
   if (timeoutSeconds >= LAMBDA_RECOMMENDED_TIMEOUT_S) return undefined;
   return (
@@ -83,7 +86,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
     result = await client.send(
       new CreateFunctionCommand({
         FunctionName: functionName,
-        Runtime: 'nodejs22.x',
+        Runtime: LAMBDA_RUNTIME,
         Role: settings.roleArn,
         Handler: 'index.handler',
         Architectures: [settings.architecture],

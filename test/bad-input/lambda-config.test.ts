@@ -113,6 +113,12 @@ const ROWS: Row[] = [
     when: 'load',
     error: () => 'SHOPFLOW_LAMBDA_IDLE_EXIT_MS "5s" must be a whole number of milliseconds (0 turns idle exit off)',
   },
+  {
+    name: 'a malformed first-task grace',
+    env: { SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS: '-1' },
+    when: 'load',
+    error: () => 'SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "-1" must be a whole number of milliseconds (0 = wait the idle exit)',
+  },
 ];
 
 function patchBuildInfo(root: string, patch: Record<string, unknown>): void {

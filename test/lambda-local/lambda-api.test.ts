@@ -65,7 +65,7 @@ test('a handler error comes back as FunctionError with the error in the payload'
   const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }), LogType: 'Tail' }));
   expect(result.FunctionError).toBe('Unhandled');
   expect(parse(result.Payload)).toMatchObject({ errorType: 'TypeError', errorMessage: 'the handler failed on purpose' });
-  expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(/START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration/s);
+  expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(/START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: [1-9]\d* MB/s);
 });
 
 test('an Event invoke returns 202 at once and runs in the background; failures are retried twice', async () => {

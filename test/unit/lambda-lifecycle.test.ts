@@ -100,7 +100,7 @@ test('idle exit: with nothing in flight the worker stops long before the deadlin
   const f = fakes();
   const started = Date.now();
   const summary = await handlerWith(f)({}, fakeContext(60_000));
-  expect(summary.stopReason).toBe('idle');
+  expect(summary.stopReason).toBe('no-task');
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(f.events).toEqual(['installRuntime', 'connect', 'createWorker', 'run', 'stopped', 'hook', 'close']);
 });
@@ -113,6 +113,46 @@ test('idle exit waits while an activity is in flight', async () => {
   expect(summary.stopReason).toBe('idle');
   // Busy for 1 s, then idle for 300 ms; the worker's status is sampled every 100 ms.
   expect(Date.now() - started).toBeGreaterThanOrEqual(1_000 + 300 - 100);
+});
+
+test('first-task grace: an invocation that gets no task gives up sooner than one that just finished work', async () => {
+  const f = fakes();
+  const idleAfterWork = 1_500;
+  const grace = 300;
+  let started = Date.now();
+  const nothing = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))({}, fakeContext(60_000));
+  expect(nothing).toMatchObject({ stopReason: 'no-task', activitiesStarted: 0, workflowActivations: 0 });
+  expect(nothing.firstTaskAfterMs).toBeUndefined();
+  expect(Date.now() - started).toBeLessThan(idleAfterWork);
+
+  // Busy for 400 ms (past the grace), then idle: it waits the full idle exit after the work, not the grace.
+  f.busyUntil = new Promise((r) => setTimeout(r, 400));
+  started = Date.now();
+  const worked = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))({}, fakeContext(60_000));
+  expect(worked.stopReason).toBe('idle');
+  expect(Date.now() - started).toBeGreaterThanOrEqual(400 + idleAfterWork - 100);
+});
+
+test('workflow activations count as tasks, exactly, from the worker\'s in-flight activation count', async () => {
+  const f = fakes();
+  const create = f.deps.createWorker;
+  f.deps.createWorker = async (options) => {
+    const worker = await create(options);
+    return {
+      ...worker,
+      // Like rxjs' BehaviorSubject: the current value at once, then one change per activation start and end.
+      numInFlightActivations$: {
+        subscribe: (next: (n: number) => void) => {
+          const timers = [0, 1, 2, 1, 0, 1, 0].map((n, i) => setTimeout(() => next(n), i === 0 ? 0 : 50 + i * 10));
+          return { unsubscribe: () => timers.forEach(clearTimeout) };
+        },
+      },
+    };
+  };
+  const summary = await handlerWith(f, (c) => ((c.idleExitMs = 400), (c.firstTaskGraceMs = 100)))({}, fakeContext(60_000));
+  expect(summary).toMatchObject({ stopReason: 'idle', activitiesStarted: 0, workflowActivations: 3 });
+  expect(summary.firstTaskAfterMs).toBeGreaterThanOrEqual(50);
+  expect(summary.firstTaskAfterMs).toBeLessThan(100);
 });
 
 test('deadline exit: with idle exit off, the worker runs until the deadline minus the shutdown buffer', async () => {

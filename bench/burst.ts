@@ -1,0 +1,196 @@
+/**
+ * Burst scale-out: N orders arrive at once with no worker up. Temporal's worker controller invokes the Lambda
+ * for the tasks that find no poller; the local Lambda service scales out environments as Lambda does. Measured:
+ * time to drain, peak concurrent environments, invocations (useful and wasted) and billed GB-seconds, priced at
+ * Lambda's published prices (config/prices.ts) next to one always-on worker for the same wall time. The same
+ * burst then runs on one local worker, in the same run, for its drain time.
+ */
+
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { createActivities, EffectJournal } from '../activities';
+import { scaledLatency } from '../activities/simulated/latency';
+import { createSimulatedServices } from '../activities/simulated/simulated-services';
+import { LAMBDA_PRICES } from '../config/prices';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
+import { alwaysOnPrice } from '../console/cost';
+import type { InvocationSample } from '../lambda-local/metrics';
+import { hostArchitecture } from '../lambda/build-info';
+import { registerLambda } from '../scripts/lib/lambda-registration';
+import { sampleOrder } from '../starter/sample-order';
+import { workflowsSourcePath } from '../worker/worker-options';
+import type { BenchStack } from './bench-stack';
+import {
+  BENCH_BUILD_ID,
+  BENCH_MEMORY_MB,
+  buildForDeployment,
+  deployBenchFunction,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
+import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
+import { round } from './stats';
+import { benchName, startVersionedWorker } from './versioned-worker';
+
+/** Realistic simulated latency (about 2 s of service calls per order), the same for the Lambda and the worker. */
+const LATENCY_SCALE = 1;
+
+export interface BurstRow {
+  orders: number;
+  drainMs: number;
+  peakEnvironments: number;
+  coldStarts: number;
+  waste: WasteFigures;
+  lambdaUsd: number;
+  /** One always-on worker, priced by the hour, for the Lambda's drain time. */
+  alwaysOnUsd: number;
+  /** The same burst on one local worker (always on, already warm). */
+  localWorkerDrainMs: number;
+}
+
+export interface BurstResult {
+  memoryMb: number;
+  architecture: string;
+  usdPerGbSecond: number;
+  usdPerMillionRequests: number;
+  alwaysOn: { label: string; usdPerHour: number };
+  rows: BurstRow[];
+}
+
+/** The most invocations that overlapped at any moment: each ran in an environment of its own. */
+export function peakOverlap(samples: readonly Pick<InvocationSample, 'startedAt' | 'endedAt'>[]): number {
+  const edges = samples
+    .flatMap((s) => [[s.startedAt, 1] as const, [s.endedAt, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let current = 0;
+  let peak = 0;
+  for (const [, delta] of edges) {
+    current += delta;
+    peak = Math.max(peak, current);
+  }
+  return peak;
+}
+
+async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: string): Promise<number> {
+  const started = Date.now();
+  const batch = benchName(tag);
+  const handles = await Promise.all(
+    Array.from({ length: orders }, (_, i) => {
+      const order = sampleOrder(`${batch}-${i}`, 'happy', i);
+      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+      });
+    }),
+  );
+  await Promise.all(handles.map((h) => h.result()));
+  return Date.now() - started;
+}
+
+/** One worker on its own task queue, like `npm run worker`, warm before the burst arrives. */
+async function localWorkerDrain(stack: BenchStack, sizes: readonly number[]): Promise<Map<number, number>> {
+  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
+  const journal = new EffectJournal(path.join(stack.workDir, 'burst-local.journal.jsonl'));
+  const identity = `${process.pid}@bench-burst`;
+  const services = createSimulatedServices({ journal, latency: scaledLatency(LATENCY_SCALE) });
+  const worker = await startVersionedWorker({
+    connection: stack.native,
+    name: 'bench-burst-local',
+    activities: createActivities({ services, workerIdentity: () => identity }) as never,
+    workflowBundle: bundle,
+  });
+  stack.stage.own('burst local worker', () => worker.stop());
+  const drains = new Map<number, number>();
+  try {
+    for (const orders of sizes) {
+      drains.set(orders, await drain(stack, worker.taskQueue, orders, 'burst-local'));
+      stack.log(`  ${orders} orders on one local worker: drained in ${drains.get(orders)} ms`);
+    }
+  } finally {
+    await worker.stop();
+  }
+  return drains;
+}
+
+export async function measureBurst(stack: BenchStack, sizes: readonly number[]): Promise<BurstResult> {
+  const deploymentName = benchName('bench-burst');
+  const zipFile = await buildForDeployment(stack, deploymentName);
+  const environment = {
+    TEMPORAL_TASK_QUEUE: deploymentName,
+    SHOPFLOW_LATENCY_SCALE: String(LATENCY_SCALE),
+    SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
+  };
+  const functionArn = await deployBenchFunction(stack, { functionName: deploymentName, zipFile, environment });
+  await registerLambda({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    target: { functionArn },
+    identity: 'bench',
+    makeCurrent: true,
+  });
+  // Registering makes the controller invoke the function once; that invocation is not part of any burst.
+  await sleep(1_000);
+  await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
+
+  const architecture = hostArchitecture();
+  const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
+  const alwaysOn = alwaysOnPrice();
+  const lambdaRows: Omit<BurstRow, 'localWorkerDrainMs'>[] = [];
+  for (const orders of sizes) {
+    // A new revision: the service reaps the warm environments of the last burst, so every burst starts cold.
+    await stack.lambdaClient.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: deploymentName,
+        Environment: {
+          Variables: {
+            ...environment,
+            TEMPORAL_ADDRESS: stack.address,
+            TEMPORAL_NAMESPACE: 'default',
+            SHOPFLOW_BURST: String(orders),
+          },
+        },
+      }),
+    );
+    await waitUntilFunctionUpdatedV2({ client: stack.lambdaClient, maxWaitTime: 60 }, { FunctionName: deploymentName });
+    await sleep(1_500);
+    const burstStart = Date.now();
+    const drainMs = await drain(stack, deploymentName, orders, 'burst');
+    // Invocations still polling when the last order finished are billed to this burst too.
+    await waitUntilNoInvocationRuns(stack, [deploymentName], 180_000);
+    const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= burstStart);
+    const waste = wasteOf(samples);
+    const lambdaUsd =
+      waste.billedGBSeconds * price.usdPerGbSecond + (samples.length / 1_000_000) * price.usdPerMillionRequests;
+    const row = {
+      orders,
+      drainMs,
+      peakEnvironments: peakOverlap(samples),
+      coldStarts: samples.filter((s) => s.coldStart).length,
+      waste,
+      lambdaUsd,
+      alwaysOnUsd: (drainMs / 3_600_000) * alwaysOn.usdPerHour,
+    };
+    stack.log(
+      `  ${orders} orders on the Lambda: drained in ${drainMs} ms, peak ${row.peakEnvironments} environments, ` +
+        describeWaste(waste),
+    );
+    lambdaRows.push(row);
+  }
+  const localDrains = await localWorkerDrain(stack, sizes);
+  return {
+    memoryMb: BENCH_MEMORY_MB,
+    architecture,
+    usdPerGbSecond: price.usdPerGbSecond,
+    usdPerMillionRequests: price.usdPerMillionRequests,
+    alwaysOn,
+    rows: lambdaRows.map((r) => ({
+      ...r,
+      lambdaUsd: round(r.lambdaUsd, 8),
+      alwaysOnUsd: round(r.alwaysOnUsd, 8),
+      localWorkerDrainMs: localDrains.get(r.orders)!,
+    })),
+  };
+}
