@@ -15,7 +15,15 @@ const deterministicImports = {
   })),
   patterns: [
     {
-      group: ['**/activities', '**/activities/**', '**/worker', '**/worker/**', '**/lambda/**', '**/starter/**', '**/scripts/**'],
+      group: [
+        '**/activities',
+        '**/activities/**',
+        '**/worker',
+        '**/worker/**',
+        '**/lambda/**',
+        '**/starter/**',
+        '**/scripts/**',
+      ],
       message: 'Workflow code must not import activity or process code: call activities through proxyActivities.',
     },
     {
@@ -34,8 +42,16 @@ const deterministicImports = {
 // core never reaches out to the processes that host it.
 const ENTRY_POINTS = ['./**/main.ts', './scripts/*.ts'];
 const boundaries = [
-  { target: './!(test)/**', from: './test', message: 'Only tests import test/: move what a tool needs out of test/support.' },
-  { target: './!(test)/**', from: ENTRY_POINTS, message: 'Entry points are not libraries: move the shared code into a module they both import.' },
+  {
+    target: './!(test)/**',
+    from: './test',
+    message: 'Only tests import test/: move what a tool needs out of test/support.',
+  },
+  {
+    target: './!(test)/**',
+    from: ENTRY_POINTS,
+    message: 'Entry points are not libraries: move the shared code into a module they both import.',
+  },
   {
     target: './domain',
     from: './!(domain)/**',
@@ -43,7 +59,18 @@ const boundaries = [
   },
   {
     target: './activities',
-    from: ['./worker', './lambda', './lambda-local', './starter', './demo', './chaos', './bench', './scripts', './observe', './console'],
+    from: [
+      './worker',
+      './lambda',
+      './lambda-local',
+      './starter',
+      './demo',
+      './chaos',
+      './bench',
+      './scripts',
+      './observe',
+      './console',
+    ],
     message: 'Activities are the core: they must not import the hosts or the tools that run them.',
   },
 ];
@@ -59,10 +86,16 @@ export default tseslint.config(
       globals: { console: 'readonly', process: 'readonly' },
       // Type information for the rules that need it (a promise nobody awaits is a failure nobody sees).
       // (`*/example.ts`: the snippets the lint tests check, which exist only in memory)
-      parserOptions: { projectService: { allowDefaultProject: ['*/example.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*/example.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
     },
@@ -95,7 +128,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', exports: 'writable', require: 'readonly', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' },
+      globals: {
+        module: 'writable',
+        exports: 'writable',
+        require: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
 );

@@ -27,8 +27,18 @@ export function createActivities({ services, workerIdentity }: ActivityDependenc
       attempt,
       work: (ms) => heartbeatingWork(activity, ms),
     });
-    log.info(recorded.deduplicated ? `${activityType}: already done, first result returned` : `${activityType} done`, logged);
-    return { result: recorded.result, worker, attempt, startedAt, finishedAt: new Date().toISOString(), deduplicated: recorded.deduplicated };
+    log.info(
+      recorded.deduplicated ? `${activityType}: already done, first result returned` : `${activityType} done`,
+      logged,
+    );
+    return {
+      result: recorded.result,
+      worker,
+      attempt,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      deduplicated: recorded.deduplicated,
+    };
   }
 
   const undo = (input: UndoInput) => (context: CallContext) => ({ ...context, undoKey: input.undoKey });

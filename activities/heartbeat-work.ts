@@ -12,7 +12,11 @@ interface Progress {
  * last attempt reported, the way a real long-running job resumes from a checkpoint. Cancellation interrupts the
  * wait (Context.sleep rejects), and heartbeats are what deliver it.
  */
-export async function heartbeatingWork(context: Context, ms: number, intervalMs = ACTIVITY_HEARTBEAT_INTERVAL_MS): Promise<void> {
+export async function heartbeatingWork(
+  context: Context,
+  ms: number,
+  intervalMs = ACTIVITY_HEARTBEAT_INTERVAL_MS,
+): Promise<void> {
   const previous = (context.info.heartbeatDetails as Progress | undefined)?.progressMs;
   let done = Math.min(typeof previous === 'number' ? previous : 0, ms);
   context.heartbeat({ progressMs: done } satisfies Progress);

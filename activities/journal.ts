@@ -74,7 +74,10 @@ export class EffectJournal implements EffectLedger {
    * forward effect, then record its undo" is atomic across processes. A forward effect whose undo already ran is
    * refused with EffectVoidedError: it must not happen after it was compensated.
    */
-  async recordOnce<T>(key: string, build: (lookup: (key: string) => JournalEntry | undefined) => NewEntryBody<T>): Promise<Recorded<T>> {
+  async recordOnce<T>(
+    key: string,
+    build: (lookup: (key: string) => JournalEntry | undefined) => NewEntryBody<T>,
+  ): Promise<Recorded<T>> {
     return this.locked(async () => {
       const existing = this.byKey.get(key);
       if (existing) return { result: existing.result as T, deduplicated: true };
@@ -88,7 +91,11 @@ export class EffectJournal implements EffectLedger {
     });
   }
 
-  async recordUndo<T>(key: string, undoes: string, build: (original: JournalEntry | undefined) => ForwardBody<T>): Promise<Recorded<T>> {
+  async recordUndo<T>(
+    key: string,
+    undoes: string,
+    build: (original: JournalEntry | undefined) => ForwardBody<T>,
+  ): Promise<Recorded<T>> {
     return this.recordOnce<T>(key, (lookup) => ({ ...build(lookup(undoes)), undoes }));
   }
 

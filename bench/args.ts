@@ -2,7 +2,15 @@
 
 import { parseCommandLine, usageError } from '../scripts/lib/command-line';
 
-export const BENCH_SECTIONS = ['throughput', 'growth', 'package', 'cold-start', 'failover', 'idle-cost', 'burst'] as const;
+export const BENCH_SECTIONS = [
+  'throughput',
+  'growth',
+  'package',
+  'cold-start',
+  'failover',
+  'idle-cost',
+  'burst',
+] as const;
 /** Orders per burst in the burst section: one small, one medium, one that makes the Lambda scale out wide. */
 export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
 
@@ -38,7 +46,8 @@ side by side with its baseline in the same run, and prints a table (medians over
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) usageError('bench', BENCH_USAGE, `--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    usageError('bench', BENCH_USAGE, `--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return value;
 }
 
@@ -51,19 +60,38 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const values = parseCommandLine(
     'bench',
     BENCH_USAGE,
-    { reps: { type: 'string' }, orders: { type: 'string' }, only: { type: 'string' }, 'burst-sizes': { type: 'string' }, 'first-task-grace-ms': { type: 'string' }, 'lambda-node': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      reps: { type: 'string' },
+      orders: { type: 'string' },
+      only: { type: 'string' },
+      'burst-sizes': { type: 'string' },
+      'first-task-grace-ms': { type: 'string' },
+      'lambda-node': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     argv,
   );
   if (values.help) return 'help';
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...BENCH_SECTIONS];
   const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
-  if (unknown.length > 0) usageError('bench', BENCH_USAGE, `--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`);
+  if (unknown.length > 0)
+    usageError(
+      'bench',
+      BENCH_USAGE,
+      `--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`,
+    );
   return {
     reps: wholeNumber('reps', values.reps, 5, 1, 20),
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
-    burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(',')).split(',').map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
-    firstTaskGraceMs: values['first-task-grace-ms'] === undefined ? undefined : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
+    burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(','))
+      .split(',')
+      .map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
+    firstTaskGraceMs:
+      values['first-task-grace-ms'] === undefined
+        ? undefined
+        : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
     out: values.out ?? defaultOut,
   };

@@ -40,7 +40,12 @@ export async function deployBenchFunction(
       architecture: hostArchitecture(),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: BENCH_MEMORY_MB,
-      environment: { TEMPORAL_ADDRESS: stack.address, TEMPORAL_NAMESPACE: 'default', ...stack.functionEnvironment, ...options.environment },
+      environment: {
+        TEMPORAL_ADDRESS: stack.address,
+        TEMPORAL_NAMESPACE: 'default',
+        ...stack.functionEnvironment,
+        ...options.environment,
+      },
     },
   });
   return deployed.FunctionArn!;
@@ -48,11 +53,17 @@ export async function deployBenchFunction(
 
 /** Invocations of the function running right now, or queued (asynchronous events waiting for capacity). */
 export function busyEnvironments(stack: BenchStack, functionName: string): number {
-  const running = stack.lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+  const running = stack.lambda.service
+    .environmentsOf(functionName)
+    .filter((e) => e.state === 'busy' || e.state === 'starting').length;
   return running + stack.lambda.service.queued(functionName);
 }
 
-export async function waitUntilNoInvocationRuns(stack: BenchStack, functionNames: string[], timeoutMs: number): Promise<void> {
+export async function waitUntilNoInvocationRuns(
+  stack: BenchStack,
+  functionNames: string[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const busy = functionNames.filter((name) => busyEnvironments(stack, name) > 0);

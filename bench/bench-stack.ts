@@ -41,19 +41,37 @@ export async function startBenchStack(
   const cli = ensureTemporalCli(log);
   // Lambda's real account limit is 1,000; 40 is enough that a burst's invocations never queue behind each other here.
   // Environments run the functions' runtime's own Node (nodejs22.x: Node 22), as Lambda would, not the host's.
-  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, accountConcurrency: 40, runtimeNode: lambdaNode === 'runtime', log });
+  const lambda = await startLocalLambda({
+    stateDir: path.join(workDir, 'lambda-local'),
+    port: 0,
+    accountConcurrency: 40,
+    runtimeNode: lambdaNode === 'runtime',
+    log,
+  });
   // Installed now, not at the first cold start, which it would then slow down.
   if (lambdaNode === 'runtime') ensureRuntimeNode(LAMBDA_RUNTIME, log);
   stage.own('local Lambda service', () => lambda.close());
   const port = await freePort();
   log(`starting a Temporal dev server on 127.0.0.1:${port} and the local Lambda service on ${lambda.endpoint}...`);
-  const server = await startDevServer({ cli, port, logFile: path.join(workDir, 'dev-server.log'), env: localLambdaEnvironment(lambda.endpoint, {}) });
+  const server = await startDevServer({
+    cli,
+    port,
+    logFile: path.join(workDir, 'dev-server.log'),
+    env: localLambdaEnvironment(lambda.endpoint, {}),
+  });
   stage.own('Temporal dev server', () => server.stop());
-  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const lambdaClient = new LambdaClient({
+    endpoint: lambda.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   stage.own('Lambda client', () => lambdaClient.destroy());
   const native = await NativeConnection.connect({ address: server.address });
   stage.own('worker connection', () => native.close());
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    namespace: 'default',
+  });
   stage.own('client', () => client.connection.close());
   return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log, functionEnvironment };
 }

@@ -33,18 +33,29 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
     SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
     SHOPFLOW_LAMBDA_IDLE_EXIT_MS: String(IDLE_EXIT_MS),
   };
-  const invoke = (functionName: string) => stack.lambdaClient.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event' }));
+  const invoke = (functionName: string) =>
+    stack.lambdaClient.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event' }));
 
   // A first invocation's worker makes the server create the version; make it current, as register:lambda would.
   const setup = `${deploymentName}-setup`;
   await deployBenchFunction(stack, { functionName: setup, zipFile, environment });
   await invoke(setup);
-  await ensureCurrentVersion({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, identity: 'bench', timeoutMs: 60_000 });
+  await ensureCurrentVersion({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    identity: 'bench',
+    timeoutMs: 60_000,
+  });
   await waitUntilNoInvocationRuns(stack, [setup], 60_000);
 
   const timeToFirstActivity = async (functionName: string, index: number): Promise<number> => {
     const order = sampleOrder(benchName('cold'), 'happy', index);
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: deploymentName, workflowId: orderWorkflowId(order.orderId), args: [order] });
+    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+      taskQueue: deploymentName,
+      workflowId: orderWorkflowId(order.orderId),
+      args: [order],
+    });
     const invokedAt = Date.now();
     await invoke(functionName);
     await handle.result();
@@ -60,7 +71,14 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
     await deployBenchFunction(stack, { functionName, zipFile, environment });
     coldMs.push(await timeToFirstActivity(functionName, rep));
     warmMs.push(await timeToFirstActivity(functionName, rep));
-    stack.log(`  rep ${rep + 1}/${reps}: cold ${coldMs[rep].toFixed(0)} ms, warm ${warmMs[rep].toFixed(0)} ms (Invoke to first activity completed)`);
+    stack.log(
+      `  rep ${rep + 1}/${reps}: cold ${coldMs[rep].toFixed(0)} ms, warm ${warmMs[rep].toFixed(0)} ms (Invoke to first activity completed)`,
+    );
   }
-  return { coldMs: coldMs.map((ms) => round(ms, 0)), warmMs: warmMs.map((ms) => round(ms, 0)), medianColdMs: round(median(coldMs), 0), medianWarmMs: round(median(warmMs), 0) };
+  return {
+    coldMs: coldMs.map((ms) => round(ms, 0)),
+    warmMs: warmMs.map((ms) => round(ms, 0)),
+    medianColdMs: round(median(coldMs), 0),
+    medianWarmMs: round(median(warmMs), 0),
+  };
 }

@@ -42,8 +42,20 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
   const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
   const functionName = deploymentName;
   const zipFile = await buildForDeployment(stack, deploymentName);
-  const functionArn = await deployBenchFunction(stack, { functionName, zipFile, environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal } });
-  await registerLambda({ connection: stack.native, namespace: 'default', version, target: { functionArn }, identity: 'bench', makeCurrent: true, allowLatest: true });
+  const functionArn = await deployBenchFunction(stack, {
+    functionName,
+    zipFile,
+    environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal },
+  });
+  await registerLambda({
+    connection: stack.native,
+    namespace: 'default',
+    version,
+    target: { functionArn },
+    identity: 'bench',
+    makeCurrent: true,
+    allowLatest: true,
+  });
   // Registering makes the controller invoke the function once; let that invocation idle out first.
   await sleep(1_000);
   await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
@@ -66,10 +78,23 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
       },
       (line) => lines.push(line),
     );
-    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), { timeoutMs: 60_000, what: 'the local worker to start' });
-    const order: Order = { ...sampleOrder(benchName('failover'), 'happy', rep), faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } } };
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: orderWorkflowId(order.orderId), args: [order] });
-    await waitFor(() => lines.some((l) => /createShipment started/.test(l)), { timeoutMs: 30_000, what: 'createShipment to start on the local worker' });
+    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), {
+      timeoutMs: 60_000,
+      what: 'the local worker to start',
+    });
+    const order: Order = {
+      ...sampleOrder(benchName('failover'), 'happy', rep),
+      faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } },
+    };
+    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUE,
+      workflowId: orderWorkflowId(order.orderId),
+      args: [order],
+    });
+    await waitFor(() => lines.some((l) => /createShipment started/.test(l)), {
+      timeoutMs: 30_000,
+      what: 'createShipment to start on the local worker',
+    });
     await sleep(KILL_AFTER_MS);
     const killedAt = Date.now();
     worker.kill('SIGKILL');
@@ -77,10 +102,14 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
     const elapsed = Date.now() - killedAt;
     const shipment = result.status.steps.find((s) => s.step === 'createShipment');
     if (!shipment || !isLambdaIdentity(shipment.worker)) {
-      throw new Error(`failover rep ${rep + 1}: createShipment was run by ${shipment?.worker ?? 'nobody'}, not by the Lambda`);
+      throw new Error(
+        `failover rep ${rep + 1}: createShipment was run by ${shipment?.worker ?? 'nobody'}, not by the Lambda`,
+      );
     }
     killToCompleteMs.push(elapsed);
-    stack.log(`  rep ${rep + 1}/${reps}: SIGKILL ${KILL_AFTER_MS} ms into a ${SLOW_STEP_MS} ms step -> completed on the Lambda ${elapsed} ms later`);
+    stack.log(
+      `  rep ${rep + 1}/${reps}: SIGKILL ${KILL_AFTER_MS} ms into a ${SLOW_STEP_MS} ms step -> completed on the Lambda ${elapsed} ms later`,
+    );
     // The next repetition must start on a local worker again, not on a still-polling Lambda.
     await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
   }

@@ -11,7 +11,13 @@ import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, orderWorkflowId } fr
 import { registerLambda } from '../scripts/lib/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, BENCH_MEMORY_MB, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  BENCH_BUILD_ID,
+  BENCH_MEMORY_MB,
+  buildForDeployment,
+  deployBenchFunction,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName } from './versioned-worker';
@@ -50,9 +56,21 @@ async function prepare(stack: BenchStack, prefix: string, entry?: string): Promi
   const functionArn = await deployBenchFunction(stack, {
     functionName: deploymentName,
     zipFile,
-    environment: { TEMPORAL_TASK_QUEUE: deploymentName, SHOPFLOW_LATENCY_SCALE: '1', SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`) },
+    environment: {
+      TEMPORAL_TASK_QUEUE: deploymentName,
+      SHOPFLOW_LATENCY_SCALE: '1',
+      SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
+    },
   });
-  await registerLambda({ connection: stack.native, namespace: 'default', version: { deploymentName, buildId: BENCH_BUILD_ID }, target: { functionArn }, identity: 'bench', makeCurrent: true, allowLatest: true });
+  await registerLambda({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    target: { functionArn },
+    identity: 'bench',
+    makeCurrent: true,
+    allowLatest: true,
+  });
   return { functionName: deploymentName, taskQueue: deploymentName };
 }
 
@@ -61,18 +79,31 @@ async function burst(stack: BenchStack, contender: Contender): Promise<number> {
   const handles = await Promise.all(
     Array.from({ length: BURST_ORDERS }, (_, i) => {
       const order = sampleOrder(benchName('idle'), 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: contender.taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+        taskQueue: contender.taskQueue,
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+      });
     }),
   );
   await Promise.all(handles.map((h) => h.result()));
   return Date.now() - started;
 }
 
-function cost(stack: BenchStack, contender: Contender, burstStart: number, burstEnd: number, burstMs: number): LifecycleCost {
+function cost(
+  stack: BenchStack,
+  contender: Contender,
+  burstStart: number,
+  burstEnd: number,
+  burstMs: number,
+): LifecycleCost {
   const served = stack.lambda.metrics.invocationsOf(contender.functionName).filter((i) => i.startedAt >= burstStart);
   return {
     invocations: served.length,
-    billedGBSeconds: round(served.reduce((sum, i) => sum + (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024), 0), 1),
+    billedGBSeconds: round(
+      served.reduce((sum, i) => sum + (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024), 0),
+      1,
+    ),
     // Anything that started after the last order completed was invoked for nothing.
     invocationsDuringIdle: served.filter((i) => i.startedAt > burstEnd).length,
     burstMs,
@@ -89,7 +120,9 @@ async function burstThenIdle(stack: BenchStack, contender: Contender): Promise<L
   await sleep(Math.max(0, burstEnd + IDLE_WINDOW_MS - Date.now()));
   await waitUntilNoInvocationRuns(stack, [contender.functionName], 4 * LAMBDA_RECOMMENDED_TIMEOUT_S * 1000);
   const measured = cost(stack, contender, burstStart, burstEnd, burstMs);
-  stack.log(`  ${contender.functionName}: orders done in ${burstMs} ms; ${measured.invocations} invocation(s), ${measured.billedGBSeconds} GB-s, ${measured.invocationsDuringIdle} while idle`);
+  stack.log(
+    `  ${contender.functionName}: orders done in ${burstMs} ms; ${measured.invocations} invocation(s), ${measured.billedGBSeconds} GB-s, ${measured.invocationsDuringIdle} while idle`,
+  );
   stack.log(`    ${describeWaste(measured.waste)}`);
   return measured;
 }

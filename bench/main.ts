@@ -24,12 +24,25 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
   const log = (line: string) => console.log(line);
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, arch: process.arch },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      arch: process.arch,
+    },
     reps: args.reps,
   };
   const functionEnvironment: Record<string, string> = {};
-  if (args.firstTaskGraceMs !== undefined) functionEnvironment.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS = String(args.firstTaskGraceMs);
-  const stack = await startBenchStack(path.join(DATA_DIR, 'bench', 'work'), stage, log, functionEnvironment, args.lambdaNode);
+  if (args.firstTaskGraceMs !== undefined)
+    functionEnvironment.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS = String(args.firstTaskGraceMs);
+  const stack = await startBenchStack(
+    path.join(DATA_DIR, 'bench', 'work'),
+    stage,
+    log,
+    functionEnvironment,
+    args.lambdaNode,
+  );
   results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
   const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
 
@@ -56,10 +69,13 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     results.idleCost = await measureIdleCost(stack);
   }
   if (wants('burst')) {
-    log(`\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`);
+    log(
+      `\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`,
+    );
     results.burst = await measureBurst(stack, args.burstSizes);
   }
-  results.lambdaNode = args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
+  results.lambdaNode =
+    args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();
   return results;
 }
@@ -75,7 +91,9 @@ async function main(): Promise<void> {
     console.log(`\n${renderReport(results)}`);
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
     fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nResults written to ${path.relative(process.cwd(), args.out)} (benchmark took ${results.durationS} s).`);
+    console.log(
+      `\nResults written to ${path.relative(process.cwd(), args.out)} (benchmark took ${results.durationS} s).`,
+    );
     return 0;
   });
 }

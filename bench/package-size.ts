@@ -36,10 +36,17 @@ function measureLoad(taskRoot: string, handler: string): number {
     cwd: taskRoot,
     encoding: 'utf8',
     // A clean environment, as in Lambda: nothing of the project's settings or node_modules leaks in.
-    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-bench', TEMPORAL_ADDRESS: `127.0.0.1:${DEV_SERVER_PORT}` },
+    env: {
+      PATH: process.env.PATH,
+      HOME: taskRoot,
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'shopflow-bench',
+      TEMPORAL_ADDRESS: `127.0.0.1:${DEV_SERVER_PORT}`,
+    },
   });
   const match = /LOAD_MS (\S+)/.exec(run.stdout);
-  if (run.status !== 0 || !match) throw new Error(`loading ${handler} from ${taskRoot} failed:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0 || !match)
+    throw new Error(`loading ${handler} from ${taskRoot} failed:\n${run.stdout}\n${run.stderr}`);
   return Number(match[1]);
 }
 
@@ -47,8 +54,18 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
   const dir = path.join(stack.workDir, 'package');
   fs.mkdirSync(dir, { recursive: true });
   const log = (line: string) => stack.log(`  ${line}`);
-  const x86 = await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: path.join(dir, 'function-x86_64.zip'), log });
-  const arm = await buildLambdaPackage({ arch: 'arm64', includeCerts: false, outFile: path.join(dir, 'function-arm64.zip'), log });
+  const x86 = await buildLambdaPackage({
+    arch: 'x86_64',
+    includeCerts: false,
+    outFile: path.join(dir, 'function-x86_64.zip'),
+    log,
+  });
+  const arm = await buildLambdaPackage({
+    arch: 'arm64',
+    includeCerts: false,
+    outFile: path.join(dir, 'function-arm64.zip'),
+    log,
+  });
   const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
   stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
   // Load times are measured here, so on this machine's architecture: both packages carry its native core.
@@ -66,8 +83,13 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
     loadMs.push(measureLoad(taskRoot, 'index.handler'));
     baselineLoadMs.push(measureLoad(baseline.taskRoot, baseline.handler));
   }
-  stack.log(`  handler load: ShopFlow ${loadMs.map((ms) => ms.toFixed(0)).join(', ')} ms; baseline ${baselineLoadMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  const size = (zipped: number, unzipped: number) => ({ zippedMB: round(zipped / MB, 1), unzippedMB: round(unzipped / MB, 1) });
+  stack.log(
+    `  handler load: ShopFlow ${loadMs.map((ms) => ms.toFixed(0)).join(', ')} ms; baseline ${baselineLoadMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+  );
+  const size = (zipped: number, unzipped: number) => ({
+    zippedMB: round(zipped / MB, 1),
+    unzippedMB: round(unzipped / MB, 1),
+  });
   return {
     x86_64: size(x86.zippedBytes, x86.unzippedBytes),
     arm64: size(arm.zippedBytes, arm.unzippedBytes),

@@ -41,7 +41,11 @@ function verdict(ok: boolean | undefined): string {
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -56,41 +60,112 @@ export function renderReport(results: BenchResults): string {
       target: '>= 0.8 x baseline',
       verdict: `${t.ratio} x, ${verdict(t.ratio >= 0.8)}`,
     });
-    rows.push({ measure: 'order latency p50 / p95 (ms)', shopflow: `${t.shopflowLatencyP50Ms} / ${t.shopflowLatencyP95Ms}`, baseline: `${t.baselineLatencyP50Ms} / ${t.baselineLatencyP95Ms}`, target: '', verdict: '' });
+    rows.push({
+      measure: 'order latency p50 / p95 (ms)',
+      shopflow: `${t.shopflowLatencyP50Ms} / ${t.shopflowLatencyP95Ms}`,
+      baseline: `${t.baselineLatencyP50Ms} / ${t.baselineLatencyP95Ms}`,
+      target: '',
+      verdict: '',
+    });
   }
   const p = results.package;
   if (p) {
-    rows.push({ measure: 'zip, x86_64 (MB zipped / unzipped)', shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`, baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`, target: '<= 15 MB zipped', verdict: verdict(p.x86_64.zippedMB <= 15) });
-    rows.push({ measure: 'zip, arm64 (MB zipped / unzipped)', shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`, baseline: '', target: '', verdict: '' });
-    rows.push({ measure: `handler module load, fresh process, ${p.loadArch} (ms)`, shopflow: String(p.medianLoadMs), baseline: String(p.medianBaselineLoadMs), target: '<= 50% of baseline', verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}` });
+    rows.push({
+      measure: 'zip, x86_64 (MB zipped / unzipped)',
+      shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`,
+      baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`,
+      target: '<= 15 MB zipped',
+      verdict: verdict(p.x86_64.zippedMB <= 15),
+    });
+    rows.push({
+      measure: 'zip, arm64 (MB zipped / unzipped)',
+      shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`,
+      baseline: '',
+      target: '',
+      verdict: '',
+    });
+    rows.push({
+      measure: `handler module load, fresh process, ${p.loadArch} (ms)`,
+      shopflow: String(p.medianLoadMs),
+      baseline: String(p.medianBaselineLoadMs),
+      target: '<= 50% of baseline',
+      verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}`,
+    });
   }
   const c = results.coldStart;
   if (c) {
-    rows.push({ measure: 'cold start: Invoke -> first activity done (ms)', shopflow: String(c.medianColdMs), baseline: `warm: ${c.medianWarmMs}`, target: '<= 1500 ms', verdict: verdict(c.medianColdMs <= 1500) });
+    rows.push({
+      measure: 'cold start: Invoke -> first activity done (ms)',
+      shopflow: String(c.medianColdMs),
+      baseline: `warm: ${c.medianWarmMs}`,
+      target: '<= 1500 ms',
+      verdict: verdict(c.medianColdMs <= 1500),
+    });
   }
   const f = results.failover;
   if (f) {
-    rows.push({ measure: `failover: SIGKILL -> done on Lambda (ms)`, shopflow: String(f.medianKillToCompleteMs), baseline: `work left: ${f.remainingWorkMs}`, target: '', verdict: '' });
-    rows.push({ measure: '  beyond the work left at the kill (ms)', shopflow: String(f.medianBeyondRemainingWorkMs), baseline: '', target: '<= 10000 ms', verdict: verdict(f.medianBeyondRemainingWorkMs <= 10_000) });
+    rows.push({
+      measure: `failover: SIGKILL -> done on Lambda (ms)`,
+      shopflow: String(f.medianKillToCompleteMs),
+      baseline: `work left: ${f.remainingWorkMs}`,
+      target: '',
+      verdict: '',
+    });
+    rows.push({
+      measure: '  beyond the work left at the kill (ms)',
+      shopflow: String(f.medianBeyondRemainingWorkMs),
+      baseline: '',
+      target: '<= 10000 ms',
+      verdict: verdict(f.medianBeyondRemainingWorkMs <= 10_000),
+    });
   }
   const i = results.idleCost;
   if (i) {
-    rows.push({ measure: `idle cost: ${i.orders}-order burst, billed GB-s`, shopflow: String(i.idleExit.billedGBSeconds), baseline: `${i.official.billedGBSeconds} (official)`, target: '<= 10% of official', verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.1)}` });
-    rows.push({ measure: '  invocations (during the idle window)', shopflow: `${i.idleExit.invocations} (${i.idleExit.invocationsDuringIdle})`, baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`, target: '0 while idle', verdict: verdict(i.idleExit.invocationsDuringIdle === 0) });
+    rows.push({
+      measure: `idle cost: ${i.orders}-order burst, billed GB-s`,
+      shopflow: String(i.idleExit.billedGBSeconds),
+      baseline: `${i.official.billedGBSeconds} (official)`,
+      target: '<= 10% of official',
+      verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.1)}`,
+    });
+    rows.push({
+      measure: '  invocations (during the idle window)',
+      shopflow: `${i.idleExit.invocations} (${i.idleExit.invocationsDuringIdle})`,
+      baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`,
+      target: '0 while idle',
+      verdict: verdict(i.idleExit.invocationsDuringIdle === 0),
+    });
   }
   const m = results.machine;
   const parts = [
     `ShopFlow benchmark: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}; medians of ${results.reps} repetition(s)`,
     ...(results.lambdaNode && Object.keys(results.lambdaNode).length > 0
-      ? [`Lambda environments ran ${Object.entries(results.lambdaNode).map(([runtime, node]) => `${runtime} on Node ${node}`).join(', ')}`]
+      ? [
+          `Lambda environments ran ${Object.entries(results.lambdaNode)
+            .map(([runtime, node]) => `${runtime} on Node ${node}`)
+            .join(', ')}`,
+        ]
       : []),
   ];
   if (rows.length > 0) {
-    parts.push('', table(['measure', 'ShopFlow', 'baseline', 'target', 'result'], rows.map((r) => [r.measure, r.shopflow, r.baseline, r.target, r.verdict])));
+    parts.push(
+      '',
+      table(
+        ['measure', 'ShopFlow', 'baseline', 'target', 'result'],
+        rows.map((r) => [r.measure, r.shopflow, r.baseline, r.target, r.verdict]),
+      ),
+    );
   }
   if (results.growth) {
     parts.push('', 'Growth (ShopFlow, one local worker, instant services):');
-    parts.push(table(['in flight', 'orders', 'orders/s', 'p50 ms', 'p95 ms'], results.growth.map((g) => [g.concurrency, g.orders, g.ordersPerSecond, g.latencyP50Ms, g.latencyP95Ms].map(String))));
+    parts.push(
+      table(
+        ['in flight', 'orders', 'orders/s', 'p50 ms', 'p95 ms'],
+        results.growth.map((g) =>
+          [g.concurrency, g.orders, g.ordersPerSecond, g.latencyP50Ms, g.latencyP95Ms].map(String),
+        ),
+      ),
+    );
   }
   const scenarios = [
     ...(f?.waste ? [{ name: 'one-order failover', waste: f.waste }] : []),

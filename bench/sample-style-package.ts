@@ -23,11 +23,19 @@ export interface SamplePackage {
  * the optional aws-lambda-ric is the local Lambda service's runtime client, not a dependency of the handler.
  */
 function productionPackages(): string[] {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--omit=optional', '--all', '--parseable'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--omit=optional', '--all', '--parseable'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return out.split('\n').filter((line) => line.includes(`${path.sep}node_modules${path.sep}`));
 }
 
-export async function buildSampleStylePackage(dir: string, rustTarget: string, log: (line: string) => void): Promise<SamplePackage> {
+export async function buildSampleStylePackage(
+  dir: string,
+  rustTarget: string,
+  log: (line: string) => void,
+): Promise<SamplePackage> {
   fs.rmSync(dir, { recursive: true, force: true });
   const taskRoot = path.join(dir, 'package');
   log('  baseline package: compiling the handler with tsc...');
@@ -35,7 +43,17 @@ export async function buildSampleStylePackage(dir: string, rustTarget: string, l
     process.execPath,
     [
       require.resolve('typescript/bin/tsc'),
-      ...['--outDir', taskRoot, '--rootDir', PROJECT_ROOT, '--module', 'commonjs', '--target', 'ES2022', '--esModuleInterop'],
+      ...[
+        '--outDir',
+        taskRoot,
+        '--rootDir',
+        PROJECT_ROOT,
+        '--module',
+        'commonjs',
+        '--target',
+        'ES2022',
+        '--esModuleInterop',
+      ],
       ...['--resolveJsonModule', '--skipLibCheck', '--types', 'node', path.join(PROJECT_ROOT, 'lambda', 'index.ts')],
     ],
     { cwd: PROJECT_ROOT, stdio: 'inherit' },
@@ -44,7 +62,10 @@ export async function buildSampleStylePackage(dir: string, rustTarget: string, l
   for (const pkg of productionPackages()) {
     const target = path.join(taskRoot, path.relative(PROJECT_ROOT, pkg));
     // Nested node_modules are listed on their own when they are production dependencies.
-    fs.cpSync(pkg, target, { recursive: true, filter: (source) => source === pkg || !source.startsWith(path.join(pkg, 'node_modules')) });
+    fs.cpSync(pkg, target, {
+      recursive: true,
+      filter: (source) => source === pkg || !source.startsWith(path.join(pkg, 'node_modules')),
+    });
   }
   const releases = path.join(taskRoot, 'node_modules', '@temporalio', 'core-bridge', 'releases');
   for (const platform of fs.readdirSync(releases)) {
@@ -55,7 +76,14 @@ export async function buildSampleStylePackage(dir: string, rustTarget: string, l
   log('  baseline package: zipping...');
   const files = filesUnder(taskRoot).map((name) => path.join(taskRoot, name));
   const zipFile = path.join(dir, 'function.zip');
-  await writeZip(files.map((file) => ({ name: path.relative(taskRoot, file).split(path.sep).join('/'), file, executable: file.endsWith('.node') })), zipFile);
+  await writeZip(
+    files.map((file) => ({
+      name: path.relative(taskRoot, file).split(path.sep).join('/'),
+      file,
+      executable: file.endsWith('.node'),
+    })),
+    zipFile,
+  );
   const unzippedBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
   return { taskRoot, handler: 'lambda/index.handler', zipFile, unzippedBytes };
 }

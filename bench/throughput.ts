@@ -59,15 +59,27 @@ async function startContenders(stack: BenchStack): Promise<{ shopflow: Contender
   const shopflowWorker = await startVersionedWorker({
     connection: stack.native,
     name: 'bench-shopflow',
-    activities: createActivities({ services: createSimulatedServices({ journal, latency: scaledLatency(0) }), workerIdentity: () => identity }) as never,
+    activities: createActivities({
+      services: createSimulatedServices({ journal, latency: scaledLatency(0) }),
+      workerIdentity: () => identity,
+    }) as never,
     workflowBundle: shopflowBundle,
   });
   stack.stage.own('ShopFlow bench worker', () => shopflowWorker.stop());
-  const baselineWorker = await startVersionedWorker({ connection: stack.native, name: 'bench-baseline', activities: baselineActivities, workflowBundle: baselineBundle });
+  const baselineWorker = await startVersionedWorker({
+    connection: stack.native,
+    name: 'bench-baseline',
+    activities: baselineActivities,
+    workflowBundle: baselineBundle,
+  });
   stack.stage.own('baseline bench worker', () => baselineWorker.stop());
 
   let sequence = 0;
-  const contender = (worker: RunningWorker, workflowType: string, argsFor: (id: string, i: number) => unknown[]): Contender => ({
+  const contender = (
+    worker: RunningWorker,
+    workflowType: string,
+    argsFor: (id: string, i: number) => unknown[],
+  ): Contender => ({
     worker,
     load: (total, concurrency) => {
       const batch = benchName('b');
@@ -88,7 +100,12 @@ async function startContenders(stack: BenchStack): Promise<{ shopflow: Contender
   };
 }
 
-export async function measureThroughput(stack: BenchStack, reps: number, orders: number, withGrowth: boolean): Promise<{ throughput: ThroughputResult; growth?: GrowthRow[] }> {
+export async function measureThroughput(
+  stack: BenchStack,
+  reps: number,
+  orders: number,
+  withGrowth: boolean,
+): Promise<{ throughput: ThroughputResult; growth?: GrowthRow[] }> {
   const { shopflow, baseline } = await startContenders(stack);
   stack.log('  warming up both workers...');
   await shopflow.load(20, THROUGHPUT_CONCURRENCY);
@@ -101,7 +118,9 @@ export async function measureThroughput(stack: BenchStack, reps: number, orders:
     for (const contender of order) {
       const result = await contender.load(orders, THROUGHPUT_CONCURRENCY);
       (contender === shopflow ? shopflowRuns : baselineRuns).push(result);
-      stack.log(`  rep ${rep + 1}/${reps} ${contender === shopflow ? 'ShopFlow' : 'baseline'}: ${result.ordersPerSecond.toFixed(1)} orders/s`);
+      stack.log(
+        `  rep ${rep + 1}/${reps} ${contender === shopflow ? 'ShopFlow' : 'baseline'}: ${result.ordersPerSecond.toFixed(1)} orders/s`,
+      );
     }
   }
   const allLatencies = (runs: LoadResult[]) => runs.flatMap((r) => r.latenciesMs);
@@ -135,7 +154,9 @@ export async function measureThroughput(stack: BenchStack, reps: number, orders:
         latencyP50Ms: round(percentile(allLatencies(runs), 50), 1),
         latencyP95Ms: round(percentile(allLatencies(runs), 95), 1),
       };
-      stack.log(`  ${concurrency} in flight: ${row.ordersPerSecond} orders/s, p50 ${row.latencyP50Ms} ms, p95 ${row.latencyP95Ms} ms`);
+      stack.log(
+        `  ${concurrency} in flight: ${row.ordersPerSecond} orders/s, p50 ${row.latencyP50Ms} ms, p95 ${row.latencyP95Ms} ms`,
+      );
       growth.push(row);
     }
   }

@@ -37,7 +37,13 @@ export async function startVersionedWorker(options: {
     workerDeploymentOptions: versioningOptions(version),
   });
   const running = worker.run();
-  await ensureCurrentVersion({ connection: options.connection, namespace: 'default', version, identity: 'bench', timeoutMs: 30_000 });
+  await ensureCurrentVersion({
+    connection: options.connection,
+    namespace: 'default',
+    version,
+    identity: 'bench',
+    timeoutMs: 30_000,
+  });
   return {
     taskQueue,
     version,

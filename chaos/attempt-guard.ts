@@ -22,12 +22,22 @@ export interface PendingStep {
 const HIGHEST_STRIKABLE = FORWARD_STEP_MAX_ATTEMPTS - CHAOS_ATTEMPT_RESERVE;
 
 /** The pending steps a strike now could push past the retry budget; empty means it is safe. */
-export function stepsAtRisk(pending: readonly PendingStep[], failingAttempts: (workflowId: string, step: ForwardStep) => number): PendingStep[] {
-  return pending.filter((p) => p.step !== 'notifyCustomer' && Math.max(p.attempt, failingAttempts(p.workflowId, p.step)) > HIGHEST_STRIKABLE);
+export function stepsAtRisk(
+  pending: readonly PendingStep[],
+  failingAttempts: (workflowId: string, step: ForwardStep) => number,
+): PendingStep[] {
+  return pending.filter(
+    (p) =>
+      p.step !== 'notifyCustomer' && Math.max(p.attempt, failingAttempts(p.workflowId, p.step)) > HIGHEST_STRIKABLE,
+  );
 }
 
 /** The pending forward steps of these workflows, as the server sees them now. */
-export async function pendingSteps(client: Client, workflowIds: readonly string[], concurrency = 16): Promise<PendingStep[]> {
+export async function pendingSteps(
+  client: Client,
+  workflowIds: readonly string[],
+  concurrency = 16,
+): Promise<PendingStep[]> {
   const found: PendingStep[] = [];
   const queue = [...workflowIds];
   const describeNext = async (): Promise<void> => {

@@ -25,14 +25,38 @@ violation. Everything it starts is stopped at the end, also on Ctrl+C.
   --ledger K   file (default: one journal file shared by the local worker and the Lambda) or dynamodb (a table on
                a local DynamoDB-compatible server, moto, which every worker reaches as it would on AWS)`;
 
-export function parseChaosArgs(argv: string[], randomSeed: () => number = () => Math.floor(Math.random() * 1_000_000)): ChaosArgs {
-  const values = parseCommandLine('chaos', CHAOS_USAGE, { orders: { type: 'string' }, seed: { type: 'string' }, ledger: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, argv);
+export function parseChaosArgs(
+  argv: string[],
+  randomSeed: () => number = () => Math.floor(Math.random() * 1_000_000),
+): ChaosArgs {
+  const values = parseCommandLine(
+    'chaos',
+    CHAOS_USAGE,
+    {
+      orders: { type: 'string' },
+      seed: { type: 'string' },
+      ledger: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    argv,
+  );
   const orders = Number(values.orders ?? 40);
   if (!/^\d+$/.test(values.orders ?? '40') || orders < 1 || orders > MAX_ORDERS) {
-    usageError('chaos', CHAOS_USAGE, `--orders must be a whole number from 1 to ${MAX_ORDERS} (got "${values.orders}")`);
+    usageError(
+      'chaos',
+      CHAOS_USAGE,
+      `--orders must be a whole number from 1 to ${MAX_ORDERS} (got "${values.orders}")`,
+    );
   }
-  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) usageError('chaos', CHAOS_USAGE, `--seed must be a whole number (got "${values.seed}")`);
+  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed))
+    usageError('chaos', CHAOS_USAGE, `--seed must be a whole number (got "${values.seed}")`);
   const ledger = values.ledger ?? 'file';
-  if (!isLedgerChoice(ledger)) usageError('chaos', CHAOS_USAGE, `--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
-  return { orders, seed: values.seed === undefined ? randomSeed() : Number(values.seed), ledger, help: Boolean(values.help) };
+  if (!isLedgerChoice(ledger))
+    usageError('chaos', CHAOS_USAGE, `--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
+  return {
+    orders,
+    seed: values.seed === undefined ? randomSeed() : Number(values.seed),
+    ledger,
+    help: Boolean(values.help),
+  };
 }

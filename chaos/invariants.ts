@@ -54,7 +54,8 @@ function undone(entry: JournalEntry | undefined): boolean {
 
 export function checkInvariants(orders: readonly OrderOutcome[], journal: readonly JournalEntry[]): Violation[] {
   const violations: Violation[] = [];
-  const flag = (invariant: InvariantName, detail: string, orderId?: string) => violations.push({ invariant, orderId, detail });
+  const flag = (invariant: InvariantName, detail: string, orderId?: string) =>
+    violations.push({ invariant, orderId, detail });
 
   const byKey = new Map<string, JournalEntry>();
   for (const entry of journal) {
@@ -66,7 +67,8 @@ export function checkInvariants(orders: readonly OrderOutcome[], journal: readon
   const undoOf = new Map(entries.filter((e) => e.undoes).map((e) => [e.undoes!, e]));
   const orderIds = new Set(orders.map((o) => o.orderId));
   for (const orderId of new Set(entries.map((e) => e.orderId))) {
-    if (!orderIds.has(orderId)) flag('known-orders-only', `effects recorded for ${orderId}, which was never submitted`, orderId);
+    if (!orderIds.has(orderId))
+      flag('known-orders-only', `effects recorded for ${orderId}, which was never submitted`, orderId);
   }
 
   for (const order of orders) {
@@ -74,31 +76,51 @@ export function checkInvariants(orders: readonly OrderOutcome[], journal: readon
     const effects = entries.filter((e) => e.orderId === orderId);
     const of = (kind: JournalEntry['effect']) => effects.filter((e) => e.effect === kind);
 
-    if (state === undefined) flag('no-order-lost', `${order.workflowId} did not finish${order.note ? `: ${order.note}` : ''}`, orderId);
-    else if (state !== order.expected) flag('expected-outcome', `${order.workflowId} ended ${state}, expected ${order.expected}`, orderId);
+    if (state === undefined)
+      flag('no-order-lost', `${order.workflowId} did not finish${order.note ? `: ${order.note}` : ''}`, orderId);
+    else if (state !== order.expected)
+      flag('expected-outcome', `${order.workflowId} ended ${state}, expected ${order.expected}`, orderId);
     else if (order.expectedFailureType && order.failureType !== order.expectedFailureType) {
       // Failed, but not for the scenario's reason: retries worn out by chaos would look like this.
-      flag('expected-outcome', `${order.workflowId} ended ${state} with ${order.failureType ?? 'no failure type'}, expected ${order.expectedFailureType}`, orderId);
+      flag(
+        'expected-outcome',
+        `${order.workflowId} ended ${state} with ${order.failureType ?? 'no failure type'}, expected ${order.expectedFailureType}`,
+        orderId,
+      );
     }
 
     const charges = of('charge');
-    if (charges.length > 1) flag('single-charge', `${charges.length} charges: ${charges.map((c) => c.key).join(', ')}`, orderId);
+    if (charges.length > 1)
+      flag('single-charge', `${charges.length} charges: ${charges.map((c) => c.key).join(', ')}`, orderId);
 
     const liveShipments = of('ship').filter((s) => !undone(undoOf.get(s.key)));
     for (const reservation of of('reserve')) {
       const released = undone(undoOf.get(reservation.key));
       const shipped = liveShipments.length > 0;
       if (shipped === released) {
-        flag('reservation-settled', `reservation ${reservation.key} is ${shipped ? 'both shipped and released' : 'neither shipped nor released'}`, orderId);
+        flag(
+          'reservation-settled',
+          `reservation ${reservation.key} is ${shipped ? 'both shipped and released' : 'neither shipped nor released'}`,
+          orderId,
+        );
       }
     }
 
     if (FAILED_STATES.has(state)) {
       for (const charge of charges) {
-        if (!undone(undoOf.get(charge.key))) flag('failed-order-refunded', `${order.workflowId} ended ${state} but charge ${charge.key} was not refunded`, orderId);
+        if (!undone(undoOf.get(charge.key)))
+          flag(
+            'failed-order-refunded',
+            `${order.workflowId} ended ${state} but charge ${charge.key} was not refunded`,
+            orderId,
+          );
       }
       for (const shipment of liveShipments) {
-        flag('failed-order-shipment-cancelled', `${order.workflowId} ended ${state} but shipment ${shipment.key} was not cancelled`, orderId);
+        flag(
+          'failed-order-shipment-cancelled',
+          `${order.workflowId} ended ${state} but shipment ${shipment.key} was not cancelled`,
+          orderId,
+        );
       }
     }
 

@@ -74,15 +74,20 @@ export class LocalWorker {
       this.log(`! local worker pid ${pid} exited by itself (code ${code}, signal ${signal}); starting another`);
       if (this.child !== child) return;
       setTimeout(() => {
-        if (!this.stopping) void this.start().catch((err: Error) => this.log(`! could not restart the worker: ${err.message}`));
+        if (!this.stopping)
+          void this.start().catch((err: Error) => this.log(`! could not restart the worker: ${err.message}`));
       }, 1_000);
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the local worker did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the local worker did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       const onData = () => {
         if (this.lastLines.some((l) => READY.test(l))) done(resolve);
       };
-      const onExit = () => done(() => reject(new Error(`the local worker exited while starting:\n${this.lastLines.join('\n')}`)));
+      const onExit = () =>
+        done(() => reject(new Error(`the local worker exited while starting:\n${this.lastLines.join('\n')}`)));
       const done = (fn: () => void) => {
         clearTimeout(timer);
         child.stdout?.off('data', onData);

@@ -5,7 +5,12 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowIdReusePolicy,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE } from '../config/settings';
 import type { OrderResult, OrderStatus } from '../domain/status';
@@ -43,9 +48,14 @@ export async function submitOrder(client: Client, planned: PlannedOrder, deadlin
 
 function settledFailure(err: WorkflowFailedError): SettledOrder {
   const cause = err.cause;
-  const cancelled = cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'OrderCancelled');
+  const cancelled =
+    cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'OrderCancelled');
   const status = cause instanceof ApplicationFailure ? (cause.details?.[0] as OrderStatus | undefined) : undefined;
-  return { state: cancelled ? 'CANCELLED' : 'FAILED', status, failureType: cause instanceof ApplicationFailure ? cause.type ?? undefined : cause?.name };
+  return {
+    state: cancelled ? 'CANCELLED' : 'FAILED',
+    status,
+    failureType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,
+  };
 }
 
 export async function awaitOrder(client: Client, workflowId: string, deadline: number): Promise<SettledOrder> {

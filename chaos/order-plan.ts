@@ -7,7 +7,15 @@
 import { FORWARD_STEP_MAX_ATTEMPTS } from '../config/settings';
 import type { FaultPlan } from '../domain/faults';
 import type { Order } from '../domain/order';
-import { SCENARIOS, SLOW_STEP_DURATION_MS, expectedFailureType, expectedOutcome, faultsFor, scenarioFaults, type Scenario } from '../domain/scenarios';
+import {
+  SCENARIOS,
+  SLOW_STEP_DURATION_MS,
+  expectedFailureType,
+  expectedOutcome,
+  faultsFor,
+  scenarioFaults,
+  type Scenario,
+} from '../domain/scenarios';
 import { FORWARD_STEPS, type ForwardStep } from '../domain/steps';
 import { orderWorkflowId } from '../config/settings';
 import { sampleOrder } from '../starter/sample-order';
@@ -59,7 +67,10 @@ function extraFaults(random: Random, scenario: Scenario, firstSku: string): { fa
     const kind = pick(random, ['transient', 'timeout', 'both'] as const);
     if (kind !== 'timeout') {
       // Not on a step the scenario already fails (shipping-outage's shipment is at the limit already).
-      const step = pick(random, FORWARD_STEPS.filter((s) => !base.transientFailures?.[s]));
+      const step = pick(
+        random,
+        FORWARD_STEPS.filter((s) => !base.transientFailures?.[s]),
+      );
       const count = between(random, 1, 2);
       // faultsFor overlays the order's faults on the scenario's, so keep the scenario's own transient failures.
       faults.transientFailures = { ...base.transientFailures, [step]: count };
@@ -78,16 +89,28 @@ function extraFaults(random: Random, scenario: Scenario, firstSku: string): { fa
 export function planOrders(random: Random, count: number, runId: string): PlannedOrder[] {
   const windowMs = submissionWindowMs(count);
   // Every scenario in turn, so a run of 7 or more covers them all; the seed decides the order they come in.
-  const scenarios = shuffle(random, Array.from({ length: count }, (_, i) => SCENARIOS[i % SCENARIOS.length]));
+  const scenarios = shuffle(
+    random,
+    Array.from({ length: count }, (_, i) => SCENARIOS[i % SCENARIOS.length]),
+  );
   return scenarios.map((scenario, i) => {
     const order = sampleOrder(`${runId}-${String(i + 1).padStart(4, '0')}`, scenario, i);
     const { faults, injected } = extraFaults(random, scenario, order.items[0].sku);
     if (Object.keys(faults).length > 0) order.faults = faults;
     for (const step of FORWARD_STEPS) {
-      if (failingAttempts(order, step) > MAX_INJECTED_FAILURES) throw new Error(`${order.orderId}: ${step} would fail beyond the retry budget`);
+      if (failingAttempts(order, step) > MAX_INJECTED_FAILURES)
+        throw new Error(`${order.orderId}: ${step} would fail beyond the retry budget`);
     }
     const submitAtMs = Math.round(((i + random()) * windowMs) / count);
-    return { order, workflowId: orderWorkflowId(order.orderId), scenario, expected: expectedOutcome(scenario), expectedFailureType: expectedFailureType(scenario), injected: injected.join(', '), submitAtMs };
+    return {
+      order,
+      workflowId: orderWorkflowId(order.orderId),
+      scenario,
+      expected: expectedOutcome(scenario),
+      expectedFailureType: expectedFailureType(scenario),
+      injected: injected.join(', '),
+      submitAtMs,
+    };
   });
 }
 
@@ -97,5 +120,12 @@ export function planOrders(random: Random, count: number, runId: string): Planne
  */
 export function probeOrder(runId: string): PlannedOrder {
   const order = sampleOrder(`${runId}-lambda-probe`, 'happy');
-  return { order, workflowId: orderWorkflowId(order.orderId), scenario: 'happy', expected: 'COMPLETED', injected: '', submitAtMs: 0 };
+  return {
+    order,
+    workflowId: orderWorkflowId(order.orderId),
+    scenario: 'happy',
+    expected: 'COMPLETED',
+    injected: '',
+    submitAtMs: 0,
+  };
 }

@@ -27,15 +27,35 @@ export interface ReconnectionReport {
 }
 
 /** The first effect after the restart by the worker that lived through it, if any. */
-export function firstEffectAfter(restart: RestartRecord, journal: readonly JournalEntry[], byLambda: boolean): JournalEntry | undefined {
-  return journal.find((e) => Date.parse(e.at) > restart.backAt && (byLambda ? isLambdaIdentity(e.worker) : e.worker === restart.workerIdentity));
+export function firstEffectAfter(
+  restart: RestartRecord,
+  journal: readonly JournalEntry[],
+  byLambda: boolean,
+): JournalEntry | undefined {
+  return journal.find(
+    (e) =>
+      Date.parse(e.at) > restart.backAt &&
+      (byLambda ? isLambdaIdentity(e.worker) : e.worker === restart.workerIdentity),
+  );
 }
 
-export function checkReconnection(restart: RestartRecord | undefined, journal: readonly JournalEntry[]): { report?: ReconnectionReport; violations: Violation[] } {
-  if (!restart) return { violations: [{ invariant: 'reconnected-after-restart', detail: 'the server restart did not happen (it was held back until it was skipped)' }] };
+export function checkReconnection(
+  restart: RestartRecord | undefined,
+  journal: readonly JournalEntry[],
+): { report?: ReconnectionReport; violations: Violation[] } {
+  if (!restart)
+    return {
+      violations: [
+        {
+          invariant: 'reconnected-after-restart',
+          detail: 'the server restart did not happen (it was held back until it was skipped)',
+        },
+      ],
+    };
   const local = firstEffectAfter(restart, journal, false);
   const lambda = firstEffectAfter(restart, journal, true);
-  const seconds = (entry?: JournalEntry) => (entry ? Math.round((Date.parse(entry.at) - restart.backAt) / 100) / 10 : undefined);
+  const seconds = (entry?: JournalEntry) =>
+    entry ? Math.round((Date.parse(entry.at) - restart.backAt) / 100) / 10 : undefined;
   const report: ReconnectionReport = {
     client: restart.clientBackAt !== undefined,
     localWorker: local !== undefined,

@@ -40,12 +40,22 @@ export interface ChaosResult {
   violations: Violation[];
 }
 
-export function countOutcomes(planned: readonly PlannedOrder[], settled: readonly SettledOrder[]): ChaosResult['outcomes'] {
-  const outcomes = Object.fromEntries(SCENARIOS.map((s) => [s, {} as Record<string, number>])) as ChaosResult['outcomes'];
+export function countOutcomes(
+  planned: readonly PlannedOrder[],
+  settled: readonly SettledOrder[],
+): ChaosResult['outcomes'] {
+  const outcomes = Object.fromEntries(
+    SCENARIOS.map((s) => [s, {} as Record<string, number>]),
+  ) as ChaosResult['outcomes'];
   planned.forEach((p, i) => {
     const s = settled[i];
     // A failed order is counted with its failure type, so a decline that failed for another reason stands out.
-    const ending = s?.state === undefined ? 'UNFINISHED' : s.state === 'COMPLETED' ? s.state : `${s.state} (${s.failureType ?? 'no type'})`;
+    const ending =
+      s?.state === undefined
+        ? 'UNFINISHED'
+        : s.state === 'COMPLETED'
+          ? s.state
+          : `${s.state} (${s.failureType ?? 'no type'})`;
     outcomes[p.scenario][ending] = (outcomes[p.scenario][ending] ?? 0) + 1;
   });
   return outcomes;
@@ -69,23 +79,37 @@ export function countEffects(journal: readonly JournalEntry[]): ChaosResult['eff
 
 export function printResult(result: ChaosResult, print: (line: string) => void = console.log): void {
   print('\n━━ Chaos run summary ━━');
-  print(`seed ${result.seed}, ${result.orders} orders (${result.ordersWithInjectedFaults} with extra faults), latency scale ${result.latencyScale}, ${result.durationS} s`);
+  print(
+    `seed ${result.seed}, ${result.orders} orders (${result.ordersWithInjectedFaults} with extra faults), latency scale ${result.latencyScale}, ${result.durationS} s`,
+  );
   print('orders per scenario and outcome:');
   for (const scenario of SCENARIOS) {
-    const counts = Object.entries(result.outcomes[scenario]).map(([state, n]) => `${state} ${n}`).join(', ');
+    const counts = Object.entries(result.outcomes[scenario])
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ');
     if (counts) print(`  ${scenario.padEnd(16)} ${counts}`);
   }
-  print(`probe order with no local worker: ${result.probe.state}, ${result.probe.steps} steps, ${result.probe.allOnLambda ? 'all on Lambda' : 'NOT all on Lambda'}`);
+  print(
+    `probe order with no local worker: ${result.probe.state}, ${result.probe.steps} steps, ${result.probe.allOnLambda ? 'all on Lambda' : 'NOT all on Lambda'}`,
+  );
   const c = result.chaos;
-  print(`chaos: ${c.workerKills} worker kills, ${c.lambdaCrashes} Lambda environment crashes, ${c.serverRestarts} server restart(s); ${c.strikesHeld} strikes held back near a retry limit, ${c.strikesSkipped} skipped; ${c.unexpectedWorkerExits} unexpected worker exits`);
+  print(
+    `chaos: ${c.workerKills} worker kills, ${c.lambdaCrashes} Lambda environment crashes, ${c.serverRestarts} server restart(s); ${c.strikesHeld} strikes held back near a retry limit, ${c.strikesSkipped} skipped; ${c.unexpectedWorkerExits} unexpected worker exits`,
+  );
   if (result.reconnection) {
     const r = result.reconnection;
     const lambda = r.lambda ? `yes (first effect ${r.lambdaFirstEffectS} s after)` : 'NO';
-    print(`after the server restart: client ${r.client ? 'yes' : 'NO'}, local worker ${r.localWorker ? `yes (first effect ${r.localWorkerFirstEffectS} s after)` : 'NO'}, Lambda ${lambda}`);
+    print(
+      `after the server restart: client ${r.client ? 'yes' : 'NO'}, local worker ${r.localWorker ? `yes (first effect ${r.localWorkerFirstEffectS} s after)` : 'NO'}, Lambda ${lambda}`,
+    );
   }
   print(`steps completed: ${result.steps.local} on the local worker, ${result.steps.lambda} on Lambda`);
-  const kinds = Object.entries(result.effects.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
-  print(`effects in the journal: ${result.effects.total} (${kinds}); ${result.effects.local} local, ${result.effects.lambda} Lambda`);
+  const kinds = Object.entries(result.effects.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  print(
+    `effects in the journal: ${result.effects.total} (${kinds}); ${result.effects.local} local, ${result.effects.lambda} Lambda`,
+  );
   const inv = result.lambdaInvocations;
   print(`Lambda invocations: ${inv.total} (${inv.errors} errors, ${inv.coldStarts} cold starts)`);
   if (result.violations.length === 0) print('violations: none');

@@ -73,9 +73,15 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   const events = planChaos(random, windowMs);
   const byWorkflow = new Map(planned.map((p) => [p.workflowId, p]));
   const count = (kind: ChaosEvent['kind']) => events.filter((e) => e.kind === kind).length;
-  log(`seed ${args.seed}: ${args.orders} orders over ${windowMs / 1000} s, ${planned.filter((p) => p.injected).length} with extra faults; planned ${count('kill-worker')} worker kills, ${count('crash-lambda')} Lambda crashes, ${count('restart-server')} server restart`);
+  log(
+    `seed ${args.seed}: ${args.orders} orders over ${windowMs / 1000} s, ${planned.filter((p) => p.injected).length} with extra faults; planned ${count('kill-worker')} worker kills, ${count('crash-lambda')} Lambda crashes, ${count('restart-server')} server restart`,
+  );
 
-  const ledger = await startRunLedger(args.ledger, { dir: CHAOS_DIR, own: (name, stop) => stage.own(name, stop), step: (line) => log(`setup: ${line}`) });
+  const ledger = await startRunLedger(args.ledger, {
+    dir: CHAOS_DIR,
+    own: (name, stop) => stage.own(name, stop),
+    step: (line) => log(`setup: ${line}`),
+  });
   const stack = await startServerlessStack({
     dir: CHAOS_DIR,
     functionName: FUNCTION_NAME,
@@ -90,13 +96,27 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     identity: 'shopflow-chaos',
   });
   const address = stack.server.address;
-  const workerEnv = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_PROFILE: '', SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE, ...ledger.env };
+  const workerEnv = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_PROFILE: '',
+    SHOPFLOW_JOURNAL: journalPath,
+    SHOPFLOW_LATENCY_SCALE: LATENCY_SCALE,
+    ...ledger.env,
+  };
   const worker = new LocalWorker(stage, workerEnv, path.join(CHAOS_DIR, 'worker.log'), log, () => Date.now());
   record(`local worker up (pid ${await worker.start()})`);
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
   stage.own('client', () => client.connection.close());
 
-  const counts: ChaosCounts = { workerKills: 0, lambdaCrashes: 0, serverRestarts: 0, strikesHeld: 0, strikesSkipped: 0, unexpectedWorkerExits: 0 };
+  const counts: ChaosCounts = {
+    workerKills: 0,
+    lambdaCrashes: 0,
+    serverRestarts: 0,
+    strikesHeld: 0,
+    strikesSkipped: 0,
+    unexpectedWorkerExits: 0,
+  };
   const settled: (SettledOrder | undefined)[] = planned.map(() => undefined);
   const submitted = new Set<string>();
   let restart: RestartRecord | undefined;
@@ -116,9 +136,13 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     settled[index] = await awaitOrder(client, p.workflowId, deadline);
     const s = settled[index]!;
     const mismatch = s.state === undefined ? `the scenario expects ${p.expected}` : unexpectedEnding(p.scenario, s);
-    if (mismatch) log(`! ${p.workflowId} (${p.scenario}${p.injected ? `; ${p.injected}` : ''}) ended ${s.state ?? 'UNFINISHED'}${s.failureType ? ` (${s.failureType})` : ''}: ${mismatch}${s.note ? `; ${s.note}` : ''}`);
+    if (mismatch)
+      log(
+        `! ${p.workflowId} (${p.scenario}${p.injected ? `; ${p.injected}` : ''}) ended ${s.state ?? 'UNFINISHED'}${s.failureType ? ` (${s.failureType})` : ''}: ${mismatch}${s.note ? `; ${s.note}` : ''}`,
+      );
   };
-  const openWorkflows = () => planned.filter((p, i) => submitted.has(p.workflowId) && !settled[i]).map((p) => p.workflowId);
+  const openWorkflows = () =>
+    planned.filter((p, i) => submitted.has(p.workflowId) && !settled[i]).map((p) => p.workflowId);
 
   /** Waits until no pending step is near its retry limit (see attempt-guard.ts); false when it never got safe. */
   const whenSafe = async (what: string): Promise<boolean> => {
@@ -126,11 +150,15 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     let held = false;
     while (!allSettled) {
       try {
-        const risky = stepsAtRisk(await pendingSteps(client, openWorkflows()), (id, step) => failingAttempts(byWorkflow.get(id)!.order, step));
+        const risky = stepsAtRisk(await pendingSteps(client, openWorkflows()), (id, step) =>
+          failingAttempts(byWorkflow.get(id)!.order, step),
+        );
         if (risky.length === 0) return true;
         if (!held) {
           counts.strikesHeld++;
-          log(`holding back (${what}): ${risky.map((r) => `${r.workflowId} ${r.step} on attempt ${r.attempt}`).join(', ')} is near its retry limit`);
+          log(
+            `holding back (${what}): ${risky.map((r) => `${r.workflowId} ${r.step} on attempt ${r.attempt}`).join(', ')} is near its retry limit`,
+          );
         }
         held = true;
       } catch {
@@ -156,7 +184,9 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
         if (!(await whenSafe('kill the local worker'))) return;
         const pid = worker.kill();
         counts.workerKills++;
-        record(`SIGKILLed the local worker pid ${pid} (${openWorkflows().length} orders in flight); restarting it in ${(event.downMs / 1000).toFixed(1)} s`);
+        record(
+          `SIGKILLed the local worker pid ${pid} (${openWorkflows().length} orders in flight); restarting it in ${(event.downMs / 1000).toFixed(1)} s`,
+        );
         restarts.push(
           sleep(event.downMs)
             .then(() => worker.start())
@@ -179,32 +209,45 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
           return void record('crash a Lambda environment: none busy any more, skipped');
         }
         counts.lambdaCrashes++;
-        return void record(`crashed Lambda environment ${victim.id} (pid ${victim.pid}) in the middle of an invocation`);
+        return void record(
+          `crashed Lambda environment ${victim.id} (pid ${victim.pid}) in the middle of an invocation`,
+        );
       }
       case 'restart-server': {
         // The point is a worker that lives through the restart, so wait for one that polls (a slow start under load).
         for (let i = 0; i < 120 && !worker.isReady; i++) await sleep(500);
         if (!(await whenSafe('restart the dev server'))) return;
         const workerIdentity = worker.pid !== undefined ? LocalWorker.identity(worker.pid) : undefined;
-        record(`stopping the Temporal dev server (${openWorkflows().length} orders in flight; local worker ${workerIdentity ?? 'down'})`);
+        record(
+          `stopping the Temporal dev server (${openWorkflows().length} orders in flight; local worker ${workerIdentity ?? 'down'})`,
+        );
         const stoppedAt = Date.now();
         await withTimeout(stack.restartDevServer(), SERVER_RESTART_LIMIT_MS, 'the dev server restart');
         counts.serverRestarts++;
         restart = { backAt: Date.now(), workerIdentity };
-        record(`dev server back on ${stack.server.address} after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, same database file`);
+        record(
+          `dev server back on ${stack.server.address} after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, same database file`,
+        );
         const current = restart;
         for (let i = 0; i < 60 && current.clientBackAt === undefined; i++) {
           try {
             await client.workflowService.getSystemInfo({});
             current.clientBackAt = Date.now();
-            record(`client reconnected ${((current.clientBackAt - current.backAt) / 1000).toFixed(1)} s after the restart`);
+            record(
+              `client reconnected ${((current.clientBackAt - current.backAt) / 1000).toFixed(1)} s after the restart`,
+            );
           } catch {
             await sleep(500);
           }
         }
         // Leave the worker alone until it has shown it works against the restarted server (the plan keeps the
         // next kill well after this anyway); new orders keep arriving, so it gets work.
-        for (let i = 0; i < RECONNECT_WAIT_MS / 500 && worker.isUp && !firstEffectAfter(current, await ledger.read(), false); i++) await sleep(500);
+        for (
+          let i = 0;
+          i < RECONNECT_WAIT_MS / 500 && worker.isUp && !firstEffectAfter(current, await ledger.read(), false);
+          i++
+        )
+          await sleep(500);
         const effect = firstEffectAfter(current, await ledger.read(), false);
         record(
           effect
@@ -245,14 +288,18 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   }
   const progress = setInterval(() => {
     const done = settled.filter((s) => s?.state).length;
-    log(`progress: ${submitted.size}/${planned.length} submitted, ${done} finished, ${openWorkflows().length} in flight; local worker ${worker.isUp ? `up (pid ${worker.pid})` : 'down'}, ${stack.busyEnvironments()} Lambda environment(s) busy`);
+    log(
+      `progress: ${submitted.size}/${planned.length} submitted, ${done} finished, ${openWorkflows().length} in flight; local worker ${worker.isUp ? `up (pid ${worker.pid})` : 'down'}, ${stack.busyEnvironments()} Lambda environment(s) busy`,
+    );
   }, PROGRESS_EVERY_MS);
   stage.own('progress', () => clearInterval(progress));
 
   await Promise.all(planned.map(runOrder));
   allSettled = true;
   clearInterval(progress);
-  record(`all orders settled (${settled.filter((s) => s?.state).length} finished, ${settled.filter((s) => !s?.state).length} not)`);
+  record(
+    `all orders settled (${settled.filter((s) => s?.state).length} finished, ${settled.filter((s) => !s?.state).length} not)`,
+  );
   await chaos;
   await Promise.all(restarts);
   if (chaosFailure) throw chaosFailure;
@@ -260,31 +307,57 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   // The serverless path, deterministically: no local worker at all, one more order, only the Lambda can run it.
   const probe = probeOrder(`chaos-s${args.seed}`);
   const probePid = await worker.stop();
-  record(`probe: ${probePid ? `stopped the local worker pid ${probePid} for good (Ctrl+C); ` : ''}submitting ${probe.workflowId}, which only the Lambda can run`);
+  record(
+    `probe: ${probePid ? `stopped the local worker pid ${probePid} for good (Ctrl+C); ` : ''}submitting ${probe.workflowId}, which only the Lambda can run`,
+  );
   const probeDeadline = Date.now() + PROBE_DEADLINE_MS;
   const probed = await submitOrder(client, probe, probeDeadline).then(
     () => awaitOrder(client, probe.workflowId, probeDeadline),
     (err: Error): SettledOrder => ({ note: `could not be submitted: ${err.message}` }),
   );
   const probeSteps = probed.status?.steps.filter((st) => st.status === 'completed') ?? [];
-  const probeOnLambda = probed.state === 'COMPLETED' && probeSteps.length > 0 && probeSteps.every((st) => isLambdaIdentity(st.worker));
-  record(`probe: ${probe.workflowId} ${probed.state ?? `UNFINISHED (${probed.note})`}, ${probeSteps.length} steps, ${probeOnLambda ? 'all on Lambda' : 'NOT all on Lambda'}`);
+  const probeOnLambda =
+    probed.state === 'COMPLETED' && probeSteps.length > 0 && probeSteps.every((st) => isLambdaIdentity(st.worker));
+  record(
+    `probe: ${probe.workflowId} ${probed.state ?? `UNFINISHED (${probed.note})`}, ${probeSteps.length} steps, ${probeOnLambda ? 'all on Lambda' : 'NOT all on Lambda'}`,
+  );
   counts.unexpectedWorkerExits = worker.unexpectedExits.length;
 
   const journal = await ledger.read();
   const outcomes: OrderOutcome[] = [...planned, probe].map((p, i) => {
     const s = i < planned.length ? settled[i] : probed;
-    return { orderId: p.order.orderId, workflowId: p.workflowId, expected: p.expected, expectedFailureType: p.expectedFailureType, state: s?.state, failureType: s?.failureType, note: s?.note };
+    return {
+      orderId: p.order.orderId,
+      workflowId: p.workflowId,
+      expected: p.expected,
+      expectedFailureType: p.expectedFailureType,
+      state: s?.state,
+      failureType: s?.failureType,
+      note: s?.note,
+    };
   });
   const reconnection = checkReconnection(restart, journal);
   const violations: Violation[] = [
     ...checkInvariants(outcomes, journal),
     ...reconnection.violations,
-    ...(probeOnLambda ? [] : [{ invariant: 'lambda-finishes-alone' as const, detail: `${probe.workflowId}: ${probed.state ?? probed.note}; steps by ${probeSteps.map((st) => st.worker).join(', ') || 'nobody'}` }]),
-    ...worker.unexpectedExits.map((e): Violation => ({ invariant: 'worker-died-only-when-killed', detail: `pid ${e.pid} exited with code ${e.code}, signal ${e.signal}: ${e.lastLines.slice(-3).join(' | ')}` })),
+    ...(probeOnLambda
+      ? []
+      : [
+          {
+            invariant: 'lambda-finishes-alone' as const,
+            detail: `${probe.workflowId}: ${probed.state ?? probed.note}; steps by ${probeSteps.map((st) => st.worker).join(', ') || 'nobody'}`,
+          },
+        ]),
+    ...worker.unexpectedExits.map((e): Violation => ({
+      invariant: 'worker-died-only-when-killed',
+      detail: `pid ${e.pid} exited with code ${e.code}, signal ${e.signal}: ${e.lastLines.slice(-3).join(' | ')}`,
+    })),
   ];
   const window = { start: startedAt - 60_000, end: Date.now() + 1_000 };
-  const sum = (metric: 'Invocations' | 'Errors' | 'ColdStarts') => stack.lambda.metrics.series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600).values.reduce((a, b) => a + b, 0);
+  const sum = (metric: 'Invocations' | 'Errors' | 'ColdStarts') =>
+    stack.lambda.metrics
+      .series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
+      .values.reduce((a, b) => a + b, 0);
   const finished = [...settled.map((s) => s ?? {}), probed];
   const result: ChaosResult = {
     seed: args.seed,
@@ -292,7 +365,12 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
     latencyScale: Number(LATENCY_SCALE),
     durationS: Math.round((Date.now() - startedAt) / 1000),
     outcomes: countOutcomes(planned, finished),
-    probe: { workflowId: probe.workflowId, state: probed.state ?? 'UNFINISHED', steps: probeSteps.length, allOnLambda: probeOnLambda },
+    probe: {
+      workflowId: probe.workflowId,
+      state: probed.state ?? 'UNFINISHED',
+      steps: probeSteps.length,
+      allOnLambda: probeOnLambda,
+    },
     ordersWithInjectedFaults: planned.filter((p) => p.injected).length,
     chaos: counts,
     reconnection: reconnection.report,
@@ -305,6 +383,8 @@ export async function runChaos(args: ChaosArgs, stage: Stage): Promise<number> {
   printResult(result);
   const resultFile = path.join(CHAOS_DIR, 'result.json');
   fs.writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`Result: ${path.relative(process.cwd(), resultFile)}; logs: ${path.relative(process.cwd(), CHAOS_DIR)}/ (worker.log, dev-server.log, lambda-local/logs/)`);
+  console.log(
+    `Result: ${path.relative(process.cwd(), resultFile)}; logs: ${path.relative(process.cwd(), CHAOS_DIR)}/ (worker.log, dev-server.log, lambda-local/logs/)`,
+  );
   return violations.length === 0 ? 0 : 1;
 }

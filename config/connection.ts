@@ -35,7 +35,9 @@ export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = proce
   const explicit = env.TEMPORAL_CONFIG_FILE?.trim();
   if (explicit) {
     if (!fs.existsSync(explicit)) {
-      throw new ConfigError(`TEMPORAL_CONFIG_FILE points to ${explicit}, which does not exist: fix the path or unset it`);
+      throw new ConfigError(
+        `TEMPORAL_CONFIG_FILE points to ${explicit}, which does not exist: fix the path or unset it`,
+      );
     }
     return explicit;
   }
@@ -61,7 +63,9 @@ function checkFile(
   if (source && 'path' in source && !fs.existsSync(source.path)) {
     const variable = PATH_VARIABLES[setting];
     const fromEnv = env[variable] !== undefined && env[variable] === source.path;
-    const what = fromEnv ? `${variable} = "${source.path}" (environment)` : `${setting} = "${source.path}" (${configFile ? `profile "${profile}" in ${configFile}` : 'the environment'})`;
+    const what = fromEnv
+      ? `${variable} = "${source.path}" (environment)`
+      : `${setting} = "${source.path}" (${configFile ? `profile "${profile}" in ${configFile}` : 'the environment'})`;
     throw new ConfigError(`${what} does not exist: put the file there or fix the path`);
   }
 }
@@ -79,7 +83,9 @@ function checkProfile(profile: ClientConfigProfile, name: string, env: NodeJS.Pr
   checkFile(tls?.clientKey, 'client_key_path', name, env, configFile);
   checkFile(tls?.serverCACert, 'server_ca_cert_path', name, env, configFile);
   if (Boolean(tls?.clientCert) !== Boolean(tls?.clientKey)) {
-    throw new ConfigError(`profile "${name}" has a client certificate without its key (or a key without its certificate): set both`);
+    throw new ConfigError(
+      `profile "${name}" has a client certificate without its key (or a key without its certificate): set both`,
+    );
   }
   const isCloud = /\.tmprl\.cloud(:\d+)?$|api\.temporal\.io(:\d+)?$/.test(address);
   if (isCloud && !profile.apiKey && !tls?.clientCert) {
@@ -108,7 +114,10 @@ function fileError(configFile: string, err: Error): ConfigError {
   return new ConfigError(`${configFile} is not valid TOML: ${reason}`);
 }
 
-export function loadConnectionConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TemporalConnectionConfig {
+export function loadConnectionConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): TemporalConnectionConfig {
   const configFile = findConfigFile(env, cwd);
   const profileName = env.TEMPORAL_PROFILE?.trim() || 'default';
   const envVars = env as Record<string, string>;
@@ -117,7 +126,11 @@ export function loadConnectionConfig(env: NodeJS.ProcessEnv = process.env, cwd =
     let known: string[] = [];
     try {
       // Strict: a misspelt key (`apikey`, `client_cert`) would otherwise be ignored without a word.
-      const loaded = loadClientConfig({ configSource: { path: configFile }, overrideEnvVars: envVars, configFileStrict: true });
+      const loaded = loadClientConfig({
+        configSource: { path: configFile },
+        overrideEnvVars: envVars,
+        configFileStrict: true,
+      });
       known = Object.keys(loaded.profiles);
       fileHasProfiles = true;
     } catch (err) {

@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { ConfigError } from './config-error';
 import { loadLedgerConfig, type LedgerConfig } from './ledger-config';
-import { DEFAULT_BUILD_ID, DEPLOYMENT_NAME, DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_FIRST_TASK_GRACE_MS, LAMBDA_IDLE_EXIT_MS } from './settings';
+import {
+  DEFAULT_BUILD_ID,
+  DEPLOYMENT_NAME,
+  DEV_SERVER_PORT,
+  DEV_SERVER_UI_PORT,
+  LAMBDA_FIRST_TASK_GRACE_MS,
+  LAMBDA_IDLE_EXIT_MS,
+} from './settings';
 
 const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
@@ -37,7 +44,9 @@ export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
 export function resolveDeploymentName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.SHOPFLOW_DEPLOYMENT_NAME?.trim() || DEPLOYMENT_NAME;
   if (!BUILD_ID_PATTERN.test(name)) {
-    throw new ConfigError(`SHOPFLOW_DEPLOYMENT_NAME "${name}" is not a valid deployment name: use letters, digits, '.', '_' or '-'`);
+    throw new ConfigError(
+      `SHOPFLOW_DEPLOYMENT_NAME "${name}" is not a valid deployment name: use letters, digits, '.', '_' or '-'`,
+    );
   }
   return name;
 }
@@ -57,12 +66,16 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
   const rawScale = env.SHOPFLOW_LATENCY_SCALE?.trim();
   const latencyScale = rawScale ? Number(rawScale) : 1;
   if (!Number.isFinite(latencyScale) || latencyScale < 0 || latencyScale > 100) {
-    throw new ConfigError(`SHOPFLOW_LATENCY_SCALE "${rawScale}" must be a number from 0 (instant) to 100; 1 is realistic`);
+    throw new ConfigError(
+      `SHOPFLOW_LATENCY_SCALE "${rawScale}" must be a number from 0 (instant) to 100; 1 is realistic`,
+    );
   }
   const rawIdle = env.SHOPFLOW_LAMBDA_IDLE_EXIT_MS?.trim();
   const lambdaIdleExitMs = rawIdle ? Number(rawIdle) : LAMBDA_IDLE_EXIT_MS;
   if (!Number.isInteger(lambdaIdleExitMs) || lambdaIdleExitMs < 0) {
-    throw new ConfigError(`SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`);
+    throw new ConfigError(
+      `SHOPFLOW_LAMBDA_IDLE_EXIT_MS "${rawIdle}" must be a whole number of milliseconds (0 turns idle exit off)`,
+    );
   }
   const rawGrace = env.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS?.trim();
   const lambdaFirstTaskGraceMs = rawGrace ? Number(rawGrace) : LAMBDA_FIRST_TASK_GRACE_MS;
@@ -72,7 +85,15 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
     );
   }
   const ledger = loadLedgerConfig(env, journalPath);
-  return { version: workerDeploymentVersion(env), dataDir, journalPath, ledger, latencyScale, lambdaIdleExitMs, lambdaFirstTaskGraceMs };
+  return {
+    version: workerDeploymentVersion(env),
+    dataDir,
+    journalPath,
+    ledger,
+    latencyScale,
+    lambdaIdleExitMs,
+    lambdaFirstTaskGraceMs,
+  };
 }
 
 /** The local dev server's ports: SHOPFLOW_DEV_SERVER_PORT and SHOPFLOW_DEV_SERVER_UI_PORT, else 7233 and 8233. */
@@ -86,7 +107,10 @@ export function devServerPorts(env: NodeJS.ProcessEnv = process.env): { grpc: nu
     }
     return value;
   };
-  return { grpc: port('SHOPFLOW_DEV_SERVER_PORT', DEV_SERVER_PORT), ui: port('SHOPFLOW_DEV_SERVER_UI_PORT', DEV_SERVER_UI_PORT) };
+  return {
+    grpc: port('SHOPFLOW_DEV_SERVER_PORT', DEV_SERVER_PORT),
+    ui: port('SHOPFLOW_DEV_SERVER_UI_PORT', DEV_SERVER_UI_PORT),
+  };
 }
 
 /** SHOPFLOW_WEB_UI: the Web UI's base URL, when links should point somewhere other than the server's own UI. */
@@ -94,7 +118,9 @@ export function webUiOverride(env: NodeJS.ProcessEnv = process.env): string | un
   const raw = env.SHOPFLOW_WEB_UI?.trim();
   if (!raw) return undefined;
   if (!/^https?:\/\/\S+$/.test(raw)) {
-    throw new ConfigError(`SHOPFLOW_WEB_UI "${raw}" is not a web address: use http(s)://host[:port], e.g. https://cloud.temporal.io`);
+    throw new ConfigError(
+      `SHOPFLOW_WEB_UI "${raw}" is not a web address: use http(s)://host[:port], e.g. https://cloud.temporal.io`,
+    );
   }
   return raw.replace(/\/$/, '');
 }

@@ -8,8 +8,7 @@
 import { ConfigError } from './config-error';
 
 export type LedgerConfig =
-  | { kind: 'file'; path: string }
-  | { kind: 'dynamodb'; tableName: string; region: string; endpoint?: string };
+  { kind: 'file'; path: string } | { kind: 'dynamodb'; tableName: string; region: string; endpoint?: string };
 
 /** DynamoDB's own rule for table names. */
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;

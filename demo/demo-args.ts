@@ -51,12 +51,24 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     throw new DemoUsageError((err as Error).message);
   }
   const orders = Number(values.orders ?? 1);
-  if (!Number.isInteger(orders) || orders < 1 || orders > 20) throw new DemoUsageError(`--orders must be a whole number from 1 to 20 (got "${values.orders}")`);
+  if (!Number.isInteger(orders) || orders < 1 || orders > 20)
+    throw new DemoUsageError(`--orders must be a whole number from 1 to 20 (got "${values.orders}")`);
   const scenario = values.scenario ?? 'slow';
-  if (!isScenario(scenario)) throw new DemoUsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
+  if (!isScenario(scenario))
+    throw new DemoUsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
   const kill = (values.kill ?? 'sigkill').toLowerCase();
-  if (kill !== 'sigkill' && kill !== 'ctrl-c') throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
+  if (kill !== 'sigkill' && kill !== 'ctrl-c')
+    throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
   const ledger = values.ledger ?? 'file';
-  if (!isLedgerChoice(ledger)) throw new DemoUsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
-  return { interactive: Boolean(values.interactive), orders, scenario, kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT', ledger, redeploy: Boolean(values.redeploy), help: Boolean(values.help) };
+  if (!isLedgerChoice(ledger))
+    throw new DemoUsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
+  return {
+    interactive: Boolean(values.interactive),
+    orders,
+    scenario,
+    kill: kill === 'sigkill' ? 'SIGKILL' : 'SIGINT',
+    ledger,
+    redeploy: Boolean(values.redeploy),
+    help: Boolean(values.help),
+  };
 }

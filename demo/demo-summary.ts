@@ -28,7 +28,8 @@ export function printSummary(summary: {
       const failed = step.state === 'failed' ? ` ✗ ${step.failure?.type ?? 'failed'}` : '';
       console.log(`   ${step.name.padEnd(17)} ${describeWorker(step.worker)}${attempt}${failed}`);
     }
-    for (const undo of order.progress.compensations) console.log(`   ↺ ${undo.name.padEnd(15)} ${describeWorker(undo.worker)}`);
+    for (const undo of order.progress.compensations)
+      console.log(`   ↺ ${undo.name.padEnd(15)} ${describeWorker(undo.worker)}`);
   }
   console.log(
     `Steps and compensations run by the Lambda: ${lambdaWork(summary.orders)}; Lambda invocations: ${summary.invocations} ` +

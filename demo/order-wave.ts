@@ -30,7 +30,9 @@ export async function submitWave(
       args: [order],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
-    narrator.step(`${order.orderId}${wave.label ? ` (${wave.label})` : ''}: ${workflowUrl(wave.uiUrl, 'default', handle.workflowId)}`);
+    narrator.step(
+      `${order.orderId}${wave.label ? ` (${wave.label})` : ''}: ${workflowUrl(wave.uiUrl, 'default', handle.workflowId)}`,
+    );
     open++;
     const followed = followOrder(client, handle, (line) => narrator.say(`[${handle.workflowId}] ${line}`));
     followers.push(followed.finally(() => open--));

@@ -21,8 +21,17 @@ export interface DemoConsoleSettings {
   onWorkerLine: (line: string) => void;
 }
 
-export async function startDemoConsole(stage: Stage, narrator: Narrator, settings: DemoConsoleSettings): Promise<RunningConsole> {
-  const temporal = loadConnectionConfig({ ...process.env, TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_PROFILE: '' });
+export async function startDemoConsole(
+  stage: Stage,
+  narrator: Narrator,
+  settings: DemoConsoleSettings,
+): Promise<RunningConsole> {
+  const temporal = loadConnectionConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: settings.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_PROFILE: '',
+  });
   const running = await startConsole({
     mode: 'local',
     port: await preferredPort(CONSOLE_DEFAULT_PORT),

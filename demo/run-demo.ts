@@ -31,7 +31,11 @@ import { demoProblems, lambdaWork } from './verdict';
 const FUNCTION_NAME = 'shopflow-worker';
 const METRICS_PERIOD_S = 10;
 
-export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narrator(args.interactive)): Promise<number> {
+export async function runDemo(
+  args: DemoArgs,
+  stage: Stage,
+  narrator = new Narrator(args.interactive),
+): Promise<number> {
   const started = Date.now();
   const demoDir = path.join(DATA_DIR, 'demo');
   fs.rmSync(demoDir, { recursive: true, force: true });
@@ -40,8 +44,15 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 
   // Act 1: the stage.
-  await narrator.beginAct('the stage', 'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.');
-  const ledger = await startRunLedger(args.ledger, { dir: demoDir, own: (name, stop) => stage.own(name, stop), step: (line) => narrator.step(line) });
+  await narrator.beginAct(
+    'the stage',
+    'A real Temporal dev server, a local Lambda service that runs the very zip we would upload to AWS, and a local worker.',
+  );
+  const ledger = await startRunLedger(args.ledger, {
+    dir: demoDir,
+    own: (name, stop) => stage.own(name, stop),
+    step: (line) => narrator.step(line),
+  });
   const { lambda, server, busyEnvironments, version } = await startServerlessStack({
     dir: demoDir,
     functionName: FUNCTION_NAME,
@@ -68,12 +79,19 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   const worker = await startDemoWorker(presenter.worker!, workerLines);
   narrator.step(`local worker running (pid ${worker.pid})`);
   narrator.step(`Presenter console: ${presenter.url}  (open it on the projector: orders, workers, invocations, cost)`);
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    namespace: 'default',
+  });
   stage.own('client', () => client.connection.close());
-  const wave = (label: string) => submitWave(client, { scenario: args.scenario, count: args.orders, label, uiUrl: server.uiUrl! }, narrator);
+  const wave = (label: string) =>
+    submitWave(client, { scenario: args.scenario, count: args.orders, label, uiUrl: server.uiUrl! }, narrator);
 
   // Act 2: orders on the local worker.
-  await narrator.beginAct('orders on the local worker', `Submitting ${args.orders} "${args.scenario}" order(s). Each step shows the worker that ran it.`);
+  await narrator.beginAct(
+    'orders on the local worker',
+    `Submitting ${args.orders} "${args.scenario}" order(s). Each step shows the worker that ran it.`,
+  );
   const first = await wave('');
   await waitForKillPoint(worker, first, args);
 
@@ -86,25 +104,42 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
   );
   const killedAt = Date.now();
   const workerGone = worker.stop(args.kill); // SIGINT drains for up to 10 s: the story goes on meanwhile
-  narrator.step(`local worker pid ${worker.pid} sent ${args.kill} at ${new Date(killedAt).toISOString().slice(11, 19)}`);
+  narrator.step(
+    `local worker pid ${worker.pid} sent ${args.kill} at ${new Date(killedAt).toISOString().slice(11, 19)}`,
+  );
   const openAtKill = first.openCount();
   const orders = await first.ended;
   await workerGone;
-  narrator.step(`${openAtKill} of ${orders.length} order(s) were still in flight at the kill; all ended ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`);
+  narrator.step(
+    `${openAtKill} of ${orders.length} order(s) were still in flight at the kill; all ended ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
+  );
   if (lambdaWork(orders) === 0) {
     // The presenter talked longer than the orders took: they all ended on the local worker. Run the starter again,
     // as one does live: with no local worker up, every step of these orders runs on the Lambda.
-    narrator.say(`The orders ended on the local worker before the kill, so the Lambda had nothing to finish. Submitting ${args.orders} fresh order(s) now, with no local worker running: Temporal invokes the Lambda for them.`);
+    narrator.say(
+      `The orders ended on the local worker before the kill, so the Lambda had nothing to finish. Submitting ${args.orders} fresh order(s) now, with no local worker running: Temporal invokes the Lambda for them.`,
+    );
     const second = await wave('after the kill');
     orders.push(...(await second.ended));
   }
   const finishedAt = Date.now();
 
   // Act 4: scale to zero.
-  await narrator.beginAct('scale to zero', `The Lambda worker exits after 5 s without work. No work, no invocations, nothing billed: invocations per ${METRICS_PERIOD_S} s from the local service's CloudWatch API.`);
-  const cloudwatch = new CloudWatchClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await narrator.beginAct(
+    'scale to zero',
+    `The Lambda worker exits after 5 s without work. No work, no invocations, nothing billed: invocations per ${METRICS_PERIOD_S} s from the local service's CloudWatch API.`,
+  );
+  const cloudwatch = new CloudWatchClient({
+    endpoint: lambda.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   stage.own('CloudWatch client', () => cloudwatch.destroy());
-  await waitFor(() => busyEnvironments() === 0, { timeoutMs: 120_000, what: 'the Lambda invocations to end', intervalMs: 200 });
+  await waitFor(() => busyEnvironments() === 0, {
+    timeoutMs: 120_000,
+    what: 'the Lambda invocations to end',
+    intervalMs: 200,
+  });
   // Wait until one whole bucket has passed with nothing running, so the chart ends on a zero.
   const bucketMs = METRICS_PERIOD_S * 1000;
   await sleep(Math.max(0, (Math.floor(Date.now() / bucketMs) + 2) * bucketMs - Date.now() + 500));
@@ -114,17 +149,39 @@ export async function runDemo(args: DemoArgs, stage: Stage, narrator = new Narra
 
   const window = { start: started - 60_000, end: Date.now() + 1_000 };
   const sum = (metric: 'Invocations' | 'BilledGBSeconds' | 'ColdStarts') =>
-    lambda.metrics.series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600).values.reduce((a, b) => a + b, 0);
+    lambda.metrics
+      .series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
+      .values.reduce((a, b) => a + b, 0);
   const effects = await ledger.read();
   const duplicateKeys = effects.length - new Set(effects.map((e) => e.key)).size;
   const problems = demoProblems({ scenario: args.scenario, orders, duplicateKeys });
-  printSummary({ orders, scenario: args.scenario, effects: effects.length, ledger: ledger.description, duplicateKeys, tookMs: Date.now() - started, invocations: sum('Invocations'), coldStarts: sum('ColdStarts'), billedGbSeconds: sum('BilledGBSeconds') });
+  printSummary({
+    orders,
+    scenario: args.scenario,
+    effects: effects.length,
+    ledger: ledger.description,
+    duplicateKeys,
+    tookMs: Date.now() - started,
+    invocations: sum('Invocations'),
+    coldStarts: sum('ColdStarts'),
+    billedGbSeconds: sum('BilledGBSeconds'),
+  });
   console.log(
     `DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: finishedAt - killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,
   );
   if (args.redeploy) {
-    const input = { client, stage, narrator, demoDir, functionName: FUNCTION_NAME, lambdaEndpoint: lambda.endpoint, serverAddress: server.address };
-    problems.push(...(await redeployAct({ ...input, uiUrl: server.uiUrl!, version, orders: args.orders, busyEnvironments })));
+    const input = {
+      client,
+      stage,
+      narrator,
+      demoDir,
+      functionName: FUNCTION_NAME,
+      lambdaEndpoint: lambda.endpoint,
+      serverAddress: server.address,
+    };
+    problems.push(
+      ...(await redeployAct({ ...input, uiUrl: server.uiUrl!, version, orders: args.orders, busyEnvironments })),
+    );
   }
   for (const problem of problems) console.log(`DEMO PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

@@ -75,7 +75,8 @@ export async function runOnStage(
   try {
     code = await body(stage);
   } catch (err) {
-    const message = err instanceof Error ? (command.stackTraces ? (err.stack ?? err.message) : err.message) : String(err);
+    const message =
+      err instanceof Error ? (command.stackTraces ? (err.stack ?? err.message) : err.message) : String(err);
     console.error(`${command.name}: ${message}`);
   } finally {
     await stage.stopAll();

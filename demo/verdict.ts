@@ -21,11 +21,18 @@ export interface EndedOrder {
 export function lambdaWork(orders: readonly EndedOrder[]): number {
   return orders.reduce((count, order) => {
     const activities = [...order.progress.steps, ...order.progress.compensations];
-    return count + activities.filter((a) => (a.state === 'completed' || a.state === 'failed') && isLambdaIdentity(a.worker)).length;
+    return (
+      count +
+      activities.filter((a) => (a.state === 'completed' || a.state === 'failed') && isLambdaIdentity(a.worker)).length
+    );
   }, 0);
 }
 
-export function demoProblems(input: { scenario: Scenario; orders: readonly EndedOrder[]; duplicateKeys: number }): string[] {
+export function demoProblems(input: {
+  scenario: Scenario;
+  orders: readonly EndedOrder[];
+  duplicateKeys: number;
+}): string[] {
   const problems: string[] = [];
   for (const order of input.orders) {
     const mismatch = unexpectedEnding(input.scenario, { state: order.state, failureType: order.failure?.type });

@@ -78,10 +78,14 @@ export function expectedOutcome(scenario: Scenario): 'COMPLETED' | 'FAILED' {
  * How an order's ending differs from what its scenario implies, in words, or undefined when it matches. A failed
  * order must also have failed for the scenario's reason: a declined card, not retries worn out by an outage.
  */
-export function unexpectedEnding(scenario: Scenario, ending: { state?: string; failureType?: string }): string | undefined {
+export function unexpectedEnding(
+  scenario: Scenario,
+  ending: { state?: string; failureType?: string },
+): string | undefined {
   const state = expectedOutcome(scenario);
   if (ending.state !== state) return `the scenario expects ${state}`;
   const failureType = expectedFailureType(scenario);
-  if (failureType && ending.failureType !== failureType) return `the scenario expects ${state} with ${failureType}, not ${ending.failureType ?? 'no failure type'}`;
+  if (failureType && ending.failureType !== failureType)
+    return `the scenario expects ${state} with ${failureType}, not ${ending.failureType ?? 'no failure type'}`;
   return undefined;
 }

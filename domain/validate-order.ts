@@ -79,7 +79,9 @@ function text(problems: Problems, parent: Record<string, unknown>, key: string, 
     const found = INVISIBLE_CHARACTER.exec(value);
     if (found) {
       const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      problems.push(`${path} must not contain control or invisible characters (found U+${code} at position ${found.index}); remove it`);
+      problems.push(
+        `${path} must not contain control or invisible characters (found U+${code} at position ${found.index}); remove it`,
+      );
     }
   }
 }
@@ -88,7 +90,9 @@ function knownFields(problems: Problems, value: Record<string, unknown>, known: 
   for (const key of Object.keys(value)) {
     if (value[key] === undefined || known.includes(key)) continue;
     const field = path ? `${path}.${keyName(key)}` : keyName(key);
-    problems.push(`${field} is not a field of ${path || 'an order'} (fields: ${known.join(', ')}); remove it or fix its spelling`);
+    problems.push(
+      `${field} is not a field of ${path || 'an order'} (fields: ${known.join(', ')}); remove it or fix its spelling`,
+    );
   }
 }
 
@@ -100,7 +104,12 @@ function integerInRange(problems: Problems, value: unknown, path: string, min: n
   }
 }
 
-function object(problems: Problems, parent: Record<string, unknown>, key: string, fields: string[]): Record<string, unknown> | undefined {
+function object(
+  problems: Problems,
+  parent: Record<string, unknown>,
+  key: string,
+  fields: string[],
+): Record<string, unknown> | undefined {
   const value = parent[key];
   if (isRecord(value)) {
     knownFields(problems, value, fields, key);
@@ -233,7 +242,9 @@ export function validateOrder(input: unknown): ValidationResult {
     problems.push(`scenario must be one of ${SCENARIOS.join(', ')} (got ${describe(input.scenario)})`);
   }
   validateFaults(problems, input.faults);
-  return problems.length === 0 ? { ok: true, order: input as unknown as Order } : { ok: false, problems: capped(problems) };
+  return problems.length === 0
+    ? { ok: true, order: input as unknown as Order }
+    : { ok: false, problems: capped(problems) };
 }
 
 /** Every problem up to the cap, then a count: a junk order cannot make a failure too large to record. */

@@ -11,16 +11,25 @@ export class LambdaApiError extends Error {
   }
 
   body(): Record<string, unknown> {
-    return { Type: this.status >= 500 ? 'Service' : 'User', Message: this.message, message: this.message, ...this.extra };
+    return {
+      Type: this.status >= 500 ? 'Service' : 'User',
+      Message: this.message,
+      message: this.message,
+      ...this.extra,
+    };
   }
 }
 
-export const notFound = (arn: string) => new LambdaApiError(404, 'ResourceNotFoundException', `Function not found: ${arn}`);
+export const notFound = (arn: string) =>
+  new LambdaApiError(404, 'ResourceNotFoundException', `Function not found: ${arn}`);
 export const invalidParameter = (message: string) => new LambdaApiError(400, 'InvalidParameterValueException', message);
-export const invalidRequestContent = (message: string) => new LambdaApiError(400, 'InvalidRequestContentException', message);
+export const invalidRequestContent = (message: string) =>
+  new LambdaApiError(400, 'InvalidRequestContentException', message);
 export const conflict = (message: string) => new LambdaApiError(409, 'ResourceConflictException', message);
 export const tooLarge = (message: string) => new LambdaApiError(413, 'RequestTooLargeException', message);
 export const throttled = () =>
-  new LambdaApiError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+  new LambdaApiError(429, 'TooManyRequestsException', 'Rate Exceeded.', {
+    Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+  });
 export const unknownOperation = (method: string, path: string) =>
   new LambdaApiError(404, 'UnknownOperationException', `The local Lambda service does not implement ${method} ${path}`);

@@ -48,7 +48,13 @@ export class ExecutionEnvironment {
   invocations = 0;
   private process?: ChildProcess;
   private readonly api: RuntimeApiServer;
-  private current?: { requestId: string; startedAt: number; resolve: (o: InvocationOutcome) => void; timer: NodeJS.Timeout; log: string };
+  private current?: {
+    requestId: string;
+    startedAt: number;
+    resolve: (o: InvocationOutcome) => void;
+    timer: NodeJS.Timeout;
+    log: string;
+  };
   private spawnedAt = 0;
   private initDurationMs?: number;
   private frozen = false;
@@ -123,7 +129,11 @@ export class ExecutionEnvironment {
     if (this.current) {
       // Killed with an invocation in flight (the service is shutting down): it fails now, not at its timeout.
       const message = `RequestId: ${this.current.requestId} Error: Runtime exited: the execution environment was shut down`;
-      this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: message }), 'Runtime.ExitError');
+      this.finish(
+        false,
+        JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: message }),
+        'Runtime.ExitError',
+      );
     }
     this.state = 'dead';
     if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) this.markExited();
@@ -160,18 +170,31 @@ export class ExecutionEnvironment {
     };
     this.spawnedAt = Date.now();
     const [command, ...args] = runtimeCommand;
-    const child = spawn(command, [...args, record.Handler], { cwd: record.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args, record.Handler], {
+      cwd: record.codeDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.process = child;
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     const ended = (why: string) => {
       if (this.state !== 'dead' && this.current) {
-        this.finish(false, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current.requestId} Error: ${why}` }), 'Runtime.ExitError');
+        this.finish(
+          false,
+          JSON.stringify({
+            errorType: 'Runtime.ExitError',
+            errorMessage: `RequestId: ${this.current.requestId} Error: ${why}`,
+          }),
+          'Runtime.ExitError',
+        );
       }
       this.kill();
       this.markExited();
     };
-    child.on('exit', (code, signal) => ended(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`));
+    child.on('exit', (code, signal) =>
+      ended(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`),
+    );
     // The runtime command could not be started (spawn failed): there is no process to wait for.
     child.on('error', (err) => ended(`Runtime failed to start: ${err.message}`));
   }
@@ -195,7 +218,10 @@ export class ExecutionEnvironment {
     if (!this.current) return;
     const seconds = this.options.record.Timeout.toFixed(2);
     this.log(`${new Date().toISOString()} ${this.current.requestId} Task timed out after ${seconds} seconds\n`);
-    const body = JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${this.current.requestId} Error: Task timed out after ${seconds} seconds` });
+    const body = JSON.stringify({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `RequestId: ${this.current.requestId} Error: Task timed out after ${seconds} seconds`,
+    });
     this.finish(false, body, 'Sandbox.Timedout');
     this.kill();
   }
@@ -207,7 +233,10 @@ export class ExecutionEnvironment {
     clearTimeout(current.timer);
     const durationMs = Date.now() - current.startedAt;
     const billed = Math.max(1, Math.ceil(durationMs));
-    const init = this.invocations === 1 && this.initDurationMs !== undefined ? `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms` : '';
+    const init =
+      this.invocations === 1 && this.initDurationMs !== undefined
+        ? `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms`
+        : '';
     const maxMemoryUsedMb = this.peakMemory.sample(this.process?.pid);
     const maxUsed = maxMemoryUsedMb === undefined ? '' : `\tMax Memory Used: ${maxMemoryUsedMb} MB`;
     const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${maxUsed}${init}\n`;
@@ -215,7 +244,15 @@ export class ExecutionEnvironment {
     current.log += report;
     this.lastUsedAt = Date.now();
     if (this.state === 'busy') this.state = 'idle';
-    current.resolve({ requestId: current.requestId, ok, body: Buffer.from(body), errorType, durationMs, maxMemoryUsedMb, logTail: current.log.slice(-LOG_TAIL_BYTES) });
+    current.resolve({
+      requestId: current.requestId,
+      ok,
+      body: Buffer.from(body),
+      errorType,
+      durationMs,
+      maxMemoryUsedMb,
+      logTail: current.log.slice(-LOG_TAIL_BYTES),
+    });
   }
 
   private freeze(): void {

@@ -84,7 +84,10 @@ export class FunctionRegistry {
   /** Accepts a name, a partial ARN or a full ARN, with or without a qualifier, as Lambda does. */
   resolve(nameOrArn: string): { record: FunctionRecord; qualifier?: string } {
     const decoded = decodeURIComponent(nameOrArn);
-    const match = /^(?:arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9$_-]+))?$/.exec(decoded);
+    const match =
+      /^(?:arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9$_-]+))?$/.exec(
+        decoded,
+      );
     const record = match ? this.functions.get(match[4]) : undefined;
     const arnRegion = match?.[1];
     const arnAccount = match?.[2] ?? match?.[3];
@@ -104,7 +107,8 @@ export class FunctionRegistry {
 
   async create(settings: FunctionSettings, zip: Buffer): Promise<FunctionRecord> {
     const name = settings.FunctionName ?? '';
-    if (!NAME_PATTERN.test(name)) throw invalidParameter(`FunctionName "${name}" must be 1-64 letters, digits, '-' or '_'`);
+    if (!NAME_PATTERN.test(name))
+      throw invalidParameter(`FunctionName "${name}" must be 1-64 letters, digits, '-' or '_'`);
     if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
     if (!settings.Handler) throw invalidParameter('Handler is required, for example index.handler');
     if (!settings.Role) throw invalidParameter('Role is required (any ARN will do locally)');
@@ -167,7 +171,10 @@ export class FunctionRegistry {
   }
 
   /** PublishVersion: freezes $LATEST as a numbered version (or returns the newest, if nothing changed since). */
-  publishVersion(nameOrArn: string, options: { description?: string; expectedCodeSha256?: string } = {}): { record: FunctionRecord; version: string } {
+  publishVersion(
+    nameOrArn: string,
+    options: { description?: string; expectedCodeSha256?: string } = {},
+  ): { record: FunctionRecord; version: string } {
     const { record } = this.resolve(nameOrArn);
     const snapshot = this.versions.publish(record, options);
     const updated = record.PublishedVersions.includes(snapshot.Version)
@@ -185,7 +192,8 @@ export class FunctionRegistry {
   /** DeleteFunction: one published version (with a qualifier), or the function with all its versions and code. */
   delete(nameOrArn: string): { record: FunctionRecord; version?: string } {
     const { record, qualifier } = this.resolve(nameOrArn);
-    if (qualifier === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    if (qualifier === LATEST)
+      throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
     if (qualifier) {
       this.versions.remove(record.FunctionName, qualifier);
       this.save({ ...record, PublishedVersions: record.PublishedVersions.filter((v) => v !== qualifier) });
@@ -203,13 +211,20 @@ export class FunctionRegistry {
     if (!Number.isInteger(record.MemorySize) || record.MemorySize < 128 || record.MemorySize > 10_240) {
       throw invalidParameter(`MemorySize ${record.MemorySize} must be between 128 and 10240 MB`);
     }
-    if (!/^[^.]+\.[^.]+$/.test(record.Handler)) throw invalidParameter(`Handler "${record.Handler}" must look like file.export, for example index.handler`);
+    if (!/^[^.]+\.[^.]+$/.test(record.Handler))
+      throw invalidParameter(`Handler "${record.Handler}" must look like file.export, for example index.handler`);
   }
 
   private async storeCode(record: FunctionRecord, zip: Buffer): Promise<void> {
     if (zip.length === 0) throw invalidParameter('ZipFile is empty');
     const sha = createHash('sha256').update(zip).digest();
-    const codeDir = path.join(this.stateDir, 'functions', record.FunctionName, 'code', sha.toString('hex').slice(0, 16));
+    const codeDir = path.join(
+      this.stateDir,
+      'functions',
+      record.FunctionName,
+      'code',
+      sha.toString('hex').slice(0, 16),
+    );
     if (!fs.existsSync(codeDir)) {
       const zipFile = `${codeDir}.zip`;
       fs.mkdirSync(path.dirname(codeDir), { recursive: true });

@@ -7,7 +7,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError, invalidParameter, invalidRequestContent, tooLarge, unknownOperation } from './aws-errors';
-import { functionConfiguration, type FunctionRecord, type FunctionRegistry, type FunctionSettings } from './function-registry';
+import {
+  functionConfiguration,
+  type FunctionRecord,
+  type FunctionRegistry,
+  type FunctionSettings,
+} from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import type { LambdaService } from './lambda-service';
 import type { MetricName, MetricsRecorder, Statistic } from './metrics';
@@ -80,7 +85,8 @@ export class LocalLambdaHttpApi {
     try {
       reply = await this.route(req);
     } catch (err) {
-      const error = err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', (err as Error).message);
+      const error =
+        err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', (err as Error).message);
       reply = { status: error.status, body: error.body(), headers: { 'x-amzn-ErrorType': error.code } };
     }
     const payload = reply.raw ?? (reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body)));
@@ -110,7 +116,8 @@ export class LocalLambdaHttpApi {
     }
     if (!name) {
       if (method === 'POST') return this.createFunction(body);
-      if (method === 'GET') return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
+      if (method === 'GET')
+        return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
       throw unknownOperation(method, url.pathname);
     }
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
@@ -123,7 +130,9 @@ export class LocalLambdaHttpApi {
           body: {
             Configuration: functionConfiguration(record, version),
             Code: { RepositoryType: 'S3', Location: `file://${record.codeDir}` },
-            ...(record.ReservedConcurrentExecutions !== undefined && { Concurrency: { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions } }),
+            ...(record.ReservedConcurrentExecutions !== undefined && {
+              Concurrency: { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions },
+            }),
           },
         };
       }
@@ -138,17 +147,29 @@ export class LocalLambdaHttpApi {
         return this.invoke(nameWithQualifier, body, req.headers);
       case 'PUT code': {
         const input = parseJson<{ ZipFile?: string; Publish?: boolean; DryRun?: boolean }>(body, 'request body');
-        if (!input.ZipFile) throw invalidParameter('ZipFile is required (base64 of the zip); S3 and image code are not supported locally');
+        if (!input.ZipFile)
+          throw invalidParameter(
+            'ZipFile is required (base64 of the zip); S3 and image code are not supported locally',
+          );
         const zip = Buffer.from(input.ZipFile, 'base64');
-        if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes) throw tooLarge(`Unzipped size must be smaller than ${LOCAL_LAMBDA_DEFAULTS.maxZipBytes} bytes`);
+        if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes)
+          throw tooLarge(`Unzipped size must be smaller than ${LOCAL_LAMBDA_DEFAULTS.maxZipBytes} bytes`);
         if (input.DryRun) return { status: 200, body: functionConfiguration(this.registry.resolve(name).record) };
         let record = await this.registry.updateCode(name, zip);
         let version = '$LATEST';
         if (input.Publish) ({ record, version } = this.registry.publishVersion(name));
-        return { status: 200, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
+        return {
+          status: 200,
+          body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+        };
       }
       case 'PUT configuration':
-        return { status: 200, body: functionConfiguration(this.registry.updateConfiguration(name, parseJson<FunctionSettings>(body, 'request body'))) };
+        return {
+          status: 200,
+          body: functionConfiguration(
+            this.registry.updateConfiguration(name, parseJson<FunctionSettings>(body, 'request body')),
+          ),
+        };
       case 'PUT concurrency': {
         const input = parseJson<{ ReservedConcurrentExecutions?: number }>(body, 'request body');
         this.registry.setReservedConcurrency(name, input.ReservedConcurrentExecutions);
@@ -156,15 +177,27 @@ export class LocalLambdaHttpApi {
       }
       case 'GET concurrency': {
         const { record } = this.registry.resolve(name);
-        return { status: 200, body: record.ReservedConcurrentExecutions === undefined ? {} : { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions } };
+        return {
+          status: 200,
+          body:
+            record.ReservedConcurrentExecutions === undefined
+              ? {}
+              : { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions },
+        };
       }
       case 'DELETE concurrency':
         this.registry.setReservedConcurrency(name, undefined);
         return { status: 204 };
       case 'POST versions': {
         const input = parseJson<{ Description?: string; CodeSha256?: string }>(body, 'request body');
-        const { record, version } = this.registry.publishVersion(name, { description: input.Description, expectedCodeSha256: input.CodeSha256 });
-        return { status: 201, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
+        const { record, version } = this.registry.publishVersion(name, {
+          description: input.Description,
+          expectedCodeSha256: input.CodeSha256,
+        });
+        return {
+          status: 201,
+          body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+        };
       }
       case 'GET versions':
         return { status: 200, body: this.listVersions(name, url.searchParams) };
@@ -174,12 +207,21 @@ export class LocalLambdaHttpApi {
   }
 
   private async createFunction(body: Buffer): Promise<Reply> {
-    const input = parseJson<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(body, 'request body');
-    if (!input.Code?.ZipFile) throw invalidParameter('Code.ZipFile is required (base64 of the zip); S3 and image code are not supported locally');
+    const input = parseJson<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(
+      body,
+      'request body',
+    );
+    if (!input.Code?.ZipFile)
+      throw invalidParameter(
+        'Code.ZipFile is required (base64 of the zip); S3 and image code are not supported locally',
+      );
     let record = await this.registry.create(input, Buffer.from(input.Code.ZipFile, 'base64'));
     let version = LATEST;
     if (input.Publish) ({ record, version } = this.registry.publishVersion(record.FunctionName));
-    return { status: 201, body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version) };
+    return {
+      status: 201,
+      body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+    };
   }
 
   /** What `name[:qualifier]` names: $LATEST, or a published version with its frozen code and settings. */
@@ -194,12 +236,16 @@ export class LocalLambdaHttpApi {
     const { record } = this.registry.resolve(name);
     const all = [
       functionConfiguration(record),
-      ...this.registry.versions.list(record.FunctionName).map((v) => functionConfiguration(runnableRecord(record, v), v.Version)),
+      ...this.registry.versions
+        .list(record.FunctionName)
+        .map((v) => functionConfiguration(runnableRecord(record, v), v.Version)),
     ];
     const maxItems = Number(query.get('MaxItems') ?? 50);
-    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000) throw invalidParameter('MaxItems must be between 1 and 10000');
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000)
+      throw invalidParameter('MaxItems must be between 1 and 10000');
     const start = Number(query.get('Marker') ?? 0);
-    if (!Number.isInteger(start) || start < 0) throw invalidParameter('Marker is not valid: pass the NextMarker of the previous page');
+    if (!Number.isInteger(start) || start < 0)
+      throw invalidParameter('Marker is not valid: pass the NextMarker of the previous page');
     const page = all.slice(start, start + maxItems);
     return { Versions: page, ...(start + maxItems < all.length && { NextMarker: String(start + maxItems) }) };
   }
@@ -216,38 +262,60 @@ export class LocalLambdaHttpApi {
     if (type === 'DryRun') return { status: 204, headers: executed };
     if (type === 'Event') {
       if (event.length > LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes) {
-        throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes}-byte limit for asynchronous invocation`);
+        throw tooLarge(
+          `Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxAsyncPayloadBytes}-byte limit for asynchronous invocation`,
+        );
       }
       this.service.invokeAsync(record, event, invoked);
       return { status: 202, headers: executed };
     }
-    if (type !== 'RequestResponse') throw invalidParameter(`InvocationType must be RequestResponse, Event or DryRun (got ${type})`);
+    if (type !== 'RequestResponse')
+      throw invalidParameter(`InvocationType must be RequestResponse, Event or DryRun (got ${type})`);
     if (event.length > LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes) {
-      throw tooLarge(`Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes}-byte limit for synchronous invocation`);
+      throw tooLarge(
+        `Request payload size (${event.length} bytes) exceeded the ${LOCAL_LAMBDA_DEFAULTS.maxSyncPayloadBytes}-byte limit for synchronous invocation`,
+      );
     }
     const outcome = await this.service.invokeSync(record, event, invoked);
     const replyHeaders: Record<string, string> = { ...executed };
     if (!outcome.ok) replyHeaders['X-Amz-Function-Error'] = 'Unhandled';
-    if (headers['x-amz-log-type'] === 'Tail') replyHeaders['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
+    if (headers['x-amz-log-type'] === 'Tail')
+      replyHeaders['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
     return { status: 200, raw: outcome.body, headers: replyHeaders };
   }
 
   /** CloudWatch GetMetricData (AWS JSON 1.0), for the AWS/Lambda metrics and the local extras. */
   private cloudWatch(target: string, body: Buffer): Reply {
     if (!target.endsWith('.GetMetricData')) {
-      throw new LambdaApiError(400, 'UnknownOperationException', `The local service implements only GetMetricData (got ${target})`);
+      throw new LambdaApiError(
+        400,
+        'UnknownOperationException',
+        `The local service implements only GetMetricData (got ${target})`,
+      );
     }
     interface Query {
       Id: string;
       Label?: string;
-      MetricStat?: { Metric: { MetricName: MetricName; Dimensions?: { Name: string; Value: string }[] }; Period: number; Stat: Statistic };
+      MetricStat?: {
+        Metric: { MetricName: MetricName; Dimensions?: { Name: string; Value: string }[] };
+        Period: number;
+        Stat: Statistic;
+      };
     }
     const input = parseJson<{ MetricDataQueries: Query[]; StartTime: number; EndTime: number }>(body, 'request body');
     const results = (input.MetricDataQueries ?? []).map((query) => {
       const stat = query.MetricStat;
       const fn = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
-      if (!stat || !fn) return { Id: query.Id, Label: query.Label ?? query.Id, Timestamps: [], Values: [], StatusCode: 'Complete' };
-      const series = this.metrics.series(fn, stat.Metric.MetricName, stat.Stat, input.StartTime * 1000, input.EndTime * 1000, stat.Period);
+      if (!stat || !fn)
+        return { Id: query.Id, Label: query.Label ?? query.Id, Timestamps: [], Values: [], StatusCode: 'Complete' };
+      const series = this.metrics.series(
+        fn,
+        stat.Metric.MetricName,
+        stat.Stat,
+        input.StartTime * 1000,
+        input.EndTime * 1000,
+        stat.Period,
+      );
       return {
         Id: query.Id,
         Label: query.Label ?? stat.Metric.MetricName,
@@ -256,7 +324,11 @@ export class LocalLambdaHttpApi {
         StatusCode: 'Complete',
       };
     });
-    return { status: 200, body: { MetricDataResults: results, Messages: [] }, headers: { 'content-type': 'application/x-amz-json-1.0' } };
+    return {
+      status: 200,
+      body: { MetricDataResults: results, Messages: [] },
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+    };
   }
 
   private environments(): unknown {

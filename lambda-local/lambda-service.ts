@@ -86,7 +86,11 @@ export class LambdaService {
    * RequestResponse: runs now, or throws TooManyRequestsException when the function is at its concurrency.
    * `record` is what the version runs (see runnableRecord); `invokedArn` is the ARN the caller used.
    */
-  async invokeSync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): Promise<InvocationOutcome> {
+  async invokeSync(
+    record: FunctionRecord,
+    payload: Buffer,
+    version: Invoked = LATEST_INVOKED,
+  ): Promise<InvocationOutcome> {
     const env = this.acquire(record, version.version);
     if (!env) {
       this.metrics.throttled(record.FunctionName);
@@ -100,7 +104,16 @@ export class LambdaService {
   invokeAsync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): string {
     const requestId = randomUUID();
     const invokedArn = version.invokedArn ?? record.FunctionArn;
-    this.queue.push({ requestId, functionName: record.FunctionName, version: version.version, invokedArn, payload, attempt: 1, notBefore: 0, queuedAt: Date.now() });
+    this.queue.push({
+      requestId,
+      functionName: record.FunctionName,
+      version: version.version,
+      invokedArn,
+      payload,
+      attempt: 1,
+      notBefore: 0,
+      queuedAt: Date.now(),
+    });
     this.pump();
     return requestId;
   }
@@ -139,7 +152,9 @@ export class LambdaService {
     const envs = (this.environments.get(key) ?? []).filter((e) => e.state !== 'dead');
     this.environments.set(key, envs);
     // Concurrency is the function's, shared by all its versions, as on Lambda.
-    const busy = this.environmentsOf(record.FunctionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+    const busy = this.environmentsOf(record.FunctionName).filter(
+      (e) => e.state === 'busy' || e.state === 'starting',
+    ).length;
     if (busy >= this.concurrencyLimit(record)) return undefined;
     const warm = envs.find((e) => e.state === 'idle' && e.revisionId === record.RevisionId);
     if (warm) {
@@ -149,7 +164,9 @@ export class LambdaService {
     const env = new ExecutionEnvironment({
       record,
       version,
-      runtimeCommand: this.options.nodeFor ? [this.options.nodeFor(record.Runtime), ...this.options.runtime.command.slice(1)] : this.options.runtime.command,
+      runtimeCommand: this.options.nodeFor
+        ? [this.options.nodeFor(record.Runtime), ...this.options.runtime.command.slice(1)]
+        : this.options.runtime.command,
       region: this.options.region,
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
@@ -160,20 +177,43 @@ export class LambdaService {
     return env;
   }
 
-  private async run(record: FunctionRecord, env: ExecutionEnvironment, payload: Buffer, requestId: string, invokedArn: string): Promise<InvocationOutcome> {
+  private async run(
+    record: FunctionRecord,
+    env: ExecutionEnvironment,
+    payload: Buffer,
+    requestId: string,
+    invokedArn: string,
+  ): Promise<InvocationOutcome> {
     const coldStart = env.invocations === 0;
     this.metrics.started(requestId, record.FunctionName);
-    if (coldStart) this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
+    if (coldStart)
+      this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
     let outcome: InvocationOutcome;
     try {
       outcome = await env.invoke(payload, requestId, invokedArn);
     } catch (err) {
-      outcome = { requestId, ok: false, body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })), errorType: 'ServiceException', durationMs: 0, logTail: '' };
+      outcome = {
+        requestId,
+        ok: false,
+        body: Buffer.from(JSON.stringify({ errorType: 'ServiceException', errorMessage: (err as Error).message })),
+        errorType: 'ServiceException',
+        durationMs: 0,
+        logTail: '',
+      };
     }
     const response = outcome.ok ? outcome.body.toString('utf8', 0, KEPT_RESPONSE_CHARS) : undefined;
-    this.metrics.finished(requestId, { functionName: record.FunctionName, error: !outcome.ok, coldStart, memoryMb: record.MemorySize, response, maxMemoryUsedMb: outcome.maxMemoryUsedMb });
+    this.metrics.finished(requestId, {
+      functionName: record.FunctionName,
+      error: !outcome.ok,
+      coldStart,
+      memoryMb: record.MemorySize,
+      response,
+      maxMemoryUsedMb: outcome.maxMemoryUsedMb,
+    });
     const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
-    this.options.narrate(`${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`);
+    this.options.narrate(
+      `${record.FunctionName}: request ${requestId.slice(0, 8)} ${outcome.ok ? 'done' : `failed (${outcome.errorType})`} in ${took}`,
+    );
     this.pump();
     return outcome;
   }
@@ -191,7 +231,9 @@ export class LambdaService {
       }
       if (now - event.queuedAt > this.options.maxEventAgeMs) {
         this.queue.splice(this.queue.indexOf(event), 1);
-        this.options.narrate(`${event.functionName}: dropped event ${event.requestId.slice(0, 8)} (older than the maximum event age)`);
+        this.options.narrate(
+          `${event.functionName}: dropped event ${event.requestId.slice(0, 8)} (older than the maximum event age)`,
+        );
         continue;
       }
       const env = this.acquire(record, event.version);
@@ -203,10 +245,18 @@ export class LambdaService {
         continue;
       }
       this.queue.splice(this.queue.indexOf(event), 1);
-      void this.run(record, env, event.payload, event.attempt === 1 ? event.requestId : randomUUID(), event.invokedArn).then((outcome) => {
+      void this.run(
+        record,
+        env,
+        event.payload,
+        event.attempt === 1 ? event.requestId : randomUUID(),
+        event.invokedArn,
+      ).then((outcome) => {
         const delay = this.options.asyncRetryDelaysMs[event.attempt - 1];
         if (!outcome.ok && delay !== undefined) {
-          this.options.narrate(`${record.FunctionName}: retrying event ${event.requestId.slice(0, 8)} in ${delay / 1000} s (attempt ${event.attempt + 1})`);
+          this.options.narrate(
+            `${record.FunctionName}: retrying event ${event.requestId.slice(0, 8)} in ${delay / 1000} s (attempt ${event.attempt + 1})`,
+          );
           this.queue.push({ ...event, attempt: event.attempt + 1, notBefore: Date.now() + delay });
           this.schedulePump(delay);
         }
@@ -244,7 +294,10 @@ export class LambdaService {
           this.options.narrate(`${name}: reaped idle ${env.id}${stale ? ' (code replaced)' : ''}`);
         }
       }
-      this.environments.set(name, envs.filter((e) => e.state !== 'dead'));
+      this.environments.set(
+        name,
+        envs.filter((e) => e.state !== 'dead'),
+      );
     }
   }
 }

@@ -44,12 +44,15 @@ async function main(): Promise<void> {
     stateDir,
     port: wholeNumber(values.port, '--port', LOCAL_LAMBDA_DEFAULTS.port),
     accountConcurrency: wholeNumber(values.concurrency, '--concurrency', LOCAL_LAMBDA_DEFAULTS.accountConcurrency),
-    idleEnvironmentTtlMs: wholeNumber(values['idle-ttl'], '--idle-ttl', LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000) * 1000,
+    idleEnvironmentTtlMs:
+      wholeNumber(values['idle-ttl'], '--idle-ttl', LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000) * 1000,
     runtime: runtime as 'auto' | 'aws' | 'builtin',
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   console.log(`Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}); state in ${stateDir}`);
-  console.log(`Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`);
+  console.log(
+    `Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`,
+  );
   const stop = () => void local.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -64,7 +64,14 @@ export class MetricsRecorder {
   }
 
   /** One value per bucket of `periodSeconds` from start to end (epoch ms), oldest first; empty buckets are 0. */
-  series(functionName: string, metric: MetricName, stat: Statistic, startMs: number, endMs: number, periodSeconds: number): MetricSeries {
+  series(
+    functionName: string,
+    metric: MetricName,
+    stat: Statistic,
+    startMs: number,
+    endMs: number,
+    periodSeconds: number,
+  ): MetricSeries {
     const period = periodSeconds * 1000;
     const first = Math.floor(startMs / period) * period;
     const timestamps: number[] = [];
@@ -72,7 +79,9 @@ export class MetricsRecorder {
     const now = Date.now();
     for (let bucket = first; bucket < endMs; bucket += period) {
       const bucketEnd = bucket + period;
-      const ended = this.invocations.filter((i) => i.functionName === functionName && i.endedAt >= bucket && i.endedAt < bucketEnd);
+      const ended = this.invocations.filter(
+        (i) => i.functionName === functionName && i.endedAt >= bucket && i.endedAt < bucketEnd,
+      );
       let samples: number[];
       switch (metric) {
         case 'Invocations':
@@ -82,7 +91,9 @@ export class MetricsRecorder {
           samples = ended.map((i) => (i.error ? 1 : 0));
           break;
         case 'Throttles':
-          samples = this.throttles.filter((t) => t.functionName === functionName && t.at >= bucket && t.at < bucketEnd).map(() => 1);
+          samples = this.throttles
+            .filter((t) => t.functionName === functionName && t.at >= bucket && t.at < bucketEnd)
+            .map(() => 1);
           break;
         case 'Duration':
           samples = ended.map((i) => i.endedAt - i.startedAt);
@@ -107,9 +118,13 @@ export class MetricsRecorder {
   private peakConcurrency(functionName: string, from: number, to: number): number {
     const spans = [
       ...this.invocations.filter((i) => i.functionName === functionName).map((i) => [i.startedAt, i.endedAt] as const),
-      ...[...this.running.values()].filter((r) => r.functionName === functionName).map((r) => [r.startedAt, Date.now()] as const),
+      ...[...this.running.values()]
+        .filter((r) => r.functionName === functionName)
+        .map((r) => [r.startedAt, Date.now()] as const),
     ].filter(([s, e]) => s < to && e >= from);
-    const edges = spans.flatMap(([s, e]) => [[Math.max(s, from), 1] as const, [e, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const edges = spans
+      .flatMap(([s, e]) => [[Math.max(s, from), 1] as const, [e, -1] as const])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let current = 0;
     let peak = 0;
     for (const [, delta] of edges) {

@@ -97,12 +97,24 @@ export class RuntimeApiServer {
     const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (req.method === 'POST' && match) {
       const [, requestId, outcome] = match;
-      if (requestId !== this.inFlight) return reply(400, { errorMessage: `unknown request id ${requestId}`, errorType: 'InvalidRequestID' });
+      if (requestId !== this.inFlight)
+        return reply(400, { errorMessage: `unknown request id ${requestId}`, errorType: 'InvalidRequestID' });
       this.inFlight = undefined;
       if (outcome === 'response' && body.length > this.maxResponseBytes) {
-        reply(413, { errorMessage: 'Response payload size exceeded maximum allowed payload size', errorType: 'RequestEntityTooLarge' });
-        const tooLarge = JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).` });
-        return this.handlers.onReport({ kind: 'error', requestId, body: Buffer.from(tooLarge), errorType: 'Function.ResponseSizeTooLarge' });
+        reply(413, {
+          errorMessage: 'Response payload size exceeded maximum allowed payload size',
+          errorType: 'RequestEntityTooLarge',
+        });
+        const tooLarge = JSON.stringify({
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`,
+        });
+        return this.handlers.onReport({
+          kind: 'error',
+          requestId,
+          body: Buffer.from(tooLarge),
+          errorType: 'Function.ResponseSizeTooLarge',
+        });
       }
       reply(202, { status: 'OK' });
       if (outcome === 'response') return this.handlers.onReport({ kind: 'response', requestId, body });
@@ -111,7 +123,11 @@ export class RuntimeApiServer {
     }
     if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
       reply(202, { status: 'OK' });
-      return this.handlers.onReport({ kind: 'init-error', body, errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError') });
+      return this.handlers.onReport({
+        kind: 'init-error',
+        body,
+        errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError'),
+      });
     }
     reply(404, { errorMessage: `unknown Runtime API path ${req.method} ${url}`, errorType: 'NotFound' });
   }

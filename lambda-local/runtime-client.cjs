@@ -12,11 +12,22 @@ const BASE = '/2018-06-01/runtime';
 function call(method, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const req = http.request({ host, port, method, path: `${BASE}${urlPath}`, headers: { ...headers, ...(data && { 'content-length': data.length }) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      {
+        host,
+        port,
+        method,
+        path: `${BASE}${urlPath}`,
+        headers: { ...headers, ...(data && { 'content-length': data.length }) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -24,7 +35,14 @@ function call(method, urlPath, body, headers = {}) {
 
 function describeError(err, fallbackType) {
   const error = err instanceof Error ? err : new Error(String(err));
-  return { errorType: error.name && error.name !== 'Error' ? error.name : fallbackType, errorMessage: error.message, stackTrace: (error.stack || '').split('\n').slice(1).map((l) => l.trim()) };
+  return {
+    errorType: error.name && error.name !== 'Error' ? error.name : fallbackType,
+    errorMessage: error.message,
+    stackTrace: (error.stack || '')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim()),
+  };
 }
 
 function loadHandler() {
@@ -37,19 +55,26 @@ function loadHandler() {
     mod = require(path.resolve(process.env.LAMBDA_TASK_ROOT, file));
   } catch (err) {
     const described = describeError(err, 'Runtime.ImportModuleError');
-    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(file)) described.errorType = 'Runtime.ImportModuleError';
+    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(file))
+      described.errorType = 'Runtime.ImportModuleError';
     throw described;
   }
   const handler = mod[name];
   if (typeof handler !== 'function') {
-    throw { errorType: 'Runtime.HandlerNotFound', errorMessage: `${handlerString} is undefined or not exported`, stackTrace: [] };
+    throw {
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: `${handlerString} is undefined or not exported`,
+      stackTrace: [],
+    };
   }
   return handler;
 }
 
 function invokeHandler(handler, event, context) {
   if (handler.length >= 3) {
-    return new Promise((resolve, reject) => handler(event, context, (err, result) => (err ? reject(err) : resolve(result))));
+    return new Promise((resolve, reject) =>
+      handler(event, context, (err, result) => (err ? reject(err) : resolve(result))),
+    );
   }
   return Promise.resolve().then(() => handler(event, context));
 }
@@ -83,7 +108,9 @@ async function main() {
       await call('POST', `/invocation/${id}/response`, JSON.stringify(result === undefined ? null : result));
     } catch (err) {
       const described = describeError(err, 'Error');
-      await call('POST', `/invocation/${id}/error`, described, { 'Lambda-Runtime-Function-Error-Type': described.errorType });
+      await call('POST', `/invocation/${id}/error`, described, {
+        'Lambda-Runtime-Function-Error-Type': described.errorType,
+      });
     }
   }
 }

@@ -16,8 +16,10 @@ export interface RuntimeChoice {
 /** Why `--runtime aws` cannot be had on this machine, with what to do instead. */
 export function awsRuntimeMissing(host: HostPlatform): string {
   if (host.os === 'darwin') {
-    return 'aws-lambda-ric does not build on macOS (its install script skips the native part there): ' +
-      'use --runtime builtin (or auto, the default), which follows the same documented Runtime API';
+    return (
+      'aws-lambda-ric does not build on macOS (its install script skips the native part there): ' +
+      'use --runtime builtin (or auto, the default), which follows the same documented Runtime API'
+    );
   }
   return (
     'aws-lambda-ric is not installed ' +
@@ -29,9 +31,10 @@ export function chooseRuntime(
   preference: 'auto' | 'aws' | 'builtin' = 'auto',
   host: HostPlatform = currentHost(),
 ): RuntimeChoice {
-  const builtinName = host.os === 'darwin'
-    ? 'built-in runtime client (aws-lambda-ric does not build on macOS)'
-    : 'built-in runtime client';
+  const builtinName =
+    host.os === 'darwin'
+      ? 'built-in runtime client (aws-lambda-ric does not build on macOS)'
+      : 'built-in runtime client';
   const builtin = { command: [process.execPath, path.join(__dirname, 'runtime-client.cjs')], name: builtinName };
   if (preference === 'builtin') return builtin;
   let awsBin: string | undefined;
@@ -41,7 +44,10 @@ export function chooseRuntime(
     awsBin = undefined;
   }
   // The native part is what fails to build on machines without autoconf; without it the package is unusable.
-  const built = awsBin && fs.existsSync(awsBin) && fs.existsSync(path.join(path.dirname(awsBin), '..', 'dist', 'rapid-client.node'));
+  const built =
+    awsBin &&
+    fs.existsSync(awsBin) &&
+    fs.existsSync(path.join(path.dirname(awsBin), '..', 'dist', 'rapid-client.node'));
   if (built && host.os !== 'darwin') {
     return { command: [process.execPath, awsBin!], name: 'aws-lambda-ric (AWS runtime interface client)' };
   }

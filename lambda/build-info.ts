@@ -29,7 +29,8 @@ export const NODE_ARCH: Readonly<Record<LambdaArchitecture, string>> = { x86_64:
 /** The Lambda architecture of this machine: the packages a local Lambda service here can run. */
 export function hostArchitecture(nodeArch: string = process.arch): LambdaArchitecture {
   const match = (Object.keys(NODE_ARCH) as LambdaArchitecture[]).find((arch) => NODE_ARCH[arch] === nodeArch);
-  if (!match) throw new Error(`this machine's architecture is ${nodeArch}; Lambda packages run on x64 (x86_64) or arm64 only`);
+  if (!match)
+    throw new Error(`this machine's architecture is ${nodeArch}; Lambda packages run on x64 (x86_64) or arm64 only`);
   return match;
 }
 

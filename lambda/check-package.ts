@@ -80,7 +80,9 @@ export function checkNativeBinary(dir: string, host: HostPlatform = currentHost(
   }
   const actual = nativeArchitecture(path.join(dir, expected));
   if (actual !== arch) {
-    throw new Error(`${expected} is built for ${actual}, but the function runs on ${arch}: the package was assembled wrongly; ${rebuild}.`);
+    throw new Error(
+      `${expected} is built for ${actual}, but the function runs on ${arch}: the package was assembled wrongly; ${rebuild}.`,
+    );
   }
   if (host.os !== 'linux') checkHostCore(dir, host, arch, expected);
 }
@@ -93,7 +95,7 @@ function checkHostCore(dir: string, host: HostPlatform, arch: LambdaArchitecture
       `This package carries the Linux native Temporal core only (${linuxCore}), ` +
         `and on ${describeHost(host)} the SDK loads ${hostCore}: ` +
         'run it through the local Lambda service (npm run lambda-local, or npm run demo), ' +
-        'which adds this machine\'s core when the function is deployed.',
+        "which adds this machine's core when the function is deployed.",
     );
   }
   const found = describeNativeBinary(path.join(dir, hostCore));

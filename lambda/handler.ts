@@ -15,7 +15,9 @@ const PACKAGE_DIR = __dirname;
 
 const environment = loadShopFlowEnvironment();
 const buildInfo = readBuildInfo(PACKAGE_DIR);
-const version = buildInfo ? { deploymentName: buildInfo.deploymentName, buildId: buildInfo.buildId } : environment.version;
+const version = buildInfo
+  ? { deploymentName: buildInfo.deploymentName, buildId: buildInfo.buildId }
+  : environment.version;
 
 /** JSON lines that CloudWatch Logs parses; every line carries the request id once the invocation starts. */
 const jsonLogger = new PowertoolsLogger({ serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'shopflow' });
@@ -33,7 +35,10 @@ export const handler = createLambdaWorkerHandler(
   version,
   (config) => {
     const { taskQueue } = config.workerOptions;
-    Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: PACKAGE_DIR, environment, identity: () => currentIdentity, taskQueue }));
+    Object.assign(
+      config.workerOptions,
+      packagedWorkerOptions({ packageDir: PACKAGE_DIR, environment, identity: () => currentIdentity, taskQueue }),
+    );
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
     config.firstTaskGraceMs = environment.lambdaFirstTaskGraceMs;

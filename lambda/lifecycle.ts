@@ -81,7 +81,12 @@ function workTime(remainingMs: number, bufferMs: number, logger: Logger, when: s
     );
   }
   if (workTimeMs < WARN_WORK_TIME_MS) {
-    logger.warn('Low work time available for Lambda worker', { remainingMs, shutdownDeadlineBufferMs: bufferMs, workTimeMs, when });
+    logger.warn('Low work time available for Lambda worker', {
+      remainingMs,
+      shutdownDeadlineBufferMs: bufferMs,
+      workTimeMs,
+      when,
+    });
   }
   return workTimeMs;
 }
@@ -152,13 +157,16 @@ export function createLambdaWorkerHandler(
         workerDeploymentOptions: {
           version,
           useWorkerVersioning: true,
-          defaultVersioningBehavior: config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
+          defaultVersioningBehavior:
+            config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
         },
       });
 
       stopActivationWatch = idle.watchWorkflowActivations(worker);
       const startupMs = Date.now() - handlerStarted;
-      const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(() => 'deadline' as const);
+      const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
+        () => 'deadline' as const,
+      );
       const stops: Promise<StopReason>[] = [deadline];
       if (config.idleExitMs > 0) {
         const watch = idle.whenIdle(worker, config.idleExitMs, { firstTaskGraceMs: config.firstTaskGraceMs });
@@ -170,7 +178,11 @@ export function createLambdaWorkerHandler(
       await worker.runUntil(
         Promise.race(stops).then((reason) => {
           stopReason = reason;
-          logger.info('Lambda worker stopping', { reason, activitiesStarted: idle.activitiesStarted, workflowActivations: idle.workflowActivations });
+          logger.info('Lambda worker stopping', {
+            reason,
+            activitiesStarted: idle.activitiesStarted,
+            workflowActivations: idle.workflowActivations,
+          });
         }),
       );
       return {

@@ -22,13 +22,7 @@ const PendingState = temporal.api.enums.v1.PendingActivityState;
  */
 export type ActivityState = 'pending' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
 export type OrderRunState =
-  | 'RUNNING'
-  | 'COMPENSATING'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'TERMINATED'
-  | 'TIMED_OUT';
+  'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
 
 export interface ReasonFromServer {
   /** The ApplicationFailure type (PaymentDeclined, InvalidAddress...) or the kind of failure (timeout). */
@@ -223,8 +217,7 @@ export class OrderProgressFold {
         const track = this.track(attrs?.scheduledEventId);
         if (!track) break;
         const receipt = firstPayload(attrs?.result) as
-          | { worker?: string; attempt?: number; result?: { detail?: unknown } }
-          | undefined;
+          { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
         track.state = 'completed';
         track.finishedAt = at;
         track.worker = attrs?.identity || receipt?.worker || track.worker;

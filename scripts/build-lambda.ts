@@ -26,11 +26,20 @@ async function main(): Promise<void> {
   }
   const outFile = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'dist', 'function.zip'));
   const started = Date.now();
-  const result = await buildLambdaPackage({ arch, includeCerts: Boolean(values['include-certs']), outFile, log: console.log });
-  console.log(`\n${path.relative(process.cwd(), result.outFile)}: ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped (Lambda limits: 50 MB / 250 MB)`);
+  const result = await buildLambdaPackage({
+    arch,
+    includeCerts: Boolean(values['include-certs']),
+    outFile,
+    log: console.log,
+  });
+  console.log(
+    `\n${path.relative(process.cwd(), result.outFile)}: ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped (Lambda limits: 50 MB / 250 MB)`,
+  );
   console.log('Largest parts:');
   for (const part of result.largest) console.log(`  ${mb(part.bytes).padStart(8)}  ${part.name}`);
-  console.log(`Handler: index.handler   Runtime: nodejs22.x   Architecture: ${arch}   Built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Handler: index.handler   Runtime: nodejs22.x   Architecture: ${arch}   Built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -61,9 +61,11 @@ async function main(): Promise<void> {
   if (values.create) {
     if (!values.role) usage('--create needs --role (the function execution role ARN)');
     const architecture = values.arch ?? 'x86_64';
-    if (architecture !== 'x86_64' && architecture !== 'arm64') usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
+    if (architecture !== 'x86_64' && architecture !== 'arm64')
+      usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
     const timeoutSeconds = Number(values.timeout ?? LAMBDA_RECOMMENDED_TIMEOUT_S);
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) usage('--timeout must be 1-900 seconds');
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900)
+      usage('--timeout must be 1-900 seconds');
     const memoryMb = Number(values.memory ?? 1024);
     if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) usage('--memory must be 128-10240 MB');
     const ledger = values.ledger ?? DEFAULT_FUNCTION_LEDGER;
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
   });
   client.destroy();
   console.log(`Deployed${endpoint}: ${result.FunctionArn}`);
-  console.log(`  version ${result.Version}, code sha256 ${result.CodeSha256}, ${result.CodeSize} bytes, timeout ${result.Timeout} s, ${result.MemorySize} MB`);
+  console.log(
+    `  version ${result.Version}, code sha256 ${result.CodeSha256}, ${result.CodeSize} bytes, timeout ${result.Timeout} s, ${result.MemorySize} MB`,
+  );
   if (result.Version === '$LATEST') {
     console.log('Only $LATEST changed (--no-publish): publish a version before registering it with Temporal.');
   } else {

@@ -11,7 +11,10 @@ import { ensureTemporalCli } from './lib/temporal-cli';
 
 async function main(): Promise<void> {
   const { grpc: PORT, ui: UI_PORT } = devServerPorts();
-  for (const [name, port] of [['gRPC', PORT], ['Web UI', UI_PORT]] as const) {
+  for (const [name, port] of [
+    ['gRPC', PORT],
+    ['Web UI', UI_PORT],
+  ] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(
         `port ${port} (${name}) is already in use: a dev server is probably running already (then just use it), ` +

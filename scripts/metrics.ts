@@ -35,8 +35,10 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   const minutes = Number(values.minutes ?? 15);
   const period = Number(values.period ?? 60);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) usage('--minutes must be a whole number from 1 to 1440');
-  if (!Number.isInteger(period) || period < 1 || period > 3600) usage('--period must be a whole number of seconds from 1 to 3600');
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
+    usage('--minutes must be a whole number from 1 to 1440');
+  if (!Number.isInteger(period) || period < 1 || period > 3600)
+    usage('--period must be a whole number of seconds from 1 to 3600');
   loadDotEnv();
   const functionName = values.function ?? DEFAULT_FUNCTION_NAME;
   const client = new CloudWatchClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION });
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
   do {
     const rows = await readLambdaMetrics(client, functionName, minutes, period);
     if (values.watch) process.stdout.write('\x1b[2J\x1b[H');
-    console.log(`${renderMetricsChart(functionName, rows, period)}\n(source: ${source}, ${new Date().toISOString().slice(11, 19)} UTC)`);
+    console.log(
+      `${renderMetricsChart(functionName, rows, period)}\n(source: ${source}, ${new Date().toISOString().slice(11, 19)} UTC)`,
+    );
     if (values.watch) await sleep(10_000);
   } while (values.watch);
   client.destroy();

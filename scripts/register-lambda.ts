@@ -43,11 +43,17 @@ async function main(): Promise<void> {
   loadDotEnv();
   const temporal = loadConnectionConfig();
   const version = workerDeploymentVersion();
-  const target = { functionArn: values['function-arn'], roleArn: values['role-arn'], externalId: values['external-id'] };
+  const target = {
+    functionArn: values['function-arn'],
+    roleArn: values['role-arn'],
+    externalId: values['external-id'],
+  };
   const allowLatest = Boolean(values['allow-latest']);
   validateTarget(target, allowLatest); // before connecting to anything
   Runtime.install({ logger: new DefaultLogger('WARN') }); // the guard's replay worker: its state changes are not news
-  console.log(`Registering ${target.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`);
+  console.log(
+    `Registering ${target.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`,
+  );
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const lambda = lambdaClient();
   try {
@@ -76,7 +82,9 @@ async function main(): Promise<void> {
     console.log(`  Deployment version: ${version.deploymentName}/${version.buildId}`);
     console.log(`  Status:             ${info.status ?? 'unknown'}`);
     console.log(`  Lambda:             ${registeredTarget(info)?.functionArn ?? 'none'}`);
-    console.log(`  Task queues:        ${(info.taskQueueInfos ?? []).map((q) => q.name).join(', ') || 'none yet (registered on first invocation)'}`);
+    console.log(
+      `  Task queues:        ${(info.taskQueueInfos ?? []).map((q) => q.name).join(', ') || 'none yet (registered on first invocation)'}`,
+    );
     console.log('\nThe same with the Temporal CLI:');
     for (const command of cliCommands(version, target)) console.log(`  ${command}`);
   } finally {

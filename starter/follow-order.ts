@@ -20,7 +20,11 @@ export interface FollowedOrder {
   failure?: { type?: string; message: string };
 }
 
-export async function followOrder(client: Client, handle: WorkflowHandle, print: (line: string) => void): Promise<FollowedOrder> {
+export async function followOrder(
+  client: Client,
+  handle: WorkflowHandle,
+  print: (line: string) => void,
+): Promise<FollowedOrder> {
   let last: OrderProgress | undefined;
   const progress = await watchOrder(client, handle.workflowId, {
     onChange: (now) => {
@@ -35,12 +39,16 @@ export async function followOrder(client: Client, handle: WorkflowHandle, print:
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const cause = err.cause;
-    const cancelled = cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'OrderCancelled');
+    const cancelled =
+      cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'OrderCancelled');
     return {
       workflowId: handle.workflowId,
       state: cancelled ? 'CANCELLED' : 'FAILED',
       progress,
-      failure: { type: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name, message: cause?.message ?? err.message },
+      failure: {
+        type: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,
+        message: cause?.message ?? err.message,
+      },
     };
   }
 }

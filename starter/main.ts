@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
 
   const client = await connectClient(temporal);
   const ui = webUiBase(String(temporal.connectionOptions.address));
-  console.log(`Submitting ${orders.length} "${args.scenario}" order(s) to ${temporal.summary}, task queue ${TASK_QUEUE}`);
+  console.log(
+    `Submitting ${orders.length} "${args.scenario}" order(s) to ${temporal.summary}, task queue ${TASK_QUEUE}`,
+  );
   const handles = [];
   for (const order of orders) {
     const workflowId = orderWorkflowId(order.orderId);
@@ -46,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new UsageError(`order ${order.orderId} was already submitted (workflow ${workflowId}); choose another --order-id`);
+        throw new UsageError(
+          `order ${order.orderId} was already submitted (workflow ${workflowId}); choose another --order-id`,
+        );
       }
       throw err;
     }
@@ -66,9 +70,13 @@ async function main(argv: string[]): Promise<number> {
     if (outcome.result) {
       const r = outcome.result;
       const note = r.status.notificationError ? `; notification failed: ${r.status.notificationError}` : '';
-      console.log(`${outcome.workflowId}: COMPLETED (${as}). Charged ${r.totalCents} cents, tracking ${r.trackingNumber}${note}`);
+      console.log(
+        `${outcome.workflowId}: COMPLETED (${as}). Charged ${r.totalCents} cents, tracking ${r.trackingNumber}${note}`,
+      );
     } else {
-      console.log(`${outcome.workflowId}: ${outcome.state} (${as}). ${outcome.failure?.type}: ${outcome.failure?.message}`);
+      console.log(
+        `${outcome.workflowId}: ${outcome.state} (${as}). ${outcome.failure?.type}: ${outcome.failure?.message}`,
+      );
     }
   }
   await client.connection.close();

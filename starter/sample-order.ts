@@ -11,8 +11,13 @@ const CATALOG = [
 ];
 
 export function newOrderId(now = new Date(), random = Math.random): string {
-  const stamp = now.toISOString().replace(/[-:TZ.]/g, '').slice(2, 14);
-  return `ord-${stamp}-${Math.floor(random() * 46_656).toString(36).padStart(3, '0')}`;
+  const stamp = now
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(2, 14);
+  return `ord-${stamp}-${Math.floor(random() * 46_656)
+    .toString(36)
+    .padStart(3, '0')}`;
 }
 
 export function sampleOrder(orderId: string, scenario: Scenario, index = 0): Order {
@@ -25,7 +30,13 @@ export function sampleOrder(orderId: string, scenario: Scenario, index = 0): Ord
       { sku: first.sku, quantity: 1 + (index % 3), unitPriceCents: first.unitPriceCents },
       { sku: second.sku, quantity: 1, unitPriceCents: second.unitPriceCents },
     ],
-    shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+    shippingAddress: {
+      name: 'Ada Lovelace',
+      line1: '12 Analytical Row',
+      city: 'London',
+      postalCode: 'N1 9GU',
+      country: 'GB',
+    },
     paymentToken: 'tok_visa_4242',
     scenario,
   };

@@ -22,7 +22,8 @@ function formatMeta(meta: Record<string, unknown> | undefined): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(meta)) {
     if (NOISE.has(key) || value === undefined) continue;
-    const text = value instanceof Error ? value.message : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text =
+      value instanceof Error ? value.message : typeof value === 'object' ? JSON.stringify(value) : String(value);
     parts.push(`${key}=${text}`);
   }
   return parts.length ? `  ${parts.join(' ')}` : '';

@@ -38,7 +38,9 @@ export async function ensureCurrentVersion(options: Options): Promise<CurrentVer
       const current = workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId;
       if (current === version.buildId) return { outcome: 'already-current' };
       if (current) return { outcome: 'other-version-current', currentBuildId: current };
-      const known = workerDeploymentInfo?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === version.buildId);
+      const known = workerDeploymentInfo?.versionSummaries?.some(
+        (v) => v.deploymentVersion?.buildId === version.buildId,
+      );
       if (known) {
         await connection.workflowService.setWorkerDeploymentCurrentVersion({
           namespace,

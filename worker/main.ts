@@ -31,7 +31,10 @@ async function main(): Promise<void> {
 
   const connection = await connectToTemporal(temporal);
   // Bundled here, quietly, rather than by Worker.create, which logs webpack's whole report.
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: workflowsSourcePath(),
+    logger: new DefaultLogger('WARN'),
+  });
   const worker = await Worker.create({
     connection,
     namespace: temporal.namespace,
@@ -62,7 +65,8 @@ async function main(): Promise<void> {
 
   const running = worker.run();
   const routing = await ensureCurrentVersion({ connection, namespace: temporal.namespace, version, identity });
-  if (routing.outcome === 'made-current') console.log(`Made ${version.deploymentName}/${version.buildId} the Current Version.`);
+  if (routing.outcome === 'made-current')
+    console.log(`Made ${version.deploymentName}/${version.buildId} the Current Version.`);
   if (routing.outcome === 'other-version-current') {
     console.warn(
       `Note: the Current Version is build ${routing.currentBuildId}, so new orders go there; this worker runs only ` +

@@ -11,7 +11,9 @@ export function workflowsSourcePath(): string {
   return require.resolve('../workflows');
 }
 
-export function versioningOptions(version: WorkerDeploymentVersion): NonNullable<WorkerOptions['workerDeploymentOptions']> {
+export function versioningOptions(
+  version: WorkerDeploymentVersion,
+): NonNullable<WorkerOptions['workerDeploymentOptions']> {
   // PINNED: an order finishes on the build that started it, wherever that build runs (local process or Lambda).
   return { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };
 }

@@ -24,7 +24,11 @@ function forwardStepOptions(step: ForwardStep): ActivityOptions {
   return {
     startToCloseTimeout: STEP_START_TO_CLOSE_MS[step],
     heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-    retry: { ...retryBackoff, maximumAttempts: FORWARD_STEP_MAX_ATTEMPTS, nonRetryableErrorTypes: [...BUSINESS_FAILURE_TYPES] },
+    retry: {
+      ...retryBackoff,
+      maximumAttempts: FORWARD_STEP_MAX_ATTEMPTS,
+      nonRetryableErrorTypes: [...BUSINESS_FAILURE_TYPES],
+    },
     // On cancellation, wait until the attempt has really stopped, so compensation never races an effect in flight.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   };

@@ -43,9 +43,11 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
       validator: (request) => {
         if (tracker.isTerminal()) throw new Error(`order is already ${tracker.state.toLowerCase()}`);
         if (tracker.state === 'COMPENSATING') throw new Error('the order is already being rolled back');
-        if (tracker.hasCompleted('createShipment')) throw new Error('the shipment exists: the order can no longer be cancelled');
+        if (tracker.hasCompleted('createShipment'))
+          throw new Error('the shipment exists: the order can no longer be cancelled');
         if (tracker.cancelRequested) throw new Error('cancellation was already requested');
-        if (request?.reason !== undefined && typeof request.reason !== 'string') throw new Error('reason must be a string');
+        if (request?.reason !== undefined && typeof request.reason !== 'string')
+          throw new Error('reason must be a string');
       },
     },
   );
@@ -54,7 +56,12 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
   if (!validation.ok) {
     const message = describeProblems(validation.problems);
     tracker.ended('FAILED', { type: InvalidOrder, message });
-    throw ApplicationFailure.create({ type: InvalidOrder, message, nonRetryable: true, details: [validation.problems] });
+    throw ApplicationFailure.create({
+      type: InvalidOrder,
+      message,
+      nonRetryable: true,
+      details: [validation.problems],
+    });
   }
   const order = validation.order;
   tracker.accepted(order);
@@ -119,10 +126,18 @@ function endWithFailure(tracker: OrderTracker, err: unknown): unknown {
   if (status.cancelRequested) {
     const message = `Order ${status.orderId} cancelled: ${status.cancelRequested.reason}. Undone: ${undone}.`;
     tracker.ended('CANCELLED', { type: OrderCancelled, message });
-    return ApplicationFailure.create({ type: OrderCancelled, message, nonRetryable: true, details: [tracker.snapshot()] });
+    return ApplicationFailure.create({
+      type: OrderCancelled,
+      message,
+      nonRetryable: true,
+      details: [tracker.snapshot()],
+    });
   }
   if (isCancellation(err)) {
-    tracker.ended('CANCELLED', { type: 'CancelledFailure', message: `Order ${status.orderId} cancelled. Undone: ${undone}.` });
+    tracker.ended('CANCELLED', {
+      type: 'CancelledFailure',
+      message: `Order ${status.orderId} cancelled. Undone: ${undone}.`,
+    });
     return err; // keeps the workflow's own status "Canceled"
   }
   const failedStep = status.steps.find((s) => s.status === 'failed')?.step ?? 'an unknown step';

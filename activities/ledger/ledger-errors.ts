@@ -97,7 +97,7 @@ function fixFor(problem: LedgerProblem, where: LedgerLocation): string {
     case 'unreachable':
       return where.endpoint
         ? `start the DynamoDB-compatible server at ${where.endpoint}, ` +
-          'or fix AWS_ENDPOINT_URL_DYNAMODB (unset it for AWS)'
+            'or fix AWS_ENDPOINT_URL_DYNAMODB (unset it for AWS)'
         : `check the network and AWS_REGION ("${where.region}"), or set AWS_ENDPOINT_URL_DYNAMODB for a local server`;
     default:
       return 'check SHOPFLOW_LEDGER, AWS_REGION and AWS_ENDPOINT_URL_DYNAMODB';

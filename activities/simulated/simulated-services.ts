@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../../config/settings';
-import { EffectVoided, InvalidAddress, NotificationFailed, OutOfStock, PaymentDeclined, ServiceUnavailable } from '../../domain/errors';
+import {
+  EffectVoided,
+  InvalidAddress,
+  NotificationFailed,
+  OutOfStock,
+  PaymentDeclined,
+  ServiceUnavailable,
+} from '../../domain/errors';
 import type { FaultPlan } from '../../domain/faults';
 import { orderTotalCents, type Order } from '../../domain/order';
 import { faultsFor } from '../../domain/scenarios';
@@ -81,7 +88,10 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
     if (!recorded.deduplicated && call.attempt === 1 && faults.timeoutAfterEffect?.includes(spec.step)) {
       // The effect happened, but the caller never hears back: stay silent until the attempt times out.
       await sleep(stallMs);
-      throw ApplicationFailure.retryable(`${spec.service} response lost (simulated timeout after the effect)`, ServiceUnavailable);
+      throw ApplicationFailure.retryable(
+        `${spec.service} response lost (simulated timeout after the effect)`,
+        ServiceUnavailable,
+      );
     }
     return recorded;
   }
@@ -94,7 +104,9 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
       effect: spec.effect,
       orderId: order.orderId,
       // Nothing to undo is a normal outcome: the step failed before it had any effect.
-      result: original ? { undone: true, detail: spec.describe(original) } : { undone: false, detail: 'nothing to undo' },
+      result: original
+        ? { undone: true, detail: spec.describe(original) }
+        : { undone: false, detail: 'nothing to undo' },
       worker: call.worker,
       attempt: call.attempt,
     }));
@@ -110,7 +122,8 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
             service: 'inventory service',
             check: (o, faults) => {
               const missing = o.items.filter((item) => faults.outOfStockSkus?.includes(item.sku)).map((i) => i.sku);
-              if (missing.length > 0) throw ApplicationFailure.nonRetryable(`out of stock: ${missing.join(', ')}`, OutOfStock);
+              if (missing.length > 0)
+                throw ApplicationFailure.nonRetryable(`out of stock: ${missing.join(', ')}`, OutOfStock);
             },
             result: (o, key) => ({ reservationId: idFrom('res', key), skus: o.items.map((i) => i.sku) }),
           },
@@ -136,7 +149,8 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
             effect: 'charge',
             service: 'payment service',
             check: (_o, faults) => {
-              if (faults.declinePayment) throw ApplicationFailure.nonRetryable('card declined by the issuer', PaymentDeclined);
+              if (faults.declinePayment)
+                throw ApplicationFailure.nonRetryable('card declined by the issuer', PaymentDeclined);
             },
             result: (o, key) => ({ chargeId: idFrom('ch', key), amountCents: orderTotalCents(o) }),
           },
@@ -194,7 +208,10 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
             service: 'notification service',
             check: (o, faults) => {
               if (faults.notificationDown) {
-                throw ApplicationFailure.nonRetryable(`could not deliver the confirmation to ${o.customer.email}`, NotificationFailed);
+                throw ApplicationFailure.nonRetryable(
+                  `could not deliver the confirmation to ${o.customer.email}`,
+                  NotificationFailed,
+                );
               }
             },
             result: (_o, key) => ({ messageId: idFrom('msg', key) }),

@@ -17,7 +17,10 @@ let identity = 'official-lambda';
 
 const officialHandler = runWorker(version, (config) => {
   const { taskQueue } = config.workerOptions;
-  Object.assign(config.workerOptions, packagedWorkerOptions({ packageDir: __dirname, environment, identity: () => identity, taskQueue }));
+  Object.assign(
+    config.workerOptions,
+    packagedWorkerOptions({ packageDir: __dirname, environment, identity: () => identity, taskQueue }),
+  );
 });
 
 /** Records the invocation's identity for the activities' receipts, as ShopFlow's own handler does. */

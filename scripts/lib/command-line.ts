@@ -7,7 +7,12 @@ export function usageError(command: string, usage: string, message: string): nev
   process.exit(2);
 }
 
-export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(command: string, usage: string, options: O, argv = process.argv.slice(2)) {
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  usage: string,
+  options: O,
+  argv = process.argv.slice(2),
+) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {

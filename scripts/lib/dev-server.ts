@@ -81,7 +81,9 @@ async function waitUntilServing(address: string, server: ChildProcess, timeoutMs
       await sleep(250);
     }
   }
-  throw new Error(`the dev server at ${address} did not answer within ${timeoutMs} ms: ${(lastError as Error)?.message}`);
+  throw new Error(
+    `the dev server at ${address} did not answer within ${timeoutMs} ms: ${(lastError as Error)?.message}`,
+  );
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -96,7 +98,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000);
   } catch (err) {
     await stop();
-    const log = options.logFile && fs.existsSync(options.logFile) ? `\n${fs.readFileSync(options.logFile, 'utf8').slice(-2000)}` : '';
+    const log =
+      options.logFile && fs.existsSync(options.logFile)
+        ? `\n${fs.readFileSync(options.logFile, 'utf8').slice(-2000)}`
+        : '';
     throw new Error(`${(err as Error).message}${log}`);
   }
   return { address, uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined, process: child, stop };

@@ -17,7 +17,11 @@ import {
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import { LAMBDA_MINIMUM_TIMEOUT_S, LAMBDA_RECOMMENDED_TIMEOUT_S, LONGEST_ACTIVITY_START_TO_CLOSE_MS } from '../../config/settings';
+import {
+  LAMBDA_MINIMUM_TIMEOUT_S,
+  LAMBDA_RECOMMENDED_TIMEOUT_S,
+  LONGEST_ACTIVITY_START_TO_CLOSE_MS,
+} from '../../config/settings';
 import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
@@ -62,7 +66,8 @@ async function existing(client: LambdaClient, functionName: string): Promise<Fun
   try {
     return (await client.send(new GetFunctionCommand({ FunctionName: functionName }))).Configuration;
   } catch (err) {
-    if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException') return undefined;
+    if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')
+      return undefined;
     throw err;
   }
 }
@@ -77,12 +82,16 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   let result: FunctionConfiguration;
   if (!current) {
     if (!options.create) {
-      throw new Error(`function ${functionName} does not exist: pass --create (with --role) to create it, or check the name and AWS_REGION`);
+      throw new Error(
+        `function ${functionName} does not exist: pass --create (with --role) to create it, or check the name and AWS_REGION`,
+      );
     }
     const settings = options.create;
     const warning = timeoutWarning(settings.timeoutSeconds);
     if (warning) log(`Warning: ${warning}`);
-    log(`Creating ${functionName} (${settings.architecture}, ${settings.memoryMb} MB, timeout ${settings.timeoutSeconds} s) from ${options.zipFile}...`);
+    log(
+      `Creating ${functionName} (${settings.architecture}, ${settings.memoryMb} MB, timeout ${settings.timeoutSeconds} s) from ${options.zipFile}...`,
+    );
     result = await client.send(
       new CreateFunctionCommand({
         FunctionName: functionName,
@@ -119,10 +128,16 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   if (!options.publish) return result;
   const info = await packageBuildInfo(options.zipFile);
   const description = info?.workflowBundleSha256 ? versionDescription(info) : '';
-  log(description ? `Publishing a version of build ${info?.buildId}: "${description.slice(0, 60)}..."` : 'Publishing an unlabelled version...');
+  log(
+    description
+      ? `Publishing a version of build ${info?.buildId}: "${description.slice(0, 60)}..."`
+      : 'Publishing an unlabelled version...',
+  );
   // Packages built before build-info.json had hashes publish unlabelled; the guard then refuses to reuse their build id.
   // CodeSha256: publish exactly what was just uploaded, never someone else's upload that landed in between.
-  return client.send(new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: result.CodeSha256 }));
+  return client.send(
+    new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: result.CodeSha256 }),
+  );
 }
 
 /** The package's build-info.json, if it has one. */

@@ -19,18 +19,35 @@ const QUERIES: { id: keyof Omit<MetricsRow, 'time'>; metric: string; stat: strin
   { id: 'avgDurationMs', metric: 'Duration', stat: 'Average' },
 ];
 
-export async function readLambdaMetrics(client: CloudWatchClient, functionName: string, minutes: number, periodSeconds: number, now = new Date()): Promise<MetricsRow[]> {
+export async function readLambdaMetrics(
+  client: CloudWatchClient,
+  functionName: string,
+  minutes: number,
+  periodSeconds: number,
+  now = new Date(),
+): Promise<MetricsRow[]> {
   const end = new Date(Math.ceil(now.getTime() / (periodSeconds * 1000)) * periodSeconds * 1000);
   const start = new Date(end.getTime() - minutes * 60_000);
   const queries: MetricDataQuery[] = QUERIES.map((q) => ({
     Id: q.id.toLowerCase(),
     MetricStat: {
-      Metric: { Namespace: 'AWS/Lambda', MetricName: q.metric, Dimensions: [{ Name: 'FunctionName', Value: functionName }] },
+      Metric: {
+        Namespace: 'AWS/Lambda',
+        MetricName: q.metric,
+        Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+      },
       Period: periodSeconds,
       Stat: q.stat,
     },
   }));
-  const { MetricDataResults = [] } = await client.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: queries, ScanBy: 'TimestampAscending' }));
+  const { MetricDataResults = [] } = await client.send(
+    new GetMetricDataCommand({
+      StartTime: start,
+      EndTime: end,
+      MetricDataQueries: queries,
+      ScanBy: 'TimestampAscending',
+    }),
+  );
   // CloudWatch omits empty buckets; every bucket is shown, so a quiet minute reads as 0.
   const rows = new Map<number, MetricsRow>();
   for (let t = start.getTime(); t < end.getTime(); t += periodSeconds * 1000) {

@@ -19,7 +19,6 @@ import { listZip, writeZip, type ZipInput } from './zip';
 
 export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
 
-
 export interface BuildOptions {
   arch: LambdaArchitecture;
   includeCerts: boolean;
@@ -63,7 +62,8 @@ export function inlineSecrets(tomlFile: string): string[] {
     if (profile.apiKey) found.push(`api_key in profile "${name}"`);
     if (profile.tls?.clientKey && 'data' in profile.tls.clientKey) found.push(`client_key_data in profile "${name}"`);
     for (const key of Object.keys(profile.grpcMeta ?? {})) {
-      if (/authorization|api[-_]?key|token|secret|password/i.test(key)) found.push(`grpc_meta "${key}" in profile "${name}"`);
+      if (/authorization|api[-_]?key|token|secret|password/i.test(key))
+        found.push(`grpc_meta "${key}" in profile "${name}"`);
     }
   }
   return found;
@@ -78,7 +78,9 @@ const stubWorkflowBundler: Plugin = {
   name: 'stub-workflow-bundler',
   setup(esbuild) {
     esbuild.onResolve({ filter: /^\.\/workflow\/bundler$/ }, (args) =>
-      /@temporalio[\\/]worker[\\/]lib$/.test(args.resolveDir) ? { path: 'workflow-bundler', namespace: 'shopflow-stub' } : undefined,
+      /@temporalio[\\/]worker[\\/]lib$/.test(args.resolveDir)
+        ? { path: 'workflow-bundler', namespace: 'shopflow-stub' }
+        : undefined,
     );
     esbuild.onLoad({ filter: /.*/, namespace: 'shopflow-stub' }, () => ({
       loader: 'js',
@@ -127,7 +129,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   if (secrets.length > 0 && !options.includeCerts) {
     throw new InlineSecretError(
       `${tomlFile} has a secret written in it (${secrets.join(', ')}), and temporal.toml goes into the zip: ` +
-        'remove it from the file and set TEMPORAL_API_KEY (or TEMPORAL_TLS_CLIENT_KEY_DATA) in the Lambda function\'s environment instead, ' +
+        "remove it from the file and set TEMPORAL_API_KEY (or TEMPORAL_TLS_CLIENT_KEY_DATA) in the Lambda function's environment instead, " +
         'or pass --include-certs to pack it anyway',
     );
   }
@@ -174,7 +176,12 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
 
   const target = RUST_TARGET[options.arch];
   log(`  adding the native Temporal core for ${target} only...`);
-  const binary = path.join(path.dirname(require.resolve('@temporalio/core-bridge/package.json')), 'releases', target, 'index.node');
+  const binary = path.join(
+    path.dirname(require.resolve('@temporalio/core-bridge/package.json')),
+    'releases',
+    target,
+    'index.node',
+  );
   if (!fs.existsSync(binary)) throw new Error(`@temporalio/core-bridge has no binary for ${target} at ${binary}`);
   fs.mkdirSync(path.join(stage, 'releases', target), { recursive: true });
   fs.copyFileSync(binary, path.join(stage, 'releases', target, 'index.node'));
@@ -192,7 +199,10 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   const certs = certificateFiles(tomlFile);
   if (options.includeCerts) {
     for (const cert of certs) {
-      if (path.isAbsolute(cert)) throw new Error(`--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`);
+      if (path.isAbsolute(cert))
+        throw new Error(
+          `--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`,
+        );
       const source = path.join(path.dirname(tomlFile), cert);
       if (!fs.existsSync(source)) throw new Error(`--include-certs: ${cert} (named in temporal.toml) does not exist`);
       fs.mkdirSync(path.dirname(path.join(stage, cert)), { recursive: true });
@@ -201,10 +211,14 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     log(`  certificates and keys INCLUDED, as asked: ${certs.join(', ') || 'none named in temporal.toml'}`);
     if (secrets.length > 0) log(`  secrets written in temporal.toml INCLUDED, as asked: ${secrets.join(', ')}`);
   } else {
-    log('  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)');
+    log(
+      '  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)',
+    );
   }
   const info: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)) };
-  log(`  workflow bundle sha256 ${info.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${info.otherCodeSha256.slice(0, 12)}...`);
+  log(
+    `  workflow bundle sha256 ${info.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${info.otherCodeSha256.slice(0, 12)}...`,
+  );
   fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
 
   const entries: ZipInput[] = filesUnder(stage).map((name) => ({

@@ -38,7 +38,9 @@ export const LATEST_WARNING =
 
 export function validateTarget(target: LambdaTarget, allowLatest = false): void {
   if (!ARN_PATTERN.test(target.functionArn)) {
-    throw new Error(`"${target.functionArn}" is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<version>])`);
+    throw new Error(
+      `"${target.functionArn}" is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<version>])`,
+    );
   }
   if (!allowLatest && !isVersionQualified(target.functionArn)) {
     throw new Error(
@@ -47,7 +49,9 @@ export function validateTarget(target: LambdaTarget, allowLatest = false): void 
     );
   }
   if (Boolean(target.roleArn) !== Boolean(target.externalId)) {
-    throw new Error('--role-arn and --external-id go together: Temporal assumes the role only with the external id its trust policy requires');
+    throw new Error(
+      '--role-arn and --external-id go together: Temporal assumes the role only with the external id its trust policy requires',
+    );
   }
   if (target.roleArn && !ROLE_PATTERN.test(target.roleArn)) {
     throw new Error(`"${target.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
@@ -59,7 +63,10 @@ function providerDetails(target: LambdaTarget): temporal.api.common.v1.IPayload 
   const details: Record<string, string> = { arn: target.functionArn };
   if (target.roleArn) details.role = target.roleArn;
   if (target.externalId) details.role_external_id = target.externalId;
-  return { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(details)) };
+  return {
+    metadata: { encoding: new TextEncoder().encode('json/plain') },
+    data: new TextEncoder().encode(JSON.stringify(details)),
+  };
 }
 
 function scalingGroup(target: LambdaTarget): temporal.api.compute.v1.IComputeConfigScalingGroup {
@@ -67,16 +74,26 @@ function scalingGroup(target: LambdaTarget): temporal.api.compute.v1.IComputeCon
 }
 
 /** What the version's compute config points at now, if anything. */
-export function registeredTarget(info: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | null | undefined): LambdaTarget | undefined {
+export function registeredTarget(
+  info: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | null | undefined,
+): LambdaTarget | undefined {
   const group = info?.computeConfig?.scalingGroups?.default;
   const data = group?.provider?.details?.data;
   if (group?.provider?.type !== 'aws-lambda' || !data) return undefined;
-  const details = JSON.parse(new TextDecoder().decode(data)) as { arn: string; role?: string; role_external_id?: string };
+  const details = JSON.parse(new TextDecoder().decode(data)) as {
+    arn: string;
+    role?: string;
+    role_external_id?: string;
+  };
   return { functionArn: details.arn, roleArn: details.role, externalId: details.role_external_id };
 }
 
 function sameTarget(a: LambdaTarget | undefined, b: LambdaTarget): boolean {
-  return a?.functionArn === b.functionArn && (a.roleArn ?? '') === (b.roleArn ?? '') && (a.externalId ?? '') === (b.externalId ?? '');
+  return (
+    a?.functionArn === b.functionArn &&
+    (a.roleArn ?? '') === (b.roleArn ?? '') &&
+    (a.externalId ?? '') === (b.externalId ?? '')
+  );
 }
 
 function isNotFound(err: unknown): boolean {
@@ -84,7 +101,12 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** A version with compute can only be created in an existing deployment; a serverless one has no pollers to create it. */
-async function ensureDeployment(connection: Pick<ConnectionLike, 'workflowService'>, namespace: string, deploymentName: string, identity: string): Promise<void> {
+async function ensureDeployment(
+  connection: Pick<ConnectionLike, 'workflowService'>,
+  namespace: string,
+  deploymentName: string,
+  identity: string,
+): Promise<void> {
   try {
     await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
     return;
@@ -92,7 +114,12 @@ async function ensureDeployment(connection: Pick<ConnectionLike, 'workflowServic
     if (!isNotFound(err)) throw err;
   }
   try {
-    await connection.workflowService.createWorkerDeployment({ namespace, deploymentName, identity, requestId: `${identity}-${Date.now()}` });
+    await connection.workflowService.createWorkerDeployment({
+      namespace,
+      deploymentName,
+      identity,
+      requestId: `${identity}-${Date.now()}`,
+    });
   } catch (err) {
     if ((err as { code?: number }).code !== 6) throw err; // ALREADY_EXISTS: someone else just created it
   }
@@ -104,7 +131,10 @@ export async function describeVersion(
   version: WorkerDeploymentVersion,
 ): Promise<temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | undefined> {
   try {
-    const response = await connection.workflowService.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
+    const response = await connection.workflowService.describeWorkerDeploymentVersion({
+      namespace,
+      deploymentVersion: version,
+    });
     return response.workerDeploymentVersionInfo ?? undefined;
   } catch (err) {
     if (isNotFound(err)) return undefined;
@@ -145,7 +175,9 @@ export async function registerLambda(options: {
     await connection.workflowService.updateWorkerDeploymentVersionComputeConfig({
       namespace,
       deploymentVersion: version,
-      computeConfigScalingGroups: { default: { scalingGroup: scalingGroup(target), updateMask: { paths: ['provider', 'scaler'] } } },
+      computeConfigScalingGroups: {
+        default: { scalingGroup: scalingGroup(target), updateMask: { paths: ['provider', 'scaler'] } },
+      },
       identity,
     });
     action = 'updated';
@@ -153,7 +185,10 @@ export async function registerLambda(options: {
 
   let madeCurrent = false;
   if (options.makeCurrent) {
-    const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
+    const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({
+      namespace,
+      deploymentName: version.deploymentName,
+    });
     if (workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId !== version.buildId) {
       await connection.workflowService.setWorkerDeploymentCurrentVersion({
         namespace,

@@ -25,6 +25,8 @@ export function renderMetricsChart(functionName: string, rows: MetricsRow[], per
   }
   const total = rows.reduce((sum, r) => sum + r.invocations, 0);
   const last = rows[rows.length - 1];
-  lines.push(`${total} invocation(s) in the window; ${last && last.invocations === 0 && last.concurrency === 0 ? 'none running now: nothing is billed while there is no work' : 'still working'}.`);
+  lines.push(
+    `${total} invocation(s) in the window; ${last && last.invocations === 0 && last.concurrency === 0 ? 'none running now: nothing is billed while there is no work' : 'still working'}.`,
+  );
   return lines.join('\n');
 }

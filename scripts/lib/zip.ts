@@ -18,7 +18,11 @@ const EPOCH = new Date('2026-01-01T00:00:00Z');
 export function writeZip(entries: ZipInput[], outFile: string): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
-    zip.addFile(entry.file, entry.name, { mtime: EPOCH, mode: entry.executable ? 0o100755 : 0o100644, compressionLevel: 9 });
+    zip.addFile(entry.file, entry.name, {
+      mtime: EPOCH,
+      mode: entry.executable ? 0o100755 : 0o100644,
+      compressionLevel: 9,
+    });
   }
   zip.end();
   return new Promise((resolve, reject) => {
@@ -45,7 +49,11 @@ export async function listZip(file: string): Promise<ZipEntryInfo[]> {
   const entries: ZipEntryInfo[] = [];
   return new Promise((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      entries.push({ name: entry.fileName, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize });
+      entries.push({
+        name: entry.fileName,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+      });
       zip.readEntry();
     });
     zip.on('end', () => resolve(entries));
@@ -60,7 +68,8 @@ export async function extractZip(file: string, dir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       const target = path.join(dir, entry.fileName);
-      if (!target.startsWith(path.resolve(dir) + path.sep)) return reject(new Error(`unsafe path in zip: ${entry.fileName}`));
+      if (!target.startsWith(path.resolve(dir) + path.sep))
+        return reject(new Error(`unsafe path in zip: ${entry.fileName}`));
       if (entry.fileName.endsWith('/')) {
         fs.mkdirSync(target, { recursive: true });
         zip.readEntry();
@@ -70,7 +79,10 @@ export async function extractZip(file: string, dir: string): Promise<void> {
       zip.openReadStream(entry, (err, stream) => {
         if (err) return reject(err);
         const mode = (entry.externalFileAttributes >>> 16) & 0o777;
-        stream.pipe(fs.createWriteStream(target, { mode: mode || 0o644 })).on('close', () => zip.readEntry()).on('error', reject);
+        stream
+          .pipe(fs.createWriteStream(target, { mode: mode || 0o644 }))
+          .on('close', () => zip.readEntry())
+          .on('error', reject);
       });
     });
     zip.on('end', resolve);

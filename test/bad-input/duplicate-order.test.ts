@@ -31,7 +31,11 @@ test('a second start of the same order id is refused while it runs and after it 
 
   const whileRunning = await worker.start(order, workflowId).catch((e: unknown) => e);
   expect(whileRunning).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
-  expect(whileRunning).toMatchObject({ message: 'Workflow execution already started', workflowId, workflowType: ORDER_WORKFLOW_TYPE });
+  expect(whileRunning).toMatchObject({
+    message: 'Workflow execution already started',
+    workflowId,
+    workflowType: ORDER_WORKFLOW_TYPE,
+  });
 
   const result = await first.result();
   expect(result.status.state).toBe('COMPLETED');
@@ -57,12 +61,15 @@ test('`npm run starter -- --order-id X` twice: the second is refused with exit 2
         'npm',
         ['run', 'starter', '--silent', '--', '--order-id', orderId, '--no-wait'],
         { cwd: ROOT, env: { ...process.env, TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_NAMESPACE: namespace } },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
       ),
     );
   const first = await starter();
   expect(first.code).toBe(0);
-  expect(first.stdout).toContain(`${orderId}  http://127.0.0.1:8233/namespaces/${namespace}/workflows/order-${orderId}`);
+  expect(first.stdout).toContain(
+    `${orderId}  http://127.0.0.1:8233/namespaces/${namespace}/workflows/order-${orderId}`,
+  );
 
   const second = await starter();
   expect(second.code).toBe(2);

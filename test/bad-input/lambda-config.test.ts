@@ -34,7 +34,12 @@ let connections = 0;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-config-'));
   const zip = path.join(dir, 'function.zip');
-  await buildLambdaPackage({ arch: HOST, includeCerts: false, outFile: zip, env: { ...process.env, SHOPFLOW_BUILD_ID: 'v1', SHOPFLOW_DEPLOYMENT_NAME: 'shopflow' } });
+  await buildLambdaPackage({
+    arch: HOST,
+    includeCerts: false,
+    outFile: zip,
+    env: { ...process.env, SHOPFLOW_BUILD_ID: 'v1', SHOPFLOW_DEPLOYMENT_NAME: 'shopflow' },
+  });
   unpacked = path.join(dir, 'unpacked');
   await extractZip(zip, unpacked);
   overlayHostNativeCore(unpacked);
@@ -71,13 +76,15 @@ const ROWS: Row[] = [
     name: `a package built for ${OTHER} on an ${HOST} function`,
     change: (root) => patchBuildInfo(root, { architecture: OTHER }),
     when: 'load',
-    error: () => `This package was built for ${OTHER} but the function runs on ${HOST}: ${REBUILD} or set the function's architecture to ${OTHER}.`,
+    error: () =>
+      `This package was built for ${OTHER} but the function runs on ${HOST}: ${REBUILD} or set the function's architecture to ${OTHER}.`,
   },
   {
     name: `the ${OTHER} native core under the ${HOST} binary's name`,
     change: (root) => fs.copyFileSync(OTHER_BINARY, path.join(root, HOST_CORE)),
     when: 'load',
-    error: () => `${HOST_CORE} is built for ${OTHER}, but the function runs on ${HOST}: the package was assembled wrongly; ${REBUILD}.`,
+    error: () =>
+      `${HOST_CORE} is built for ${OTHER}, but the function runs on ${HOST}: the package was assembled wrongly; ${REBUILD}.`,
   },
   {
     name: `a hand-made zip with only the ${OTHER} native core and no build-info.json`,
@@ -96,7 +103,8 @@ const ROWS: Row[] = [
     name: 'SHOPFLOW_BUILD_ID in the environment contradicts the package',
     env: { SHOPFLOW_BUILD_ID: 'v2' },
     when: 'load',
-    error: () => 'SHOPFLOW_BUILD_ID is v2 in the function\'s environment, but this package was built as v1: remove the variable, or rebuild with that build id.',
+    error: () =>
+      "SHOPFLOW_BUILD_ID is v2 in the function's environment, but this package was built as v1: remove the variable, or rebuild with that build id.",
   },
   {
     name: 'TEMPORAL_PROFILE picks the packaged placeholder profile',
@@ -117,7 +125,8 @@ const ROWS: Row[] = [
     name: 'a malformed first-task grace',
     env: { SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS: '-1' },
     when: 'load',
-    error: () => 'SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "-1" must be a whole number of milliseconds (0 = wait the idle exit)',
+    error: () =>
+      'SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "-1" must be a whole number of milliseconds (0 = wait the idle exit)',
   },
 ];
 
@@ -131,27 +140,30 @@ function failure(run: PackagedRun, when: Row['when']): string | undefined {
   return run.invocation?.ok === false ? run.invocation.error : `no failed invocation:\n${run.output}`;
 }
 
-test.each(ROWS)('$name: the function says what to fix; nothing connects', async ({ change, env, timeoutMs, when, error }) => {
-  const root = path.join(dir, uniqueName('row'));
-  fs.cpSync(unpacked, root, { recursive: true });
-  change?.(root);
-  const journal = path.join(root, 'journal.jsonl');
-  const before = connections;
+test.each(ROWS)(
+  '$name: the function says what to fix; nothing connects',
+  async ({ change, env, timeoutMs, when, error }) => {
+    const root = path.join(dir, uniqueName('row'));
+    fs.cpSync(unpacked, root, { recursive: true });
+    change?.(root);
+    const journal = path.join(root, 'journal.jsonl');
+    const before = connections;
 
-  const address = `127.0.0.1:${(fakeServer.address() as net.AddressInfo).port}`;
-  const run = await runPackagedHandler(root, timeoutMs ?? 30_000, {
-    TEMPORAL_ADDRESS: address,
-    SHOPFLOW_JOURNAL: journal,
-    ...env,
-  });
+    const address = `127.0.0.1:${(fakeServer.address() as net.AddressInfo).port}`;
+    const run = await runPackagedHandler(root, timeoutMs ?? 30_000, {
+      TEMPORAL_ADDRESS: address,
+      SHOPFLOW_JOURNAL: journal,
+      ...env,
+    });
 
-  const expected = error(root, address);
-  if (typeof expected === 'string') expect(failure(run, when)).toBe(expected);
-  else expect(failure(run, when)).toMatch(expected);
-  expect(run.code).toBe(1);
-  expect(connections).toBe(before);
-  expect(journalLines(journal)).toEqual([]);
-});
+    const expected = error(root, address);
+    if (typeof expected === 'string') expect(failure(run, when)).toBe(expected);
+    else expect(failure(run, when)).toMatch(expected);
+    expect(run.code).toBe(1);
+    expect(connections).toBe(before);
+    expect(journalLines(journal)).toEqual([]);
+  },
+);
 
 test('no task queue at all is refused when the handler is created, before any invocation', () => {
   // The packaged handler always has one (TASK_QUEUE); this is the lifecycle's own guard, as runWorker has it.
@@ -165,7 +177,9 @@ test('no task queue at all is refused when the handler is created, before any in
       getLogger: () => ({}) as Logger,
     });
   expect(create).toThrow(
-    new Error('taskQueue is required: set config.workerOptions.taskQueue in the configure callback or set the TEMPORAL_TASK_QUEUE environment variable'),
+    new Error(
+      'taskQueue is required: set config.workerOptions.taskQueue in the configure callback or set the TEMPORAL_TASK_QUEUE environment variable',
+    ),
   );
   expect(connect).not.toHaveBeenCalled();
 });

@@ -43,7 +43,8 @@ afterAll(async () => {
   await local?.close();
 });
 
-const createInput = (overrides: Partial<CreateFunctionCommandInput>) => testFunctionInput(zip, { FunctionName: EXISTING, ...overrides });
+const createInput = (overrides: Partial<CreateFunctionCommandInput>) =>
+  testFunctionInput(zip, { FunctionName: EXISTING, ...overrides });
 
 const text = (s: string) => new TextEncoder().encode(s);
 /** A valid JSON document of exactly `bytes` bytes. */
@@ -52,10 +53,34 @@ const notAZip = () => text('PK\u0003\u0004 this is not really a zip');
 
 /** [the request, the call, the AWS error name, HTTP status, the exact message]. */
 const ROWS: [string, () => object, string, number, string][] = [
-  ['GetFunction of an unknown function', () => new GetFunctionCommand({ FunctionName: MISSING }), 'ResourceNotFoundException', 404, `Function not found: ${MISSING_ARN}`],
-  ['Invoke of an unknown function', () => new InvokeCommand({ FunctionName: MISSING }), 'ResourceNotFoundException', 404, `Function not found: ${MISSING_ARN}`],
-  ['an Event invoke of an unknown ARN', () => new InvokeCommand({ FunctionName: MISSING_ARN, InvocationType: 'Event' }), 'ResourceNotFoundException', 404, `Function not found: ${MISSING_ARN}`],
-  ['UpdateFunctionCode of an unknown function', () => new UpdateFunctionCodeCommand({ FunctionName: MISSING, ZipFile: zip }), 'ResourceNotFoundException', 404, `Function not found: ${MISSING_ARN}`],
+  [
+    'GetFunction of an unknown function',
+    () => new GetFunctionCommand({ FunctionName: MISSING }),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${MISSING_ARN}`,
+  ],
+  [
+    'Invoke of an unknown function',
+    () => new InvokeCommand({ FunctionName: MISSING }),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${MISSING_ARN}`,
+  ],
+  [
+    'an Event invoke of an unknown ARN',
+    () => new InvokeCommand({ FunctionName: MISSING_ARN, InvocationType: 'Event' }),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${MISSING_ARN}`,
+  ],
+  [
+    'UpdateFunctionCode of an unknown function',
+    () => new UpdateFunctionCodeCommand({ FunctionName: MISSING, ZipFile: zip }),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${MISSING_ARN}`,
+  ],
   [
     'Invoke with a malformed JSON payload',
     () => new InvokeCommand({ FunctionName: EXISTING, Payload: text('{not json') }),
@@ -91,7 +116,13 @@ const ROWS: [string, () => object, string, number, string][] = [
     400,
     'InvocationType must be RequestResponse, Event or DryRun (got Later)',
   ],
-  ['CreateFunction of a name that exists', () => new CreateFunctionCommand(createInput({})), 'ResourceConflictException', 409, `Function already exist: ${EXISTING}`],
+  [
+    'CreateFunction of a name that exists',
+    () => new CreateFunctionCommand(createInput({})),
+    'ResourceConflictException',
+    409,
+    `Function already exist: ${EXISTING}`,
+  ],
   [
     'CreateFunction with a timeout of 0',
     () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-timeout', Timeout: 0 })),

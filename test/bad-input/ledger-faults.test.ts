@@ -105,7 +105,7 @@ describe('DynamoDB faults', () => {
       async () => ({ ...table.config, tableName: 'no-such-table' }),
       'missing-table',
       () =>
-        /"no-such-table" \(region us-east-1 .*ResourceNotFoundException.*Fix: create table "no-such-table" in us-east-1/
+        /"no-such-table" \(region us-east-1 .*ResourceNotFoundException.*Fix: create table "no-such-table" in us-east-1/,
     ],
     [
       'the wrong region',
@@ -121,8 +121,7 @@ describe('DynamoDB faults', () => {
       'the wrong endpoint',
       async () => ({ ...table.config, endpoint: `http://127.0.0.1:${await freePort()}` }),
       'unreachable',
-      () =>
-        /ECONNREFUSED.*Fix: start the DynamoDB-compatible server at http:\/\/127\.0\.0\.1:\d+, or fix AWS_ENDPOINT/
+      () => /ECONNREFUSED.*Fix: start the DynamoDB-compatible server at http:\/\/127\.0\.0\.1:\d+, or fix AWS_ENDPOINT/,
     ],
     [
       'access denied',
@@ -161,7 +160,10 @@ describe('DynamoDB faults', () => {
         () => faulty.recordOnce('o1:notify', () => ({ ...body, effect: 'notify' as const })),
         () => faulty.recordUndo('o1:refund', 'o1:charge', () => body),
       ]) {
-        const err = (await call().then(() => undefined, (e: unknown) => e)) as LedgerUnavailableError;
+        const err = (await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as LedgerUnavailableError;
         expect(err).toBeInstanceOf(LedgerUnavailableError);
         expect([err.problem, err.message]).toEqual([problem, expect.stringMatching(message(table))]);
       }

@@ -35,7 +35,11 @@ const ROWS: [string[], string, boolean][] = [
   [['--order-id', 'two words'], `--order-id must be ${ORDER_ID_RULE} (got "two words")`, true],
   [['--order-id', ''], `--order-id must be ${ORDER_ID_RULE} (got "")`, false],
   [['--order-id', 'x'.repeat(65)], `--order-id must be ${ORDER_ID_RULE} (got "${'x'.repeat(65)}")`, false],
-  [['--order-id', ID, '--scenario', 'Decline'], '--scenario must be one of happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow (got "Decline")', true],
+  [
+    ['--order-id', ID, '--scenario', 'Decline'],
+    '--scenario must be one of happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow (got "Decline")',
+    true,
+  ],
 ];
 
 let namespace: string;
@@ -54,7 +58,8 @@ function npmRunStarter(args: string[]): Promise<{ code: number; stdout: string; 
       'npm',
       ['run', 'starter', '--silent', '--', ...args],
       { cwd: ROOT, env: { ...process.env, TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_NAMESPACE: namespace } },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
     );
   });
 }

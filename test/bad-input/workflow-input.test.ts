@@ -73,9 +73,21 @@ const ROWS: [string, (o: Order) => unknown, string[]][] = [
       'items[2].quantity must be an integer (got "2")',
     ],
   ],
-  ['an unknown scenario', (o) => ({ ...o, scenario: 'meteor' }), [`scenario must be one of ${SCENARIO_LIST} (got "meteor")`]],
-  ['a misspelled field', (o) => ({ ...o, senario: 'decline' }), [`senario is not a field of an order (fields: ${ORDER_FIELDS}); remove it or fix its spelling`]],
-  ['duplicate SKUs', (o) => ({ ...o, items: [line('MUG', 1, 100), line('MUG', 2, 100)] }), ['items[1].sku "MUG" appears twice; merge the lines']],
+  [
+    'an unknown scenario',
+    (o) => ({ ...o, scenario: 'meteor' }),
+    [`scenario must be one of ${SCENARIO_LIST} (got "meteor")`],
+  ],
+  [
+    'a misspelled field',
+    (o) => ({ ...o, senario: 'decline' }),
+    [`senario is not a field of an order (fields: ${ORDER_FIELDS}); remove it or fix its spelling`],
+  ],
+  [
+    'duplicate SKUs',
+    (o) => ({ ...o, items: [line('MUG', 1, 100), line('MUG', 2, 100)] }),
+    ['items[1].sku "MUG" appears twice; merge the lines'],
+  ],
   [
     'too many items',
     (o) => ({ ...o, items: Array.from({ length: 5_000 }, (_, i) => line(`SKU-${i}`, 1, 100)) }),
@@ -84,11 +96,18 @@ const ROWS: [string, (o: Order) => unknown, string[]][] = [
   [
     'an absurd quantity and price',
     (o) => ({ ...o, items: [line('A', 1e9, 1e12)] }),
-    ['items[0].quantity must be between 1 and 1000 (got 1000000000)', 'items[0].unitPriceCents must be between 0 and 10000000 (got 1000000000000)'],
+    [
+      'items[0].quantity must be between 1 and 1000 (got 1000000000)',
+      'items[0].unitPriceCents must be between 0 and 10000000 (got 1000000000000)',
+    ],
   ],
   [
     'control characters in a name and an address',
-    (o) => ({ ...o, customer: { ...o.customer, name: 'Ada\u0000' }, shippingAddress: { ...o.shippingAddress, line1: '1 Main\nSt' } }),
+    (o) => ({
+      ...o,
+      customer: { ...o.customer, name: 'Ada\u0000' },
+      shippingAddress: { ...o.shippingAddress, line1: '1 Main\nSt' },
+    }),
     [
       'customer.name must not contain control or invisible characters (found U+0000 at position 3); remove it',
       'shippingAddress.line1 must not contain control or invisible characters (found U+000A at position 6); remove it',
@@ -107,7 +126,9 @@ const ROWS: [string, (o: Order) => unknown, string[]][] = [
 ];
 
 type Via = 'client' | 'cli';
-const CASES = ROWS.flatMap(([name, build, problems]) => (['client', 'cli'] as Via[]).map((via) => ({ name, via, build, problems })));
+const CASES = ROWS.flatMap(([name, build, problems]) =>
+  (['client', 'cli'] as Via[]).map((via) => ({ name, via, build, problems })),
+);
 
 /** Starts the order the way `via` says and returns the workflow id. */
 async function startOrder(via: Via, input: unknown): Promise<string> {
@@ -119,30 +140,44 @@ async function startOrder(via: Via, input: unknown): Promise<string> {
   // --input-file, as a person would for a big order: one command-line argument is limited to 128 KiB on Linux.
   const file = path.join(dir, `${workflowId}.json`);
   fs.writeFileSync(file, JSON.stringify(input));
-  const started = await temporalCli('workflow', 'start', '--task-queue', worker.taskQueue, '--type', ORDER_WORKFLOW_TYPE, '--workflow-id', workflowId, '--input-file', file);
+  const started = await temporalCli(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    ORDER_WORKFLOW_TYPE,
+    '--workflow-id',
+    workflowId,
+    '--input-file',
+    file,
+  );
   expect(started).toMatchObject({ code: 0, stderr: '' });
   return workflowId;
 }
 
-test.each(CASES)('$name via the $via: InvalidOrder names every bad field; nothing runs', async ({ via, build, problems }) => {
-  const journalBefore = journalLines(worker.journal.filePath);
-  const workflowId = await startOrder(via, build(testOrder()));
-  const handle = worker.client.workflow.getHandle(workflowId);
+test.each(CASES)(
+  '$name via the $via: InvalidOrder names every bad field; nothing runs',
+  async ({ via, build, problems }) => {
+    const journalBefore = journalLines(worker.journal.filePath);
+    const workflowId = await startOrder(via, build(testOrder()));
+    const handle = worker.client.workflow.getHandle(workflowId);
 
-  const failure = await failureOf(handle);
-  const message = describeProblems(problems);
-  expect(failure.message).toBe(message);
-  expect(failure.type).toBe('InvalidOrder');
-  expect(failure.nonRetryable).toBe(true);
-  if (via === 'cli') {
-    const result = await temporalCli('workflow', 'result', '--workflow-id', workflowId);
-    expect(result.code).toBe(1);
-    expect(`${result.stdout}${result.stderr}`).toContain(message);
-  }
+    const failure = await failureOf(handle);
+    const message = describeProblems(problems);
+    expect(failure.message).toBe(message);
+    expect(failure.type).toBe('InvalidOrder');
+    expect(failure.nonRetryable).toBe(true);
+    if (via === 'cli') {
+      const result = await temporalCli('workflow', 'result', '--workflow-id', workflowId);
+      expect(result.code).toBe(1);
+      expect(`${result.stdout}${result.stderr}`).toContain(message);
+    }
 
-  expect(await historyEventTypes(handle)).not.toContain(ACTIVITY_SCHEDULED);
-  expect(journalLines(worker.journal.filePath)).toEqual(journalBefore);
-});
+    expect(await historyEventTypes(handle)).not.toContain(ACTIVITY_SCHEDULED);
+    expect(journalLines(worker.journal.filePath)).toEqual(journalBefore);
+  },
+);
 
 test('an invalid order id is never echoed: getStatus reports the workflow id instead', async () => {
   const workflowId = await startOrder('client', { ...testOrder(), orderId: '\u001b[2J\u001b[31mgotcha' });
@@ -153,7 +188,11 @@ test('an invalid order id is never echoed: getStatus reports the workflow id ins
   // The problem names the bad id escaped and quoted; no raw control character reaches whoever prints the status.
   expect(status.failure!.message).toContain('(got "\\u001b[2J\\u001b[31mgotcha")');
   const strings = (value: unknown): string[] =>
-    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+    typeof value === 'string'
+      ? [value]
+      : value && typeof value === 'object'
+        ? Object.values(value).flatMap(strings)
+        : [];
   expect(strings(status).filter((text) => text.includes('\u001b'))).toEqual([]);
 });
 
@@ -163,7 +202,12 @@ test('an invalid order id is never echoed: getStatus reports the workflow id ins
  */
 const REFUSED: { name: string; via: Via; input: () => unknown; error: string | RegExp }[] = [
   { name: 'malformed JSON', via: 'cli', input: () => '{"orderId": oops', error: 'Error: input #1 is not valid JSON' },
-  { name: 'an order over the 2 MB payload limit', via: 'cli', input: () => bigOrder(2_500_000), error: 'Error: failed starting workflow: Blob data size exceeds limit.' },
+  {
+    name: 'an order over the 2 MB payload limit',
+    via: 'cli',
+    input: () => bigOrder(2_500_000),
+    error: 'Error: failed starting workflow: Blob data size exceeds limit.',
+  },
   {
     name: 'an order over the 2 MB payload limit',
     via: 'client',
@@ -174,13 +218,15 @@ const REFUSED: { name: string; via: Via; input: () => unknown; error: string | R
     name: 'an order over the 4 MB gRPC message limit',
     via: 'cli',
     input: () => bigOrder(5_000_000),
-    error: 'Error: failed starting workflow: rpc error: code = ResourceExhausted desc = grpc: received message after decompression larger than max 4194304',
+    error:
+      'Error: failed starting workflow: rpc error: code = ResourceExhausted desc = grpc: received message after decompression larger than max 4194304',
   },
   {
     name: 'an order over the 4 MB gRPC message limit',
     via: 'client',
     input: () => bigOrder(5_000_000),
-    error: /^Failed to start Workflow: 8 RESOURCE_EXHAUSTED: grpc: received message larger than max \(5\d{6} vs\. 4194304\)$/,
+    error:
+      /^Failed to start Workflow: 8 RESOURCE_EXHAUSTED: grpc: received message larger than max \(5\d{6} vs\. 4194304\)$/,
   },
 ];
 
@@ -198,7 +244,18 @@ async function refusal(via: Via, input: unknown, workflowId: string): Promise<st
   }
   const file = path.join(dir, `${workflowId}.json`);
   fs.writeFileSync(file, typeof input === 'string' ? input : JSON.stringify(input));
-  const run = await temporalCli('workflow', 'start', '--task-queue', worker.taskQueue, '--type', ORDER_WORKFLOW_TYPE, '--workflow-id', workflowId, '--input-file', file);
+  const run = await temporalCli(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    ORDER_WORKFLOW_TYPE,
+    '--workflow-id',
+    workflowId,
+    '--input-file',
+    file,
+  );
   expect(run.code).toBe(1);
   return run.stderr.trim();
 }
@@ -209,21 +266,40 @@ test.each(REFUSED)('$name via the $via is refused before it starts', async ({ vi
   const seen = await refusal(via, input(), workflowId);
   if (typeof error === 'string') expect(seen).toBe(error);
   else expect(seen).toMatch(error);
-  await expect(worker.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(`workflow not found for ID: ${workflowId}`);
+  await expect(worker.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(
+    `workflow not found for ID: ${workflowId}`,
+  );
   expect(journalLines(worker.journal.filePath)).toEqual(journalBefore);
 });
 
-test.each(['client', 'cli'] as Via[])('unicode names and addresses are accepted via the %s and the order completes', async (via) => {
-  const base = testOrder();
-  const order: Order = {
-    ...base,
-    customer: { ...base.customer, name: 'Zoë Ångström 李小龍 👩‍👩‍👧' },
-    shippingAddress: { name: 'Σωκράτης Παπαδόπουλος', line1: 'شارع الملك فهد 12', line2: 'квартира 5', city: 'Zürich', postalCode: '〒100-0001', country: 'JP' },
-  };
-  const journalBefore = journalLines(worker.journal.filePath);
-  const workflowId = await startOrder(via, order);
-  const result = await worker.client.workflow.getHandle(workflowId).result();
-  expect(result).toMatchObject({ orderId: order.orderId, status: { state: 'COMPLETED' } });
-  const added = journalLines(worker.journal.filePath).slice(journalBefore.length).map((l) => JSON.parse(l) as { effect: string; orderId: string });
-  expect(added.filter((e) => e.orderId === order.orderId).map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
-});
+test.each(['client', 'cli'] as Via[])(
+  'unicode names and addresses are accepted via the %s and the order completes',
+  async (via) => {
+    const base = testOrder();
+    const order: Order = {
+      ...base,
+      customer: { ...base.customer, name: 'Zoë Ångström 李小龍 👩‍👩‍👧' },
+      shippingAddress: {
+        name: 'Σωκράτης Παπαδόπουλος',
+        line1: 'شارع الملك فهد 12',
+        line2: 'квартира 5',
+        city: 'Zürich',
+        postalCode: '〒100-0001',
+        country: 'JP',
+      },
+    };
+    const journalBefore = journalLines(worker.journal.filePath);
+    const workflowId = await startOrder(via, order);
+    const result = await worker.client.workflow.getHandle(workflowId).result();
+    expect(result).toMatchObject({ orderId: order.orderId, status: { state: 'COMPLETED' } });
+    const added = journalLines(worker.journal.filePath)
+      .slice(journalBefore.length)
+      .map((l) => JSON.parse(l) as { effect: string; orderId: string });
+    expect(added.filter((e) => e.orderId === order.orderId).map((e) => e.effect)).toEqual([
+      'reserve',
+      'charge',
+      'ship',
+      'notify',
+    ]);
+  },
+);

@@ -35,7 +35,11 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   expect(output).toMatch(/createShipment +Lambda \(request [0-9a-f]{8}\) \(attempt [2-9]\)/);
   expect(output).toMatch(/none running now: nothing is billed while there is no work/);
 
-  const effects = fs.readFileSync(path.join(DATA_DIR, 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string });
+  const effects = fs
+    .readFileSync(path.join(DATA_DIR, 'demo', 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { effect: string });
   expect(effects.map((e) => e.effect).sort()).toEqual(['charge', 'notify', 'reserve', 'ship']);
 
   const serverPort = /Temporal dev server on 127\.0\.0\.1:(\d+)/.exec(output)![1];
@@ -52,7 +56,12 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
 const count = (output: string, pattern: RegExp) => output.match(new RegExp(pattern, 'g'))?.length ?? 0;
 
 test('a long pause at act 3 still ends with work on the Lambda, and exit 0 (decline, 3 orders)', async () => {
-  const demo = startEntryPoint('demo/main.ts', ['--interactive', '--scenario', 'decline', '--orders', '3'], {}, { stdin: 'pipe' });
+  const demo = startEntryPoint(
+    'demo/main.ts',
+    ['--interactive', '--scenario', 'decline', '--orders', '3'],
+    {},
+    { stdin: 'pipe' },
+  );
   const enter = () => demo.child.stdin!.write('\n');
   await demo.waitFor(/Act 1: the stage[\s\S]*press Enter/, 30_000);
   enter();

@@ -26,7 +26,9 @@ interface Role {
 
 const template = JSON.parse(fs.readFileSync(path.join(__dirname, '../../infra/iam-roles.json'), 'utf8')) as {
   Parameters: Record<string, { NoEcho?: boolean }>;
-  Resources: Record<string, Role> & { LedgerTable: { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> } };
+  Resources: Record<string, Role> & {
+    LedgerTable: { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> };
+  };
   Outputs: Record<string, unknown>;
 };
 const invocation = template.Resources.TemporalInvocationRole;
@@ -47,15 +49,21 @@ test('the invocation role can only invoke and describe the one function', () => 
   const statements = (invocation.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
   expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
   expect([...new Set(statements.flatMap(actions))].sort()).toEqual(['lambda:GetFunction', 'lambda:InvokeFunction']);
-  const resources = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])) as { 'Fn::Sub'?: string }[];
+  const resources = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])) as {
+    'Fn::Sub'?: string;
+  }[];
   expect(resources.map((r) => r['Fn::Sub']).sort()).toEqual([functionArn, `${functionArn}:*`]);
   expect(invocation.Properties.ManagedPolicyArns).toBeUndefined();
 });
 
 test('the execution role belongs to Lambda, writes logs, and reads and writes only items of the ledger table', () => {
   const trust = execution.Properties.AssumeRolePolicyDocument.Statement;
-  expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
-  expect(execution.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }]);
+  expect(trust).toEqual([
+    { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ]);
+  expect(execution.Properties.ManagedPolicyArns).toEqual([
+    { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+  ]);
   const statements = (execution.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
   expect(statements).toHaveLength(1);
   expect(statements[0].Effect).toBe('Allow');
@@ -80,5 +88,10 @@ test('the ledger table is on demand, recoverable to a point in time, kept on sta
 });
 
 test('the outputs name what deploy:lambda, register:lambda and SHOPFLOW_LEDGER need', () => {
-  expect(Object.keys(template.Outputs).sort()).toEqual(['ExecutionRoleArn', 'FunctionArn', 'InvocationRoleArn', 'LedgerTableName']);
+  expect(Object.keys(template.Outputs).sort()).toEqual([
+    'ExecutionRoleArn',
+    'FunctionArn',
+    'InvocationRoleArn',
+    'LedgerTableName',
+  ]);
 });

@@ -17,7 +17,10 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-async function waitForStatus(handle: { query: (q: typeof getStatusQuery) => Promise<OrderStatus> }, until: (s: OrderStatus) => boolean) {
+async function waitForStatus(
+  handle: { query: (q: typeof getStatusQuery) => Promise<OrderStatus> },
+  until: (s: OrderStatus) => boolean,
+) {
   for (let i = 0; i < 200; i++) {
     const status = await handle.query(getStatusQuery);
     if (until(status)) return status;
@@ -32,7 +35,12 @@ test('happy path: four steps in order, each effect once, each step names its wor
   const result = await handle.result();
 
   expect(result.status.state).toBe('COMPLETED');
-  expect(result.status.completedSteps).toEqual(['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer']);
+  expect(result.status.completedSteps).toEqual([
+    'reserveInventory',
+    'chargeCustomer',
+    'createShipment',
+    'notifyCustomer',
+  ]);
   expect(result.status.compensations).toEqual([]);
   for (const step of result.status.steps) {
     expect(step.worker).toBe(worker.identity);
@@ -142,14 +150,18 @@ test('cancelOrder after shipment is rejected by the validator and the order comp
   const order = testOrder('happy', { slowStep: { step: 'notifyCustomer', durationMs: 3_000 } });
   const handle = await worker.start(order);
   await waitForStatus(handle, (s) => s.completedSteps.includes('createShipment'));
-  const rejection = await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'too late' }] }).catch((e: unknown) => e);
+  const rejection = await handle
+    .executeUpdate(cancelOrderUpdate, { args: [{ reason: 'too late' }] })
+    .catch((e: unknown) => e);
   expect(rejection).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((rejection as WorkflowUpdateFailedError).cause?.message).toMatch(/shipment exists/);
   const result = await handle.result();
   expect(result.status.state).toBe('COMPLETED');
   expect(result.status.cancelRequested).toBeUndefined();
   // A rejected update leaves no trace in the history.
-  expect(await historyEventTypes(handle)).not.toContain(String(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED));
+  expect(await historyEventTypes(handle)).not.toContain(
+    String(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+  );
 });
 
 test('cancelling the workflow itself also compensates, and the workflow ends Canceled', async () => {
@@ -162,27 +174,50 @@ test('cancelling the workflow itself also compensates, and the workflow ends Can
   expect(description.status.name).toBe('CANCELLED');
   const status = await handle.query(getStatusQuery);
   expect(status.state).toBe('CANCELLED');
-  expect(status.compensations.map((c) => c.compensation)).toEqual(['cancelShipment', 'refundPayment', 'releaseInventory']);
-  expect(effectKinds(await effectsOf(worker.journal, order.orderId))).toEqual(['reserve', 'charge', 'cancel-shipment', 'refund', 'release']);
+  expect(status.compensations.map((c) => c.compensation)).toEqual([
+    'cancelShipment',
+    'refundPayment',
+    'releaseInventory',
+  ]);
+  expect(effectKinds(await effectsOf(worker.journal, order.orderId))).toEqual([
+    'reserve',
+    'charge',
+    'cancel-shipment',
+    'refund',
+    'release',
+  ]);
 });
 
 test.each([
   ['not an object', 'a string', /the order must be a JSON object/],
-  ['missing fields', {}, /orderId must be.*customer must be an object.*items must be a non-empty array.*shippingAddress must be an object.*paymentToken must be/],
+  [
+    'missing fields',
+    {},
+    /orderId must be.*customer must be an object.*items must be a non-empty array.*shippingAddress must be an object.*paymentToken must be/,
+  ],
   [
     'bad item values',
-    { ...testOrder(), items: [{ sku: 'A', quantity: -1, unitPriceCents: 10.5 }, { sku: 'A', quantity: 1, unitPriceCents: 1 }] },
+    {
+      ...testOrder(),
+      items: [
+        { sku: 'A', quantity: -1, unitPriceCents: 10.5 },
+        { sku: 'A', quantity: 1, unitPriceCents: 1 },
+      ],
+    },
     /items\[0\]\.quantity must be between 1 and 1000 \(got -1\).*items\[0\]\.unitPriceCents must be an integer.*items\[1\]\.sku "A" appears twice/,
   ],
-])('invalid order (%s) fails with InvalidOrder, runs no activity, touches no journal', async (_name, input, message) => {
-  const before = (await worker.journal.entries()).length;
-  const handle = await worker.start(input);
-  const failure = await failureOf(handle);
-  expect(failure.type).toBe('InvalidOrder');
-  expect(failure.nonRetryable).toBe(true);
-  expect(failure.message).toMatch(message);
-  expect((await worker.journal.entries()).length).toBe(before);
-  const events = await historyEventTypes(handle);
-  expect(events).not.toContain(String(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
-  expect(events).toContain(String(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED));
-});
+])(
+  'invalid order (%s) fails with InvalidOrder, runs no activity, touches no journal',
+  async (_name, input, message) => {
+    const before = (await worker.journal.entries()).length;
+    const handle = await worker.start(input);
+    const failure = await failureOf(handle);
+    expect(failure.type).toBe('InvalidOrder');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(message);
+    expect((await worker.journal.entries()).length).toBe(before);
+    const events = await historyEventTypes(handle);
+    expect(events).not.toContain(String(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
+    expect(events).toContain(String(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED));
+  },
+);

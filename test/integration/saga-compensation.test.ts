@@ -23,11 +23,13 @@ interface FakeBehaviour {
 
 /** Services that succeed, except `failAt`, and record every call in order. */
 function fakeServices(behaviour: FakeBehaviour): ShopFlowServices {
-  const ok = <T>(name: string, result: T) =>
+  const ok =
+    <T>(name: string, result: T) =>
     async (_order: unknown, call: CallContext): Promise<Recorded<T>> => {
       behaviour.calls.push(name);
       if (name === behaviour.failAt) throw ApplicationFailure.nonRetryable(`${name} failed for good`, 'TestFailure');
-      if (behaviour.flaky.name === name && call.attempt <= behaviour.flaky.failures) throw new Error(`${name} is flaky`);
+      if (behaviour.flaky.name === name && call.attempt <= behaviour.flaky.failures)
+        throw new Error(`${name} is flaky`);
       return { result, deduplicated: false };
     };
   const undone = { undone: true, detail: 'undone by fake' };

@@ -19,17 +19,39 @@ afterAll(async () => {
 });
 
 function temporal(...args: string[]) {
-  return run(testEnv('cli'), [...args, '--address', testEnv('address'), '--namespace', 'default'], { encoding: 'utf8' });
+  return run(testEnv('cli'), [...args, '--address', testEnv('address'), '--namespace', 'default'], {
+    encoding: 'utf8',
+  });
 }
 
 test('an order started with `temporal workflow start` completes, and `temporal workflow query` shows its status', async () => {
   const order = testOrder('happy');
   const workflowId = uniqueName('cli-order');
-  await temporal('workflow', 'start', '--task-queue', worker.taskQueue, '--type', 'OrderWorkflow', '--workflow-id', workflowId, '--input', JSON.stringify(order));
+  await temporal(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    'OrderWorkflow',
+    '--workflow-id',
+    workflowId,
+    '--input',
+    JSON.stringify(order),
+  );
   const handle = worker.client.workflow.getHandle(workflowId);
   await handle.result();
 
-  const { stdout } = await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', getStatusQuery.name, '-o', 'json');
+  const { stdout } = await temporal(
+    'workflow',
+    'query',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    getStatusQuery.name,
+    '-o',
+    'json',
+  );
   const answer = JSON.parse(stdout) as { queryResult: [{ state: string; completedSteps: string[] }] };
   expect(answer.queryResult[0].state).toBe('COMPLETED');
   expect(answer.queryResult[0].completedSteps).toHaveLength(4);
@@ -37,7 +59,18 @@ test('an order started with `temporal workflow start` completes, and `temporal w
 
 test('a wrongly shaped order from the CLI fails with a readable InvalidOrder naming each field', async () => {
   const workflowId = uniqueName('cli-bad');
-  await temporal('workflow', 'start', '--task-queue', worker.taskQueue, '--type', 'OrderWorkflow', '--workflow-id', workflowId, '--input', '{"orderId": 42, "items": "two mugs"}');
+  await temporal(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    'OrderWorkflow',
+    '--workflow-id',
+    workflowId,
+    '--input',
+    '{"orderId": 42, "items": "two mugs"}',
+  );
   const failure = await failureOf(worker.client.workflow.getHandle(workflowId));
   expect(failure.type).toBe('InvalidOrder');
   expect(failure.message).toContain('orderId must be 1-64 letters');
@@ -47,7 +80,18 @@ test('a wrongly shaped order from the CLI fails with a readable InvalidOrder nam
 
 test('input that is not JSON at all is refused by the CLI before anything starts', async () => {
   const workflowId = uniqueName('cli-malformed');
-  const attempt = temporal('workflow', 'start', '--task-queue', worker.taskQueue, '--type', 'OrderWorkflow', '--workflow-id', workflowId, '--input', '{orderId: oops');
+  const attempt = temporal(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    'OrderWorkflow',
+    '--workflow-id',
+    workflowId,
+    '--input',
+    '{orderId: oops',
+  );
   await expect(attempt).rejects.toMatchObject({ stderr: expect.stringMatching(/invalid|json/i) });
   await expect(worker.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
 });

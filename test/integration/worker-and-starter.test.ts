@@ -9,7 +9,12 @@ let env: NodeJS.ProcessEnv;
 let worker: RunningProcess | undefined;
 beforeAll(() => {
   const dataDir = fs.mkdtempSync(path.join(testEnv('workDir'), 'entrypoints-'));
-  env = { TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_NAMESPACE: 'default', SHOPFLOW_DATA_DIR: dataDir, SHOPFLOW_LATENCY_SCALE: '0.2' };
+  env = {
+    TEMPORAL_ADDRESS: testEnv('address'),
+    TEMPORAL_NAMESPACE: 'default',
+    SHOPFLOW_DATA_DIR: dataDir,
+    SHOPFLOW_LATENCY_SCALE: '0.2',
+  };
 });
 afterEach(() => {
   worker?.child.kill('SIGKILL');
@@ -31,7 +36,12 @@ test('a decline order: the worker charges, fails, releases the inventory; the st
   expect(code).toBe(0);
 
   const journal = fs.readFileSync(path.join(env.SHOPFLOW_DATA_DIR!, 'journal.jsonl'), 'utf8');
-  expect(journal.trim().split('\n').map((l) => JSON.parse(l).effect)).toEqual(['reserve', 'refund', 'release']);
+  expect(
+    journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).effect),
+  ).toEqual(['reserve', 'refund', 'release']);
 });
 
 test('Ctrl+C drains the worker gracefully and it exits 0', async () => {

@@ -21,7 +21,12 @@ import { testEnv } from '../support/test-env';
 let dir: string;
 let local: LocalLambda;
 let lambda: LambdaClient;
-const clientConfig = () => ({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+const clientConfig = () => ({
+  endpoint: local.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  maxAttempts: 1,
+});
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-local-'));
@@ -36,15 +41,25 @@ afterAll(async () => {
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const parse = (payload?: Uint8Array) => JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
 
-const createFunction = (options: { timeout?: number; env?: Record<string, string> } = {}) => createTestFunction(lambda, dir, options);
+const createFunction = (options: { timeout?: number; env?: Record<string, string> } = {}) =>
+  createTestFunction(lambda, dir, options);
 
 // Bad requests (unknown function, malformed JSON, oversized payloads, bad settings, broken zips) and their exact
 // AWS errors: the table in test/bad-input/lambda-service-requests.test.ts.
 
 test('GetFunction returns the configuration', async () => {
   const name = await createFunction();
-  const got = await lambda.send(new GetFunctionCommand({ FunctionName: `arn:aws:lambda:us-east-1:000000000000:function:${name}` }));
-  expect(got.Configuration).toMatchObject({ FunctionName: name, Handler: 'index.handler', Timeout: 10, MemorySize: 256, State: 'Active', LastUpdateStatus: 'Successful' });
+  const got = await lambda.send(
+    new GetFunctionCommand({ FunctionName: `arn:aws:lambda:us-east-1:000000000000:function:${name}` }),
+  );
+  expect(got.Configuration).toMatchObject({
+    FunctionName: name,
+    Handler: 'index.handler',
+    Timeout: 10,
+    MemorySize: 256,
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+  });
 });
 
 test('a synchronous invoke returns the payload; the context counts down to the deadline; a warm environment is reused', async () => {
@@ -53,7 +68,12 @@ test('a synchronous invoke returns the payload; the context counts down to the d
   expect(first.StatusCode).toBe(200);
   expect(first.ExecutedVersion).toBe('$LATEST');
   const body = parse(first.Payload);
-  expect(body).toMatchObject({ version: 'v1', event: { hello: 'world' }, invocations: 1, arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
+  expect(body).toMatchObject({
+    version: 'v1',
+    event: { hello: 'world' },
+    invocations: 1,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  });
   expect(body.remainingMs).toBeGreaterThan(8_000);
   expect(body.remainingMs).toBeLessThanOrEqual(10_000);
   const second = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload);
@@ -62,30 +82,57 @@ test('a synchronous invoke returns the payload; the context counts down to the d
 
 test('a handler error comes back as FunctionError with the error in the payload', async () => {
   const name = await createFunction();
-  const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }), LogType: 'Tail' }));
+  const result = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }), LogType: 'Tail' }),
+  );
   expect(result.FunctionError).toBe('Unhandled');
-  expect(parse(result.Payload)).toMatchObject({ errorType: 'TypeError', errorMessage: 'the handler failed on purpose' });
-  expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(/START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: [1-9]\d* MB/s);
+  expect(parse(result.Payload)).toMatchObject({
+    errorType: 'TypeError',
+    errorMessage: 'the handler failed on purpose',
+  });
+  expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(
+    /START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: [1-9]\d* MB/s,
+  );
 });
 
 test('an Event invoke returns 202 at once and runs in the background; failures are retried twice', async () => {
   const name = await createFunction();
   const file = path.join(dir, `${name}.events`);
-  const accepted = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json({ action: 'append', file }) }));
+  const accepted = await lambda.send(
+    new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json({ action: 'append', file }) }),
+  );
   expect(accepted.StatusCode).toBe(202);
   const failing = path.join(dir, `${name}.failing`);
-  await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json({ action: 'append', file: failing, thenFail: true }) }));
-  for (let i = 0; i < 50 && !(fs.existsSync(file) && fs.existsSync(failing) && fs.readFileSync(failing, 'utf8').trim().split('\n').length >= 3); i++) await sleep(100);
+  await lambda.send(
+    new InvokeCommand({
+      FunctionName: name,
+      InvocationType: 'Event',
+      Payload: json({ action: 'append', file: failing, thenFail: true }),
+    }),
+  );
+  for (
+    let i = 0;
+    i < 50 &&
+    !(fs.existsSync(file) && fs.existsSync(failing) && fs.readFileSync(failing, 'utf8').trim().split('\n').length >= 3);
+    i++
+  )
+    await sleep(100);
   expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
   expect(fs.readFileSync(failing, 'utf8').trim().split('\n')).toHaveLength(3);
 });
 
 test('the timeout kills the environment and the invocation fails with Sandbox.Timedout', async () => {
   const name = await createFunction({ timeout: 1 });
-  const pid = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload).pid as number;
-  const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 5_000 }) }));
+  const pid = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload)
+    .pid as number;
+  const result = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 5_000 }) }),
+  );
   expect(result.FunctionError).toBe('Unhandled');
-  expect(parse(result.Payload)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+  expect(parse(result.Payload)).toMatchObject({
+    errorType: 'Sandbox.Timedout',
+    errorMessage: expect.stringContaining('Task timed out after 1.00 seconds'),
+  });
   await sleep(100);
   expect(() => process.kill(pid, 0)).toThrow();
 });
@@ -95,7 +142,9 @@ test('beyond the reserved concurrency a synchronous invoke is throttled', async 
   await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
   const slow = lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'sleep', ms: 1_500 }) }));
   await sleep(300);
-  const second = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) })).catch((e: unknown) => e);
+  const second = await lambda
+    .send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))
+    .catch((e: unknown) => e);
   // The SDK retries throttles; jest's module registry can hand back a class copy, so check the name and status.
   expect(second).toMatchObject({ name: TooManyRequestsException.name, $metadata: { httpStatusCode: 429 } });
   expect((await slow).StatusCode).toBe(200);
@@ -104,9 +153,14 @@ test('beyond the reserved concurrency a synchronous invoke is throttled', async 
 test('UpdateFunctionCode: the next invoke runs the new code', async () => {
   const name = await createFunction();
   expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload).version).toBe('v1');
-  const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  const updated = await lambda.send(
+    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }),
+  );
   expect(updated.CodeSha256).toBeTruthy();
-  expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload)).toMatchObject({ version: 'v2', invocations: 1 });
+  expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload)).toMatchObject({
+    version: 'v2',
+    invocations: 1,
+  });
 });
 
 test('between invocations the environment is frozen: nothing runs while it is idle', async () => {
@@ -115,7 +169,10 @@ test('between invocations the environment is frozen: nothing runs while it is id
   const name = await createFunction({ env: { TICK_FILE: tickFile } });
   const { pid } = parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload) as { pid: number };
   // The service freezes the environment once its runtime asks for the next event, just after the response.
-  await waitFor(() => processState(pid) === 'T', { timeoutMs: 10_000, what: `environment pid ${pid} to be stopped (T)` });
+  await waitFor(() => processState(pid) === 'T', {
+    timeoutMs: 10_000,
+    what: `environment pid ${pid} to be stopped (T)`,
+  });
   const before = ticks();
   await sleep(500); // ten ticks' worth of time
   expect(ticks()).toBe(before);
@@ -131,14 +188,23 @@ test('CloudWatch GetMetricData reports invocations, errors and throttles per buc
   const cloudwatch = new CloudWatchClient(clientConfig());
   const metric = (id: string, metricName: string, stat = 'Sum') => ({
     Id: id,
-    MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: name }] }, Period: 60, Stat: stat },
+    MetricStat: {
+      Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: name }] },
+      Period: 60,
+      Stat: stat,
+    },
   });
   const now = new Date();
   const result = await cloudwatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(now.getTime() - 5 * 60_000),
       EndTime: new Date(now.getTime() + 60_000),
-      MetricDataQueries: [metric('inv', 'Invocations'), metric('err', 'Errors'), metric('thr', 'Throttles'), metric('dur', 'Duration', 'Maximum')],
+      MetricDataQueries: [
+        metric('inv', 'Invocations'),
+        metric('err', 'Errors'),
+        metric('thr', 'Throttles'),
+        metric('dur', 'Duration', 'Maximum'),
+      ],
     }),
   );
   cloudwatch.destroy();

@@ -29,7 +29,12 @@ test('close() resolves only after every environment process, busy or frozen, has
     const name = await createTestFunction(lambda, dir, { timeout: 60 });
     const environments = () => local.service.environmentsOf(name);
     // One environment busy for a long time, a second one idle (frozen between invocations, as Lambda does).
-    const busy = lambda.send(new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify({ action: 'sleep', ms: 30_000 })) }));
+    const busy = lambda.send(
+      new InvokeCommand({
+        FunctionName: name,
+        Payload: new TextEncoder().encode(JSON.stringify({ action: 'sleep', ms: 30_000 })),
+      }),
+    );
     for (let i = 0; i < 100 && !environments().some((e) => e.state === 'busy' && e.pid); i++) await sleep(100);
     await lambda.send(new InvokeCommand({ FunctionName: name }));
     for (let i = 0; i < 100 && !environments().some((e) => e.isFrozen); i++) await sleep(100);
@@ -43,7 +48,10 @@ test('close() resolves only after every environment process, busy or frozen, has
     // The invocation in flight failed at once, rather than waiting for its 60 s timeout.
     const result = await busy;
     expect(result.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(new TextDecoder().decode(result.Payload))).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('shut down') });
+    expect(JSON.parse(new TextDecoder().decode(result.Payload))).toMatchObject({
+      errorType: 'Runtime.ExitError',
+      errorMessage: expect.stringContaining('shut down'),
+    });
   } finally {
     lambda.destroy();
     await local.close();

@@ -34,7 +34,12 @@ const buildEnv = { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHO
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-'));
-  hostBuild = await buildLambdaPackage({ arch: HOST_ARCH, includeCerts: false, outFile: path.join(dir, 'function.zip'), env: buildEnv });
+  hostBuild = await buildLambdaPackage({
+    arch: HOST_ARCH,
+    includeCerts: false,
+    outFile: path.join(dir, 'function.zip'),
+    env: buildEnv,
+  });
 });
 
 interface Invocation {
@@ -45,7 +50,11 @@ interface Invocation {
   requestId: string;
 }
 
-function invoke(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { done: Promise<Invocation>; output: () => string } {
+function invoke(
+  taskRoot: string,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): { done: Promise<Invocation>; output: () => string } {
   const run = startPackagedHandler(taskRoot, timeoutMs, env);
   const done = run.done.then((finished) => {
     if (!finished.invocation) throw new Error(`no invocation result:\n${finished.output}`);
@@ -57,14 +66,31 @@ function invoke(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { 
 test('the zip holds one native binary, for its architecture, and no secrets', async () => {
   const names = (await listZip(hostBuild.outFile)).map((e) => e.name);
   expect(names.filter((n) => n.endsWith('.node'))).toEqual([`releases/${RUST_TARGET[HOST_ARCH]}/index.node`]);
-  expect(names).toEqual(expect.arrayContaining(['index.js', 'index.js.map', 'workflow-bundle.js', 'workflow-worker-thread.js', 'temporal.toml', 'build-info.json', 'mappings.wasm']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'index.js',
+      'index.js.map',
+      'workflow-bundle.js',
+      'workflow-worker-thread.js',
+      'temporal.toml',
+      'build-info.json',
+      'mappings.wasm',
+    ]),
+  );
   expect(names.filter((n) => /\.(pem|key|crt)$|(^|\/)\.env$|node_modules\//.test(n))).toEqual([]);
-  expect(hostBuild.info).toMatchObject({ deploymentName, buildId: 'lambda-test-1', architecture: HOST_ARCH, includesCerts: false });
+  expect(hostBuild.info).toMatchObject({
+    deploymentName,
+    buildId: 'lambda-test-1',
+    architecture: HOST_ARCH,
+    includesCerts: false,
+  });
   expect(hostBuild.zippedBytes).toBeLessThan(50 * 1024 * 1024);
   // build-info.json names the workflow bundle actually packed, so a redeploy can tell a workflow change.
   const unpacked = path.join(dir, 'hash-check');
   await extractZip(hostBuild.outFile, unpacked);
-  expect(hostBuild.info.workflowBundleSha256).toBe(sha256Hex(fs.readFileSync(path.join(unpacked, 'workflow-bundle.js'))));
+  expect(hostBuild.info.workflowBundleSha256).toBe(
+    sha256Hex(fs.readFileSync(path.join(unpacked, 'workflow-bundle.js'))),
+  );
   expect(JSON.parse(fs.readFileSync(path.join(unpacked, 'build-info.json'), 'utf8'))).toMatchObject({
     workflowBundleSha256: hostBuild.info.workflowBundleSha256,
     otherCodeSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -72,7 +98,12 @@ test('the zip holds one native binary, for its architecture, and no secrets', as
 });
 
 test(`an ${OTHER_ARCH} build carries only its own binary, and refuses to load on ${HOST_ARCH} with a clear message`, async () => {
-  const other = await buildLambdaPackage({ arch: OTHER_ARCH, includeCerts: false, outFile: path.join(dir, `function-${OTHER_ARCH}.zip`), env: buildEnv });
+  const other = await buildLambdaPackage({
+    arch: OTHER_ARCH,
+    includeCerts: false,
+    outFile: path.join(dir, `function-${OTHER_ARCH}.zip`),
+    env: buildEnv,
+  });
   const names = (await listZip(other.outFile)).map((e) => e.name);
   expect(names.filter((n) => n.endsWith('.node'))).toEqual([`releases/${RUST_TARGET[OTHER_ARCH]}/index.node`]);
   const root = fs.mkdtempSync(path.join(dir, `${OTHER_ARCH}-`));
@@ -108,11 +139,24 @@ test('the unpacked zip, loaded like Lambda loads it, completes a real order and 
 
   const version = { deploymentName, buildId: 'lambda-test-1' };
   const native = await NativeConnection.connect({ address: testEnv('address') });
-  await ensureCurrentVersion({ connection: native, namespace: 'default', version, identity: 'lambda-test', timeoutMs: 30_000 });
+  await ensureCurrentVersion({
+    connection: native,
+    namespace: 'default',
+    version,
+    identity: 'lambda-test',
+    timeoutMs: 30_000,
+  });
   await native.close();
-  const client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
+  const client = new Client({
+    connection: await Connection.connect({ address: testEnv('address') }),
+    namespace: 'default',
+  });
   const order = testOrder('happy');
-  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: orderWorkflowId(order.orderId),
+    args: [order],
+  });
   const result = (await handle.result()) as OrderResult;
   await client.connection.close();
 
@@ -120,11 +164,29 @@ test('the unpacked zip, loaded like Lambda loads it, completes a real order and 
   expect(invocation).toMatchObject({ ok: true, result: { stopReason: 'idle', activitiesStarted: 4 } });
   const lambdaIdentity = `${invocation.requestId}@arn:aws:lambda:us-east-1:000000000000:function:shopflow-test`;
   expect(invocation.result?.identity).toBe(lambdaIdentity);
-  expect(result.status.steps.map((s) => s.worker)).toEqual([lambdaIdentity, lambdaIdentity, lambdaIdentity, lambdaIdentity]);
-  const effects = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string; worker: string });
+  expect(result.status.steps.map((s) => s.worker)).toEqual([
+    lambdaIdentity,
+    lambdaIdentity,
+    lambdaIdentity,
+    lambdaIdentity,
+  ]);
+  const effects = fs
+    .readFileSync(journal, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { effect: string; worker: string });
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
   // Structured JSON logs for CloudWatch: every activity line carries the request id, order id and step.
-  const logLines = run.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const logLines = run
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const chargeLog = logLines.find((l) => l.message === 'chargeCustomer done');
-  expect(chargeLog).toMatchObject({ level: 'INFO', function_request_id: invocation.requestId, orderId: order.orderId, step: 'chargeCustomer' });
+  expect(chargeLog).toMatchObject({
+    level: 'INFO',
+    function_request_id: invocation.requestId,
+    orderId: order.orderId,
+    step: 'chargeCustomer',
+  });
 });

@@ -53,7 +53,7 @@ function one(entries: JournalEntry[], effect: string): JournalEntry | undefined 
   return found[0];
 }
 
-test('with a journal file per machine, the Lambda\'s refund finds no charge: the customer stays charged', async () => {
+test("with a journal file per machine, the Lambda's refund finds no charge: the customer stays charged", async () => {
   const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'failover-file-'));
   const laptopJournal = path.join(dir, 'laptop.jsonl');
   const lambdaJournal = path.join(dir, 'lambda.jsonl');

@@ -43,13 +43,15 @@ const charge = (orderId: string, result: unknown) => (): ForwardBody<unknown> =>
   worker: 'w',
   attempt: 1,
 });
-const refund = (orderId: string) => (original: JournalEntry | undefined): ForwardBody<{ undone: boolean }> => ({
-  effect: 'refund',
-  orderId,
-  result: { undone: original !== undefined },
-  worker: 'w',
-  attempt: 1,
-});
+const refund =
+  (orderId: string) =>
+  (original: JournalEntry | undefined): ForwardBody<{ undone: boolean }> => ({
+    effect: 'refund',
+    orderId,
+    result: { undone: original !== undefined },
+    worker: 'w',
+    attempt: 1,
+  });
 
 describe.each(backends)('%s', (_name, makeBackend) => {
   let backend: Backend;
@@ -140,9 +142,7 @@ describe.each(backends)('%s', (_name, makeBackend) => {
       const charged = entries.find((e) => e.key === `o${i}:charge`);
       const refunded = entries.find((e) => e.key === `o${i}:refund`);
       // Every order was refunded once, and the refund saw exactly what was charged: a charge it missed never lands.
-      expect(refunded?.result).toEqual(
-        charged ? { undone: true, charged: charged.result } : { undone: false },
-      );
+      expect(refunded?.result).toEqual(charged ? { undone: true, charged: charged.result } : { undone: false });
     }
   });
 });

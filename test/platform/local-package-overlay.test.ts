@@ -117,7 +117,11 @@ describe.each(HOSTS)('$name', ({ name, host, linuxCore, added }) => {
           await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
         }
         const { codeDir } = local.registry.resolve(functionName).record;
-        expect(filesUnder(codeDir).map((f) => f.split(path.sep).join('/')).sort()).toEqual(expected);
+        expect(
+          filesUnder(codeDir)
+            .map((f) => f.split(path.sep).join('/'))
+            .sort(),
+        ).toEqual(expected);
         if (added) expect(sha256(path.join(codeDir, added))).toBe(sha256(path.join(projectCoreBridgeDir(), added)));
         expect(checkPackage(codeDir, {}, host)?.buildId).toBe('platform-1');
       }

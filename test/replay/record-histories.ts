@@ -33,9 +33,16 @@ const SCENARIOS: Record<string, () => Order> = {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-record-'));
-  const server = await startDevServer({ cli: ensureTemporalCli(), port: await freePort(), logFile: path.join(workDir, 'server.log') });
+  const server = await startDevServer({
+    cli: ensureTemporalCli(),
+    port: await freePort(),
+    logFile: path.join(workDir, 'server.log'),
+  });
   try {
-    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath(), logger: new DefaultLogger('WARN') });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: workflowsSourcePath(),
+      logger: new DefaultLogger('WARN'),
+    });
     const bundlePath = path.join(workDir, 'bundle.js');
     fs.writeFileSync(bundlePath, bundle.code);
     const worker = await startTestWorker({ address: server.address, bundlePath, workDir, identity: '1000@recorder' });
@@ -43,7 +50,8 @@ async function main(): Promise<void> {
     for (const [name, makeOrder] of Object.entries(SCENARIOS)) {
       const handle = await worker.start(makeOrder(), `order-replay-${name}`);
       if (name === 'cancelled-by-update') {
-        while ((await handle.query(getStatusQuery)).state !== 'CHARGING_PAYMENT') await new Promise((r) => setTimeout(r, 100));
+        while ((await handle.query(getStatusQuery)).state !== 'CHARGING_PAYMENT')
+          await new Promise((r) => setTimeout(r, 100));
         await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'recorded cancellation' }] });
       }
       await handle.result().catch(() => undefined);

@@ -14,12 +14,20 @@ const HISTORIES_DIR = path.join(__dirname, 'histories');
 const histories = fs
   .readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ name: path.basename(file, '.json'), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))) }));
+  .map((file) => ({
+    name: path.basename(file, '.json'),
+    history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
+  }));
 
 test('there are recorded histories to replay', () => {
-  expect(histories.map((h) => h.name).sort()).toEqual(
-    ['bad-address', 'cancelled-by-update', 'decline', 'happy', 'notify-outage', 'shipping-outage'],
-  );
+  expect(histories.map((h) => h.name).sort()).toEqual([
+    'bad-address',
+    'cancelled-by-update',
+    'decline',
+    'happy',
+    'notify-outage',
+    'shipping-outage',
+  ]);
 });
 
 test.each(histories)('the current code replays the $name history', async ({ name, history }) => {
@@ -50,13 +58,17 @@ describe('a workflow with the steps reordered', () => {
  * did not know (here `giftWrap`) is refused by today's validation, so replaying its history on today's code fails.
  * PINNED versioning keeps such orders on v1 workers; this test shows the bump was needed, not just cautious.
  */
-test('an order with a field v1 ignored cannot replay on today\'s code: it must stay on its pinned v1 workers', async () => {
+test("an order with a field v1 ignored cannot replay on today's code: it must stay on its pinned v1 workers", async () => {
   const happy = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, 'happy.json'), 'utf8'));
   const payload = happy.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
   const order = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
   payload.data = Buffer.from(JSON.stringify({ ...order, giftWrap: true })).toString('base64');
 
   await expect(
-    Worker.runReplayHistory({ workflowBundle: { codePath: testEnv('bundle') } }, historyFromJSON(happy), 'replay-v1-extra-field'),
+    Worker.runReplayHistory(
+      { workflowBundle: { codePath: testEnv('bundle') } },
+      historyFromJSON(happy),
+      'replay-v1-extra-field',
+    ),
   ).rejects.toBeInstanceOf(DeterminismViolationError);
 });

@@ -33,8 +33,14 @@ beforeAll(() => {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
   fs.writeFileSync(path.join(project, '.env'), `TEMPORAL_API_KEY=${DOTENV_KEY}\n`);
   fs.mkdirSync(path.join(project, 'certs'));
-  fs.writeFileSync(path.join(project, 'certs/client.pem'), '-----BEGIN CERTIFICATE-----\nnot-secret\n-----END CERTIFICATE-----\n');
-  fs.writeFileSync(path.join(project, 'certs/client.key'), `-----BEGIN PRIVATE KEY-----\n${PRIVATE_KEY}\n-----END PRIVATE KEY-----\n`);
+  fs.writeFileSync(
+    path.join(project, 'certs/client.pem'),
+    '-----BEGIN CERTIFICATE-----\nnot-secret\n-----END CERTIFICATE-----\n',
+  );
+  fs.writeFileSync(
+    path.join(project, 'certs/client.key'),
+    `-----BEGIN PRIVATE KEY-----\n${PRIVATE_KEY}\n-----END PRIVATE KEY-----\n`,
+  );
 });
 
 const toml = () => path.join(project, 'temporal.toml');
@@ -44,8 +50,12 @@ const withInlineKey = () => projectToml.replace('[profile.cloud]\n', `[profile.c
 function build(args: string[]): Promise<{ code: number; output: string }> {
   const env = { ...process.env, TEMPORAL_API_KEY: SHELL_KEY };
   return new Promise((resolve) =>
-    execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/build-lambda.ts', ...args], { cwd: project, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code) : 0, output: `${stdout}${stderr}` }),
+    execFile(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/build-lambda.ts', ...args],
+      { cwd: project, env },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code) : 0, output: `${stdout}${stderr}` }),
     ),
   );
 }

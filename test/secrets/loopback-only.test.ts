@@ -55,11 +55,21 @@ test("each execution environment's Runtime API server listens on 127.0.0.1 only"
   fs.writeFileSync(source, 'exports.handler = async () => ({ runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API });\n');
   const zipFile = path.join(dir, 'runtime-api.zip');
   await writeZip([{ name: 'index.js', file: source }], zipFile);
-  const lambda = new LambdaClient({ endpoint: testEnv('lambdaEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const lambda = new LambdaClient({
+    endpoint: testEnv('lambdaEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     const name = uniqueName('loopback');
     await lambda.send(
-      new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Role: 'arn:aws:iam::000000000000:role/local', Handler: 'index.handler', Code: { ZipFile: fs.readFileSync(zipFile) } }),
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Role: 'arn:aws:iam::000000000000:role/local',
+        Handler: 'index.handler',
+        Code: { ZipFile: fs.readFileSync(zipFile) },
+      }),
     );
     const reply = await lambda.send(new InvokeCommand({ FunctionName: name }));
     const { runtimeApi } = JSON.parse(new TextDecoder().decode(reply.Payload)) as { runtimeApi: string };

@@ -42,8 +42,12 @@ function env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function runStarter(args: string[], extra: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) =>
-    execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['starter/main.ts', ...args], { cwd: ROOT, env: env(extra) }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code) : 0, output: `${stdout}${stderr}` }),
+    execFile(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['starter/main.ts', ...args],
+      { cwd: ROOT, env: env(extra) },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code) : 0, output: `${stdout}${stderr}` }),
     ),
   );
 }
@@ -62,7 +66,9 @@ test('a worker with api_key in its temporal.toml profile and a starter with TEMP
   const worker = startEntryPoint('worker/main.ts', [], env({ TEMPORAL_CONFIG_FILE: toml }));
   try {
     await worker.waitFor(/Waiting for orders/);
-    expect(worker.output()).toContain(`Temporal:   ${testEnv('address')}, namespace ${namespace}, profile default (API key (hidden))`);
+    expect(worker.output()).toContain(
+      `Temporal:   ${testEnv('address')}, namespace ${namespace}, profile default (API key (hidden))`,
+    );
 
     const orderId = uniqueName('secret');
     const starter = await runStarter(['--order-id', orderId], {
@@ -92,8 +98,10 @@ test('a worker with api_key in its temporal.toml profile and a starter with TEMP
   expectNoSecret(fs.readFileSync(path.join(dir, 'data', 'journal.jsonl'), 'utf8'));
 });
 
-const certificate = () => writeFile('client.pem', '-----BEGIN CERTIFICATE-----\nnot-a-real-certificate\n-----END CERTIFICATE-----\n');
-const privateKey = () => writeFile('client.key', `-----BEGIN PRIVATE KEY-----\n${PRIVATE_KEY_MARKER}\n-----END PRIVATE KEY-----\n`);
+const certificate = () =>
+  writeFile('client.pem', '-----BEGIN CERTIFICATE-----\nnot-a-real-certificate\n-----END CERTIFICATE-----\n');
+const privateKey = () =>
+  writeFile('client.key', `-----BEGIN PRIVATE KEY-----\n${PRIVATE_KEY_MARKER}\n-----END PRIVATE KEY-----\n`);
 
 /** [what is configured, the environment, what the user reads instead]. */
 const FAILURES: [string, () => NodeJS.ProcessEnv, RegExp][] = [
@@ -104,22 +112,35 @@ const FAILURES: [string, () => NodeJS.ProcessEnv, RegExp][] = [
   ],
   [
     'api_key in a profile, TLS on against a plaintext server',
-    () => ({ TEMPORAL_CONFIG_FILE: writeFile('tls-key.toml', `[profile.default]\naddress = "${testEnv('address')}"\napi_key = "${TOML_KEY}"\n`) }),
+    () => ({
+      TEMPORAL_CONFIG_FILE: writeFile(
+        'tls-key.toml',
+        `[profile.default]\naddress = "${testEnv('address')}"\napi_key = "${TOML_KEY}"\n`,
+      ),
+    }),
     /^starter: Cannot connect to Temporal at 127\.0\.0\.1:\d+, namespace default, profile default \(API key \(hidden\)\): /m,
   ],
   [
     'a client key file that is not a valid key',
-    () => ({ TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_TLS_CLIENT_CERT_PATH: certificate(), TEMPORAL_TLS_CLIENT_KEY_PATH: privateKey() }),
+    () => ({
+      TEMPORAL_ADDRESS: testEnv('address'),
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certificate(),
+      TEMPORAL_TLS_CLIENT_KEY_PATH: privateKey(),
+    }),
     /^starter: Cannot connect to Temporal at 127\.0\.0\.1:\d+, namespace default, profile default \(mTLS client certificate\): /m,
   ],
   [
     'an unterminated api_key in a malformed temporal.toml',
-    () => ({ TEMPORAL_CONFIG_FILE: writeFile('broken.toml', `[profile.default]\napi_key = "${TOML_KEY}\naddress = "x:1"\n`) }),
+    () => ({
+      TEMPORAL_CONFIG_FILE: writeFile('broken.toml', `[profile.default]\napi_key = "${TOML_KEY}\naddress = "x:1"\n`),
+    }),
     /^starter: .*broken\.toml is not valid TOML: Invalid TOML document: control characters are not allowed in strings$/m,
   ],
   [
     'a misspelt key next to an api_key',
-    () => ({ TEMPORAL_CONFIG_FILE: writeFile('typo.toml', `[profile.default]\napi_key = "${TOML_KEY}"\nadress = "x:1"\n`) }),
+    () => ({
+      TEMPORAL_CONFIG_FILE: writeFile('typo.toml', `[profile.default]\napi_key = "${TOML_KEY}"\nadress = "x:1"\n`),
+    }),
     /^starter: .*typo\.toml: key\(s\) unrecognized in profile\.default: adress: fix the spelling/m,
   ],
 ];
@@ -132,7 +153,11 @@ test.each(FAILURES)('%s: the starter fails with a readable error and no secret',
 });
 
 test('the worker with a key and a connection that fails prints no key', async () => {
-  const worker = startEntryPoint('worker/main.ts', [], env({ TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_API_KEY: ENV_KEY }));
+  const worker = startEntryPoint(
+    'worker/main.ts',
+    [],
+    env({ TEMPORAL_ADDRESS: testEnv('address'), TEMPORAL_API_KEY: ENV_KEY }),
+  );
   const { code } = await worker.exited;
   expect(code).toBe(1);
   expect(worker.output()).toMatch(/Worker failed: Cannot connect to Temporal at .*\(API key \(hidden\)\)/);

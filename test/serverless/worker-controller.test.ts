@@ -35,7 +35,11 @@ let workflowSha: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'serverless-'));
-  lambda = new LambdaClient({ endpoint: testEnv('lambdaEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  lambda = new LambdaClient({
+    endpoint: testEnv('lambdaEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   native = await NativeConnection.connect({ address: testEnv('address') });
   client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
   // The package this machine's local Lambda service runs (its architecture; on a Mac the service adds the Mac's core).
@@ -85,34 +89,66 @@ test('deploy publishes version 1, labelled with its build id and workflow hash',
 });
 
 test('register:lambda creates the version with the function as its compute, makes it current, and is idempotent', async () => {
-  const first = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+  const first = await registerLambda({
+    connection: native,
+    namespace: 'default',
+    version,
+    target: { functionArn },
+    identity: 'test',
+    makeCurrent: true,
+  });
   expect(first.action).toBe('created');
   expect(first.madeCurrent).toBe(true);
   expect(registeredTarget(first.description)?.functionArn).toBe(functionArn);
-  const again = await registerLambda({ connection: native, namespace: 'default', version, target: { functionArn }, identity: 'test', makeCurrent: true });
+  const again = await registerLambda({
+    connection: native,
+    namespace: 'default',
+    version,
+    target: { functionArn },
+    identity: 'test',
+    makeCurrent: true,
+  });
   expect(again).toMatchObject({ action: 'unchanged', madeCurrent: false });
 });
 
 test('a bad ARN is refused before anything is sent', async () => {
   await expect(
-    registerLambda({ connection: native, namespace: 'default', version, target: { functionArn: 'shopflow-worker' }, identity: 'test', makeCurrent: true }),
+    registerLambda({
+      connection: native,
+      namespace: 'default',
+      version,
+      target: { functionArn: 'shopflow-worker' },
+      identity: 'test',
+      makeCurrent: true,
+    }),
   ).rejects.toThrow(/is not a Lambda function ARN/);
 });
 
 test("with no worker running, the dev server's worker controller invokes the Lambda and the order completes there", async () => {
   const order = testOrder('happy');
-  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: orderWorkflowId(order.orderId),
+    args: [order],
+  });
   const result = (await handle.result()) as OrderResult;
   expect(result.status.state).toBe('COMPLETED');
   for (const step of result.status.steps) expect(isLambdaIdentity(step.worker)).toBe(true);
-  const effects = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string });
+  const effects = fs
+    .readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { effect: string });
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
 
   // Idle exit: once the work is done, no invocation stays running.
   const environments = async () =>
-    ((await (await fetch(`${testEnv('lambdaEndpoint')}/local/environments`)).json()) as { functionName: string; environments: { state: string }[] }[]).find(
-      (f) => f.functionName === functionName,
-    )!;
+    (
+      (await (await fetch(`${testEnv('lambdaEndpoint')}/local/environments`)).json()) as {
+        functionName: string;
+        environments: { state: string }[];
+      }[]
+    ).find((f) => f.functionName === functionName)!;
   let busy = Infinity;
   for (let i = 0; i < 100 && busy > 0; i++) {
     busy = (await environments()).environments.filter((e) => e.state === 'busy' || e.state === 'starting').length;
@@ -132,17 +168,31 @@ test('the deploy:lambda, register:lambda and metrics commands work against the s
     SHOPFLOW_BUILD_ID: version.buildId,
   };
   // The same zip again: nothing changed since version 1, so publishing returns version 1, as Lambda does.
-  const deploy = startEntryPoint('scripts/deploy-lambda.ts', ['--function', functionName, '--zip', path.join(dir, 'function.zip')], env);
+  const deploy = startEntryPoint(
+    'scripts/deploy-lambda.ts',
+    ['--function', functionName, '--zip', path.join(dir, 'function.zip')],
+    env,
+  );
   expect((await deploy.exited).code).toBe(0);
   expect(deploy.output()).toContain(`Deployed at ${testEnv('lambdaEndpoint')}: ${functionArn}\n`);
 
-  const register = startEntryPoint('scripts/register-lambda.ts', ['--function-arn', functionArn, '--zip', path.join(dir, 'function.zip')], env);
+  const register = startEntryPoint(
+    'scripts/register-lambda.ts',
+    ['--function-arn', functionArn, '--zip', path.join(dir, 'function.zip')],
+    env,
+  );
   expect((await register.exited).code).toBe(0);
   expect(register.output()).toMatch(/Guard: same workflow code as \S+:1; the 6 recorded histories replay on it/);
   expect(register.output()).toMatch(/Version unchanged\./);
-  expect(register.output()).toMatch(/temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/);
+  expect(register.output()).toMatch(
+    /temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/,
+  );
 
-  const metrics = startEntryPoint('scripts/metrics.ts', ['--function', functionName, '--minutes', '5', '--period', '10'], env);
+  const metrics = startEntryPoint(
+    'scripts/metrics.ts',
+    ['--function', functionName, '--minutes', '5', '--period', '10'],
+    env,
+  );
   expect((await metrics.exited).code).toBe(0);
   const invocations = Number(/(\d+) invocation\(s\) in the window/.exec(metrics.output())?.[1]);
   // The controller's registration invocation, which (started seconds before the order) may also have run it.

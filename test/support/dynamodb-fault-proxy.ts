@@ -29,7 +29,10 @@ export async function startFaultProxy(options: {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       if (options.operations.includes(operation)) {
         refused.push(operation);
         res.writeHead(400, { 'content-type': JSON_1_0, 'x-amzn-requestid': `fault-${refused.length}` });

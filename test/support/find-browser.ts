@@ -29,10 +29,14 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): string | unde
 export function ensureBrowser(log: (line: string) => void): string | undefined {
   const found = findBrowser();
   if (found) return found;
-  const canApt = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
+  const canApt =
+    process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
   if (!canApt) return undefined;
   log("Installing Debian's chromium for the browser tests (apt-get install chromium, once)...");
-  const quiet = { stdio: ['ignore', 'ignore', 'inherit'] as const, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  const quiet = {
+    stdio: ['ignore', 'ignore', 'inherit'] as const,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  };
   execFileSync('apt-get', ['update', '-qq'], { ...quiet, stdio: [...quiet.stdio] });
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { ...quiet, stdio: [...quiet.stdio] });
   return findBrowser();

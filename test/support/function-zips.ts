@@ -38,17 +38,40 @@ export async function handlerZip(dir: string, version: string): Promise<Buffer> 
 
 /** A client of the local Lambda service, as the deploy script and the worker controller are (no retries: errors show). */
 export function localLambdaClient(endpoint: string): LambdaClient {
-  return new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  return new LambdaClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
 
 /** CreateFunction's input for a test function running `zip`; any field can be overridden. */
-export function testFunctionInput(zip: Uint8Array, overrides: Partial<CreateFunctionCommandInput> = {}): CreateFunctionCommandInput {
-  return { FunctionName: uniqueName('fn'), Runtime: 'nodejs22.x', Role: 'arn:aws:iam::000000000000:role/local', Handler: 'index.handler', Code: { ZipFile: zip }, ...overrides };
+export function testFunctionInput(
+  zip: Uint8Array,
+  overrides: Partial<CreateFunctionCommandInput> = {},
+): CreateFunctionCommandInput {
+  return {
+    FunctionName: uniqueName('fn'),
+    Runtime: 'nodejs22.x',
+    Role: 'arn:aws:iam::000000000000:role/local',
+    Handler: 'index.handler',
+    Code: { ZipFile: zip },
+    ...overrides,
+  };
 }
 
 /** Creates a test function running the handlers above and returns its name. */
-export async function createTestFunction(lambda: LambdaClient, dir: string, options: { timeout?: number; env?: Record<string, string> } = {}): Promise<string> {
-  const input = testFunctionInput(await handlerZip(dir, 'v1'), { Timeout: options.timeout ?? 10, MemorySize: 256, Environment: { Variables: options.env ?? {} } });
+export async function createTestFunction(
+  lambda: LambdaClient,
+  dir: string,
+  options: { timeout?: number; env?: Record<string, string> } = {},
+): Promise<string> {
+  const input = testFunctionInput(await handlerZip(dir, 'v1'), {
+    Timeout: options.timeout ?? 10,
+    MemorySize: 256,
+    Environment: { Variables: options.env ?? {} },
+  });
   await lambda.send(new CreateFunctionCommand(input));
   return input.FunctionName!;
 }

@@ -23,7 +23,11 @@ export default async function globalSetup(): Promise<void> {
   if (browser) process.env.SHOPFLOW_CHROMIUM = browser;
   else log(`${NO_BROWSER_MESSAGE} (the browser tests will fail until then)`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-test-'));
-  const lambda = await startLocalLambda({ stateDir: path.join(workDir, 'lambda-local'), port: 0, idleEnvironmentTtlMs: 60_000 });
+  const lambda = await startLocalLambda({
+    stateDir: path.join(workDir, 'lambda-local'),
+    port: 0,
+    idleEnvironmentTtlMs: 60_000,
+  });
   log(`local Lambda service at ${lambda.endpoint} (${lambda.runtimeName})`);
   const port = await freePort();
   const logFile = path.join(workDir, 'dev-server.log');

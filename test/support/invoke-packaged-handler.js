@@ -29,7 +29,8 @@ const context = {
   callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
 };
-const report = (line) => process.stdout.write(`\nINVOCATION ${JSON.stringify({ ...line, loadMs, requestId: context.awsRequestId })}\n`);
+const report = (line) =>
+  process.stdout.write(`\nINVOCATION ${JSON.stringify({ ...line, loadMs, requestId: context.awsRequestId })}\n`);
 Promise.resolve(handler({}, context)).then(
   (result) => {
     report({ ok: true, result });

@@ -11,6 +11,10 @@ let input = '';
 for await (const chunk of process.stdin) input += chunk;
 const request = JSON.parse(input);
 const results = Array.isArray(request)
-  ? (await Promise.all(request.map(({ filePath, code }) => eslint.lintText(code, { filePath: path.join(root, filePath) })))).flat()
+  ? (
+      await Promise.all(
+        request.map(({ filePath, code }) => eslint.lintText(code, { filePath: path.join(root, filePath) })),
+      )
+    ).flat()
   : await eslint.lintFiles(request.files);
 process.stdout.write(JSON.stringify(results.map(({ filePath, messages }) => ({ filePath, messages }))));

@@ -19,7 +19,10 @@ export interface Snippet {
 }
 
 export async function lint(request: Snippet[] | { files: string[] }): Promise<LintResult[]> {
-  const running = run(process.execPath, [path.join(ROOT, 'test/support/lint-snippets.mjs')], { cwd: ROOT, maxBuffer: 64 << 20 });
+  const running = run(process.execPath, [path.join(ROOT, 'test/support/lint-snippets.mjs')], {
+    cwd: ROOT,
+    maxBuffer: 64 << 20,
+  });
   running.child.stdin?.end(JSON.stringify(request));
   return JSON.parse((await running).stdout) as LintResult[];
 }

@@ -54,7 +54,10 @@ function ipv6(hex: string): string {
 export function listeningSockets(): ListeningSocket[] {
   if (viaLsof()) return lsofListeningSockets();
   const sockets: ListeningSocket[] = [];
-  for (const [file, decode] of [['/proc/net/tcp', ipv4], ['/proc/net/tcp6', ipv6]] as const) {
+  for (const [file, decode] of [
+    ['/proc/net/tcp', ipv4],
+    ['/proc/net/tcp6', ipv6],
+  ] as const) {
     if (!fs.existsSync(file)) continue;
     for (const line of fs.readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);

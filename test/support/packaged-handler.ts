@@ -16,11 +16,21 @@ export interface PackagedRun {
 }
 
 /** Starts the packaged handler; `output()` is what it has printed so far, `done` resolves when it exits. */
-export function startPackagedHandler(taskRoot: string, timeoutMs: number, env: NodeJS.ProcessEnv): { done: Promise<PackagedRun>; output: () => string } {
+export function startPackagedHandler(
+  taskRoot: string,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): { done: Promise<PackagedRun>; output: () => string } {
   const child = spawn(process.execPath, [INVOKER, taskRoot, 'index.handler', String(timeoutMs)], {
     cwd: taskRoot,
     // A clean environment, as in Lambda: nothing of this process's settings leaks in.
-    env: { PATH: process.env.PATH, HOME: taskRoot, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'shopflow-test', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: taskRoot,
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'shopflow-test',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

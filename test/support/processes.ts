@@ -13,10 +13,19 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startEntryPoint(entry: string, args: string[], env: NodeJS.ProcessEnv, options: { stdin?: 'pipe' } = {}): RunningProcess {
+export function startEntryPoint(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { stdin?: 'pipe' } = {},
+): RunningProcess {
   // One process, not the tsx CLI (which runs the program in a child): a SIGKILL must kill the program itself.
   const stdio = [options.stdin ?? 'ignore', 'pipe', 'pipe'] as const;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [...stdio] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: [...stdio],
+  });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -39,9 +48,13 @@ export function startEntryPoint(entry: string, args: string[], env: NodeJS.Proce
       new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pattern.test(output)) done(resolve);
-          else if (child.exitCode !== null) done(() => reject(new Error(`process exited before ${pattern}:\n${output}`)));
+          else if (child.exitCode !== null)
+            done(() => reject(new Error(`process exited before ${pattern}:\n${output}`)));
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}:\n${output}`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`timed out waiting for ${pattern}:\n${output}`))),
+          timeoutMs,
+        );
         const done = (fn: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);

@@ -17,7 +17,8 @@ export function temporalCli(...args: string[]): Promise<CliRun> {
       testEnv('cli'),
       [...args, '--address', testEnv('address'), ...namespace],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -10,6 +10,9 @@ export const TEST_ENV = {
 
 export function testEnv(name: keyof typeof TEST_ENV): string {
   const value = process.env[TEST_ENV[name]];
-  if (!value) throw new Error(`${TEST_ENV[name]} is not set: run the tests with \`npm test\` (jest's global setup starts the server)`);
+  if (!value)
+    throw new Error(
+      `${TEST_ENV[name]} is not set: run the tests with \`npm test\` (jest's global setup starts the server)`,
+    );
   return value;
 }

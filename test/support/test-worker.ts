@@ -54,7 +54,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const identity = options.identity ?? `${process.pid}@test-host`;
   const journal = new EffectJournal(path.join(options.workDir ?? testEnv('workDir'), `${taskQueue}.journal.jsonl`));
   const services =
-    options.services ?? createSimulatedServices({ journal, latency: scaledLatency(options.latencyScale ?? 0), stallMs: 6_000 });
+    options.services ??
+    createSimulatedServices({ journal, latency: scaledLatency(options.latencyScale ?? 0), stallMs: 6_000 });
 
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({

@@ -19,11 +19,22 @@ function mockEnvironment(info: ConstructorParameters<typeof MockActivityEnvironm
 
 let journal: EffectJournal;
 let activities: OrderActivities;
-const latency = { reserveInventory: 0, chargeCustomer: 0, createShipment: 0, notifyCustomer: 0, releaseInventory: 0, refundPayment: 0, cancelShipment: 0 };
+const latency = {
+  reserveInventory: 0,
+  chargeCustomer: 0,
+  createShipment: 0,
+  notifyCustomer: 0,
+  releaseInventory: 0,
+  refundPayment: 0,
+  cancelShipment: 0,
+};
 
 beforeEach(() => {
   journal = new EffectJournal(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'acts-')), 'j.jsonl'));
-  activities = createActivities({ services: createSimulatedServices({ journal, latency, stallMs: 10 }), workerIdentity: () => '42@laptop' });
+  activities = createActivities({
+    services: createSimulatedServices({ journal, latency, stallMs: 10 }),
+    workerIdentity: () => '42@laptop',
+  });
 });
 
 const order = sampleOrder('ord-a', 'happy');
@@ -39,7 +50,9 @@ test('a receipt names the worker and attempt, and the repeat call is deduplicate
 
 test('a declined card is a non-retryable PaymentDeclined, and nothing is charged', async () => {
   const declined = { ...input, order: sampleOrder('ord-b', 'decline') };
-  const error = await mockEnvironment().run(activities.chargeCustomer, declined).catch((e: unknown) => e);
+  const error = await mockEnvironment()
+    .run(activities.chargeCustomer, declined)
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect(error).toMatchObject({ type: 'PaymentDeclined', nonRetryable: true });
   expect(await journal.entries()).toEqual([]);
@@ -48,10 +61,14 @@ test('a declined card is a non-retryable PaymentDeclined, and nothing is charged
 test('an outage fails the first N attempts with a retryable error, then succeeds', async () => {
   const outage = { order: sampleOrder('ord-c', 'shipping-outage'), idempotencyKey: 'order-ord-c:createShipment' };
   for (const attempt of [1, 2, 3]) {
-    const error = await mockEnvironment({ attempt }).run(activities.createShipment, outage).catch((e: unknown) => e);
+    const error = await mockEnvironment({ attempt })
+      .run(activities.createShipment, outage)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ type: 'ServiceUnavailable', nonRetryable: false });
   }
-  await expect(mockEnvironment({ attempt: 4 }).run(activities.createShipment, outage)).resolves.toMatchObject({ attempt: 4 });
+  await expect(mockEnvironment({ attempt: 4 }).run(activities.createShipment, outage)).resolves.toMatchObject({
+    attempt: 4,
+  });
 });
 
 test('an undo with nothing to undo says so, and records that the effect is void', async () => {
@@ -66,7 +83,10 @@ test('an undo with nothing to undo says so, and records that the effect is void'
 });
 
 test('slow work heartbeats its progress and a retry resumes from it', async () => {
-  const slow = { order: { ...order, faults: { slowStep: { step: 'createShipment' as const, durationMs: 2_500 } } }, idempotencyKey: 'k-slow' };
+  const slow = {
+    order: { ...order, faults: { slowStep: { step: 'createShipment' as const, durationMs: 2_500 } } },
+    idempotencyKey: 'k-slow',
+  };
   const env = mockEnvironment({ attempt: 2, heartbeatDetails: { progressMs: 1_000 } });
   const beats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => beats.push(details));
@@ -77,7 +97,10 @@ test('slow work heartbeats its progress and a retry resumes from it', async () =
 });
 
 test('cancellation interrupts slow work before the effect happens', async () => {
-  const slow = { order: { ...order, faults: { slowStep: { step: 'chargeCustomer' as const, durationMs: 30_000 } } }, idempotencyKey: 'k-cancel' };
+  const slow = {
+    order: { ...order, faults: { slowStep: { step: 'chargeCustomer' as const, durationMs: 30_000 } } },
+    idempotencyKey: 'k-cancel',
+  };
   const env = mockEnvironment();
   const running = env.run(activities.chargeCustomer, slow);
   setTimeout(() => env.cancel(), 50);

@@ -19,11 +19,27 @@ test('each target reads met or MISSED from the measured figures', () => {
     machine,
     reps: 3,
     throughput: {
-      concurrency: 20, ordersPerRep: 100, shopflowOrdersPerSecond: [7], baselineOrdersPerSecond: [10], medianShopflow: 7, medianBaseline: 10, ratio: 0.7,
-      shopflowLatencyP50Ms: 1, shopflowLatencyP95Ms: 2, baselineLatencyP50Ms: 1, baselineLatencyP95Ms: 2,
+      concurrency: 20,
+      ordersPerRep: 100,
+      shopflowOrdersPerSecond: [7],
+      baselineOrdersPerSecond: [10],
+      medianShopflow: 7,
+      medianBaseline: 10,
+      ratio: 0.7,
+      shopflowLatencyP50Ms: 1,
+      shopflowLatencyP95Ms: 2,
+      baselineLatencyP50Ms: 1,
+      baselineLatencyP95Ms: 2,
     },
     coldStart: { coldMs: [900], warmMs: [400], medianColdMs: 900, medianWarmMs: 400 },
-    failover: { slowStepMs: 4000, remainingWorkMs: 3000, killToCompleteMs: [16000], beyondRemainingWorkMs: [12000], medianKillToCompleteMs: 16000, medianBeyondRemainingWorkMs: 12000 },
+    failover: {
+      slowStepMs: 4000,
+      remainingWorkMs: 3000,
+      killToCompleteMs: [16000],
+      beyondRemainingWorkMs: [12000],
+      medianKillToCompleteMs: 16000,
+      medianBeyondRemainingWorkMs: 12000,
+    },
   };
   const lines = renderReport(results).split('\n');
   expect(lines.find((l) => l.startsWith('throughput'))).toMatch(/0\.7 x, MISSED/);
@@ -33,7 +49,10 @@ test('each target reads met or MISSED from the measured figures', () => {
 
 test('bench flags are checked: defaults, sections, and a clear error for an unknown section', () => {
   expect(parseBenchArgs([], '/tmp/out.json')).toMatchObject({ reps: 5, orders: 100, out: '/tmp/out.json' });
-  expect(parseBenchArgs(['--only', 'failover,cold-start', '--reps', '5'], 'x')).toMatchObject({ only: ['failover', 'cold-start'], reps: 5 });
+  expect(parseBenchArgs(['--only', 'failover,cold-start', '--reps', '5'], 'x')).toMatchObject({
+    only: ['failover', 'cold-start'],
+    reps: 5,
+  });
   const exit = jest.spyOn(process, 'exit').mockImplementation(((code: number) => {
     throw new Error(`exit ${code}`);
   }) as never);

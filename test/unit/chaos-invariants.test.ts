@@ -5,12 +5,35 @@ import { checkInvariants, type InvariantName, type OrderOutcome } from '../../ch
 
 const wf = (orderId: string) => `order-${orderId}`;
 
-function effect(orderId: string, effect: JournalEntry['effect'], step: string, extra: Partial<JournalEntry> = {}): JournalEntry {
-  return { key: `${wf(orderId)}:${step}`, effect, orderId, result: {}, worker: '1@host', attempt: 1, at: '2026-01-01T00:00:00.000Z', ...extra };
+function effect(
+  orderId: string,
+  effect: JournalEntry['effect'],
+  step: string,
+  extra: Partial<JournalEntry> = {},
+): JournalEntry {
+  return {
+    key: `${wf(orderId)}:${step}`,
+    effect,
+    orderId,
+    result: {},
+    worker: '1@host',
+    attempt: 1,
+    at: '2026-01-01T00:00:00.000Z',
+    ...extra,
+  };
 }
 
-function undo(orderId: string, kind: 'release' | 'refund' | 'cancel-shipment', step: string, undoes: string, didUndo = true): JournalEntry {
-  return effect(orderId, kind, step, { undoes: `${wf(orderId)}:${undoes}`, result: { undone: didUndo, detail: didUndo ? 'undone' : 'nothing to undo' } });
+function undo(
+  orderId: string,
+  kind: 'release' | 'refund' | 'cancel-shipment',
+  step: string,
+  undoes: string,
+  didUndo = true,
+): JournalEntry {
+  return effect(orderId, kind, step, {
+    undoes: `${wf(orderId)}:${undoes}`,
+    result: { undone: didUndo, detail: didUndo ? 'undone' : 'nothing to undo' },
+  });
 }
 
 /** A completed order's journal: reserve, charge, ship, notify. */
@@ -30,12 +53,22 @@ const badAddressEffects = (id: string) => [
   undo(id, 'release', 'releaseInventory', 'reserveInventory'),
 ];
 
-const order = (orderId: string, expected: OrderOutcome['expected'], state: OrderOutcome['state'] = expected): OrderOutcome => ({ orderId, workflowId: wf(orderId), expected, state });
+const order = (
+  orderId: string,
+  expected: OrderOutcome['expected'],
+  state: OrderOutcome['state'] = expected,
+): OrderOutcome => ({ orderId, workflowId: wf(orderId), expected, state });
 
-const flagged = (orders: OrderOutcome[], journal: JournalEntry[]): InvariantName[] => checkInvariants(orders, journal).map((v) => v.invariant);
+const flagged = (orders: OrderOutcome[], journal: JournalEntry[]): InvariantName[] =>
+  checkInvariants(orders, journal).map((v) => v.invariant);
 
 test('a clean run has no violations', () => {
-  expect(checkInvariants([order('a', 'COMPLETED'), order('b', 'FAILED')], [...completedEffects('a'), ...badAddressEffects('b')])).toEqual([]);
+  expect(
+    checkInvariants(
+      [order('a', 'COMPLETED'), order('b', 'FAILED')],
+      [...completedEffects('a'), ...badAddressEffects('b')],
+    ),
+  ).toEqual([]);
 });
 
 describe('expected-outcome', () => {
@@ -44,19 +77,32 @@ describe('expected-outcome', () => {
   });
   test('flags an order that ended otherwise', () => {
     const violations = checkInvariants([order('a', 'COMPLETED', 'FAILED')], []);
-    expect(violations).toEqual([{ invariant: 'expected-outcome', orderId: 'a', detail: 'order-a ended FAILED, expected COMPLETED' }]);
+    expect(violations).toEqual([
+      { invariant: 'expected-outcome', orderId: 'a', detail: 'order-a ended FAILED, expected COMPLETED' },
+    ]);
   });
 });
 
-describe('expected-outcome: a failed order failed for its scenario\'s reason', () => {
-  const failed = (failureType?: string): OrderOutcome => ({ ...order('d', 'FAILED'), expectedFailureType: 'PaymentDeclined', failureType });
-  const declinedEffects = [effect('d', 'reserve', 'reserveInventory'), undo('d', 'release', 'releaseInventory', 'reserveInventory')];
+describe("expected-outcome: a failed order failed for its scenario's reason", () => {
+  const failed = (failureType?: string): OrderOutcome => ({
+    ...order('d', 'FAILED'),
+    expectedFailureType: 'PaymentDeclined',
+    failureType,
+  });
+  const declinedEffects = [
+    effect('d', 'reserve', 'reserveInventory'),
+    undo('d', 'release', 'releaseInventory', 'reserveInventory'),
+  ];
   test('passes when the failure type is the expected one', () => {
     expect(flagged([failed('PaymentDeclined')], declinedEffects)).toEqual([]);
   });
   test('flags a decline that failed for another reason (retries worn out by an outage)', () => {
     expect(checkInvariants([failed('ServiceUnavailable')], declinedEffects)).toEqual([
-      { invariant: 'expected-outcome', orderId: 'd', detail: 'order-d ended FAILED with ServiceUnavailable, expected PaymentDeclined' },
+      {
+        invariant: 'expected-outcome',
+        orderId: 'd',
+        detail: 'order-d ended FAILED with ServiceUnavailable, expected PaymentDeclined',
+      },
     ]);
   });
   test('flags a failure without a type', () => {
@@ -69,8 +115,13 @@ describe('no-order-lost', () => {
     expect(flagged([order('a', 'FAILED')], [])).toEqual([]);
   });
   test('flags an order that never finished, with what the server said', () => {
-    const violations = checkInvariants([{ orderId: 'a', workflowId: wf('a'), expected: 'COMPLETED', note: 'still RUNNING' }], []);
-    expect(violations).toEqual([{ invariant: 'no-order-lost', orderId: 'a', detail: 'order-a did not finish: still RUNNING' }]);
+    const violations = checkInvariants(
+      [{ orderId: 'a', workflowId: wf('a'), expected: 'COMPLETED', note: 'still RUNNING' }],
+      [],
+    );
+    expect(violations).toEqual([
+      { invariant: 'no-order-lost', orderId: 'a', detail: 'order-a did not finish: still RUNNING' },
+    ]);
   });
 });
 
@@ -79,7 +130,9 @@ describe('effect-once', () => {
     expect(flagged([order('a', 'COMPLETED')], completedEffects('a'))).toEqual([]);
   });
   test('flags a key recorded twice', () => {
-    expect(flagged([order('a', 'COMPLETED')], [...completedEffects('a'), effect('a', 'notify', 'notifyCustomer')])).toEqual(['effect-once']);
+    expect(
+      flagged([order('a', 'COMPLETED')], [...completedEffects('a'), effect('a', 'notify', 'notifyCustomer')]),
+    ).toEqual(['effect-once']);
   });
 });
 
@@ -88,7 +141,16 @@ describe('known-orders-only', () => {
     expect(flagged([order('a', 'COMPLETED')], completedEffects('a'))).toEqual([]);
   });
   test('flags effects of an order nobody submitted', () => {
-    expect(flagged([order('a', 'COMPLETED')], [...completedEffects('a'), effect('ghost', 'reserve', 'reserveInventory'), undo('ghost', 'release', 'releaseInventory', 'reserveInventory')])).toEqual(['known-orders-only']);
+    expect(
+      flagged(
+        [order('a', 'COMPLETED')],
+        [
+          ...completedEffects('a'),
+          effect('ghost', 'reserve', 'reserveInventory'),
+          undo('ghost', 'release', 'releaseInventory', 'reserveInventory'),
+        ],
+      ),
+    ).toEqual(['known-orders-only']);
   });
 });
 
@@ -104,16 +166,28 @@ describe('single-charge', () => {
 
 describe('reservation-settled', () => {
   test('passes when the reservation was shipped (completed) or released (failed)', () => {
-    expect(flagged([order('a', 'COMPLETED'), order('b', 'FAILED')], [...completedEffects('a'), ...badAddressEffects('b')])).toEqual([]);
+    expect(
+      flagged([order('a', 'COMPLETED'), order('b', 'FAILED')], [...completedEffects('a'), ...badAddressEffects('b')]),
+    ).toEqual([]);
   });
   test('flags a reservation neither shipped nor released', () => {
-    const journal = [effect('a', 'reserve', 'reserveInventory'), undo('a', 'refund', 'refundPayment', 'chargeCustomer', false)];
+    const journal = [
+      effect('a', 'reserve', 'reserveInventory'),
+      undo('a', 'refund', 'refundPayment', 'chargeCustomer', false),
+    ];
     expect(checkInvariants([order('a', 'FAILED')], journal)).toEqual([
-      { invariant: 'reservation-settled', orderId: 'a', detail: 'reservation order-a:reserveInventory is neither shipped nor released' },
+      {
+        invariant: 'reservation-settled',
+        orderId: 'a',
+        detail: 'reservation order-a:reserveInventory is neither shipped nor released',
+      },
     ]);
   });
   test('flags a release that found nothing to undo as not released', () => {
-    const journal = [effect('a', 'reserve', 'reserveInventory'), undo('a', 'release', 'releaseInventory', 'reserveInventory', false)];
+    const journal = [
+      effect('a', 'reserve', 'reserveInventory'),
+      undo('a', 'release', 'releaseInventory', 'reserveInventory', false),
+    ];
     expect(flagged([order('a', 'FAILED')], journal)).toEqual(['reservation-settled']);
   });
 });
@@ -142,7 +216,10 @@ describe('failed-order-shipment-cancelled', () => {
   });
   test('flags a failed order whose shipment is still on its way', () => {
     // The reservation was shipped *and* released as well, so that rule fires too.
-    expect(flagged([order('c', 'FAILED')], shippedThenFailed(false))).toEqual(['reservation-settled', 'failed-order-shipment-cancelled']);
+    expect(flagged([order('c', 'FAILED')], shippedThenFailed(false))).toEqual([
+      'reservation-settled',
+      'failed-order-shipment-cancelled',
+    ]);
   });
 });
 
@@ -151,10 +228,20 @@ describe('completed-order-intact', () => {
     expect(flagged([order('a', 'COMPLETED')], completedEffects('a'))).toEqual([]);
   });
   test('flags a completed order that was refunded', () => {
-    const violations = checkInvariants([order('a', 'COMPLETED')], [...completedEffects('a'), undo('a', 'refund', 'refundPayment', 'chargeCustomer')]);
-    expect(violations).toEqual([{ invariant: 'completed-order-intact', orderId: 'a', detail: 'order-a COMPLETED with a refund ran' }]);
+    const violations = checkInvariants(
+      [order('a', 'COMPLETED')],
+      [...completedEffects('a'), undo('a', 'refund', 'refundPayment', 'chargeCustomer')],
+    );
+    expect(violations).toEqual([
+      { invariant: 'completed-order-intact', orderId: 'a', detail: 'order-a COMPLETED with a refund ran' },
+    ]);
   });
   test('flags a completed order that was never charged', () => {
-    expect(flagged([order('a', 'COMPLETED')], completedEffects('a').filter((e) => e.effect !== 'charge'))).toEqual(['completed-order-intact']);
+    expect(
+      flagged(
+        [order('a', 'COMPLETED')],
+        completedEffects('a').filter((e) => e.effect !== 'charge'),
+      ),
+    ).toEqual(['completed-order-intact']);
   });
 });

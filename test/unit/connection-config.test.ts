@@ -50,7 +50,11 @@ test('an API key is used but never shown in the summary', () => {
 test('SHOPFLOW_* settings are validated', () => {
   expect(resolveBuildId({})).toBe('v2');
   expect(resolveBuildId({ SHOPFLOW_BUILD_ID: '2026.11.22-a' })).toBe('2026.11.22-a');
-  expect(() => resolveBuildId({ SHOPFLOW_BUILD_ID: 'has space' })).toThrow(/SHOPFLOW_BUILD_ID "has space" is not a valid build id/);
-  expect(() => loadShopFlowEnvironment({ SHOPFLOW_LATENCY_SCALE: 'fast' })).toThrow(/SHOPFLOW_LATENCY_SCALE "fast" must be a number/);
+  expect(() => resolveBuildId({ SHOPFLOW_BUILD_ID: 'has space' })).toThrow(
+    /SHOPFLOW_BUILD_ID "has space" is not a valid build id/,
+  );
+  expect(() => loadShopFlowEnvironment({ SHOPFLOW_LATENCY_SCALE: 'fast' })).toThrow(
+    /SHOPFLOW_LATENCY_SCALE "fast" must be a number/,
+  );
   expect(loadShopFlowEnvironment({ LAMBDA_TASK_ROOT: '/var/task' }).journalPath).toBe('/tmp/shopflow/journal.jsonl');
 });

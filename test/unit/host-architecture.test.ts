@@ -10,5 +10,7 @@ test.each([
 });
 
 test('any other machine is refused with what Lambda runs', () => {
-  expect(() => hostArchitecture('ia32')).toThrow("this machine's architecture is ia32; Lambda packages run on x64 (x86_64) or arm64 only");
+  expect(() => hostArchitecture('ia32')).toThrow(
+    "this machine's architecture is ia32; Lambda packages run on x64 (x86_64) or arm64 only",
+  );
 });

@@ -7,21 +7,33 @@ import { lint, type Snippet } from '../support/lint';
 
 const CASES: { snippet: Snippet; rule: string | undefined; message?: RegExp }[] = [
   {
-    snippet: { filePath: 'starter/example.ts', code: "import { testOrder } from '../test/support/orders';\nexport const x = testOrder;" },
+    snippet: {
+      filePath: 'starter/example.ts',
+      code: "import { testOrder } from '../test/support/orders';\nexport const x = testOrder;",
+    },
     rule: 'import/no-restricted-paths',
     message: /Only tests import test\//,
   },
   {
-    snippet: { filePath: 'test/example.ts', code: "import { testOrder } from './support/orders';\nexport const x = testOrder;" },
+    snippet: {
+      filePath: 'test/example.ts',
+      code: "import { testOrder } from './support/orders';\nexport const x = testOrder;",
+    },
     rule: undefined,
   },
   {
-    snippet: { filePath: 'domain/example.ts', code: "import { TASK_QUEUE } from '../config/settings';\nexport const x = TASK_QUEUE;" },
+    snippet: {
+      filePath: 'domain/example.ts',
+      code: "import { TASK_QUEUE } from '../config/settings';\nexport const x = TASK_QUEUE;",
+    },
     rule: 'import/no-restricted-paths',
     message: /domain\/ is pure/,
   },
   {
-    snippet: { filePath: 'activities/example.ts', code: "import { followOrder } from '../starter/follow-order';\nexport const x = followOrder;" },
+    snippet: {
+      filePath: 'activities/example.ts',
+      code: "import { followOrder } from '../starter/follow-order';\nexport const x = followOrder;",
+    },
     rule: 'import/no-restricted-paths',
     message: /must not import the hosts or the tools/,
   },
@@ -31,11 +43,17 @@ const CASES: { snippet: Snippet; rule: string | undefined; message?: RegExp }[] 
     message: /Entry points are not libraries/,
   },
   {
-    snippet: { filePath: 'demo/example.ts', code: 'async function later(): Promise<void> {}\nexport function now(): void {\n  later();\n}' },
+    snippet: {
+      filePath: 'demo/example.ts',
+      code: 'async function later(): Promise<void> {}\nexport function now(): void {\n  later();\n}',
+    },
     rule: '@typescript-eslint/no-floating-promises',
   },
   {
-    snippet: { filePath: 'demo/example.ts', code: 'async function later(): Promise<void> {}\nexport function now(): void {\n  void later();\n}' },
+    snippet: {
+      filePath: 'demo/example.ts',
+      code: 'async function later(): Promise<void> {}\nexport function now(): void {\n  void later();\n}',
+    },
     rule: undefined,
   },
 ];
@@ -45,13 +63,12 @@ beforeAll(async () => {
   found = (await lint(CASES.map((c) => c.snippet))).map((r) => r.messages);
 }, 120_000);
 
-test.each(CASES.map((c, index) => [c.snippet.filePath, c.snippet.code.split('\n')[0], c.rule ?? 'nothing', index] as const))(
-  '%s: %s -> %s',
-  (_file, _code, _rule, index) => {
-    const { rule, message } = CASES[index];
-    const messages = found[index];
-    if (!rule) return expect(messages).toEqual([]);
-    expect(messages.map((m) => m.ruleId)).toEqual([rule]);
-    if (message) expect(messages[0].message).toMatch(message);
-  },
-);
+test.each(
+  CASES.map((c, index) => [c.snippet.filePath, c.snippet.code.split('\n')[0], c.rule ?? 'nothing', index] as const),
+)('%s: %s -> %s', (_file, _code, _rule, index) => {
+  const { rule, message } = CASES[index];
+  const messages = found[index];
+  if (!rule) return expect(messages).toEqual([]);
+  expect(messages.map((m) => m.ruleId)).toEqual([rule]);
+  if (message) expect(messages[0].message).toMatch(message);
+});

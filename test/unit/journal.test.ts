@@ -13,7 +13,13 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
 });
 
-const entry = (result: unknown) => () => ({ effect: 'charge' as const, orderId: 'o1', result, worker: 'w', attempt: 1 });
+const entry = (result: unknown) => () => ({
+  effect: 'charge' as const,
+  orderId: 'o1',
+  result,
+  worker: 'w',
+  attempt: 1,
+});
 
 test('the second call with the same key returns the first result and writes nothing', async () => {
   const journal = new EffectJournal(path.join(dir, 'j.jsonl'));
@@ -54,7 +60,11 @@ test('four processes racing on the same 25 keys write exactly 25 entries', async
     })))).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
   const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
   await Promise.all(Array.from({ length: 4 }, () => run(tsx, ['-e', script])));
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string });
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { key: string });
   expect(lines).toHaveLength(25);
   expect(new Set(lines.map((l) => l.key)).size).toBe(25);
 });

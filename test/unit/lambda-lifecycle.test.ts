@@ -4,7 +4,11 @@ import type { Context } from 'aws-lambda';
 import type { Logger } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS, LAMBDA_WORKER_DEFAULTS } from '@temporalio/lambda-worker/lib/defaults';
-import { createLambdaWorkerHandler, type LifecycleDependencies, type ShopFlowLambdaConfig } from '../../lambda/lifecycle';
+import {
+  createLambdaWorkerHandler,
+  type LifecycleDependencies,
+  type ShopFlowLambdaConfig,
+} from '../../lambda/lifecycle';
 
 const version = { deploymentName: 'shopflow', buildId: 'v9' };
 
@@ -93,7 +97,11 @@ test('the official defaults, identity and versioning, with eager activities off'
   expect(options.identity).toBe('req-1@arn:aws:lambda:us-east-1:123456789012:function:shopflow');
   expect(options.namespace).toBe('ns');
   expect(options.taskQueue).toBe('shopflow-orders');
-  expect(options.workerDeploymentOptions).toEqual({ version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' });
+  expect(options.workerDeploymentOptions).toEqual({
+    version,
+    useWorkerVersioning: true,
+    defaultVersioningBehavior: 'PINNED',
+  });
 });
 
 test('idle exit: with nothing in flight the worker stops long before the deadline', async () => {
@@ -120,7 +128,10 @@ test('first-task grace: an invocation that gets no task gives up sooner than one
   const idleAfterWork = 1_500;
   const grace = 300;
   let started = Date.now();
-  const nothing = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))({}, fakeContext(60_000));
+  const nothing = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))(
+    {},
+    fakeContext(60_000),
+  );
   expect(nothing).toMatchObject({ stopReason: 'no-task', activitiesStarted: 0, workflowActivations: 0 });
   expect(nothing.firstTaskAfterMs).toBeUndefined();
   expect(Date.now() - started).toBeLessThan(idleAfterWork);
@@ -128,12 +139,15 @@ test('first-task grace: an invocation that gets no task gives up sooner than one
   // Busy for 400 ms (past the grace), then idle: it waits the full idle exit after the work, not the grace.
   f.busyUntil = new Promise((r) => setTimeout(r, 400));
   started = Date.now();
-  const worked = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))({}, fakeContext(60_000));
+  const worked = await handlerWith(f, (c) => ((c.idleExitMs = idleAfterWork), (c.firstTaskGraceMs = grace)))(
+    {},
+    fakeContext(60_000),
+  );
   expect(worked.stopReason).toBe('idle');
   expect(Date.now() - started).toBeGreaterThanOrEqual(400 + idleAfterWork - 100);
 });
 
-test('workflow activations count as tasks, exactly, from the worker\'s in-flight activation count', async () => {
+test("workflow activations count as tasks, exactly, from the worker's in-flight activation count", async () => {
   const f = fakes();
   const create = f.deps.createWorker;
   f.deps.createWorker = async (options) => {
@@ -149,7 +163,10 @@ test('workflow activations count as tasks, exactly, from the worker\'s in-flight
       },
     };
   };
-  const summary = await handlerWith(f, (c) => ((c.idleExitMs = 400), (c.firstTaskGraceMs = 100)))({}, fakeContext(60_000));
+  const summary = await handlerWith(f, (c) => ((c.idleExitMs = 400), (c.firstTaskGraceMs = 100)))(
+    {},
+    fakeContext(60_000),
+  );
   expect(summary).toMatchObject({ stopReason: 'idle', activitiesStarted: 0, workflowActivations: 3 });
   expect(summary.firstTaskAfterMs).toBeGreaterThanOrEqual(50);
   expect(summary.firstTaskAfterMs).toBeLessThan(100);
@@ -198,7 +215,9 @@ test('shutdown hooks and close run even when worker creation fails; a failing ho
   const handler = handlerWith(f, (c) => c.shutdownHooks.unshift(() => Promise.reject(new Error('hook broke'))));
   await expect(handler({}, fakeContext(20_000))).rejects.toThrow('cannot create worker');
   expect(f.events).toEqual(['installRuntime', 'connect', 'createWorker', 'hook', 'close']);
-  expect(f.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'Lambda worker shutdown hook failed' }));
+  expect(f.logs).toContainEqual(
+    expect.objectContaining({ level: 'error', message: 'Lambda worker shutdown hook failed' }),
+  );
 });
 
 test('invocation hooks see the identity before the worker starts', async () => {
@@ -210,5 +229,7 @@ test('invocation hooks see the identity before the worker starts', async () => {
 
 test('a missing task queue is a clear error at load time', () => {
   const f = fakes();
-  expect(() => createLambdaWorkerHandler(version, () => {}, f.deps)).toThrow(/taskQueue is required: .*TEMPORAL_TASK_QUEUE/);
+  expect(() => createLambdaWorkerHandler(version, () => {}, f.deps)).toThrow(
+    /taskQueue is required: .*TEMPORAL_TASK_QUEUE/,
+  );
 });

@@ -21,6 +21,8 @@ test('the other scenarios must complete, and any failure is unexpected', () => {
   expect(completing).toEqual(['happy', 'shipping-outage', 'notify-outage', 'slow']);
   for (const scenario of completing) {
     expect(unexpectedEnding(scenario, { state: 'COMPLETED' })).toBeUndefined();
-    expect(unexpectedEnding(scenario, { state: 'FAILED', failureType: 'PaymentDeclined' })).toBe('the scenario expects COMPLETED');
+    expect(unexpectedEnding(scenario, { state: 'FAILED', failureType: 'PaymentDeclined' })).toBe(
+      'the scenario expects COMPLETED',
+    );
   }
 });

@@ -10,7 +10,11 @@ const ROOT = path.resolve(__dirname, '../..');
 
 test('defaults: one happy order, followed until done', () => {
   expect(parseStarterArgs([])).toEqual({ count: 1, scenario: 'happy', wait: true, orderId: undefined, help: false });
-  expect(parseStarterArgs(['--count', '3', '--scenario', 'decline', '--no-wait'])).toMatchObject({ count: 3, scenario: 'decline', wait: false });
+  expect(parseStarterArgs(['--count', '3', '--scenario', 'decline', '--no-wait'])).toMatchObject({
+    count: 3,
+    scenario: 'decline',
+    wait: false,
+  });
 });
 
 test.each([
@@ -31,5 +35,8 @@ test('the starter process prints usage and exits 2 on a bad flag, before connect
     // An address nothing listens on: if the starter tried to connect, it would fail differently (exit 1).
     env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
   });
-  await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--scenario must be one of[\s\S]*Usage: npm run starter/) });
+  await expect(attempt).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/--scenario must be one of[\s\S]*Usage: npm run starter/),
+  });
 });

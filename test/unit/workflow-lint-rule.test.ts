@@ -5,10 +5,16 @@ import { lint } from '../support/lint';
 const FORBIDDEN: [string, RegExp][] = [
   ["import fs from 'node:fs'; export const x = fs;", /Node built-ins belong in activities/],
   ["import { readFileSync } from 'fs'; export const x = readFileSync;", /Node built-ins belong in activities/],
-  ["import { createActivities } from '../activities/create-activities'; export const x = createActivities;", /must not import activity or process code/],
+  [
+    "import { createActivities } from '../activities/create-activities'; export const x = createActivities;",
+    /must not import activity or process code/,
+  ],
   ["import { Client } from '@temporalio/client'; export const x = Client;", /only @temporalio\/workflow/],
   ["import { v4 } from 'uuid'; export const x = v4;", /only @temporalio\/workflow/],
-  ["import { loadConnectionConfig } from '../config/connection'; export const x = loadConnectionConfig;", /only config\/settings/],
+  [
+    "import { loadConnectionConfig } from '../config/connection'; export const x = loadConnectionConfig;",
+    /only config\/settings/,
+  ],
   ['export const x = process.env.HOME;', /must not read the environment/],
 ];
 const ALLOWED = [
@@ -28,12 +34,17 @@ beforeAll(async () => {
     { filePath: 'activities/example.ts', code: NODE_IN_ACTIVITIES },
   ];
   const results = await lint(snippets);
-  restricted = results.map((r) => r.messages.filter((m) => m.ruleId?.startsWith('no-restricted')).map((m) => m.message));
+  restricted = results.map((r) =>
+    r.messages.filter((m) => m.ruleId?.startsWith('no-restricted')).map((m) => m.message),
+  );
 }, 120_000);
 
-test.each(FORBIDDEN.map(([code, message], index) => [code, message, index] as const))('workflow code may not: %s', (_code, message, index) => {
-  expect(restricted[index]).toEqual([expect.stringMatching(message)]);
-});
+test.each(FORBIDDEN.map(([code, message], index) => [code, message, index] as const))(
+  'workflow code may not: %s',
+  (_code, message, index) => {
+    expect(restricted[index]).toEqual([expect.stringMatching(message)]);
+  },
+);
 
 test('workflow code may import @temporalio/workflow, domain types and config/settings', () => {
   expect(restricted[FORBIDDEN.length]).toEqual([]);
