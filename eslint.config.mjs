@@ -23,6 +23,8 @@ const deterministicImports = {
         '**/lambda/**',
         '**/starter/**',
         '**/scripts/**',
+        '**/devstack/**',
+        '**/deployment/**',
       ],
       message: 'Workflow code must not import activity or process code: call activities through proxyActivities.',
     },
@@ -40,8 +42,14 @@ const deterministicImports = {
 
 // Which room may import which (docs/architecture.md): libraries never reach into tests or entry points, the pure
 // core never reaches out to the processes that host it.
-const ENTRY_POINTS = ['./**/main.ts', './scripts/*.ts'];
+const ENTRY_POINTS = ['./**/main.ts', './scripts/**'];
 const boundaries = [
+  {
+    target: './lambda-local',
+    from: ['./starter', './observe', './console', './demo', './chaos', './bench', './worker'],
+    message:
+      'lambda-local stands in for AWS: it may use devstack/, deployment/ and lambda/, never the tools that use it.',
+  },
   {
     target: './!(test)/**',
     from: './test',
@@ -68,6 +76,8 @@ const boundaries = [
       './chaos',
       './bench',
       './scripts',
+      './devstack',
+      './deployment',
       './observe',
       './console',
     ],

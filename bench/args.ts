@@ -1,6 +1,6 @@
 /** `npm run bench` options. */
 
-import { parseCommandLine, usageError } from '../scripts/lib/command-line';
+import { parseCommandLine, usageError } from '../devstack/command-line';
 
 export const BENCH_SECTIONS = [
   'throughput',

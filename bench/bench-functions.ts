@@ -7,8 +7,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { hostArchitecture } from '../lambda/build-info';
-import { deployLambda } from '../scripts/lib/lambda-deployment';
-import { buildLambdaPackage } from '../scripts/lib/lambda-package';
+import { deployLambda } from '../deployment/lambda-deployment';
+import { buildLambdaPackage } from '../deployment/lambda-package';
 import type { BenchStack } from './bench-stack';
 
 export const BENCH_BUILD_ID = 'bench-1';

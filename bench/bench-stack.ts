@@ -8,13 +8,13 @@ import path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { Stage } from '../demo/stage';
+import { Stage } from '../devstack/stage';
 import { startLocalLambda, type LocalLambda } from '../lambda-local/local-lambda';
-import { localLambdaEnvironment, startDevServer } from '../scripts/lib/dev-server';
-import { freePort } from '../scripts/lib/ports';
-import { LAMBDA_RUNTIME } from '../scripts/lib/lambda-deployment';
-import { ensureRuntimeNode } from '../scripts/lib/runtime-node';
-import { ensureTemporalCli } from '../scripts/lib/temporal-cli';
+import { localLambdaEnvironment, startDevServer } from '../devstack/dev-server';
+import { freePort } from '../devstack/ports';
+import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
+import { ensureRuntimeNode } from '../devstack/runtime-node';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
 
 export interface BenchStack {
   address: string;

@@ -18,7 +18,7 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import type { InvocationSample } from '../lambda-local/metrics';
 import { hostArchitecture } from '../lambda/build-info';
-import { registerLambda } from '../scripts/lib/lambda-registration';
+import { registerLambda } from '../deployment/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
-import { registerLambda } from '../scripts/lib/lambda-registration';
+import { registerLambda } from '../deployment/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
 import {

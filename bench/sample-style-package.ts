@@ -7,9 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/lib/project-paths';
-import { filesUnder } from '../scripts/lib/lambda-package';
-import { writeZip } from '../scripts/lib/zip';
+import { PROJECT_ROOT } from '../devstack/project-paths';
+import { filesUnder } from '../deployment/lambda-package';
+import { writeZip } from '../deployment/zip';
 
 export interface SamplePackage {
   taskRoot: string;

@@ -1,7 +1,7 @@
 /** `npm run chaos` options. */
 
-import { parseCommandLine, usageError } from '../scripts/lib/command-line';
-import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../scripts/lib/run-ledger';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../devstack/run-ledger';
 
 export interface ChaosArgs {
   orders: number;

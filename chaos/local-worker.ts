@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Stage } from '../demo/stage';
-import { stopProcess } from '../scripts/lib/stop-process';
+import type { Stage } from '../devstack/stage';
+import { stopProcess } from '../devstack/stop-process';
 
 export interface UnexpectedExit {
   pid: number;

@@ -4,7 +4,7 @@
  * Exit code 0: no violation; 1: a violation or a failure of the run itself; 2: bad flags; 130: Ctrl+C.
  */
 
-import { runOnStage } from '../demo/stage';
+import { runOnStage } from '../devstack/stage';
 import { CHAOS_USAGE, parseChaosArgs } from './chaos-args';
 import { runChaos } from './run-chaos';
 

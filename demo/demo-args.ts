@@ -2,7 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { SCENARIOS, isScenario, type Scenario } from '../domain/scenarios';
-import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../scripts/lib/run-ledger';
+import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../devstack/run-ledger';
 
 export interface DemoArgs {
   interactive: boolean;

@@ -5,7 +5,7 @@
 
 import { DEMO_USAGE, parseDemoArgs, type DemoArgs } from './demo-args';
 import { runDemo } from './run-demo';
-import { runOnStage } from './stage';
+import { runOnStage } from '../devstack/stage';
 
 async function main(): Promise<void> {
   let args: DemoArgs;

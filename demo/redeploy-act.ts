@@ -12,15 +12,15 @@ import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { hostArchitecture } from '../lambda/build-info';
-import { buildLambdaPackage } from '../scripts/lib/lambda-package';
-import { redeploy } from '../scripts/lib/redeploy';
-import { formatVersionTable, retirementAdvice, versionTable } from '../scripts/lib/version-drainage';
-import { nextBuildId, splitFunctionArn } from '../scripts/lib/version-label';
-import { waitFor } from '../scripts/lib/wait-for';
+import { buildLambdaPackage } from '../deployment/lambda-package';
+import { redeploy } from '../deployment/redeploy';
+import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
+import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
+import { waitFor } from '../devstack/wait-for';
 import type { FollowedOrder } from '../starter/follow-order';
 import type { Narrator } from './narrator';
 import { submitWave } from './order-wave';
-import type { Stage } from './stage';
+import type { Stage } from '../devstack/stage';
 
 export interface RedeployActInput {
   client: Client;

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { extractZip } from '../scripts/lib/zip';
+import { extractZip } from '../deployment/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';

@@ -1,8 +1,8 @@
 /** `npm run lambda-local`: the local Lambda service on 127.0.0.1, until Ctrl+C. */
 
 import path from 'node:path';
-import { parseCommandLine, usageError } from '../scripts/lib/command-line';
-import { DATA_DIR } from '../scripts/lib/project-paths';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { DATA_DIR } from '../devstack/project-paths';
 import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 

@@ -1,10 +1,10 @@
 /**
- * Picks the Node each function's environments run: its runtime's own (scripts/lib/runtime-node.ts), resolved once
+ * Picks the Node each function's environments run: its runtime's own (devstack/runtime-node.ts), resolved once
  * per runtime, with any fallback to the host's Node said once. AWS's runtime client (aws-lambda-ric) is a native
  * addon built for the host's Node, so with it the host's Node stays, and that is said too.
  */
 
-import { ensureRuntimeNode } from '../scripts/lib/runtime-node';
+import { ensureRuntimeNode } from '../devstack/runtime-node';
 import type { RuntimeChoice } from './runtime-command';
 
 export function runtimeNodeChooser(

@@ -2,9 +2,9 @@
 
 import path from 'node:path';
 import type { LambdaArchitecture } from '../lambda/build-info';
-import { buildLambdaPackage, mb } from './lib/lambda-package';
-import { parseCommandLine, usageError } from './lib/command-line';
-import { PROJECT_ROOT } from './lib/project-paths';
+import { buildLambdaPackage, mb } from '../deployment/lambda-package';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { PROJECT_ROOT } from '../devstack/project-paths';
 
 const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-certs] [--out FILE]
 

@@ -11,9 +11,9 @@ import { ConfigError } from '../config/config-error';
 import { loadLedgerConfig } from '../config/ledger-config';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
-import { deployLambda, lambdaClient, type CreateSettings } from './lib/lambda-deployment';
-import { parseCommandLine, usageError } from './lib/command-line';
-import { PROJECT_ROOT } from './lib/project-paths';
+import { deployLambda, lambdaClient, type CreateSettings } from '../deployment/lambda-deployment';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { PROJECT_ROOT } from '../devstack/project-paths';
 
 const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
 

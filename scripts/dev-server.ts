@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { devServerPorts } from '../config/environment';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { localLambdaEnvironment, startDevServer } from './lib/dev-server';
-import { isPortFree } from './lib/ports';
-import { DATA_DIR } from './lib/project-paths';
-import { ensureTemporalCli } from './lib/temporal-cli';
+import { localLambdaEnvironment, startDevServer } from '../devstack/dev-server';
+import { isPortFree } from '../devstack/ports';
+import { DATA_DIR } from '../devstack/project-paths';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
 
 async function main(): Promise<void> {
   const { grpc: PORT, ui: UI_PORT } = devServerPorts();

@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { loadDotEnv } from '../config/load-dotenv';
-import { parseCommandLine, usageError } from './lib/command-line';
-import { readLambdaMetrics } from './lib/lambda-metrics';
-import { renderMetricsChart } from './lib/metrics-chart';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { readLambdaMetrics } from '../deployment/lambda-metrics';
+import { renderMetricsChart } from '../deployment/metrics-chart';
 
 export const DEFAULT_FUNCTION_NAME = 'shopflow-worker';
 

@@ -10,11 +10,11 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
 import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
-import { parseCommandLine, usageError } from './lib/command-line';
-import { lambdaClient } from './lib/lambda-deployment';
-import { PROJECT_ROOT } from './lib/project-paths';
-import { redeploy } from './lib/redeploy';
-import { formatVersionTable, retirementAdvice } from './lib/version-drainage';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { lambdaClient } from '../deployment/lambda-deployment';
+import { PROJECT_ROOT } from '../devstack/project-paths';
+import { redeploy } from '../deployment/redeploy';
+import { formatVersionTable, retirementAdvice } from '../deployment/version-drainage';
 
 const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64]
                               [--zip FILE [--skip-build]]

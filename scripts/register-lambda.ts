@@ -11,11 +11,11 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
-import { parseCommandLine, usageError } from './lib/command-line';
-import { lambdaClient } from './lib/lambda-deployment';
-import { cliCommands, registerLambda, registeredTarget, validateTarget } from './lib/lambda-registration';
-import { PROJECT_ROOT } from './lib/project-paths';
-import { guardRegistration } from './lib/registration-guard';
+import { parseCommandLine, usageError } from '../devstack/command-line';
+import { lambdaClient } from '../deployment/lambda-deployment';
+import { cliCommands, registerLambda, registeredTarget, validateTarget } from '../deployment/lambda-registration';
+import { PROJECT_ROOT } from '../devstack/project-paths';
+import { guardRegistration } from '../deployment/registration-guard';
 
 const USAGE = `Usage: npm run register:lambda -- --function-arn ARN:VERSION [--role-arn ROLE --external-id ID] [--no-set-current]
                                  [--allow-latest] [--zip FILE]

@@ -5,8 +5,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../scripts/lib/project-paths';
-import { stopProcess } from '../../scripts/lib/stop-process';
+import { PROJECT_ROOT } from '../../devstack/project-paths';
+import { stopProcess } from '../../devstack/stop-process';
 import type { LocalWorkerView } from '../console-types';
 
 export interface LocalWorkerOptions {

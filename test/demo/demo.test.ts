@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR, PROJECT_ROOT } from '../../scripts/lib/project-paths';
+import { DATA_DIR, PROJECT_ROOT } from '../../devstack/project-paths';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning, processesIn, processesMatching } from '../support/host-processes';
 import { startEntryPoint } from '../support/processes';

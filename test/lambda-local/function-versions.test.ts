@@ -16,7 +16,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { waitFor } from '../../scripts/lib/wait-for';
+import { waitFor } from '../../devstack/wait-for';
 import { createTestFunction, handlerZip, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { waitFor } from '../../scripts/lib/wait-for';
+import { waitFor } from '../../devstack/wait-for';
 import { createTestFunction, handlerZip } from '../support/function-zips';
 import { processState } from '../support/host-processes';
 import { testEnv } from '../support/test-env';

@@ -17,7 +17,7 @@ import { failureOf } from '../support/assertions';
 import { freshLedgerTable, stopLedgerServer } from '../support/ledger-server';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
-import { waitFor } from '../../scripts/lib/wait-for';
+import { waitFor } from '../../devstack/wait-for';
 
 jest.setTimeout(240_000);
 afterAll(() => stopLedgerServer());

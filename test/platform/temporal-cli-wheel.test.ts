@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { currentHost } from '../../lambda/host-platform';
-import { TOOLS_DIR } from '../../scripts/lib/project-paths';
-import { pythonSetupAdvice, temporalCliWheel } from '../../scripts/lib/temporal-cli';
+import { TOOLS_DIR } from '../../devstack/project-paths';
+import { pythonSetupAdvice, temporalCliWheel } from '../../devstack/temporal-cli';
 import { testEnv } from '../support/test-env';
 
 /** The venv's lib/ folder: one python3.X folder inside, holding site-packages. */

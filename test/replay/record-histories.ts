@@ -13,10 +13,10 @@ import type { Order } from '../../domain/order';
 import { cancelOrderUpdate, getStatusQuery } from '../../workflows/definitions';
 import { testOrder } from '../support/orders';
 import { startTestWorker } from '../support/test-worker';
-import { startDevServer } from '../../scripts/lib/dev-server';
-import { freePort } from '../../scripts/lib/ports';
-import { PROJECT_ROOT } from '../../scripts/lib/project-paths';
-import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
+import { startDevServer } from '../../devstack/dev-server';
+import { freePort } from '../../devstack/ports';
+import { PROJECT_ROOT } from '../../devstack/project-paths';
+import { ensureTemporalCli } from '../../devstack/temporal-cli';
 import { workflowsSourcePath } from '../../worker/worker-options';
 
 export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');

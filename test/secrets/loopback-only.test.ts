@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startDevServer } from '../../scripts/lib/dev-server';
-import { freePort } from '../../scripts/lib/ports';
-import { writeZip } from '../../scripts/lib/zip';
+import { startDevServer } from '../../devstack/dev-server';
+import { freePort } from '../../devstack/ports';
+import { writeZip } from '../../deployment/zip';
 import { listeningOn, listeningSocketsOf, pidListeningOn } from '../support/listening-sockets';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';

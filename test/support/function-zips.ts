@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../scripts/lib/zip';
+import { writeZip } from '../../deployment/zip';
 import { uniqueName } from './test-worker';
 
 /**

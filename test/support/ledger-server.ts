@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from '../../scripts/lib/ledger-table';
-import { startMotoServer, type MotoServer } from '../../scripts/lib/moto-server';
+import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from '../../devstack/ledger-table';
+import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 
 export const LEDGER_REGION = 'us-east-1';
 let server: Promise<MotoServer> | undefined;

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
-import { filesUnder } from '../../scripts/lib/lambda-package';
-import { packageHashes, WORKFLOW_BUNDLE_FILE } from '../../scripts/lib/package-hashes';
-import { extractZip, writeZip } from '../../scripts/lib/zip';
+import { filesUnder } from '../../deployment/lambda-package';
+import { packageHashes, WORKFLOW_BUNDLE_FILE } from '../../deployment/package-hashes';
+import { extractZip, writeZip } from '../../deployment/zip';
 
 export async function repackage(
   zipFile: string,

@@ -2,7 +2,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { runtimeNodeChooser } from '../../lambda-local/runtime-node-choice';
-import { ensureRuntimeNode, RUNTIME_NODE_VERSIONS } from '../../scripts/lib/runtime-node';
+import { ensureRuntimeNode, RUNTIME_NODE_VERSIONS } from '../../devstack/runtime-node';
 
 test('nodejs22.x runs the pinned Node 22 (installed into .tools/ on first use), a real binary that runs code', () => {
   const node = ensureRuntimeNode('nodejs22.x', () => {});

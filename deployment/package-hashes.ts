@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILD_INFO_FILE } from '../../lambda/build-info';
+import { BUILD_INFO_FILE } from '../lambda/build-info';
 
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 

@@ -6,7 +6,7 @@ import {
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { ledgerTableDefinition } from '../../activities/ledger/ledger-table';
+import { ledgerTableDefinition } from '../activities/ledger/ledger-table';
 import { waitFor } from './wait-for';
 
 export interface LedgerTableLocation {

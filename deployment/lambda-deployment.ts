@@ -21,8 +21,8 @@ import {
   LAMBDA_MINIMUM_TIMEOUT_S,
   LAMBDA_RECOMMENDED_TIMEOUT_S,
   LONGEST_ACTIVITY_START_TO_CLOSE_MS,
-} from '../../config/settings';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
+} from '../config/settings';
+import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
 
@@ -46,7 +46,7 @@ export interface DeployOptions {
 }
 
 /** Timeout guidance from Temporal's Go demo: longest activity start-to-close + 7 s shutdown buffer, at least 60 s. */
-/** The Lambda runtime functions are created with; the local environments run its Node (scripts/lib/runtime-node.ts). */
+/** The Lambda runtime functions are created with; the local environments run its Node (devstack/runtime-node.ts). */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 
 export function timeoutWarning(timeoutSeconds: number): string | undefined {

@@ -87,7 +87,7 @@ export function ensureRuntimeNode(
   arch: string = process.arch,
 ): RuntimeNode {
   const version = RUNTIME_NODE_VERSIONS[runtime];
-  if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in scripts/lib/runtime-node.ts`);
+  if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in devstack/runtime-node.ts`);
   if (process.platform !== 'linux' || !PACKAGE_ARCH[arch]) {
     return hostNode(
       runtime,

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JournalEntry } from '../../activities/journal';
-import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
-import { LedgerUnavailableError } from '../../activities/ledger/ledger-errors';
+import type { JournalEntry } from '../activities/journal';
+import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
+import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
 import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from './ledger-table';
 import { startRestartableMoto } from './restartable-moto';
 

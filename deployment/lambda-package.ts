@@ -9,11 +9,11 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { workerDeploymentVersion } from '../../config/environment';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../../lambda/build-info';
-import { RUST_TARGET, nativeArchitecture } from '../../lambda/check-package';
-import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../../lambda/host-platform';
-import { PROJECT_ROOT } from './project-paths';
+import { workerDeploymentVersion } from '../config/environment';
+import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
+import { RUST_TARGET, nativeArchitecture } from '../lambda/check-package';
+import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../lambda/host-platform';
+import { PROJECT_ROOT } from '../devstack/project-paths';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from './zip';
 

@@ -5,8 +5,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/lib/project-paths';
-import { stopProcess } from '../scripts/lib/stop-process';
+import { PROJECT_ROOT } from './project-paths';
+import { stopProcess } from './stop-process';
 
 type Stopper = () => Promise<void> | void;
 

@@ -13,7 +13,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { describeVersion, registeredTarget } from './lambda-registration';
-import { PROJECT_ROOT } from './project-paths';
+import { PROJECT_ROOT } from '../devstack/project-paths';
 import { nextBuildId, parseVersionDescription, splitFunctionArn } from './version-label';
 
 export const RECORDED_HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
