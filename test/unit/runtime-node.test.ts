@@ -18,7 +18,7 @@ test('a runtime with no pinned Node falls back to the host Node, with a warning 
   const node = ensureRuntimeNode('nodejs99.x', () => {});
   expect(node.executable).toBe(process.execPath);
   expect(node.warning).toMatch(
-    /nodejs99\.x run the host's Node v\d+.*no Node is pinned for nodejs99\.x in scripts\/lib\/runtime-node\.ts/,
+    /nodejs99\.x run the host's Node v\d+.*no Node is pinned for nodejs99\.x in devstack\/runtime-node\.ts/,
   );
 });
 
