@@ -1,0 +1,49 @@
+/** What every phase of a chaos run shares: the plan, the stack it runs on, and what has happened so far. */
+
+import type { Client } from '@temporalio/client';
+import type { RunLedger } from '../devstack/run-ledger';
+import type { ServerlessStack } from '../devstack/serverless-stack';
+import type { ChaosArgs } from './chaos-args';
+import type { ChaosEvent } from './chaos-schedule';
+import type { LocalWorker } from './local-worker';
+import type { SettledOrder } from './order-outcome';
+import type { PlannedOrder } from './order-plan';
+import type { RestartRecord } from './reconnection';
+import type { ChaosCounts, ChaosResult } from './report';
+
+export const FUNCTION_NAME = 'shopflow-worker';
+
+export interface ChaosRun {
+  args: ChaosArgs;
+  startedAt: number;
+  /** A line on the terminal, stamped with the seconds since the start. */
+  log(line: string): void;
+  /** A line that also goes into the result's timeline. */
+  record(what: string): void;
+  timeline: ChaosResult['timeline'];
+  random: () => number;
+  windowMs: number;
+  planned: PlannedOrder[];
+  byWorkflow: Map<string, PlannedOrder>;
+  events: ChaosEvent[];
+  latencyScale: string;
+  ledger: RunLedger;
+  stack: ServerlessStack;
+  worker: LocalWorker;
+  client: Client;
+  counts: ChaosCounts;
+  /** Each planned order's ending, by its index in `planned` (undefined while it runs). */
+  settled: (SettledOrder | undefined)[];
+  submitted: Set<string>;
+  /** When the submission window opened; every order and strike is timed from here. */
+  goAt: number;
+  /** After this, an order still running counts as lost. */
+  deadline: number;
+  allSettled: boolean;
+  restart?: RestartRecord;
+}
+
+/** Orders submitted and not yet ended. */
+export function openWorkflows(run: ChaosRun): string[] {
+  return run.planned.filter((p, i) => run.submitted.has(p.workflowId) && !run.settled[i]).map((p) => p.workflowId);
+}
