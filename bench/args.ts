@@ -10,7 +10,10 @@ export const BENCH_SECTIONS = [
   'failover',
   'idle-cost',
   'burst',
+  'watching',
 ] as const;
+/** How long the watching section keeps the console open on an idle, completed order. */
+export const WATCH_SECONDS = 120;
 /** Orders per burst in the burst section: one small, one medium, one that makes the Lambda scale out wide. */
 export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
 

@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runOnStage, type Stage } from '../devstack/stage';
 import { LAMBDA_FIRST_TASK_GRACE_MS } from '../config/settings';
 import { DATA_DIR } from '../devstack/project-paths';
-import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
+import { BENCH_USAGE, WATCH_SECONDS, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
 import { measureBurst } from './burst';
@@ -19,6 +19,7 @@ import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
 import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
+import { measureWatching } from './watching';
 
 async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
   const log = (line: string) => console.log(line);
@@ -73,6 +74,12 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
       `\n▶ burst: ${args.burstSizes.join(', ')} orders at once with no worker up; the Lambda scales out, then one local worker`,
     );
     results.burst = await measureBurst(stack, args.burstSizes);
+  }
+  if (wants('watching')) {
+    log(
+      `\n▶ watching wakes no worker: the console open ${WATCH_SECONDS} s on a completed order, beside one getStatus query`,
+    );
+    results.watching = await measureWatching(stack, WATCH_SECONDS);
   }
   results.lambdaNode =
     args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);

@@ -3,6 +3,7 @@
 import type { BurstResult } from './burst';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
+import type { WatchingResult } from './watching';
 import type { IdleCostResult } from './idle-cost';
 import type { PackageResult } from './package-size';
 import type { GrowthRow, ThroughputResult } from './throughput';
@@ -23,6 +24,7 @@ export interface BenchResults {
   package?: PackageResult;
   coldStart?: ColdStartResult;
   failover?: FailoverResult;
+  watching?: WatchingResult;
   idleCost?: IdleCostResult;
   burst?: BurstResult;
 }
@@ -134,6 +136,16 @@ export function renderReport(results: BenchResults): string {
       baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`,
       target: '0 while idle',
       verdict: verdict(i.idleExit.invocationsDuringIdle === 0),
+    });
+  }
+  const w = results.watching;
+  if (w) {
+    rows.push({
+      measure: `watching: console open ${w.watchSeconds} s, no worker up: invocations`,
+      shopflow: String(w.consoleInvocations),
+      baseline: `${w.queryInvocations} for one getStatus query (${w.queryBilledGBSeconds} GB-s)`,
+      target: '0',
+      verdict: verdict(w.consoleInvocations === 0),
     });
   }
   const m = results.machine;
