@@ -3,12 +3,16 @@
  * share a Worker Deployment Version), deployed to the local Lambda service with the AWS SDK, as deploy:lambda does.
  */
 
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { hostArchitecture } from '../lambda/build-info';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
+import { registerLambda } from '../deployment/lambda-registration';
+import { waitFor } from '../devstack/wait-for';
+import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
 
 export const BENCH_BUILD_ID = 'bench-1';
@@ -71,4 +75,47 @@ export async function waitUntilNoInvocationRuns(
     if (Date.now() > deadline) throw new Error(`${busy.join(', ')} still running after ${timeoutMs} ms`);
     await sleep(200);
   }
+}
+
+/** Registers the function as the deployment's current version, then lets the registration's invocation idle out. */
+export async function registerBenchFunction(
+  stack: BenchStack,
+  deploymentName: string,
+  functionArn: string,
+): Promise<void> {
+  await registerLambda({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    target: { functionArn },
+    identity: 'bench',
+    makeCurrent: true,
+    allowLatest: true,
+  });
+  await sleep(1_000);
+  await waitUntilNoInvocationRuns(stack, [deploymentName], 60_000);
+}
+
+/** A local worker (`worker/main.ts`, a real process) of the deployment's version; resolves once it polls. */
+export async function startBenchWorker(
+  stack: BenchStack,
+  deploymentName: string,
+  environment: Record<string, string>,
+  lines: string[] = [],
+): Promise<ChildProcess> {
+  const worker = stack.stage.startProcess(
+    'worker/main.ts',
+    [],
+    {
+      TEMPORAL_ADDRESS: stack.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_PROFILE: '',
+      SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
+      SHOPFLOW_BUILD_ID: BENCH_BUILD_ID,
+      ...environment,
+    },
+    (line) => lines.push(line),
+  );
+  await waitFor(() => lines.some(isWorkerReadyLine), { timeoutMs: 60_000, what: 'the local worker to start' });
+  return worker;
 }

@@ -10,12 +10,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import type { Order } from '../domain/order';
 import type { OrderResult } from '../domain/status';
-import { registerLambda } from '../deployment/lambda-registration';
 import { waitFor } from '../devstack/wait-for';
 import { isLambdaIdentity } from '../starter/describe-worker';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  buildForDeployment,
+  deployBenchFunction,
+  registerBenchFunction,
+  startBenchWorker,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
@@ -38,7 +43,6 @@ export interface FailoverResult {
 
 export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
   const deploymentName = benchName('bench-failover');
-  const version = { deploymentName, buildId: BENCH_BUILD_ID };
   const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
   const functionName = deploymentName;
   const zipFile = await buildForDeployment(stack, deploymentName);
@@ -47,41 +51,18 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
     zipFile,
     environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal },
   });
-  await registerLambda({
-    connection: stack.native,
-    namespace: 'default',
-    version,
-    target: { functionArn },
-    identity: 'bench',
-    makeCurrent: true,
-    allowLatest: true,
-  });
-  // Registering makes the controller invoke the function once; let that invocation idle out first.
-  await sleep(1_000);
-  await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+  await registerBenchFunction(stack, deploymentName, functionArn);
   const repsStart = Date.now();
 
   const killToCompleteMs: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     const lines: string[] = [];
-    const worker = stack.stage.startProcess(
-      'worker/main.ts',
-      [],
-      {
-        TEMPORAL_ADDRESS: stack.address,
-        TEMPORAL_NAMESPACE: 'default',
-        TEMPORAL_PROFILE: '',
-        SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
-        SHOPFLOW_BUILD_ID: BENCH_BUILD_ID,
-        SHOPFLOW_JOURNAL: journal,
-        SHOPFLOW_LATENCY_SCALE: '0',
-      },
-      (line) => lines.push(line),
+    const worker = await startBenchWorker(
+      stack,
+      deploymentName,
+      { SHOPFLOW_JOURNAL: journal, SHOPFLOW_LATENCY_SCALE: '0' },
+      lines,
     );
-    await waitFor(() => lines.some((l) => /Waiting for orders/.test(l)), {
-      timeoutMs: 60_000,
-      what: 'the local worker to start',
-    });
     const order: Order = {
       ...sampleOrder(benchName('failover'), 'happy', rep),
       faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } },

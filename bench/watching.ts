@@ -9,13 +9,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConnectionConfig } from '../config/connection';
 import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import { startConsole } from '../console/start-console';
-import { registerLambda } from '../deployment/lambda-registration';
-import { waitFor } from '../devstack/wait-for';
 import { sampleOrder } from '../starter/sample-order';
 import { getStatusQuery } from '../workflows/definitions';
-import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  buildForDeployment,
+  deployBenchFunction,
+  registerBenchFunction,
+  startBenchWorker,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { benchName } from './versioned-worker';
 
 export interface WatchingResult {
@@ -37,35 +40,10 @@ export async function measureWatching(stack: BenchStack, watchSeconds: number): 
     zipFile,
     environment: { SHOPFLOW_LATENCY_SCALE: '0' },
   });
-  const version = { deploymentName, buildId: BENCH_BUILD_ID };
-  await registerLambda({
-    connection: stack.native,
-    namespace: 'default',
-    version,
-    target: { functionArn },
-    identity: 'bench',
-    makeCurrent: true,
-    allowLatest: true,
-  });
-  await sleep(1_000);
-  await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+  await registerBenchFunction(stack, deploymentName, functionArn);
 
   // One order, completed on a local worker that then goes away: nothing is left for any worker to do.
-  const lines: string[] = [];
-  const worker = stack.stage.startProcess(
-    'worker/main.ts',
-    [],
-    {
-      TEMPORAL_ADDRESS: stack.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_PROFILE: '',
-      SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
-      SHOPFLOW_BUILD_ID: BENCH_BUILD_ID,
-      SHOPFLOW_LATENCY_SCALE: '0',
-    },
-    (line) => lines.push(line),
-  );
-  await waitFor(() => lines.some(isWorkerReadyLine), { timeoutMs: 60_000, what: 'the local worker to start' });
+  const worker = await startBenchWorker(stack, deploymentName, { SHOPFLOW_LATENCY_SCALE: '0' });
   const order = sampleOrder(benchName('watch'), 'happy', 0);
   const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
     taskQueue: TASK_QUEUE,
