@@ -18,15 +18,14 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import type { InvocationSample } from '../lambda-local/metrics';
 import { hostArchitecture } from '../lambda/build-info';
-import { registerLambda } from '../deployment/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';
 import {
-  BENCH_BUILD_ID,
   BENCH_MEMORY_MB,
   buildForDeployment,
   deployBenchFunction,
+  registerBenchFunction,
   waitUntilNoInvocationRuns,
 } from './bench-functions';
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
@@ -123,17 +122,8 @@ export async function measureBurst(stack: BenchStack, sizes: readonly number[]):
     SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
   };
   const functionArn = await deployBenchFunction(stack, { functionName: deploymentName, zipFile, environment });
-  await registerLambda({
-    connection: stack.native,
-    namespace: 'default',
-    version: { deploymentName, buildId: BENCH_BUILD_ID },
-    target: { functionArn },
-    identity: 'bench',
-    makeCurrent: true,
-  });
   // Registering makes the controller invoke the function once; that invocation is not part of any burst.
-  await sleep(1_000);
-  await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
+  await registerBenchFunction(stack, deploymentName, functionArn);
 
   const architecture = hostArchitecture();
   const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
