@@ -16,7 +16,7 @@ import { createSimulatedServices } from '../activities/simulated/simulated-servi
 import { LAMBDA_PRICES } from '../config/prices';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
-import type { InvocationSample } from '../lambda-local/metrics';
+import { peakOverlap as peakOfSpans, type InvocationSample } from '../lambda-local/metrics';
 import { hostArchitecture } from '../lambda/build-info';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
@@ -59,16 +59,7 @@ export interface BurstResult {
 
 /** The most invocations that overlapped at any moment: each ran in an environment of its own. */
 export function peakOverlap(samples: readonly Pick<InvocationSample, 'startedAt' | 'endedAt'>[]): number {
-  const edges = samples
-    .flatMap((s) => [[s.startedAt, 1] as const, [s.endedAt, -1] as const])
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let current = 0;
-  let peak = 0;
-  for (const [, delta] of edges) {
-    current += delta;
-    peak = Math.max(peak, current);
-  }
-  return peak;
+  return peakOfSpans(samples.map((s) => [s.startedAt, s.endedAt] as const));
 }
 
 async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: string): Promise<number> {

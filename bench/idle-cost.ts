@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { registerLambda } from '../deployment/lambda-registration';
 import { sampleOrder } from '../starter/sample-order';
+import { billedGBSeconds } from '../lambda-local/metrics';
 import type { BenchStack } from './bench-stack';
 import {
   BENCH_BUILD_ID,
@@ -101,7 +102,7 @@ function cost(
   return {
     invocations: served.length,
     billedGBSeconds: round(
-      served.reduce((sum, i) => sum + (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024), 0),
+      served.reduce((sum, i) => sum + billedGBSeconds(i), 0),
       1,
     ),
     // Anything that started after the last order completed was invoked for nothing.

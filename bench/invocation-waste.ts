@@ -4,7 +4,7 @@
  * invocation that ran none was billed for nothing; one with no summary failed (timeout, crash) or is not ours.
  */
 
-import type { InvocationSample } from '../lambda-local/metrics';
+import { billedGBSeconds, type InvocationSample } from '../lambda-local/metrics';
 import type { InvocationSummary } from '../lambda/lifecycle';
 import { median, round } from './stats';
 
@@ -31,10 +31,7 @@ export interface WasteFigures {
   wastedNotPollingMsMedian?: number;
 }
 
-/** Lambda bills each invocation's duration rounded up to the millisecond, times its memory in GB. */
-export function billedGBSeconds(sample: InvocationSample): number {
-  return (Math.max(1, Math.ceil(sample.endedAt - sample.startedAt)) / 1000) * (sample.memoryMb / 1024);
-}
+export { billedGBSeconds };
 
 function summaryOf(sample: InvocationSample): InvocationSummary | undefined {
   if (sample.error || !sample.response) return undefined;

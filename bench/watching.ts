@@ -11,6 +11,7 @@ import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/sett
 import { startConsole } from '../console/start-console';
 import { sampleOrder } from '../starter/sample-order';
 import { getStatusQuery } from '../workflows/definitions';
+import { billedGBSeconds } from '../lambda-local/metrics';
 import type { BenchStack } from './bench-stack';
 import {
   buildForDeployment,
@@ -93,10 +94,7 @@ export async function measureWatching(stack: BenchStack, watchSeconds: number): 
   await handle.query(getStatusQuery);
   await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
   const caused = stack.lambda.metrics.invocationsOf(functionName).slice(beforeQuery);
-  const queryBilledGBSeconds = caused.reduce(
-    (sum, i) => sum + (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024),
-    0,
-  );
+  const queryBilledGBSeconds = caused.reduce((sum, i) => sum + billedGBSeconds(i), 0);
   stack.log(
     `  watching: ${consoleInvocations} invocation(s) in ${watchSeconds} s; one getStatus query: ${caused.length} invocation(s), ${queryBilledGBSeconds.toFixed(1)} GB-s`,
   );

@@ -18,6 +18,25 @@ export interface InvocationSample {
   response?: string;
 }
 
+/** Lambda bills each invocation's duration rounded up to the millisecond (at least 1), times its memory in GB. */
+export function billedGBSeconds(sample: Pick<InvocationSample, 'startedAt' | 'endedAt' | 'memoryMb'>): number {
+  return (Math.max(1, Math.ceil(sample.endedAt - sample.startedAt)) / 1000) * (sample.memoryMb / 1024);
+}
+
+/** The most of these [start, end) spans that overlap at any moment. */
+export function peakOverlap(spans: readonly (readonly [number, number])[]): number {
+  const edges = spans
+    .flatMap(([start, end]) => [[start, 1] as const, [end, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let current = 0;
+  let peak = 0;
+  for (const [, delta] of edges) {
+    current += delta;
+    peak = Math.max(peak, current);
+  }
+  return peak;
+}
+
 /** Enough of a response to read a summary from; a function's full 6 MB response is not kept. */
 export const KEPT_RESPONSE_CHARS = 2048;
 
@@ -102,7 +121,7 @@ export class MetricsRecorder {
           samples = ended.map((i) => (i.coldStart ? 1 : 0));
           break;
         case 'BilledGBSeconds':
-          samples = ended.map((i) => (Math.ceil(i.endedAt - i.startedAt) / 1000) * (i.memoryMb / 1024));
+          samples = ended.map(billedGBSeconds);
           break;
         case 'ConcurrentExecutions':
           samples = [this.peakConcurrency(functionName, bucket, Math.min(bucketEnd, now))];
@@ -122,16 +141,7 @@ export class MetricsRecorder {
         .filter((r) => r.functionName === functionName)
         .map((r) => [r.startedAt, Date.now()] as const),
     ].filter(([s, e]) => s < to && e >= from);
-    const edges = spans
-      .flatMap(([s, e]) => [[Math.max(s, from), 1] as const, [e, -1] as const])
-      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let current = 0;
-    let peak = 0;
-    for (const [, delta] of edges) {
-      current += delta;
-      peak = Math.max(peak, current);
-    }
-    return peak;
+    return peakOverlap(spans.map(([s, e]) => [Math.max(s, from), e] as const));
   }
 }
 

@@ -2,11 +2,13 @@
 
 import type { LedgerConfig } from '../../config/ledger-config';
 import { EffectJournal } from '../journal';
-import { DynamoDbLedger } from './dynamodb-ledger';
 import type { EffectLedger } from './effect-ledger';
 
 export function openLedger(config: LedgerConfig): EffectLedger {
   if (config.kind === 'file') return new EffectJournal(config.path);
+  // Loaded only when used: the AWS SDK's DynamoDB client would otherwise add its module load to every cold start
+  // of a Lambda (and every local worker) that records in a journal file.
+  const { DynamoDbLedger } = require('./dynamodb-ledger') as typeof import('./dynamodb-ledger');
   return new DynamoDbLedger({ tableName: config.tableName, region: config.region, endpoint: config.endpoint });
 }
 
