@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
-import { deployLambda } from '../../deployment/lambda-deployment';
+import { deployTestFunction } from '../support/shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda } from '../../deployment/lambda-registration';
 import { waitFor } from '../../devstack/wait-for';
@@ -47,25 +47,12 @@ beforeAll(async () => {
   await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: zips.r2, env: buildEnv('r2') });
   // Built ahead, so the redeploy below takes seconds, well inside the in-flight order's slow step.
   await buildLambdaPackage({ arch: 'x86_64', includeCerts: false, outFile: zips.r3, env: buildEnv('r3') });
-  const deployed = await deployLambda({
-    client: lambda,
+  const deployed = await deployTestFunction(lambda, {
     functionName,
     zipFile: zips.r2,
-    publish: true,
-    log: () => {},
-    create: {
-      roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
-      architecture: 'x86_64',
-      timeoutSeconds: 60,
-      memoryMb: 1024,
-      environment: {
-        TEMPORAL_ADDRESS: testEnv('address'),
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'),
-        SHOPFLOW_LATENCY_SCALE: '0',
-        SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '1500',
-      },
-    },
+    architecture: 'x86_64',
+    taskQueue,
+    environment: { SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'), SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '1500' },
   });
   expect(deployed.FunctionArn).toBe(`${arn}:1`);
   await registerLambda({

@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
-import { deployLambda } from '../../deployment/lambda-deployment';
+import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda, registeredTarget } from '../../deployment/lambda-registration';
 import { parseVersionDescription } from '../../deployment/version-label';
@@ -48,25 +48,12 @@ beforeAll(async () => {
     outFile: path.join(dir, 'function.zip'),
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
   });
-  const deployed = await deployLambda({
-    client: lambda,
+  const deployed = await deployTestFunction(lambda, {
     functionName,
     zipFile: built.outFile,
-    publish: true,
-    log: () => {},
-    create: {
-      roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
-      architecture: built.info.architecture,
-      timeoutSeconds: 60,
-      memoryMb: 1024,
-      environment: {
-        TEMPORAL_ADDRESS: testEnv('address'),
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'),
-        SHOPFLOW_LATENCY_SCALE: '0',
-        SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000',
-      },
-    },
+    architecture: built.info.architecture,
+    taskQueue,
+    environment: { SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'), SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000' },
   });
   functionArn = deployed.FunctionArn!;
   workflowSha = built.info.workflowBundleSha256;

@@ -12,7 +12,7 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createDefaultActivities } from '../../activities';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { deployLambda } from '../../deployment/lambda-deployment';
+import { deployTestFunction } from './shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda } from '../../deployment/lambda-registration';
 import { shopFlowWorkerOptions, versioningOptions } from '../../worker/worker-options';
@@ -56,25 +56,12 @@ export async function startFailoverStack(options: {
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
   });
   const lambda = localLambdaClient(testEnv('lambdaEndpoint'));
-  const deployed = await deployLambda({
-    client: lambda,
+  const deployed = await deployTestFunction(lambda, {
     functionName,
     zipFile: built.outFile,
-    publish: true, // registered by its version-qualified ARN, as every deploy should be
-    log: () => {},
-    create: {
-      roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
-      architecture: 'x86_64',
-      timeoutSeconds: 60,
-      memoryMb: 1024,
-      environment: {
-        TEMPORAL_ADDRESS: testEnv('address'),
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        SHOPFLOW_LATENCY_SCALE: '0',
-        SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000',
-        ...options.lambdaEnvironment,
-      },
-    },
+    architecture: 'x86_64',
+    taskQueue,
+    environment: { SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000', ...options.lambdaEnvironment },
   });
   lambda.destroy();
   const connection = await NativeConnection.connect({ address: testEnv('address') });
