@@ -30,6 +30,11 @@ export interface TemporalConnectionConfig {
 
 const DEFAULT_ADDRESS = `127.0.0.1:${DEV_SERVER_PORT}`;
 
+/** Temporal Cloud's endpoints: a namespace's (`<ns>.<account>.tmprl.cloud`) or a regional API one. */
+export function isTemporalCloudAddress(address: string): boolean {
+  return /\.tmprl\.cloud(:\d+)?$|api\.temporal\.io(:\d+)?$/.test(address);
+}
+
 /** TEMPORAL_CONFIG_FILE, then ./temporal.toml, then $LAMBDA_TASK_ROOT/temporal.toml, else environment only. */
 export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
   const explicit = env.TEMPORAL_CONFIG_FILE?.trim();
@@ -87,8 +92,7 @@ function checkProfile(profile: ClientConfigProfile, name: string, env: NodeJS.Pr
       `profile "${name}" has a client certificate without its key (or a key without its certificate): set both`,
     );
   }
-  const isCloud = /\.tmprl\.cloud(:\d+)?$|api\.temporal\.io(:\d+)?$/.test(address);
-  if (isCloud && !profile.apiKey && !tls?.clientCert) {
+  if (isTemporalCloudAddress(address) && !profile.apiKey && !tls?.clientCert) {
     throw new ConfigError(
       `profile "${name}" points at Temporal Cloud (${address}) but has no credentials: set TEMPORAL_API_KEY (for example in .env) or client_cert_path and client_key_path`,
     );

@@ -17,7 +17,7 @@ import {
   CONSOLE_MAX_ORDERS_PER_SUBMIT,
   CONSOLE_MIN_ORDERS_PER_SUBMIT,
 } from '../config/console';
-import { loadConnectionConfig, type TemporalConnectionConfig } from '../config/connection';
+import { isTemporalCloudAddress, loadConnectionConfig, type TemporalConnectionConfig } from '../config/connection';
 import { TASK_QUEUE } from '../config/settings';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
@@ -75,17 +75,13 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-function isTemporalCloud(address: string): boolean {
-  return /tmprl\.cloud|api\.temporal\.io/.test(address);
-}
-
 export async function startConsole(options: StartConsoleOptions = {}): Promise<RunningConsole> {
   const closers: (() => Promise<void>)[] = [];
   const startedAt = Date.now();
   const log = options.log ?? (() => {});
   const temporal = options.temporal ?? loadConnectionConfig();
   const address = String(temporal.connectionOptions.address);
-  const mode: ConsoleMode = options.mode ?? (isTemporalCloud(address) ? 'cloud' : 'local');
+  const mode: ConsoleMode = options.mode ?? (isTemporalCloudAddress(address) ? 'cloud' : 'local');
   const functionName = options.functionName ?? CONSOLE_DEFAULT_FUNCTION;
   const alwaysOn = alwaysOnPrice();
   const awsEndpoint =
