@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Stage } from '../devstack/stage';
 import { stopProcess } from '../devstack/stop-process';
+import { isWorkerReadyLine } from '../worker/readiness';
 
 export interface UnexpectedExit {
   pid: number;
@@ -17,7 +18,6 @@ export interface UnexpectedExit {
   lastLines: string[];
 }
 
-const READY = /Waiting for orders/;
 const START_TIMEOUT_MS = 90_000;
 
 export class LocalWorker {
@@ -84,7 +84,7 @@ export class LocalWorker {
         START_TIMEOUT_MS,
       );
       const onData = () => {
-        if (this.lastLines.some((l) => READY.test(l))) done(resolve);
+        if (this.lastLines.some(isWorkerReadyLine)) done(resolve);
       };
       const onExit = () =>
         done(() => reject(new Error(`the local worker exited while starting:\n${this.lastLines.join('\n')}`)));

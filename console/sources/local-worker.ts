@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../devstack/project-paths';
 import { stopProcess } from '../../devstack/stop-process';
+import { isWorkerReadyLine } from '../../worker/readiness';
 import type { LocalWorkerView } from '../console-types';
 
 export interface LocalWorkerOptions {
@@ -50,7 +51,7 @@ export class LocalWorkerProcess {
         for (const line of lines) {
           output.push(line);
           this.options.onLine?.(line);
-          if (/Waiting for orders/.test(line) && this.child === child) {
+          if (isWorkerReadyLine(line) && this.child === child) {
             this.set({ state: 'running', pid: child.pid, controllable: true });
             resolve();
           }

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEntryPoint, type RunningProcess } from '../support/processes';
 import { testEnv } from '../support/test-env';
+import { WORKER_READY_TEXT } from '../../worker/readiness';
+
+const WORKER_READY = new RegExp(WORKER_READY_TEXT);
 
 let env: NodeJS.ProcessEnv;
 let worker: RunningProcess | undefined;
@@ -22,7 +25,7 @@ afterEach(() => {
 
 test('a decline order: the worker charges, fails, releases the inventory; the starter narrates it', async () => {
   worker = startEntryPoint('worker/main.ts', [], env);
-  await worker.waitFor(/Waiting for orders/);
+  await worker.waitFor(WORKER_READY);
   expect(worker.output()).toMatch(/Made shopflow\/v2 the Current Version|Polling task queue shopflow-orders/);
 
   const starter = startEntryPoint('starter/main.ts', ['--scenario', 'decline'], env);
@@ -46,7 +49,7 @@ test('a decline order: the worker charges, fails, releases the inventory; the st
 
 test('Ctrl+C drains the worker gracefully and it exits 0', async () => {
   worker = startEntryPoint('worker/main.ts', [], env);
-  await worker.waitFor(/Waiting for orders/);
+  await worker.waitFor(WORKER_READY);
   worker.child.kill('SIGINT');
   const { code } = await worker.exited;
   expect(worker.output()).toMatch(/SIGINT: finishing in-flight tasks for up to 10 s/);
@@ -56,7 +59,7 @@ test('Ctrl+C drains the worker gracefully and it exits 0', async () => {
 
 test('a second Ctrl+C during a slow activity exits at once with 130', async () => {
   worker = startEntryPoint('worker/main.ts', [], env);
-  await worker.waitFor(/Waiting for orders/);
+  await worker.waitFor(WORKER_READY);
   const starter = startEntryPoint('starter/main.ts', ['--scenario', 'slow', '--no-wait'], env);
   expect((await starter.exited).code).toBe(0);
   await worker.waitFor(/createShipment started/);

@@ -14,6 +14,9 @@ import { ROOT, startEntryPoint } from '../support/processes';
 import { createScratchNamespace } from '../support/scratch-namespace';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
+import { WORKER_READY_TEXT } from '../../worker/readiness';
+
+const WORKER_READY = new RegExp(WORKER_READY_TEXT);
 
 const ENV_KEY = 'sk-ENV-4f1c9e2a7b3d-never-print-me';
 const TOML_KEY = 'sk-TOML-8d2e6a1f5c9b-never-print-me';
@@ -65,7 +68,7 @@ test('a worker with api_key in its temporal.toml profile and a starter with TEMP
   );
   const worker = startEntryPoint('worker/main.ts', [], env({ TEMPORAL_CONFIG_FILE: toml }));
   try {
-    await worker.waitFor(/Waiting for orders/);
+    await worker.waitFor(WORKER_READY);
     expect(worker.output()).toContain(
       `Temporal:   ${testEnv('address')}, namespace ${namespace}, profile default (API key (hidden))`,
     );
