@@ -17,7 +17,6 @@ export interface ActState {
 export class Narrator {
   private act = 0;
   private current?: ActState;
-  private pausedAt?: number;
   private resume?: () => void;
   private listener?: (act: ActState) => void;
 
@@ -50,11 +49,6 @@ export class Narrator {
     return Boolean(resume);
   }
 
-  /** How long the presenter has paused at the current act so far, in ms (0 when not paused). */
-  pausedForMs(): number {
-    return this.pausedAt === undefined ? 0 : Date.now() - this.pausedAt;
-  }
-
   say(line: string): void {
     this.out(`   ${line}`);
   }
@@ -70,7 +64,6 @@ export class Narrator {
 
   private async pause(): Promise<void> {
     this.out('   (press Enter to continue)');
-    this.pausedAt = Date.now();
     const lines = readline.createInterface({ input: this.input, terminal: false });
     await new Promise<void>((resolve) => {
       this.resume = resolve;
@@ -79,6 +72,5 @@ export class Narrator {
     });
     lines.close();
     this.resume = undefined;
-    this.pausedAt = undefined;
   }
 }
