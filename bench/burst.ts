@@ -14,11 +14,11 @@ import { createActivities, EffectJournal } from '../activities';
 import { scaledLatency } from '../activities/simulated/latency';
 import { createSimulatedServices } from '../activities/simulated/simulated-services';
 import { LAMBDA_PRICES } from '../config/prices';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
+import {} from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import { peakOverlap as peakOfSpans, type InvocationSample } from '../lambda-local/metrics';
 import { hostArchitecture } from '../lambda/build-info';
-import { sampleOrder } from '../starter/sample-order';
+import { sampleOrder } from '../client/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';
 import {
@@ -31,6 +31,7 @@ import {
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName, startVersionedWorker } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 /** Realistic simulated latency (about 2 s of service calls per order), the same for the Lambda and the worker. */
 const LATENCY_SCALE = 1;
@@ -68,11 +69,7 @@ async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: 
   const handles = await Promise.all(
     Array.from({ length: orders }, (_, i) => {
       const order = sampleOrder(`${batch}-${i}`, 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: orderWorkflowId(order.orderId),
-        args: [order],
-      });
+      return startOrder(stack.client, order, { taskQueue });
     }),
   );
   await Promise.all(handles.map((h) => h.result()));

@@ -6,14 +6,15 @@
 
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
-import { sampleOrder } from '../starter/sample-order';
+import {} from '../config/settings';
+import { sampleOrder } from '../client/sample-order';
 import { ensureCurrentVersion } from '../worker/ensure-current-version';
 import type { BenchStack } from './bench-stack';
 import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
 import { firstActivityCompletedAt } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 export interface ColdStartResult {
   coldMs: number[];
@@ -51,11 +52,7 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
 
   const timeToFirstActivity = async (functionName: string, index: number): Promise<number> => {
     const order = sampleOrder(benchName('cold'), 'happy', index);
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-      taskQueue: deploymentName,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-    });
+    const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
     const invokedAt = Date.now();
     await invoke(functionName);
     await handle.result();

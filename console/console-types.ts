@@ -1,6 +1,6 @@
 /** What the console server sends the page (Server-Sent Events) and accepts from it: plain types, shared by both. */
 
-import type { OrderProgress } from '../observe/order-progress';
+import type { OrderProgress } from '../client/order-progress';
 
 export type ConsoleMode = 'local' | 'cloud';
 

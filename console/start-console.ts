@@ -21,8 +21,8 @@ import { isTemporalCloudAddress, loadConnectionConfig, type TemporalConnectionCo
 import { TASK_QUEUE } from '../config/settings';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { connectClient } from '../starter/connect-client';
-import { webUiBase, workflowUrl } from '../starter/web-ui';
+import { connectClient } from '../client/connect-client';
+import { webUiBase, workflowUrl } from '../client/web-ui';
 import { cancelOrder, submitOrders } from './actions/order-actions';
 import { ConsoleHub } from './console-hub';
 import { createConsoleServer, type ConsoleControls } from './console-server';

@@ -17,7 +17,7 @@ import { redeploy } from '../deployment/redeploy';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
 import { waitFor } from '../devstack/wait-for';
-import type { FollowedOrder } from '../starter/follow-order';
+import type { FollowedOrder } from '../client/follow-order';
 import type { Narrator } from './narrator';
 import { submitWave } from './order-wave';
 import type { Stage } from '../devstack/stage';

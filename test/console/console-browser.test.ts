@@ -14,10 +14,11 @@ import { DATA_DIR } from '../../devstack/project-paths';
 import { freePort } from '../../devstack/ports';
 import { startServerlessStack, type ServerlessStack } from '../../devstack/serverless-stack';
 import { startConsole, type RunningConsole } from '../../console/start-console';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../../config/settings';
-import { newOrderId, sampleOrder } from '../../starter/sample-order';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import { newOrderId, sampleOrder } from '../../client/sample-order';
 import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
+import { startOrder } from '../../client/start-order';
 
 jest.setTimeout(240_000);
 
@@ -221,11 +222,7 @@ test("act 5: the worker starts again; cancelling after the shipment shows the va
     ...sampleOrder(`${newOrderId()}-late`, 'happy'),
     faults: { transientFailures: { notifyCustomer: 3 } },
   };
-  await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue: TASK_QUEUE,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  await startOrder(client, order);
   const late = page.locator(`#orders tbody tr[data-workflow-id="${orderWorkflowId(order.orderId)}"]`);
   await late.locator('[data-step="createShipment"][data-state="completed"]').waitFor({ timeout: 30_000 });
   await late.locator('button.cancel').click();

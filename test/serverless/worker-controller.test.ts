@@ -10,17 +10,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda, registeredTarget } from '../../deployment/lambda-registration';
 import { parseVersionDescription } from '../../deployment/version-label';
-import { isLambdaIdentity } from '../../starter/describe-worker';
+import { isLambdaIdentity } from '../../client/describe-worker';
 import { startEntryPoint } from '../support/processes';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
+import { startOrder } from '../../client/start-order';
 
 const deploymentName = uniqueName('shopflow-serverless');
 const version = { deploymentName, buildId: 'serverless-1' };
@@ -113,11 +114,7 @@ test('a bad ARN is refused before anything is sent', async () => {
 
 test("with no worker running, the dev server's worker controller invokes the Lambda and the order completes there", async () => {
   const order = testOrder('happy');
-  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  const handle = await startOrder(client, order, { taskQueue });
   const result = (await handle.result()) as OrderResult;
   expect(result.status.state).toBe('COMPLETED');
   for (const step of result.status.steps) expect(isLambdaIdentity(step.worker)).toBe(true);

@@ -32,7 +32,7 @@ const CASES: { snippet: Snippet; rule: string | undefined; message?: RegExp }[] 
   {
     snippet: {
       filePath: 'activities/example.ts',
-      code: "import { followOrder } from '../starter/follow-order';\nexport const x = followOrder;",
+      code: "import { followOrder } from '../client/follow-order';\nexport const x = followOrder;",
     },
     rule: 'import/no-restricted-paths',
     message: /must not import the hosts or the tools/,
