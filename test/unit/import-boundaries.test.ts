@@ -38,6 +38,14 @@ const CASES: { snippet: Snippet; rule: string | undefined; message?: RegExp }[] 
     message: /must not import the hosts or the tools/,
   },
   {
+    snippet: {
+      filePath: 'client/example.ts',
+      code: "import { waitFor } from '../devstack/wait-for';\nexport const x = waitFor;",
+    },
+    rule: 'import/no-restricted-paths',
+    message: /client\/ starts and follows orders for every tool/,
+  },
+  {
     snippet: { filePath: 'bench/example.ts', code: "import '../demo/main';\nexport const x = 1;" },
     rule: 'import/no-restricted-paths',
     message: /Entry points are not libraries/,
