@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { LambdaArchitecture } from '../lambda/build-info';
 import { buildLambdaPackage, mb } from '../deployment/lambda-package';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 
 const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-certs] [--out FILE]
@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-c
   --out FILE       where to write the zip (default dist/function.zip)`;
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('build:lambda', USAGE, {
+  const values = parseCommandLine({
     arch: { type: 'string' },
     'include-certs': { type: 'boolean' },
     out: { type: 'string' },
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   const arch = (values.arch ?? 'x86_64') as LambdaArchitecture;
   if (arch !== 'x86_64' && arch !== 'arm64') {
-    usageError('build:lambda', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
+    throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
   }
   const outFile = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'dist', 'function.zip'));
   const started = Date.now();
@@ -42,7 +42,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  console.error(`build:lambda: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('build:lambda', USAGE, main);

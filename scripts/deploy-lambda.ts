@@ -12,7 +12,7 @@ import { loadLedgerConfig } from '../config/ledger-config';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
 import { deployLambda, lambdaClient, type CreateSettings } from '../deployment/lambda-deployment';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 
 const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
@@ -36,11 +36,11 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--n
   --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
 
 function usage(message: string): never {
-  return usageError('deploy:lambda', USAGE, message);
+  throw new UsageError(message);
 }
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('deploy:lambda', USAGE, {
+  const values = parseCommandLine({
     function: { type: 'string' },
     zip: { type: 'string' },
     publish: { type: 'boolean' }, // the default now; still accepted so older commands keep working
@@ -110,7 +110,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`deploy:lambda: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('deploy:lambda', USAGE, main);

@@ -11,7 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { lambdaClient } from '../deployment/lambda-deployment';
 import { cliCommands, registerLambda, registeredTarget, validateTarget } from '../deployment/lambda-registration';
 import { PROJECT_ROOT } from '../devstack/project-paths';
@@ -29,7 +29,7 @@ replays the recorded histories on the package (--zip, default dist/function.zip)
   --allow-latest  accept an unqualified ARN ($LATEST); not safe for orders in flight (a warning says why)`;
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('register:lambda', USAGE, {
+  const values = parseCommandLine({
     'function-arn': { type: 'string' },
     'role-arn': { type: 'string' },
     'external-id': { type: 'string' },
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
-  if (!values['function-arn']) usageError('register:lambda', USAGE, '--function-arn is required');
+  if (!values['function-arn']) throw new UsageError('--function-arn is required');
   loadDotEnv();
   const temporal = loadConnectionConfig();
   const version = workerDeploymentVersion();
@@ -93,7 +93,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`register:lambda: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('register:lambda', USAGE, main);

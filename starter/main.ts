@@ -5,7 +5,8 @@ import { loadDotEnv } from '../config/load-dotenv';
 import { TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import { unexpectedEnding } from '../domain/scenarios';
 import { describeProblems, validateOrder } from '../domain/validate-order';
-import { USAGE, UsageError, parseStarterArgs } from './cli-args';
+import { UsageError, runEntryPoint } from '../devstack/command-line';
+import { USAGE, parseStarterArgs } from './cli-args';
 import { connectClient } from '../client/connect-client';
 import { followOrder } from '../client/follow-order';
 import { OrderAlreadySubmittedError, startOrder } from '../client/start-order';
@@ -75,13 +76,4 @@ async function main(argv: string[]): Promise<number> {
   return unexpected === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`starter: ${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(`starter: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
+runEntryPoint('starter', USAGE, () => main(process.argv.slice(2)));

@@ -6,7 +6,8 @@ import {
   parseKillRequest,
   parseSubmitRequest,
 } from '../../console/actions/control-input';
-import { ConsoleUsageError, parseConsoleArgs } from '../../console/console-args';
+import { UsageError } from '../../devstack/command-line';
+import { parseConsoleArgs } from '../../console/console-args';
 import { alwaysOnPrice, computeCost } from '../../console/cost';
 import { RequestGuard, TOKEN_HEADER } from '../../console/request-guard';
 import { LAMBDA_PRICES } from '../../config/prices';
@@ -41,7 +42,7 @@ describe('command line', () => {
     expect(parseConsoleArgs(['--port', '0', '--function', 'my-fn'])).toMatchObject({ port: 0, functionName: 'my-fn' });
     expect(() => parseConsoleArgs(['--port', '70000'])).toThrow(/is not a port/);
     expect(() => parseConsoleArgs(['--function', 'a b'])).toThrow(/is not a Lambda function name/);
-    expect(() => parseConsoleArgs(['--prot', '1'])).toThrow(ConsoleUsageError);
+    expect(() => parseConsoleArgs(['--prot', '1'])).toThrow(UsageError);
   });
 });
 
