@@ -6,12 +6,12 @@
  * them, and the demo exits 0. (One file: the demos run one after the other, each in data/demo.)
  */
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, PROJECT_ROOT } from '../../devstack/project-paths';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning, processesIn, processesMatching } from '../support/host-processes';
 import { startEntryPoint } from '../support/processes';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 test('the demo goes from nothing to zero invocations, and cleans up after itself', async () => {
   const demo = startEntryPoint('demo/main.ts', ['--orders', '1'], {});
@@ -35,11 +35,7 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   expect(output).toMatch(/createShipment +Lambda \(request [0-9a-f]{8}\) \(attempt [2-9]\)/);
   expect(output).toMatch(/none running now: nothing is billed while there is no work/);
 
-  const effects = fs
-    .readFileSync(path.join(DATA_DIR, 'demo', 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string });
+  const effects = readJournalLines(path.join(DATA_DIR, 'demo', 'journal.jsonl'));
   expect(effects.map((e) => e.effect).sort()).toEqual(['charge', 'notify', 'reserve', 'ship']);
 
   const serverPort = /Temporal dev server on 127\.0\.0\.1:(\d+)/.exec(output)![1];

@@ -23,6 +23,7 @@ import { startPackagedHandler } from '../support/packaged-handler';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 import { startOrder } from '../../client/start-order';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 /** The package this machine's local Lambda service runs, and the other architecture, which it must refuse. */
 const HOST_ARCH = localPackageArchitecture();
@@ -167,11 +168,7 @@ test('the unpacked zip, loaded like Lambda loads it, completes a real order and 
     lambdaIdentity,
     lambdaIdentity,
   ]);
-  const effects = fs
-    .readFileSync(journal, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string; worker: string });
+  const effects = readJournalLines(journal);
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
   // Structured JSON logs for CloudWatch: every activity line carries the request id, order id and step.
   const logLines = run

@@ -22,6 +22,7 @@ import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 import { startOrder } from '../../client/start-order';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 const deploymentName = uniqueName('shopflow-serverless');
 const version = { deploymentName, buildId: 'serverless-1' };
@@ -118,11 +119,7 @@ test("with no worker running, the dev server's worker controller invokes the Lam
   const result = (await handle.result()) as OrderResult;
   expect(result.status.state).toBe('COMPLETED');
   for (const step of result.status.steps) expect(isLambdaIdentity(step.worker)).toBe(true);
-  const effects = fs
-    .readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string });
+  const effects = readJournalLines(path.join(dir, 'journal.jsonl'));
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
 
   // Idle exit: once the work is done, no invocation stays running.
