@@ -82,8 +82,10 @@ export async function registerBenchFunction(
   stack: BenchStack,
   deploymentName: string,
   functionArn: string,
+  scaler: { scaleUpCooloffMs?: number | null } = {},
 ): Promise<void> {
   await registerLambda({
+    scaleUpCooloffMs: scaler.scaleUpCooloffMs,
     connection: stack.native,
     namespace: 'default',
     version: { deploymentName, buildId: BENCH_BUILD_ID },

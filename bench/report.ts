@@ -1,6 +1,6 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
-import type { BurstResult } from './burst';
+import { BURST_SCALERS, type BurstResult } from './burst';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
@@ -182,9 +182,19 @@ export function renderReport(results: BenchResults): string {
   const scenarios = [
     ...(f?.waste ? [{ name: 'one-order failover', waste: f.waste }] : []),
     ...(i?.idleExit.waste ? [{ name: `${i.orders}-order burst (idle-cost)`, waste: i.idleExit.waste }] : []),
-    ...(results.burst?.rows.map((r) => ({ name: `${r.orders}-order burst, no worker up`, waste: r.waste })) ?? []),
+    ...burstWasteScenarios(results.burst),
   ];
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   return parts.join('\n');
+}
+
+/** Each burst size with ShopFlow's scaler, beside the same burst with the controller's default (the baseline). */
+function burstWasteScenarios(burst: BurstResult | undefined) {
+  const [ours, baseline] = BURST_SCALERS.map((scaler) => burst?.rows.filter((r) => r.scaler === scaler.label) ?? []);
+  return ours.map((r) => ({
+    name: `${r.orders}-order burst, no worker up`,
+    waste: r.waste,
+    baseline: baseline.find((b) => b.orders === r.orders)?.waste,
+  }));
 }

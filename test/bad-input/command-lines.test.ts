@@ -18,6 +18,11 @@ const ROWS: [entry: string, args: string[], firstLine: string][] = [
   ['scripts/build-lambda.ts', ['--arch', 'sparc'], 'build:lambda: --arch must be x86_64 or arm64 (got "sparc")'],
   ['scripts/deploy-lambda.ts', [], 'deploy:lambda: --function is required'],
   ['scripts/register-lambda.ts', [], 'register:lambda: --function-arn is required'],
+  [
+    'scripts/register-lambda.ts',
+    ['--function-arn', 'arn:aws:lambda:us-east-1:000000000000:function:f:1', '--scale-up-cooloff-ms', 'soon'],
+    'register:lambda: --scale-up-cooloff-ms must be a whole number of milliseconds from 0 to 600000 (got "soon")',
+  ],
   ['scripts/redeploy.ts', [], 'redeploy: --function is required'],
   ['scripts/metrics.ts', ['--minutes', '0'], 'metrics: --minutes must be a whole number from 1 to 1440'],
 ];

@@ -14,7 +14,8 @@ import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
-import { registerLambda, registeredTarget } from '../../deployment/lambda-registration';
+import { registerLambda, registeredCooloffMs, registeredTarget } from '../../deployment/lambda-registration';
+import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../../config/settings';
 import { parseVersionDescription } from '../../deployment/version-label';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { startEntryPoint } from '../support/processes';
@@ -89,6 +90,8 @@ test('register:lambda creates the version with the function as its compute, make
   expect(first.action).toBe('created');
   expect(first.madeCurrent).toBe(true);
   expect(registeredTarget(first.description)?.functionArn).toBe(functionArn);
+  // The server keeps the scaler's cool-off as registered (config/settings.ts says why it is not Temporal's 100 ms).
+  expect(registeredCooloffMs(first.description)).toBe(LAMBDA_SCALE_UP_COOLOFF_MS);
   const again = await registerLambda({
     connection: native,
     namespace: 'default',
@@ -165,6 +168,9 @@ test('the deploy:lambda, register:lambda and metrics commands work against the s
   expect((await register.exited).code).toBe(0);
   expect(register.output()).toMatch(/Guard: same workflow code as \S+:1; the 6 recorded histories replay on it/);
   expect(register.output()).toMatch(/Version unchanged\./);
+  expect(register.output()).toContain(
+    `Scaler:             no-sync, scale-up cool-off ${LAMBDA_SCALE_UP_COOLOFF_MS} ms`,
+  );
   expect(register.output()).toMatch(
     /temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/,
   );

@@ -2,6 +2,7 @@
 
 import { BENCH_SECTIONS, parseBenchArgs } from '../../bench/args';
 import { UsageError } from '../../devstack/command-line';
+import { BURST_SCALERS } from '../../bench/burst';
 import { renderReport, type BenchResults } from '../../bench/report';
 import { median, percentile } from '../../bench/stats';
 
@@ -57,4 +58,44 @@ test('bench flags are checked: defaults, sections, and a clear error for an unkn
   expect(() => parseBenchArgs(['--only', 'speed'], 'x')).toThrow(
     new UsageError('--only: unknown section(s) speed; choose from ' + BENCH_SECTIONS.join(', ')),
   );
+});
+
+test("each burst's waste is judged on ShopFlow's scaler, with the controller's default beside it as the baseline", () => {
+  const waste = (wastedShare: number, billedGBSeconds: number) => ({
+    invocations: 4,
+    useful: 3,
+    wasted: 1,
+    noSummary: 0,
+    billedGBSeconds,
+    wastedGBSeconds: billedGBSeconds * wastedShare,
+    wastedShare,
+  });
+  const row = (scaler: string, share: number, gbs: number) => ({
+    orders: 10,
+    scaler,
+    drainMs: 9000,
+    peakEnvironments: 3,
+    coldStarts: 3,
+    waste: waste(share, gbs),
+    lambdaUsd: 0.001,
+    alwaysOnUsd: 0.0001,
+    localWorkerDrainMs: 3000,
+  });
+  const results: BenchResults = {
+    startedAt: '2026-11-30T00:00:00Z',
+    machine,
+    reps: 1,
+    burst: {
+      memoryMb: 1024,
+      architecture: 'x86_64',
+      usdPerGbSecond: 0.0000166667,
+      usdPerMillionRequests: 0.2,
+      alwaysOn: { label: 'test', usdPerHour: 0.02 },
+      rows: [row(BURST_SCALERS[0].label, 0.08, 40), row(BURST_SCALERS[1].label, 0.8, 368)],
+    },
+  };
+  const line = renderReport(results)
+    .split('\n')
+    .find((l) => l.startsWith('10-order burst, no worker up'));
+  expect(line).toMatch(/8%, met\s+80% of 368 GB-s/);
 });
