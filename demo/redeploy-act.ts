@@ -39,6 +39,8 @@ export interface RedeployActInput {
 }
 
 const SHIPMENT_UNDER_WAY_MS = 6_000;
+/** The dev server checks drainage 5 s after a version stops being current, then every 2 s (devstack/dev-server). */
+const DRAINED_WITHIN_MS = 20_000;
 
 /** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */
 /** What the notification step said it sent (its result's detail, read from history). */
@@ -160,7 +162,14 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   const oldVersion = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
   await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier, false);
   await check(renewed, next, newVersion, true);
-  const after = await versionTable(connection, 'default', version.deploymentName);
+  // The server checks drainage a few seconds after a version's last order ends: show the table once it has.
+  narrator.step(`waiting for the server to see ${version.buildId} drained...`);
+  let after = await versionTable(connection, 'default', version.deploymentName);
+  const drained = async () => {
+    after = await versionTable(connection, 'default', version.deploymentName);
+    return after.find((v) => v.buildId === version.buildId)?.status === 'DRAINED';
+  };
+  await waitFor(drained, { timeoutMs: DRAINED_WITHIN_MS, intervalMs: 1_000, what: 'drained' }).catch(() => undefined);
   narrator.say('Versions now:');
   for (const line of formatVersionTable(after)) narrator.say(`  ${line}`);
   for (const line of retirementAdvice(after, version.deploymentName)) narrator.say(line);

@@ -120,6 +120,11 @@ export function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
+/** esbuild `define` for a build's release features: a literal in the code, so nothing at run time can switch them. */
+export function releaseFeatureDefine(features: readonly ReleaseFeature[]): Record<string, string> {
+  return { [RELEASE_FEATURES_GLOBAL]: JSON.stringify(features.join(',')) };
+}
+
 export async function buildLambdaPackage(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
@@ -175,8 +180,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     legalComments: 'none',
     logLevel: 'error',
     plugins: [stubWorkflowBundler],
-    // The features become a literal in the code: the zip carries them, nothing at run time can switch them.
-    define: { [RELEASE_FEATURES_GLOBAL]: JSON.stringify(releaseFeatures.join(',')) },
+    define: releaseFeatureDefine(releaseFeatures),
   });
 
   // The SDK reads the workflow bundle's source map with `source-map`, which loads this file from beside the code.
