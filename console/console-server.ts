@@ -88,6 +88,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     workers: hub.currentWorkers(),
     metrics: hub.currentMetrics(),
     log: hub.logEntries(),
+    redeploy: hub.currentRedeploy(),
   }));
 
   const control =
