@@ -39,7 +39,7 @@ export class RedeployControl {
 
   start(): void {
     void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
+    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs).unref();
   }
 
   async close(): Promise<void> {

@@ -25,9 +25,9 @@ export function renderVersions(redeploy: RedeployView): void {
   state.dataset.state = redeploy.state;
   state.textContent =
     redeploy.state === 'idle' ? '' : `${redeploy.state}${took}${redeploy.by ? ` (started by ${redeploy.by})` : ''}`;
-  byId('redeploy-lines').textContent = [...redeploy.lines, ...(redeploy.error ? [`✗ ${redeploy.error}`] : [])].join(
-    '\n',
-  );
+  const lines = byId('redeploy-lines');
+  lines.textContent = [...redeploy.lines, ...(redeploy.error ? [`✗ ${redeploy.error}`] : [])].join('\n');
+  lines.scrollTop = lines.scrollHeight; // the newest line in view
   byId('versions')
     .querySelector('tbody')!
     .replaceChildren(

@@ -29,7 +29,10 @@ interface PageElement {
   content: string;
   dataset: Record<string, string | undefined>;
 }
-declare const document: { querySelector<T = PageElement>(selector: string): T | null };
+declare const document: {
+  querySelector<T = PageElement>(selector: string): T | null;
+  querySelectorAll(selector: string): { length: number };
+};
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
 const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
@@ -360,9 +363,15 @@ test('act 7: "Ship the next build" refuses bad requests, then ships v3; its orde
 
   // Temporal's check of v3 invokes it once; then a new order runs on v3 and sends v3's notification.
   await page.locator('.env.busy, .env.cold-start').first().waitFor({ state: 'detached', timeout: 30_000 });
+  const happyRows = page.locator('#orders tbody tr[data-scenario="happy"]');
+  const happyBefore = await happyRows.count();
   await page.fill('#order-count', '1');
   await page.selectOption('#order-scenario', 'happy');
   await page.click('#submit-orders');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#orders tbody tr[data-scenario="happy"]').length > n,
+    happyBefore,
+  );
   const fresh = row('happy');
   await fresh.locator('[data-order-state="COMPLETED"]').waitFor({ timeout: 60_000 });
   const notify = fresh.locator('[data-step="notifyCustomer"]');
