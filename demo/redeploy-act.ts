@@ -12,7 +12,7 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { TRACKING_LINE } from '../activities/simulated/notification-message';
 import type { RedeployControl } from '../console/actions/redeploy-action';
-import { buildNextRelease, shipRelease } from '../deployment/next-release';
+import { buildNextRelease, currentVersion, shipRelease } from '../deployment/next-release';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
 import { waitFor } from '../devstack/wait-for';
@@ -62,14 +62,7 @@ async function pinnedBuildId(client: Client, workflowId: string): Promise<string
 
 /** Runs the act; returns what went against the story (DEMO PROBLEM lines), empty when it held. */
 export async function redeployAct(input: RedeployActInput): Promise<string[]> {
-  const { client, narrator, version } = input;
-  const next = nextBuildId(version.buildId);
-  await narrator.beginAct(
-    `ship ${next} live`,
-    `Orders of ${version.buildId} are running on the Lambda. We upload a new zip as ${next}: ` +
-      'it becomes its own Lambda version, ' +
-      `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
-  );
+  const { client, narrator } = input;
   const lambda = new LambdaClient({
     endpoint: input.lambdaEndpoint,
     region: 'us-east-1',
@@ -80,6 +73,17 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
     lambda.destroy();
     await connection.close();
   });
+  // The stage's build, unless the console's "Ship the next build" already moved on: the act follows the server.
+  const version = await currentVersion(connection, 'default', input.version.deploymentName);
+  // Every build the next-release path ships carries its features: then the in-flight orders show them too.
+  const shippedBefore = version.buildId !== input.version.buildId;
+  const next = nextBuildId(version.buildId);
+  await narrator.beginAct(
+    `ship ${next} live`,
+    `Orders of ${version.buildId} are running on the Lambda. We upload a new zip as ${next}: ` +
+      'it becomes its own Lambda version, ' +
+      `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
+  );
   const exclusive = input.redeploys
     ? <T>(work: (log: (line: string) => void) => Promise<T>) => input.redeploys!.exclusive('the demo (act 5)', work)
     : <T>(work: (log: (line: string) => void) => Promise<T>) => work(() => {});
@@ -152,15 +156,13 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
         problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
       }
       if (notification?.includes(TRACKING_LINE) !== tracking) {
-        const what = tracking
-          ? `${next}'s tracking link`
-          : `${version.buildId}'s notification, without a tracking link`;
+        const what = tracking ? 'the tracking link' : `${version.buildId}'s notification, without a tracking link`;
         problems.push(`${order.workflowId} should have sent ${what}; it sent ${notification ?? 'nothing'}`);
       }
     }
   };
   const oldVersion = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
-  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier, false);
+  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier, shippedBefore);
   await check(renewed, next, newVersion, true);
   // The server checks drainage a few seconds after a version's last order ends: show the table once it has.
   narrator.step(`waiting for the server to see ${version.buildId} drained...`);
