@@ -178,6 +178,7 @@ export async function runDemo(
       functionName: FUNCTION_NAME,
       lambdaEndpoint: lambda.endpoint,
       serverAddress: server.address,
+      redeploys: presenter.redeploys,
     };
     problems.push(
       ...(await redeployAct({ ...input, uiUrl: server.uiUrl!, version, orders: args.orders, busyEnvironments })),

@@ -10,6 +10,7 @@ import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../config/environment';
+import { RELEASE_FEATURES_GLOBAL, releaseFeaturesFromEnv, type ReleaseFeature } from '../config/release-features';
 import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
 import { RUST_TARGET, nativeArchitecture } from '../lambda/check-package';
 import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../lambda/host-platform';
@@ -29,6 +30,8 @@ export interface BuildOptions {
   entry?: string;
   /** The connection profiles packed as temporal.toml; default the project's temporal.toml. */
   configFile?: string;
+  /** Release features written into the bundle (config/release-features); default SHOPFLOW_RELEASE_FEATURES. */
+  releaseFeatures?: readonly ReleaseFeature[];
 }
 
 export interface PackagePart {
@@ -117,6 +120,11 @@ export function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
+/** esbuild `define` for a build's release features: a literal in the code, so nothing at run time can switch them. */
+export function releaseFeatureDefine(features: readonly ReleaseFeature[]): Record<string, string> {
+  return { [RELEASE_FEATURES_GLOBAL]: JSON.stringify(features.join(',')) };
+}
+
 export async function buildLambdaPackage(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
@@ -134,14 +142,17 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
   const version = workerDeploymentVersion(env);
+  const releaseFeatures = [...(options.releaseFeatures ?? releaseFeaturesFromEnv(env))];
   const identity = {
     deploymentName: version.deploymentName,
     buildId: version.buildId,
     architecture: options.arch,
     builtAt: new Date().toISOString(),
     includesCerts: options.includeCerts,
+    releaseFeatures,
   };
   log(`Building the ShopFlow Lambda package: ${identity.deploymentName}/${identity.buildId} for ${options.arch}`);
+  if (releaseFeatures.length > 0) log(`  release features built in: ${releaseFeatures.join(', ')}`);
 
   log('  bundling workflow code (Temporal bundler, no webpack at cold start)...');
   const workflows = await bundleWorkflowCode({
@@ -169,6 +180,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     legalComments: 'none',
     logLevel: 'error',
     plugins: [stubWorkflowBundler],
+    define: releaseFeatureDefine(releaseFeatures),
   });
 
   // The SDK reads the workflow bundle's source map with `source-map`, which loads this file from beside the code.

@@ -37,6 +37,10 @@ export const WORKER_CONTROLLER_CONFIG = [
   'workercontroller.compute_providers.enabled=["aws-lambda"]',
   'workercontroller.scaling_algorithms.enabled=["no-sync"]',
   'frontend.enableServerVersionCheck=false',
+  // A version that stopped being current shows DRAINED seconds after its last order ends, not minutes (default 180 s
+  // grace, then a check every 180 s): the demo's act 5 ends on that table.
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod=5',
+  'matching.wv.VersionDrainageStatusRefreshInterval=2',
 ];
 
 /**

@@ -14,6 +14,8 @@ export interface BuildInfo {
   builtAt: string;
   /** True only when the build was told to include certificates and keys (--include-certs). */
   includesCerts: boolean;
+  /** Release features built into the code (config/release-features); absent in packages built before them. */
+  releaseFeatures?: string[];
   /**
    * sha256 (hex) of workflow-bundle.js. Orders in flight replay on it: the same build id may only ever run one
    * workflow bundle, so redeploy compares this before reusing a build id.

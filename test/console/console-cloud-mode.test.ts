@@ -52,5 +52,16 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   });
   expect(refused.status).toBe(404);
   expect(((await refused.json()) as { message: string }).message).toMatch(/controls exist only in local mode/);
+  // No redeploy from the page either: the button says why, and the route refuses.
+  expect(await page.locator('#ship-next').isDisabled()).toBe(true);
+  expect(await page.locator('#ship-reason').textContent()).toMatch(
+    /cloud mode\): ship a new build with npm run redeploy/,
+  );
+  const redeploy = await fetch(`${running.url}/api/redeploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: running.url, 'x-shopflow-console-token': token! },
+    body: JSON.stringify({ from: 'v2' }),
+  });
+  expect(redeploy.status).toBe(404);
   expect(errors).toEqual([]);
 });

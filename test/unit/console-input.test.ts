@@ -4,6 +4,7 @@ import {
   ControlInputError,
   parseCancelRequest,
   parseKillRequest,
+  parseRedeployRequest,
   parseSubmitRequest,
 } from '../../console/actions/control-input';
 import { UsageError } from '../../devstack/command-line';
@@ -24,6 +25,19 @@ describe('control input', () => {
     );
     expect(() => parseSubmitRequest([1])).toThrow(ControlInputError);
     expect(() => parseSubmitRequest(null)).toThrow(/must be a JSON object/);
+  });
+  test.each([undefined, '', 'v2 ', 'v2;rm', '../v2', 42, 'x'.repeat(256)])(
+    'redeploy from %p is refused: it is not a build id',
+    (from) => {
+      expect(() => parseRedeployRequest({ from })).toThrow(
+        /is not a build id: send the Current Version the page shows/,
+      );
+    },
+  );
+  test('a redeploy request names the Current Version the page showed', () => {
+    expect(parseRedeployRequest({ from: 'v2' })).toEqual({ from: 'v2' });
+    expect(parseRedeployRequest({ from: '2026-11-22.1' })).toEqual({ from: '2026-11-22.1' });
+    expect(() => parseRedeployRequest('v2')).toThrow(/must be a JSON object/);
   });
   test('good input passes', () => {
     expect(parseSubmitRequest({ scenario: 'slow', count: 200 })).toEqual({ scenario: 'slow', count: 200 });
