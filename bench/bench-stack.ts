@@ -11,6 +11,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Stage } from '../devstack/stage';
 import { startLocalLambda, type LocalLambda } from '../lambda-local/local-lambda';
 import { localLambdaEnvironment, startDevServer } from '../devstack/dev-server';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { freePort } from '../devstack/ports';
 import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { ensureRuntimeNode } from '../devstack/runtime-node';
@@ -60,11 +61,7 @@ export async function startBenchStack(
     env: localLambdaEnvironment(lambda.endpoint, {}),
   });
   stage.own('Temporal dev server', () => server.stop());
-  const lambdaClient = new LambdaClient({
-    endpoint: lambda.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambdaClient = localAwsClient(LambdaClient, lambda.endpoint);
   stage.own('Lambda client', () => lambdaClient.destroy());
   const native = await NativeConnection.connect({ address: server.address });
   stage.own('worker connection', () => native.close());

@@ -16,6 +16,7 @@ import { buildLambdaPackage } from '../deployment/lambda-package';
 import { redeploy } from '../deployment/redeploy';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
 import type { FollowedOrder } from '../starter/follow-order';
 import type { Narrator } from './narrator';
@@ -81,11 +82,7 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   );
   // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
   await sleep(SHIPMENT_UNDER_WAY_MS);
-  const lambda = new LambdaClient({
-    endpoint: input.lambdaEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = localAwsClient(LambdaClient, input.lambdaEndpoint);
   const connection = await NativeConnection.connect({ address: input.serverAddress });
   input.stage.own('redeploy connections', async () => {
     lambda.destroy();

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { localAwsEnvironment } from './local-aws-clients';
 import { stopProcess } from './stop-process';
 
 export interface DevServerOptions {
@@ -40,17 +41,13 @@ export const WORKER_CONTROLLER_CONFIG = [
 ];
 
 /**
- * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service:
- * the endpoint, a region, and placeholder credentials (requests are signed; the local service does not check).
+ * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service.
  * Anything already set in the environment wins, so a self-hosted server can still reach real AWS.
  */
 export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return {
-    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL ?? endpoint,
-    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'shopflow-local',
-    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'shopflow-local',
-  };
+  return Object.fromEntries(
+    Object.entries(localAwsEnvironment(endpoint)).map(([name, local]) => [name, env[name] ?? local]),
+  );
 }
 
 export function devServerArgs(options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile'>): string[] {

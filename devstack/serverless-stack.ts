@@ -17,6 +17,7 @@ import { localLambdaEnvironment, startDevServer, type DevServer, type DevServerO
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLocalLambdaPackage, mb, type BuildResult } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
+import { localAwsClient } from './local-aws-clients';
 import { freePort, isPortFree } from './ports';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -97,11 +98,7 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
   step('building the Lambda package (npm run build:lambda)...');
   const built = await buildLocalLambdaPackage({ includeCerts: false, outFile: path.join(options.dir, 'function.zip') });
   step(`dist: ${mb(built.zippedBytes)} zipped, ${mb(built.unzippedBytes)} unzipped, build ${built.info.buildId}`);
-  const lambdaClient = new LambdaClient({
-    endpoint: lambda.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambdaClient = localAwsClient(LambdaClient, lambda.endpoint);
   own('Lambda client', () => lambdaClient.destroy());
   const deployed = await deployLambda({
     client: lambdaClient,
