@@ -16,6 +16,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Where the server's output goes; omit to share this terminal. */
   logFile?: string;
+  /** Dynamic config values (`key=value`) besides the worker controller's, which are always on. */
+  dynamicConfig?: string[];
   /** Extra environment, e.g. AWS_ENDPOINT_URL for the worker controller's Lambda client. */
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
@@ -50,12 +52,15 @@ export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv 
   );
 }
 
-export function devServerArgs(options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile'>): string[] {
+export function devServerArgs(
+  options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile' | 'dynamicConfig'>,
+): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (options.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const value of WORKER_CONTROLLER_CONFIG) args.push('--dynamic-config-value', value);
+  for (const value of [...WORKER_CONTROLLER_CONFIG, ...(options.dynamicConfig ?? [])])
+    args.push('--dynamic-config-value', value);
   return args;
 }
 
