@@ -17,7 +17,7 @@ import { LAMBDA_PRICES } from '../config/prices';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import { peakOverlap as peakOfSpans, type InvocationSample } from '../lambda-local/metrics';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { sampleOrder } from '../starter/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';

@@ -11,7 +11,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { buildLambdaPackage } from '../deployment/lambda-package';
 import { redeploy } from '../deployment/redeploy';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
