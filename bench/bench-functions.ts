@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';

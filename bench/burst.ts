@@ -18,7 +18,7 @@ import { LAMBDA_PRICES } from '../config/prices';
 import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import { peakOverlap as peakOfSpans, type InvocationSample } from '../lambda-local/metrics';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { sampleOrder } from '../client/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEV_SERVER_PORT } from '../config/settings';
-import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
+import { hostArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
 import { RUST_TARGET } from '../lambda/check-package';
 import { extractZip } from '../deployment/zip';
 import { buildLambdaPackage } from '../deployment/lambda-package';

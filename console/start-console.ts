@@ -24,6 +24,7 @@ import { resolveDeploymentName } from '../config/environment';
 import { TASK_QUEUE } from '../config/settings';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
 import { DATA_DIR } from '../devstack/project-paths';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
 import { connectClient } from '../client/connect-client';
 import { webUiBase, workflowUrl } from '../client/web-ui';
@@ -100,10 +101,11 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const aws = {
     region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
     ...(awsEndpoint && { endpoint: awsEndpoint }),
-    ...(mode === 'local' && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   };
-  const cloudwatch = new CloudWatchClient(aws);
-  const lambda = new LambdaClient(aws);
+  // Local mode: the local Lambda service's convention; the cloud: the SDK's usual credential chain.
+  const localEndpoint = mode === 'local' ? awsEndpoint : undefined;
+  const cloudwatch = localEndpoint ? localAwsClient(CloudWatchClient, localEndpoint) : new CloudWatchClient(aws);
+  const lambda = localEndpoint ? localAwsClient(LambdaClient, localEndpoint) : new LambdaClient(aws);
   const client: Client = await connectClient(temporal);
   const uiBase = options.webUi?.replace(/\/$/, '') ?? webUiBase(address);
   const taskQueue = options.taskQueue ?? TASK_QUEUE;

@@ -15,6 +15,7 @@ import type { RedeployControl } from '../console/actions/redeploy-action';
 import { buildNextRelease, currentVersion, shipRelease } from '../deployment/next-release';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
 import type { FollowedOrder } from '../client/follow-order';
 import type { Narrator } from './narrator';
@@ -63,11 +64,7 @@ async function pinnedBuildId(client: Client, workflowId: string): Promise<string
 /** Runs the act; returns what went against the story (DEMO PROBLEM lines), empty when it held. */
 export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   const { client, narrator } = input;
-  const lambda = new LambdaClient({
-    endpoint: input.lambdaEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = localAwsClient(LambdaClient, input.lambdaEndpoint);
   const connection = await NativeConnection.connect({ address: input.serverAddress });
   input.stage.own('redeploy connections', async () => {
     lambda.destroy();

@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readLambdaMetrics } from '../deployment/lambda-metrics';
 import { renderMetricsChart } from '../deployment/metrics-chart';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { DATA_DIR } from '../devstack/project-paths';
 import { startRunLedger } from '../devstack/run-ledger';
 import { startServerlessStack } from '../devstack/serverless-stack';
@@ -129,11 +130,7 @@ export async function runDemo(
     'scale to zero',
     `The Lambda worker exits after 5 s without work. No work, no invocations, nothing billed: invocations per ${METRICS_PERIOD_S} s from the local service's CloudWatch API.`,
   );
-  const cloudwatch = new CloudWatchClient({
-    endpoint: lambda.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const cloudwatch = localAwsClient(CloudWatchClient, lambda.endpoint);
   stage.own('CloudWatch client', () => cloudwatch.destroy());
   await waitFor(() => busyEnvironments() === 0, {
     timeoutMs: 120_000,

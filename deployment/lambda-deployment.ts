@@ -22,7 +22,8 @@ import {
   LAMBDA_RECOMMENDED_TIMEOUT_S,
   LONGEST_ACTIVITY_START_TO_CLOSE_MS,
 } from '../config/settings';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
+import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
 

@@ -9,7 +9,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NEXT_RELEASE_FEATURES, type ReleaseFeature } from '../config/release-features';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { buildLambdaPackage } from './lambda-package';
 import { redeploy, type RedeployResult } from './redeploy';
 import { RedeployRefusedError } from './redeploy-guard';

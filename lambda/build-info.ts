@@ -2,10 +2,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
 
 export const BUILD_INFO_FILE = 'build-info.json';
-
-export type LambdaArchitecture = 'x86_64' | 'arm64';
 
 export interface BuildInfo {
   deploymentName: string;
@@ -23,17 +22,6 @@ export interface BuildInfo {
   workflowBundleSha256: string;
   /** sha256 (hex) of every other file in the package (build-info.json aside): activities, handler, native core. */
   otherCodeSha256: string;
-}
-
-/** Node's name for a Lambda architecture. */
-export const NODE_ARCH: Readonly<Record<LambdaArchitecture, string>> = { x86_64: 'x64', arm64: 'arm64' };
-
-/** The Lambda architecture of this machine: the packages a local Lambda service here can run. */
-export function hostArchitecture(nodeArch: string = process.arch): LambdaArchitecture {
-  const match = (Object.keys(NODE_ARCH) as LambdaArchitecture[]).find((arch) => NODE_ARCH[arch] === nodeArch);
-  if (!match)
-    throw new Error(`this machine's architecture is ${nodeArch}; Lambda packages run on x64 (x86_64) or arm64 only`);
-  return match;
 }
 
 export function readBuildInfo(dir: string): BuildInfo | undefined {

@@ -1,7 +1,7 @@
 /** `npm run build:lambda [-- --arch x86_64|arm64] [--include-certs] [--out FILE]`: builds dist/function.zip. */
 
 import path from 'node:path';
-import type { LambdaArchitecture } from '../lambda/build-info';
+import { isLambdaArchitecture } from '../config/lambda-architecture';
 import { buildLambdaPackage, mb } from '../deployment/lambda-package';
 import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { PROJECT_ROOT } from '../devstack/project-paths';
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
-  const arch = (values.arch ?? 'x86_64') as LambdaArchitecture;
-  if (arch !== 'x86_64' && arch !== 'arm64') {
+  const arch = values.arch ?? 'x86_64';
+  if (!isLambdaArchitecture(arch)) {
     throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
   }
   const outFile = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'dist', 'function.zip'));

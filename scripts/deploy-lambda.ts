@@ -8,6 +8,7 @@
 
 import path from 'node:path';
 import { ConfigError } from '../config/config-error';
+import { isLambdaArchitecture } from '../config/lambda-architecture';
 import { loadLedgerConfig } from '../config/ledger-config';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
@@ -61,8 +62,7 @@ async function main(): Promise<void> {
   if (values.create) {
     if (!values.role) usage('--create needs --role (the function execution role ARN)');
     const architecture = values.arch ?? 'x86_64';
-    if (architecture !== 'x86_64' && architecture !== 'arm64')
-      usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
+    if (!isLambdaArchitecture(architecture)) usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
     const timeoutSeconds = Number(values.timeout ?? LAMBDA_RECOMMENDED_TIMEOUT_S);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900)
       usage('--timeout must be 1-900 seconds');

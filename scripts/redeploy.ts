@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
-import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
+import { hostArchitecture, isLambdaArchitecture } from '../config/lambda-architecture';
 import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { lambdaClient } from '../deployment/lambda-deployment';
 import { PROJECT_ROOT } from '../devstack/project-paths';
@@ -40,9 +40,8 @@ async function main(): Promise<void> {
   if (ramp !== undefined && !(Number.isInteger(ramp) && ramp >= 1 && ramp <= 100)) {
     throw new UsageError(`--ramp must be a whole percentage from 1 to 100 (got "${values.ramp}")`);
   }
-  const arch = (values.arch ?? hostArchitecture()) as LambdaArchitecture;
-  if (arch !== 'x86_64' && arch !== 'arm64')
-    throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
+  const arch = values.arch ?? hostArchitecture();
+  if (!isLambdaArchitecture(arch)) throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
   loadDotEnv();
   const temporal = loadConnectionConfig();
   // The guard's history replay runs a replay worker: its state changes are not news here.

@@ -14,6 +14,7 @@ import { LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lam
 import { Client, Connection } from '@temporalio/client';
 import { DATA_DIR } from '../../devstack/project-paths';
 import { freePort } from '../../devstack/ports';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { startServerlessStack, type ServerlessStack } from '../../devstack/serverless-stack';
 import { startConsole, type RunningConsole } from '../../console/start-console';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
@@ -269,11 +270,7 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
 
 /** The function's published versions, from the local Lambda service (the AWS SDK, as the AWS CLI would). */
 async function publishedVersions(): Promise<string[]> {
-  const lambda = new LambdaClient({
-    endpoint: stack.lambda.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = localAwsClient(LambdaClient, stack.lambda.endpoint);
   try {
     const { Versions } = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'shopflow-worker' }));
     return (Versions ?? []).map((v) => v.Version!).filter((v) => v !== '$LATEST');

@@ -5,6 +5,7 @@
 
 import type { Browser } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/start-console';
+import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
@@ -16,8 +17,9 @@ afterAll(async () => {
 });
 
 test('cloud mode: the page loads clean, shows per-minute metrics, and offers no controls', async () => {
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // Cloud mode takes the SDK's usual credential chain: the environment, here the local service's placeholders.
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS_CREDENTIALS.secretAccessKey;
   running = await startConsole({
     port: 0,
     mode: 'cloud',

@@ -14,6 +14,7 @@ import type { OrderResult } from '../../domain/status';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda } from '../../deployment/lambda-registration';
+import { localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { localLambdaClient } from '../support/function-zips';
 import { testOrder } from '../support/orders';
@@ -133,10 +134,7 @@ test("an order in flight on r2 completes on r2's Lambda version after r3 ships; 
   );
 
   const env = {
-    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...localAwsEnvironment(testEnv('lambdaEndpoint')),
     TEMPORAL_ADDRESS: testEnv('address'),
   };
   const run = startEntryPoint(

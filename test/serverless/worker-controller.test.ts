@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
+import { localAwsClient, localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda, registeredCooloffMs, registeredTarget } from '../../deployment/lambda-registration';
@@ -38,11 +39,7 @@ let workflowSha: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'serverless-'));
-  lambda = new LambdaClient({
-    endpoint: testEnv('lambdaEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  lambda = localAwsClient(LambdaClient, testEnv('lambdaEndpoint'));
   native = await NativeConnection.connect({ address: testEnv('address') });
   client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
   // The package this machine's local Lambda service runs (its architecture; on a Mac the service adds the Mac's core).
@@ -143,10 +140,7 @@ test("with no worker running, the dev server's worker controller invokes the Lam
 
 test('the deploy:lambda, register:lambda and metrics commands work against the same local services', async () => {
   const env = {
-    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...localAwsEnvironment(testEnv('lambdaEndpoint')),
     TEMPORAL_ADDRESS: testEnv('address'),
     SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName,
     SHOPFLOW_BUILD_ID: version.buildId,
