@@ -1,7 +1,7 @@
 /**
  * Builds the Lambda package: the handler and ShopFlow's code bundled by esbuild, the workflow bundle prebuilt by
- * Temporal's bundler, the one native binary the function's architecture needs, temporal.toml and build-info.json,
- * zipped. Certificates and keys go in only when asked for.
+ * Temporal's bundler, the one native binary the function's architecture needs, the V8 compile cache made by the
+ * runtime's Node, temporal.toml and build-info.json, zipped. Certificates and keys go in only when asked for.
  */
 
 import fs from 'node:fs';
@@ -10,10 +10,11 @@ import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../config/environment';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
+import { BUILD_INFO_FILE, NODE_ARCH, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
 import { RUST_TARGET, nativeArchitecture } from '../lambda/check-package';
 import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../lambda/host-platform';
 import { PROJECT_ROOT } from '../devstack/project-paths';
+import { DEFAULT_COMPILE_CACHE_MEMORY_MB, produceCompileCache } from './compile-cache';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from './zip';
 
@@ -29,6 +30,10 @@ export interface BuildOptions {
   entry?: string;
   /** The connection profiles packed as temporal.toml; default the project's temporal.toml. */
   configFile?: string;
+  /** Pack a V8 compile cache made by the runtime's Node (default true; only for the default entry). */
+  compileCache?: boolean;
+  /** The function memory the compile cache is made for (Lambda's V8 flags depend on it); default 1024. */
+  compileCacheMemoryMb?: number;
 }
 
 export interface PackagePart {
@@ -154,6 +159,8 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   await build({
     entryPoints: {
       index: options.entry ?? path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
+      // The default entry turns the compile cache on, then loads the handler from its own file.
+      ...(options.entry ? {} : { handler: path.join(PROJECT_ROOT, 'lambda', 'handler.ts') }),
       // The SDK starts its workflow thread from this file, next to the handler (require.resolve at run time).
       'workflow-worker-thread': require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread'),
     },
@@ -215,11 +222,28 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
       '  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)',
     );
   }
-  const info: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)) };
+  const info: Partial<BuildInfo> = {};
+  if (options.compileCache === false || options.entry) {
+    log("  compile cache: not made (--no-compile-cache, or a handler other than ShopFlow's)");
+  } else if (NODE_ARCH[options.arch] !== process.arch) {
+    log(
+      `  compile cache: not made (a ${options.arch} package is built on ${process.arch}; V8's cache is per architecture)`,
+    );
+  } else {
+    info.compileCache = produceCompileCache({
+      stageDir: stage,
+      handlerFile: 'handler.js',
+      threadFile: 'workflow-worker-thread.js',
+      memoryMb: options.compileCacheMemoryMb ?? DEFAULT_COMPILE_CACHE_MEMORY_MB,
+      log,
+    });
+  }
+
+  const built: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)), ...info };
   log(
-    `  workflow bundle sha256 ${info.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${info.otherCodeSha256.slice(0, 12)}...`,
+    `  workflow bundle sha256 ${built.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${built.otherCodeSha256.slice(0, 12)}...`,
   );
-  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(built, null, 2)}\n`);
 
   const entries: ZipInput[] = filesUnder(stage).map((name) => ({
     name: name.split(path.sep).join('/'),
@@ -244,7 +268,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
   fs.renameSync(partial, options.outFile);
-  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info, certs };
+  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info: built, certs };
 }
 
 /**
