@@ -13,9 +13,8 @@ import { DEV_SERVER_PORT } from '../config/settings';
 import { COMPILE_CACHE_DIR, compileCacheKey, type CompileCacheInfo } from '../lambda/compile-cache';
 import { lambdaNodeFlags } from '../lambda/runtime-flags';
 import { ensureRuntimeNode } from '../devstack/runtime-node';
+import { LAMBDA_RUNTIME } from './lambda-deployment';
 
-/** The Lambda runtime the package is built for (scripts/build-lambda.ts prints it as the function's runtime). */
-export const PACKAGE_RUNTIME = 'nodejs22.x';
 /** The memory size the cache is made for when the build is not told another: deploy:lambda's default. */
 export const DEFAULT_COMPILE_CACHE_MEMORY_MB = 1024;
 
@@ -35,7 +34,7 @@ export interface CompileCacheBuild {
  * the log) when the runtime's Node cannot be had here: a cache made by another Node would never be used.
  */
 export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo | undefined {
-  const node = ensureRuntimeNode(PACKAGE_RUNTIME, build.log);
+  const node = ensureRuntimeNode(LAMBDA_RUNTIME, build.log);
   if (node.warning) {
     build.log(`  compile cache: NOT made (${node.warning}); the package works without it, its cold start is slower`);
     return undefined;

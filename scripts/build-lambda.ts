@@ -5,7 +5,8 @@
 
 import path from 'node:path';
 import type { LambdaArchitecture } from '../lambda/build-info';
-import { DEFAULT_COMPILE_CACHE_MEMORY_MB, PACKAGE_RUNTIME } from '../deployment/compile-cache';
+import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../deployment/compile-cache';
+import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { buildLambdaPackage, mb } from '../deployment/lambda-package';
 import { parseCommandLine, usageError } from '../devstack/command-line';
 import { PROJECT_ROOT } from '../devstack/project-paths';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   console.log('Largest parts:');
   for (const part of result.largest) console.log(`  ${mb(part.bytes).padStart(8)}  ${part.name}`);
   console.log(
-    `Handler: index.handler   Runtime: ${PACKAGE_RUNTIME}   Architecture: ${arch}   Built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `Handler: index.handler   Runtime: ${LAMBDA_RUNTIME}   Architecture: ${arch}   Built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 
