@@ -43,11 +43,12 @@ export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo 
   build.log(
     `  making the V8 compile cache with Node ${node.version} (${v8Flags.join(' ')}, for ${build.memoryMb} MB)...`,
   );
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-compile-cache-build-'));
-  try {
+  const nodeCacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-compile-cache-build-'));
+  const codeCacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-code-cache-build-'));
+  const produce = (mode: 'node' | 'code', cacheDir: string): number => {
     const run = spawnSync(
       node.executable,
-      [...v8Flags, PRODUCER, build.stageDir, cacheDir, build.handlerFile, build.threadFile],
+      [...v8Flags, PRODUCER, mode, build.stageDir, cacheDir, build.handlerFile, build.threadFile],
       {
         cwd: build.stageDir,
         encoding: 'utf8',
@@ -66,27 +67,42 @@ export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo 
     const tag = /V8_TAG (\d+)/.exec(run.stdout ?? '');
     if (run.status !== 0 || !tag)
       throw new Error(
-        `making the compile cache failed (exit ${run.status}): ${run.stderr || run.stdout}\n` +
+        `making the compile cache (${mode}) failed (exit ${run.status}): ${run.stderr || run.stdout}\n` +
           'build with --no-compile-cache to package without it',
       );
-    const [subdirectory] = fs.readdirSync(cacheDir);
+    return Number(tag[1]);
+  };
+  // Node writes its entries for the user alone; Lambda runs the code as another user than the one that built it.
+  const pack = (from: string, name: string) => {
+    const packed = path.join(build.stageDir, COMPILE_CACHE_DIR, name);
+    fs.copyFileSync(from, packed);
+    fs.chmodSync(packed, 0o644);
+  };
+  try {
+    const v8Tag = produce('node', nodeCacheDir);
+    if (produce('code', codeCacheDir) !== v8Tag) throw new Error('the two compile cache runs reported other V8 tags');
+    const [subdirectory] = fs.readdirSync(nodeCacheDir);
     const files = [build.handlerFile, build.threadFile];
     fs.mkdirSync(path.join(build.stageDir, COMPILE_CACHE_DIR), { recursive: true });
     for (const file of files) {
-      const entry = path.join(
-        cacheDir,
-        subdirectory,
-        compileCacheKey(fs.realpathSync(path.join(build.stageDir, file))),
-      );
+      const key = compileCacheKey(fs.realpathSync(path.join(build.stageDir, file)));
+      const entry = path.join(nodeCacheDir, subdirectory, key);
       if (!fs.existsSync(entry))
         throw new Error(`Node ${node.version} made no compile cache entry for ${file} (looked for ${entry})`);
-      const packed = path.join(build.stageDir, COMPILE_CACHE_DIR, `${file}.cache`);
-      fs.copyFileSync(entry, packed);
-      // Node writes its entries for the user alone; Lambda runs the code as another user than the one that built it.
-      fs.chmodSync(packed, 0o644);
+      pack(entry, `${file}.cache`);
     }
-    return { node: node.version, arch: process.arch, v8Flags, memoryMb: build.memoryMb, v8Tag: Number(tag[1]), files };
+    pack(path.join(codeCacheDir, `${build.handlerFile}.v8cache`), `${build.handlerFile}.v8cache`);
+    return {
+      node: node.version,
+      arch: process.arch,
+      v8Flags,
+      memoryMb: build.memoryMb,
+      v8Tag,
+      files,
+      codeCacheFiles: [build.handlerFile],
+    };
   } finally {
-    fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.rmSync(nodeCacheDir, { recursive: true, force: true });
+    fs.rmSync(codeCacheDir, { recursive: true, force: true });
   }
 }

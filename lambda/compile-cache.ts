@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
+import { requireWithCodeCache } from './cached-require';
 
 /** The package folder holding the cache entries, one `<file>.cache` per cached file. */
 export const COMPILE_CACHE_DIR = 'compile-cache';
@@ -28,8 +29,13 @@ export interface CompileCacheInfo {
   memoryMb: number;
   /** `v8.cachedDataVersionTag()` there: V8 version and flags in one number; the runtime must report the same. */
   v8Tag: number;
-  /** Package files with an entry, relative to the package root (forward slashes). */
+  /** Package files with an entry of Node's compile cache (`<file>.cache`), relative to the package root. */
   files: string[];
+  /**
+   * Package files with a V8 code cache taken after their module body ran (`<file>.v8cache`), loaded through
+   * lambda/cached-require.ts; with source maps on they load with `require` and their Node compile cache entry.
+   */
+  codeCacheFiles?: string[];
 }
 
 export type CompileCacheOutcome =
@@ -103,4 +109,29 @@ export function enablePackagedCompileCache(
     return { used: false, message: `Node refused it: ${result.message ?? `status ${result.status}`}` };
   const message = `${entries} of ${info.files.length} entries, made by Node ${info.node} for ${info.memoryMb} MB`;
   return { used: true, directory, entries, message };
+}
+
+/**
+ * Loads a package file: through its V8 code cache when the package has one for it and this process can use it
+ * (same V8 and flags, source maps off), else with `require` (then Node's compile cache applies, if on). Says which.
+ */
+export function requirePackaged(
+  packageDir: string,
+  file: string,
+  info: CompileCacheInfo | undefined,
+): { exports: unknown; how: string } {
+  // Without the extension, so that the project's own lambda/index.ts finds handler.ts under tsx.
+  const full = path.join(packageDir, file.replace(/\.js$/, ''));
+  const codeCache = path.join(packageDir, COMPILE_CACHE_DIR, `${file}.v8cache`);
+  if (!info?.codeCacheFiles?.includes(file) || !fs.existsSync(codeCache) || compileCacheMismatch(info))
+    return { exports: require(full), how: `${file}: require` };
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled)
+    return { exports: require(full), how: `${file}: require, not its full V8 code cache (source maps are on)` };
+  const loaded = requireWithCodeCache(path.join(packageDir, file), fs.readFileSync(codeCache));
+  return {
+    exports: loaded.exports,
+    how: loaded.cacheRejected
+      ? `${file}: its V8 code cache was REJECTED by V8 (compiled anew)`
+      : `${file}: V8 code cache taken after load`,
+  };
 }
