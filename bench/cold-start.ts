@@ -1,8 +1,10 @@
 /**
  * Cold start: from Invoke on the local Lambda service, with no warm execution environment, to the first activity
  * of a waiting order completed, read from the order's history. Each repetition deploys new functions, so their
- * first invocation is cold; a second order on the same function then measures the warm path for comparison. Two
- * packages side by side, in turns: with the V8 compile cache and without it (--no-compile-cache).
+ * first invocation is cold; a second order on the same function then measures the warm path for comparison. Three
+ * functions side by side, in turns: the package with its compile cache as deployed (source maps on, so the handler
+ * loads with require and Node's compile cache), the same with source maps off (the handler's full V8 code cache),
+ * and the package built with --no-compile-cache.
  */
 
 import fs from 'node:fs';
@@ -26,6 +28,10 @@ export interface ColdStartResult {
   noCacheWarmMs: number[];
   medianNoCacheColdMs: number;
   medianNoCacheWarmMs: number;
+  /** The cached package with NODE_OPTIONS cleared (no --enable-source-maps): the handler's full V8 code cache. */
+  noSourceMapsColdMs: number[];
+  medianNoSourceMapsColdMs: number;
+  medianNoSourceMapsWarmMs: number;
   /** Whether every cold environment of the cached package said it used the cache (its log line). */
   cacheUsed: boolean;
 }
@@ -73,25 +79,37 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
     return ms;
   };
 
-  const runs = {
-    cache: { cold: [] as number[], warm: [] as number[] },
-    none: { cold: [] as number[], warm: [] as number[] },
+  type Kind = 'cache' | 'full' | 'none';
+  const runs: Record<Kind, { cold: number[]; warm: number[] }> = {
+    cache: { cold: [], warm: [] },
+    full: { cold: [], warm: [] },
+    none: { cold: [], warm: [] },
+  };
+  const described: Record<Kind, string> = {
+    cache: 'compile cache, source maps on',
+    full: 'compile cache, source maps off',
+    none: 'no cache',
   };
   let cacheUsed = true;
+  const kinds: Kind[] = ['cache', 'full', 'none'];
   for (let rep = 0; rep < reps; rep++) {
-    // Alternate which goes first, so neither always meets the machine right after the other's work.
-    const order = rep % 2 === 0 ? (['cache', 'none'] as const) : (['none', 'cache'] as const);
-    for (const kind of order) {
+    // Rotate which goes first, so none always meets the machine right after another's work.
+    for (const kind of [...kinds.slice(rep % 3), ...kinds.slice(0, rep % 3)]) {
       const functionName = `${deploymentName}-${kind}-${rep + 1}`;
-      await deployBenchFunction(stack, { functionName, zipFile: kind === 'cache' ? zipFile : noCacheZip, environment });
+      await deployBenchFunction(stack, {
+        functionName,
+        zipFile: kind === 'none' ? noCacheZip : zipFile,
+        // deploy:lambda sets NODE_OPTIONS=--enable-source-maps; cleared, the handler loads through its V8 code cache.
+        environment: kind === 'full' ? { ...environment, NODE_OPTIONS: '' } : environment,
+      });
       const cold = await timeToFirstActivity(functionName, rep);
       const warm = await timeToFirstActivity(functionName, rep);
       runs[kind].cold.push(cold);
       runs[kind].warm.push(warm);
-      if (kind === 'cache') cacheUsed &&= functionLogSays(stack, functionName, 'ShopFlow compile cache: used');
+      if (kind !== 'none') cacheUsed &&= functionLogSays(stack, functionName, 'ShopFlow compile cache: used');
       stack.log(
-        `  rep ${rep + 1}/${reps}, ${kind === 'cache' ? 'compile cache' : 'no cache'}: cold ${cold.toFixed(0)} ms, ` +
-          `warm ${warm.toFixed(0)} ms (Invoke to first activity completed)`,
+        `  rep ${rep + 1}/${reps}, ${described[kind]}: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms ` +
+          '(Invoke to first activity completed)',
       );
     }
   }
@@ -105,6 +123,9 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
     noCacheWarmMs: rounded(runs.none.warm),
     medianNoCacheColdMs: round(median(runs.none.cold), 0),
     medianNoCacheWarmMs: round(median(runs.none.warm), 0),
+    noSourceMapsColdMs: rounded(runs.full.cold),
+    medianNoSourceMapsColdMs: round(median(runs.full.cold), 0),
+    medianNoSourceMapsWarmMs: round(median(runs.full.warm), 0),
     cacheUsed,
   };
 }

@@ -74,6 +74,8 @@ export function renderReport(results: BenchResults): string {
     });
   }
   const p = results.package;
+  // The target is on wall time; CPU time, less moved by other work on a shared machine, is shown beside it.
+  const cpuPercent = (cpuMs: number) => `${Math.round((cpuMs / (p?.medianBaselineLoadCpuMs ?? NaN)) * 100)}%`;
   if (p) {
     rows.push({
       measure: 'zip, x86_64 (MB zipped / unzipped)',
@@ -101,14 +103,14 @@ export function renderReport(results: BenchResults): string {
       shopflow: `${p.medianLoadMs} (CPU ${p.medianLoadCpuMs})`,
       baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
       target: '<= 50% of baseline',
-      verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}`,
+      verdict: `${Math.round(p.loadRatio * 100)}% (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
     });
     rows.push({
       measure: '  handler load, no compile cache (ms)',
       shopflow: `${p.medianNoCacheLoadMs} (CPU ${p.medianNoCacheLoadCpuMs})`,
       baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
       target: '<= 50% of baseline',
-      verdict: `${Math.round(p.noCacheLoadRatio * 100)}%, ${verdict(p.noCacheLoadRatio <= 0.5)}`,
+      verdict: `${Math.round(p.noCacheLoadRatio * 100)}% (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ${verdict(p.noCacheLoadRatio <= 0.5)}`,
     });
   }
   const c = results.coldStart;
@@ -119,6 +121,13 @@ export function renderReport(results: BenchResults): string {
       baseline: `warm: ${c.medianWarmMs}`,
       target: `<= ${COLD_START_TARGET_MS} ms`,
       verdict: verdict(c.medianColdMs <= COLD_START_TARGET_MS),
+    });
+    rows.push({
+      measure: '  the same, source maps off (handler: full V8 code cache)',
+      shopflow: String(c.medianNoSourceMapsColdMs),
+      baseline: `warm: ${c.medianNoSourceMapsWarmMs}`,
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianNoSourceMapsColdMs <= COLD_START_TARGET_MS),
     });
     rows.push({
       measure: '  cold start, no compile cache (ms)',

@@ -40,6 +40,9 @@ test('each target reads met or MISSED from the measured figures', () => {
       noCacheWarmMs: [400],
       medianNoCacheColdMs: 1100,
       medianNoCacheWarmMs: 400,
+      noSourceMapsColdMs: [800],
+      medianNoSourceMapsColdMs: 800,
+      medianNoSourceMapsWarmMs: 400,
       cacheUsed: false,
     },
     failover: {
@@ -56,6 +59,7 @@ test('each target reads met or MISSED from the measured figures', () => {
   // Each figure beside its own verdict; a cache the environments did not use is said, not hidden.
   expect(lines.find((l) => l.startsWith('cold start'))).toMatch(/compile cache NOT USED.*<= 1000 ms\s+met/);
   expect(lines.find((l) => l.includes('cold start, no compile cache'))).toMatch(/1100.*<= 1000 ms\s+MISSED/);
+  expect(lines.find((l) => l.includes('source maps off'))).toMatch(/800.*<= 1000 ms\s+met/);
   expect(lines.find((l) => l.includes('beyond the work left'))).toMatch(/MISSED/);
 });
 
