@@ -42,7 +42,7 @@ export interface PackageResult {
   medianLoadCpuMs: number;
   medianNoCacheLoadCpuMs: number;
   medianBaselineLoadCpuMs: number;
-  /** The Node that loaded them (the runtime's, with Lambda's flags for the bench memory), and whether the cache was used. */
+  /** The Node that loaded them (the runtime's, Lambda's flags for the bench memory); whether the cache was used. */
   loadNode: string;
   cacheUsed: boolean;
   /** The architecture whose package the load times were measured on: this machine's. */

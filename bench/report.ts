@@ -75,7 +75,8 @@ export function renderReport(results: BenchResults): string {
   }
   const p = results.package;
   // The target is on wall time; CPU time, less moved by other work on a shared machine, is shown beside it.
-  const cpuPercent = (cpuMs: number) => `${Math.round((cpuMs / (p?.medianBaselineLoadCpuMs ?? NaN)) * 100)}%`;
+  const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
+  const cpuPercent = (cpuMs: number) => percent(cpuMs / (p?.medianBaselineLoadCpuMs ?? NaN));
   if (p) {
     rows.push({
       measure: 'zip, x86_64 (MB zipped / unzipped)',
@@ -103,14 +104,16 @@ export function renderReport(results: BenchResults): string {
       shopflow: `${p.medianLoadMs} (CPU ${p.medianLoadCpuMs})`,
       baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
       target: '<= 50% of baseline',
-      verdict: `${Math.round(p.loadRatio * 100)}% (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
+      verdict: `${percent(p.loadRatio)} (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
     });
     rows.push({
       measure: '  handler load, no compile cache (ms)',
       shopflow: `${p.medianNoCacheLoadMs} (CPU ${p.medianNoCacheLoadCpuMs})`,
       baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
       target: '<= 50% of baseline',
-      verdict: `${Math.round(p.noCacheLoadRatio * 100)}% (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ${verdict(p.noCacheLoadRatio <= 0.5)}`,
+      verdict:
+        `${percent(p.noCacheLoadRatio)} (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ` +
+        verdict(p.noCacheLoadRatio <= 0.5),
     });
   }
   const c = results.coldStart;

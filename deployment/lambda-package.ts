@@ -227,7 +227,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     log("  compile cache: not made (--no-compile-cache, or a handler other than ShopFlow's)");
   } else if (NODE_ARCH[options.arch] !== process.arch) {
     log(
-      `  compile cache: not made (a ${options.arch} package is built on ${process.arch}; V8's cache is per architecture)`,
+      `  compile cache: not made (${options.arch} package, built on ${process.arch}: V8's cache is per architecture)`,
     );
   } else {
     info.compileCache = produceCompileCache({

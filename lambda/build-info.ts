@@ -22,7 +22,7 @@ export interface BuildInfo {
   workflowBundleSha256: string;
   /** sha256 (hex) of every other file in the package (build-info.json aside): activities, handler, native core. */
   otherCodeSha256: string;
-  /** The V8 compile cache the package carries (absent when built with --no-compile-cache or without the runtime's Node). */
+  /** The V8 compile cache the package carries (absent: built with --no-compile-cache, or without the runtime's Node). */
   compileCache?: CompileCacheInfo;
 }
 

@@ -26,7 +26,7 @@ export function requireWithCodeCache(file: string, cachedData?: Buffer): CachedR
   const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename, cachedData });
   const loaded = new Module(filename);
   loaded.filename = filename;
-  // Registered before the body runs, as require does, so a cycle back to this file finds it instead of loading it twice.
+  // Registered before the body runs, as require does: a cycle back to this file finds it instead of loading it again.
   require.cache[filename] = loaded;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(loaded.exports, loaded.exports, createRequire(filename), loaded, filename, dirname);

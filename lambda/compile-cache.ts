@@ -68,7 +68,8 @@ export function compileCacheMismatch(info: CompileCacheInfo, env: NodeJS.Process
       `it was made for ${info.memoryMb} MB (V8 flags ${info.v8Flags.join(' ')}) and this function has ${memory} MB: ` +
       `rebuild with \`npm run build:lambda -- --compile-cache-memory ${memory}\``
     );
-  return `V8 runs with other flags than ${info.v8Flags.join(' ')} (tag ${v8.cachedDataVersionTag()}, not ${info.v8Tag})`;
+  const tags = `tag ${v8.cachedDataVersionTag()}, not ${info.v8Tag}`;
+  return `V8 runs with other flags than ${info.v8Flags.join(' ')} (${tags})`;
 }
 
 /**

@@ -18,8 +18,8 @@ const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-c
   --include-certs  also pack the certificate and key files that temporal.toml names (off by default)
   --no-compile-cache      leave out the V8 compile cache (made by the runtime's Node, for this machine's
                           architecture only; it shortens the cold start)
-  --compile-cache-memory MB  the function memory the cache is for (default ${DEFAULT_COMPILE_CACHE_MEMORY_MB}): Lambda starts Node
-                          with heap flags from it, and V8 ignores a cache made under other flags
+  --compile-cache-memory MB  the function memory the cache is for (default ${DEFAULT_COMPILE_CACHE_MEMORY_MB}):
+                          Lambda starts Node with heap flags from it, and V8 ignores a cache made under others
   --out FILE       where to write the zip (default dist/function.zip)`;
 
 async function main(): Promise<void> {
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     usageError(
       'build:lambda',
       USAGE,
-      `--compile-cache-memory must be a whole number of MB from 128 to 10240, as Lambda allows (got "${values['compile-cache-memory']}")`,
+      '--compile-cache-memory must be a whole number of MB from 128 to 10240, as Lambda allows ' +
+        `(got "${values['compile-cache-memory']}")`,
     );
   }
   const outFile = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'dist', 'function.zip'));

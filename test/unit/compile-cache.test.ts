@@ -38,7 +38,7 @@ test("Lambda's Node flags follow its bootstrap: a tenth of memory new space, hal
   expect(lambdaNodeFlags(128)).toEqual(['--expose-gc', '--max-semi-space-size=6', '--max-old-space-size=116']);
 });
 
-test("entry names are Node 22's: crc32 of type 0 then the path, eight hex digits (as its debug output named them)", () => {
+test("entry names are Node 22's: crc32 of type 0, then the path, 8 hex digits (as its debug output named them)", () => {
   expect(compileCacheKey('/tmp/cc-exp/A/big.js')).toBe('989c65cd');
   expect(compileCacheKey('/tmp/cc-exp/P/m5.js')).toBe('0c382528');
 });
