@@ -22,8 +22,9 @@ const PRODUCER = path.join(__dirname, 'compile-cache-producer.cjs');
 
 export interface CompileCacheBuild {
   stageDir: string;
-  /** The handler module and the workflow thread file, relative to the stage. */
+  /** Relative to the stage: the handler module; the thread entry the SDK starts, and the SDK's thread code it loads. */
   handlerFile: string;
+  threadEntry: string;
   threadFile: string;
   memoryMb: number;
   log: (line: string) => void;
@@ -48,7 +49,7 @@ export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo 
   const produce = (mode: 'node' | 'code', cacheDir: string): number => {
     const run = spawnSync(
       node.executable,
-      [...v8Flags, PRODUCER, mode, build.stageDir, cacheDir, build.handlerFile, build.threadFile],
+      [...v8Flags, PRODUCER, mode, build.stageDir, cacheDir, build.handlerFile, build.threadEntry, build.threadFile],
       {
         cwd: build.stageDir,
         encoding: 'utf8',
@@ -91,7 +92,7 @@ export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo 
         throw new Error(`Node ${node.version} made no compile cache entry for ${file} (looked for ${entry})`);
       pack(entry, `${file}.cache`);
     }
-    pack(path.join(codeCacheDir, `${build.handlerFile}.v8cache`), `${build.handlerFile}.v8cache`);
+    for (const file of files) pack(path.join(codeCacheDir, `${file}.v8cache`), `${file}.v8cache`);
     return {
       node: node.version,
       arch: process.arch,
@@ -99,7 +100,7 @@ export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo 
       memoryMb: build.memoryMb,
       v8Tag,
       files,
-      codeCacheFiles: [build.handlerFile],
+      codeCacheFiles: files,
     };
   } finally {
     fs.rmSync(nodeCacheDir, { recursive: true, force: true });

@@ -156,13 +156,19 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   fs.writeFileSync(path.join(stage, WORKFLOW_BUNDLE_FILE), workflows.code);
 
   log('  bundling the handler with esbuild (keepNames, source map)...');
+  const sdkWorkflowThread = require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread');
   await build({
     entryPoints: {
       index: options.entry ?? path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
-      // The default entry turns the compile cache on, then loads the handler from its own file.
-      ...(options.entry ? {} : { handler: path.join(PROJECT_ROOT, 'lambda', 'handler.ts') }),
       // The SDK starts its workflow thread from this file, next to the handler (require.resolve at run time).
-      'workflow-worker-thread': require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread'),
+      'workflow-worker-thread': options.entry
+        ? sdkWorkflowThread
+        : path.join(PROJECT_ROOT, 'lambda', 'workflow-thread.ts'),
+      // ShopFlow's entries turn the compile cache on, then load the handler and the SDK's thread code from files of
+      // their own, through their V8 code caches.
+      ...(options.entry
+        ? {}
+        : { handler: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'), 'workflow-thread-main': sdkWorkflowThread }),
     },
     outdir: stage,
     bundle: true,
@@ -233,7 +239,8 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     info.compileCache = produceCompileCache({
       stageDir: stage,
       handlerFile: 'handler.js',
-      threadFile: 'workflow-worker-thread.js',
+      threadEntry: 'workflow-worker-thread.js',
+      threadFile: 'workflow-thread-main.js',
       memoryMb: options.compileCacheMemoryMb ?? DEFAULT_COMPILE_CACHE_MEMORY_MB,
       log,
     });

@@ -1,10 +1,10 @@
 /**
  * The V8 compile cache in the Lambda zip, consumed for real: the package is built (the cache made by the runtime's
  * Node), deployed to a local Lambda service whose environments run that Node with Lambda's flags, and invoked. The
- * handler's V8 code cache must be accepted by V8 (vm.Script's cachedDataRejected, said in the function's log), and
- * Node's own compile-cache debug lines (NODE_DEBUG_NATIVE=COMPILE_CACHE) must say it accepted the workflow thread's
- * entry (and the handler's, when source maps are on and the handler loads with require). A function of another
- * memory size starts Node with other heap flags: its log must say the cache is not used, and why.
+ * handler's and the workflow thread's V8 code caches must be accepted by V8 (vm.Script's cachedDataRejected, said in
+ * the function's log); with source maps on, both load with require, and Node's own debug lines
+ * (NODE_DEBUG_NATIVE=COMPILE_CACHE) must say it accepted their compile cache entries. A function of another memory
+ * size starts Node with other heap flags: its log must say the cache is not used, and why.
  */
 
 import fs from 'node:fs';
@@ -88,32 +88,36 @@ async function runOnce(memoryMb: number, nodeOptions = ''): Promise<string> {
 test('the zip carries the cache for the handler and the workflow thread, made by the runtime Node', async () => {
   const names = (await listZip(zipFile)).map((entry) => entry.name);
   expect(names).toEqual(
-    expect.arrayContaining(['compile-cache/handler.js.cache', 'compile-cache/workflow-worker-thread.js.cache']),
+    expect.arrayContaining([
+      'compile-cache/handler.js.cache',
+      'compile-cache/handler.js.v8cache',
+      'compile-cache/workflow-thread-main.js.cache',
+      'compile-cache/workflow-thread-main.js.v8cache',
+    ]),
   );
   const info = JSON.parse(String(await readZipEntry(zipFile, BUILD_INFO_FILE))) as BuildInfo;
   expect(info.compileCache).toMatchObject({
     node: `v${RUNTIME_NODE_VERSIONS[LAMBDA_RUNTIME]}`,
     memoryMb: 1024,
     v8Flags: lambdaNodeFlags(1024),
-    files: ['handler.js', 'workflow-worker-thread.js'],
-    codeCacheFiles: ['handler.js'],
+    files: ['handler.js', 'workflow-thread-main.js'],
+    codeCacheFiles: ['handler.js', 'workflow-thread-main.js'],
   });
-  expect(names).toContain('compile-cache/handler.js.v8cache');
 });
 
 test('on the runtime Node with the memory it was made for, V8 accepts the entries', async () => {
   const log = await runOnce(1024);
   expect(log).toContain('ShopFlow compile cache: used (2 of 2 entries');
-  // V8's own verdict on the handler's code cache (a rejected one says REJECTED), and Node's on the workflow thread's.
+  // V8's own verdict on each code cache, in the handler's and in the workflow thread's line (a refused one: REJECTED).
   expect(log).toContain('handler.js: V8 code cache taken after load');
-  expect(log).toMatch(/cache for \S+\/workflow-worker-thread\.js was accepted/);
+  expect(log).toContain('ShopFlow workflow thread: workflow-thread-main.js: V8 code cache taken after load');
 }, 120_000);
 
 test('with source maps on, the handler loads with require and Node accepts its compile cache entry', async () => {
   const log = await runOnce(1024, '--enable-source-maps');
   expect(log).toContain('handler.js: require, not its full V8 code cache (source maps are on)');
   expect(log).toMatch(/cache for \S+\/handler\.js was accepted/);
-  expect(log).toMatch(/cache for \S+\/workflow-worker-thread\.js was accepted/);
+  expect(log).toMatch(/cache for \S+\/workflow-thread-main\.js was accepted/);
 }, 120_000);
 
 test('a function of another memory size says, in its log, that it cannot use the cache and how to fix it', async () => {
