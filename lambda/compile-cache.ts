@@ -38,6 +38,9 @@ export interface CompileCacheInfo {
   codeCacheFiles?: string[];
 }
 
+/** Node's `module.enableCompileCache` (Node >= 22.1; absent before). */
+export type EnableCompileCache = (dir: string) => { status: number; message?: string; directory?: string };
+
 export type CompileCacheOutcome =
   { used: true; directory: string; entries: number; message: string } | { used: false; message: string };
 
@@ -80,30 +83,35 @@ export function enablePackagedCompileCache(
   packageDir: string,
   info: CompileCacheInfo | undefined,
   cacheRoot: string = path.join(os.tmpdir(), 'shopflow-compile-cache'),
+  enableCompileCache: EnableCompileCache | undefined = (
+    require('node:module') as { enableCompileCache?: EnableCompileCache }
+  ).enableCompileCache,
 ): CompileCacheOutcome {
   if (!info) return { used: false, message: 'the package was built without one (--no-compile-cache)' };
-  const nodeModule = require('node:module') as typeof import('node:module') & {
-    enableCompileCache?: (dir: string) => { status: number; message?: string; directory?: string };
-  };
-  if (typeof nodeModule.enableCompileCache !== 'function')
+  if (typeof enableCompileCache !== 'function')
     return { used: false, message: `Node ${process.version} has no module.enableCompileCache (Node >= 22.1 has)` };
   const mismatch = compileCacheMismatch(info);
   if (mismatch) return { used: false, message: mismatch };
   const directory = path.join(cacheRoot, compileCacheSubdirectory());
-  fs.mkdirSync(directory, { recursive: true });
   let entries = 0;
-  for (const file of info.files) {
-    const entry = path.join(packageDir, COMPILE_CACHE_DIR, `${file}.cache`);
-    if (!fs.existsSync(entry)) continue;
-    const link = path.join(directory, compileCacheKey(fs.realpathSync(path.join(packageDir, file))));
-    // Made beside, then renamed over: environments sharing a /tmp never see a half-made link.
-    const staging = `${link}.${process.pid}`;
-    fs.rmSync(staging, { force: true });
-    fs.symlinkSync(entry, staging);
-    fs.renameSync(staging, link);
-    entries++;
+  try {
+    fs.mkdirSync(directory, { recursive: true });
+    for (const file of info.files) {
+      const entry = path.join(packageDir, COMPILE_CACHE_DIR, `${file}.cache`);
+      if (!fs.existsSync(entry)) continue;
+      const link = path.join(directory, compileCacheKey(fs.realpathSync(path.join(packageDir, file))));
+      // Made beside, then renamed over: environments sharing a /tmp never see a half-made link.
+      const staging = `${link}.${process.pid}`;
+      fs.rmSync(staging, { force: true });
+      fs.symlinkSync(entry, staging);
+      fs.renameSync(staging, link);
+      entries++;
+    }
+  } catch (err) {
+    // A cache is worth a faster start, never a failed one.
+    return { used: false, message: `its entries could not be linked in ${cacheRoot}: ${(err as Error).message}` };
   }
-  const result = nodeModule.enableCompileCache(cacheRoot);
+  const result = enableCompileCache(cacheRoot);
   // Worker threads (the SDK's workflow thread) read the variable when they start.
   process.env.NODE_COMPILE_CACHE = cacheRoot;
   if (result.status !== 1 && result.status !== 2)

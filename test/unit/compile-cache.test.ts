@@ -97,3 +97,20 @@ test('the code-cache loader runs a CommonJS file as require would, and V8 accept
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a cache folder that cannot be written to is said, and the package still loads (no throw)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-cache-root-'));
+  try {
+    // A file where the cache folder should be: mkdir fails whoever runs the test (root included).
+    const blocked = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocked, '');
+    // Node's enableCompileCache stands in (the tests may run on a Node without it); it must never be reached here.
+    const enable = jest.fn(() => ({ status: 1 }));
+    const outcome = enablePackagedCompileCache(dir, info(), blocked, enable);
+    expect(enable).not.toHaveBeenCalled();
+    expect(outcome.used).toBe(false);
+    expect(outcome.message).toMatch(/could not be linked in .*not-a-folder/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
