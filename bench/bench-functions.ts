@@ -18,11 +18,17 @@ import type { BenchStack } from './bench-stack';
 export const BENCH_BUILD_ID = 'bench-1';
 export const BENCH_MEMORY_MB = 1024;
 
-export async function buildForDeployment(stack: BenchStack, deploymentName: string, entry?: string): Promise<string> {
+export async function buildForDeployment(
+  stack: BenchStack,
+  deploymentName: string,
+  entry?: string,
+  options: { compileCache?: boolean } = {},
+): Promise<string> {
   const built = await buildLambdaPackage({
     arch: hostArchitecture(),
     includeCerts: false,
-    outFile: path.join(stack.workDir, `${deploymentName}.zip`),
+    outFile: path.join(stack.workDir, `${deploymentName}${options.compileCache === false ? '-no-cache' : ''}.zip`),
+    compileCache: options.compileCache,
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
     entry,
   });

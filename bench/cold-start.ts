@@ -1,9 +1,13 @@
 /**
  * Cold start: from Invoke on the local Lambda service, with no warm execution environment, to the first activity
- * of a waiting order completed, read from the order's history. Each repetition deploys a new function, so its
- * first invocation is cold; a second order on the same function then measures the warm path for comparison.
+ * of a waiting order completed, read from the order's history. Each repetition deploys new functions, so their
+ * first invocation is cold; a second order on the same function then measures the warm path for comparison. Three
+ * functions side by side, in turns: the package with its compile cache as deployed (source maps on, so the handler
+ * loads with require and Node's compile cache), the same with source maps off (the handler's full V8 code cache),
+ * and the package built with --no-compile-cache.
  */
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import {} from '../config/settings';
@@ -21,6 +25,16 @@ export interface ColdStartResult {
   warmMs: number[];
   medianColdMs: number;
   medianWarmMs: number;
+  noCacheColdMs: number[];
+  noCacheWarmMs: number[];
+  medianNoCacheColdMs: number;
+  medianNoCacheWarmMs: number;
+  /** The cached package with NODE_OPTIONS cleared (no --enable-source-maps): the handler's full V8 code cache. */
+  noSourceMapsColdMs: number[];
+  medianNoSourceMapsColdMs: number;
+  medianNoSourceMapsWarmMs: number;
+  /** Whether every cold environment of the cached package said it used the cache (its log line). */
+  cacheUsed: boolean;
 }
 
 const IDLE_EXIT_MS = 1_500;
@@ -28,6 +42,7 @@ const IDLE_EXIT_MS = 1_500;
 export async function measureColdStart(stack: BenchStack, reps: number): Promise<ColdStartResult> {
   const deploymentName = benchName('bench-cold');
   const zipFile = await buildForDeployment(stack, deploymentName);
+  const noCacheZip = await buildForDeployment(stack, deploymentName, undefined, { compileCache: false });
   const environment = {
     TEMPORAL_TASK_QUEUE: deploymentName,
     SHOPFLOW_LATENCY_SCALE: '0',
@@ -61,21 +76,59 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
     return ms;
   };
 
-  const coldMs: number[] = [];
-  const warmMs: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const functionName = `${deploymentName}-${rep + 1}`;
-    await deployBenchFunction(stack, { functionName, zipFile, environment });
-    coldMs.push(await timeToFirstActivity(functionName, rep));
-    warmMs.push(await timeToFirstActivity(functionName, rep));
-    stack.log(
-      `  rep ${rep + 1}/${reps}: cold ${coldMs[rep].toFixed(0)} ms, warm ${warmMs[rep].toFixed(0)} ms (Invoke to first activity completed)`,
-    );
-  }
-  return {
-    coldMs: coldMs.map((ms) => round(ms, 0)),
-    warmMs: warmMs.map((ms) => round(ms, 0)),
-    medianColdMs: round(median(coldMs), 0),
-    medianWarmMs: round(median(warmMs), 0),
+  type Kind = 'cache' | 'full' | 'none';
+  const runs: Record<Kind, { cold: number[]; warm: number[] }> = {
+    cache: { cold: [], warm: [] },
+    full: { cold: [], warm: [] },
+    none: { cold: [], warm: [] },
   };
+  const described: Record<Kind, string> = {
+    cache: 'compile cache, source maps on',
+    full: 'compile cache, source maps off',
+    none: 'no cache',
+  };
+  let cacheUsed = true;
+  const kinds: Kind[] = ['cache', 'full', 'none'];
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotate which goes first, so none always meets the machine right after another's work.
+    for (const kind of [...kinds.slice(rep % 3), ...kinds.slice(0, rep % 3)]) {
+      const functionName = `${deploymentName}-${kind}-${rep + 1}`;
+      await deployBenchFunction(stack, {
+        functionName,
+        zipFile: kind === 'none' ? noCacheZip : zipFile,
+        // deploy:lambda sets NODE_OPTIONS=--enable-source-maps; cleared, the handler loads through its V8 code cache.
+        environment: kind === 'full' ? { ...environment, NODE_OPTIONS: '' } : environment,
+      });
+      const cold = await timeToFirstActivity(functionName, rep);
+      const warm = await timeToFirstActivity(functionName, rep);
+      runs[kind].cold.push(cold);
+      runs[kind].warm.push(warm);
+      if (kind !== 'none') cacheUsed &&= functionLogSays(stack, functionName, 'ShopFlow compile cache: used');
+      stack.log(
+        `  rep ${rep + 1}/${reps}, ${described[kind]}: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms ` +
+          '(Invoke to first activity completed)',
+      );
+    }
+  }
+  const rounded = (values: number[]) => values.map((ms) => round(ms, 0));
+  return {
+    coldMs: rounded(runs.cache.cold),
+    warmMs: rounded(runs.cache.warm),
+    medianColdMs: round(median(runs.cache.cold), 0),
+    medianWarmMs: round(median(runs.cache.warm), 0),
+    noCacheColdMs: rounded(runs.none.cold),
+    noCacheWarmMs: rounded(runs.none.warm),
+    medianNoCacheColdMs: round(median(runs.none.cold), 0),
+    medianNoCacheWarmMs: round(median(runs.none.warm), 0),
+    noSourceMapsColdMs: rounded(runs.full.cold),
+    medianNoSourceMapsColdMs: round(median(runs.full.cold), 0),
+    medianNoSourceMapsWarmMs: round(median(runs.full.warm), 0),
+    cacheUsed,
+  };
+}
+
+/** Whether the function's log (the local service's, as CloudWatch's would be) has the line. */
+function functionLogSays(stack: BenchStack, functionName: string, line: string): boolean {
+  const file = path.join(stack.workDir, 'lambda-local', 'logs', `${functionName}.log`);
+  return fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(line);
 }

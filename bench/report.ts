@@ -29,6 +29,9 @@ export interface BenchResults {
   burst?: BurstResult;
 }
 
+/** Cold start (Invoke with no warm environment -> first activity done) target, issue 15. */
+const COLD_START_TARGET_MS = 1_000;
+
 interface Row {
   measure: string;
   shopflow: string;
@@ -71,6 +74,9 @@ export function renderReport(results: BenchResults): string {
     });
   }
   const p = results.package;
+  // The target is on wall time; CPU time, less moved by other work on a shared machine, is shown beside it.
+  const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
+  const cpuPercent = (cpuMs: number) => percent(cpuMs / (p?.medianBaselineLoadCpuMs ?? NaN));
   if (p) {
     rows.push({
       measure: 'zip, x86_64 (MB zipped / unzipped)',
@@ -80,6 +86,13 @@ export function renderReport(results: BenchResults): string {
       verdict: verdict(p.x86_64.zippedMB <= 15),
     });
     rows.push({
+      measure: '  zip, x86_64, no compile cache',
+      shopflow: `${p.x86_64NoCache.zippedMB} / ${p.x86_64NoCache.unzippedMB}`,
+      baseline: '',
+      target: '',
+      verdict: '',
+    });
+    rows.push({
       measure: 'zip, arm64 (MB zipped / unzipped)',
       shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`,
       baseline: '',
@@ -87,21 +100,44 @@ export function renderReport(results: BenchResults): string {
       verdict: '',
     });
     rows.push({
-      measure: `handler module load, fresh process, ${p.loadArch} (ms)`,
-      shopflow: String(p.medianLoadMs),
-      baseline: String(p.medianBaselineLoadMs),
+      measure: `handler load, fresh process, ${p.loadArch}, compile cache${p.cacheUsed ? '' : ' NOT USED'} (ms)`,
+      shopflow: `${p.medianLoadMs} (CPU ${p.medianLoadCpuMs})`,
+      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
       target: '<= 50% of baseline',
-      verdict: `${Math.round(p.loadRatio * 100)}%, ${verdict(p.loadRatio <= 0.5)}`,
+      verdict: `${percent(p.loadRatio)} (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
+    });
+    rows.push({
+      measure: '  handler load, no compile cache (ms)',
+      shopflow: `${p.medianNoCacheLoadMs} (CPU ${p.medianNoCacheLoadCpuMs})`,
+      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
+      target: '<= 50% of baseline',
+      verdict:
+        `${percent(p.noCacheLoadRatio)} (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ` +
+        verdict(p.noCacheLoadRatio <= 0.5),
     });
   }
   const c = results.coldStart;
   if (c) {
     rows.push({
-      measure: 'cold start: Invoke -> first activity done (ms)',
+      measure: `cold start: Invoke -> first activity done, compile cache${c.cacheUsed ? '' : ' NOT USED'} (ms)`,
       shopflow: String(c.medianColdMs),
       baseline: `warm: ${c.medianWarmMs}`,
-      target: '<= 1500 ms',
-      verdict: verdict(c.medianColdMs <= 1500),
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianColdMs <= COLD_START_TARGET_MS),
+    });
+    rows.push({
+      measure: '  the same, source maps off (handler: full V8 code cache)',
+      shopflow: String(c.medianNoSourceMapsColdMs),
+      baseline: `warm: ${c.medianNoSourceMapsWarmMs}`,
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianNoSourceMapsColdMs <= COLD_START_TARGET_MS),
+    });
+    rows.push({
+      measure: '  cold start, no compile cache (ms)',
+      shopflow: String(c.medianNoCacheColdMs),
+      baseline: `warm: ${c.medianNoCacheWarmMs}`,
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianNoCacheColdMs <= COLD_START_TARGET_MS),
     });
   }
   const f = results.failover;

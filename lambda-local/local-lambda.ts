@@ -17,7 +17,10 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
   runtime?: 'auto' | 'aws' | 'builtin';
   /** The machine the environments run on; tests pose as a Mac here. Default: this one. */
   host?: HostPlatform;
-  /** Run each function on its runtime's own Node (npm node-linux-*, installed on first use) instead of the host's. */
+  /**
+   * Run each function on its runtime's own Node (npm node-linux-*, installed on first use) instead of the host's.
+   * Unless `runtime` says otherwise, the built-in client then runs it: aws-lambda-ric is built for the host's Node.
+   */
   runtimeNode?: boolean;
   /** Where the one-time notes go (installing a runtime's Node, or falling back to the host's). */
   log?: (line: string) => void;
@@ -46,7 +49,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     if (said) narrate(`${functionName}: ${said}`);
   });
   const metrics = new MetricsRecorder();
-  const runtime = chooseRuntime(options.runtime, host);
+  const runtime = chooseRuntime(options.runtime ?? (options.runtimeNode ? 'builtin' : 'auto'), host);
   const nodeVersions = new Map<string, string>();
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
+import type { CompileCacheInfo } from './compile-cache';
 
 export const BUILD_INFO_FILE = 'build-info.json';
 
@@ -22,6 +23,8 @@ export interface BuildInfo {
   workflowBundleSha256: string;
   /** sha256 (hex) of every other file in the package (build-info.json aside): activities, handler, native core. */
   otherCodeSha256: string;
+  /** The V8 compile cache the package carries (absent: built with --no-compile-cache, or without the runtime's Node). */
+  compileCache?: CompileCacheInfo;
 }
 
 export function readBuildInfo(dir: string): BuildInfo | undefined {
