@@ -102,7 +102,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
         Architectures: [settings.architecture],
         Timeout: settings.timeoutSeconds,
         MemorySize: settings.memoryMb,
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...settings.environment } },
+        Environment: { Variables: settings.environment },
         Code: { ZipFile: zip },
       }),
     );
@@ -119,7 +119,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
           FunctionName: functionName,
           Timeout: options.create.timeoutSeconds,
           MemorySize: options.create.memoryMb,
-          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...options.create.environment } },
+          Environment: { Variables: options.create.environment },
         }),
       );
     }

@@ -34,7 +34,9 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--n
   --memory         MB (default 1024)
   --ledger LEDGER  SHOPFLOW_LEDGER of the function (default ${DEFAULT_FUNCTION_LEDGER}, the table infra/iam-roles.json
                    creates): every worker must share it, and a Lambda's /tmp is its own
-  --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
+  --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed).
+                   NODE_OPTIONS=--enable-source-maps maps stack traces to the TypeScript sources, at 0.2-0.4 s per
+                   cold start (docs/bench.md); without it traces keep function names and handler.js.map is in the zip`;
 
 function usage(message: string): never {
   throw new UsageError(message);

@@ -42,9 +42,9 @@ test('each target reads met or MISSED from the measured figures', () => {
       noCacheWarmMs: [400],
       medianNoCacheColdMs: 1100,
       medianNoCacheWarmMs: 400,
-      noSourceMapsColdMs: [800],
-      medianNoSourceMapsColdMs: 800,
-      medianNoSourceMapsWarmMs: 400,
+      sourceMapsColdMs: [800],
+      medianSourceMapsColdMs: 800,
+      medianSourceMapsWarmMs: 400,
       cacheUsed: false,
     },
     failover: {
