@@ -10,7 +10,7 @@
  */
 
 import path from 'node:path';
-import { DATA_DIR, PROJECT_ROOT } from '../../devstack/project-paths';
+import { DATA_DIR } from '../../devstack/project-paths';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning, processesIn, processesMatching } from '../support/host-processes';
 import { startEntryPoint } from '../support/processes';
@@ -45,11 +45,10 @@ test('the demo goes from nothing to zero invocations, and cleans up after itself
   const serverPort = /Temporal dev server on 127\.0\.0\.1:(\d+)/.exec(output)![1];
   expect(processesMatching(`--port ${serverPort}`)).toEqual([]);
   expect(processesMatching(path.join(DATA_DIR, 'demo'))).toEqual([]);
-  // The demo's own worker, by its pid and by the absolute path the demo starts it with (other test files run
-  // `worker/main.ts` too, at the same time, from a relative path).
-  const workerPid = /local worker running \(pid (\d+)\)/.exec(output)![1];
-  expect(isRunning(Number(workerPid))).toBe(false);
-  expect(processesMatching(path.join(PROJECT_ROOT, 'worker', 'main.ts'))).toEqual([]);
+  // The demo's own local workers, by the pids it printed (other test files run `worker/main.ts` at the same time).
+  const workerPids = [...output.matchAll(/local worker running \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+  expect(workerPids.length).toBeGreaterThan(0);
+  expect(workerPids.filter(isRunning)).toEqual([]);
   expect(processesIn(path.join(DATA_DIR, 'demo'))).toEqual([]);
 }, 240_000);
 
