@@ -36,7 +36,9 @@ replays the recorded histories on the package (--zip, default dist/function.zip)
   --allow-latest  accept an unqualified ARN ($LATEST); not safe for orders in flight (a warning says why)
   --scale-up-cooloff-ms MS  at most one invocation per MS for tasks that find no poller (default
                   ${LAMBDA_SCALE_UP_COOLOFF_MS}: longer than a cold start, so a burst does not start an environment per task;
-                  0-600000; Temporal's own default is 100)`;
+                  0-600000; Temporal's own default is 100). The function keeps an invocation that got no task
+                  polling through the default cool-off; with a longer one, a task arriving late in it can wait
+                  for the controller's backlog check (up to a minute)`;
 
 async function main(): Promise<void> {
   const values = parseCommandLine({
