@@ -16,9 +16,9 @@ running each function's zip in separate Node processes the way Lambda runs them.
   --concurrency N     the account concurrency limit (default ${LOCAL_LAMBDA_DEFAULTS.accountConcurrency})
   --idle-ttl SECONDS  reap warm environments idle this long (default ${LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000})
   --runtime           aws: AWS's aws-lambda-ric; builtin: the bundled client; auto (default): aws if installed
-  --no-cpu-share      let every environment use the whole host CPU; by default each gets what Lambda gives its
-                      memory size (1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB) through a cgroup, where the host allows it
-                      (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off`;
+  --no-cpu-share      let every environment use the whole host CPU; by default each gets what Lambda gives
+                      its memory size (1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB) through a cgroup, where the host
+                      allows it (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off`;
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -55,8 +55,9 @@ async function main(): Promise<void> {
     cpuShare: values['no-cpu-share'] ? false : undefined,
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
+  const perVcpu = LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu;
   const cpu = local.cpuShares.applies
-    ? `CPU share per environment: 1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB (cgroup ${local.cpuShares.version})`
+    ? `CPU share per environment: 1 vCPU per ${perVcpu} MB (cgroup ${local.cpuShares.version})`
     : 'no CPU share';
   console.log(
     `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}); state in ${stateDir}`,

@@ -44,7 +44,7 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-cpu-'));
 });
 
-test('each environment runs in a cgroup with the CPU share of its memory size, removed when the service closes', async () => {
+test('an environment runs in a cgroup with the CPU share of its memory size, removed at exit and close', async () => {
   const lines: string[] = [];
   const local: LocalLambda = await startLocalLambda({
     stateDir: path.join(dir, 'state'),
