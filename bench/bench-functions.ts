@@ -31,7 +31,14 @@ export async function buildForDeployment(stack: BenchStack, deploymentName: stri
 
 export async function deployBenchFunction(
   stack: BenchStack,
-  options: { functionName: string; zipFile: string; environment: Record<string, string>; timeoutSeconds?: number },
+  options: {
+    functionName: string;
+    zipFile: string;
+    environment: Record<string, string>;
+    timeoutSeconds?: number;
+    /** Default BENCH_MEMORY_MB; the memory section tries several. */
+    memoryMb?: number;
+  },
 ): Promise<string> {
   const deployed = await deployLambda({
     client: stack.lambdaClient,
@@ -43,7 +50,7 @@ export async function deployBenchFunction(
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-bench',
       architecture: hostArchitecture(),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
-      memoryMb: BENCH_MEMORY_MB,
+      memoryMb: options.memoryMb ?? BENCH_MEMORY_MB,
       environment: {
         TEMPORAL_ADDRESS: stack.address,
         TEMPORAL_NAMESPACE: 'default',

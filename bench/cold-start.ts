@@ -10,7 +10,13 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { sampleOrder } from '../starter/sample-order';
 import { ensureCurrentVersion } from '../worker/ensure-current-version';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  BENCH_BUILD_ID,
+  BENCH_MEMORY_MB,
+  buildForDeployment,
+  deployBenchFunction,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { firstActivityCompletedAt } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
@@ -24,7 +30,11 @@ export interface ColdStartResult {
 
 const IDLE_EXIT_MS = 1_500;
 
-export async function measureColdStart(stack: BenchStack, reps: number): Promise<ColdStartResult> {
+export async function measureColdStart(
+  stack: BenchStack,
+  reps: number,
+  memoryMb: number = BENCH_MEMORY_MB,
+): Promise<ColdStartResult> {
   const deploymentName = benchName('bench-cold');
   const zipFile = await buildForDeployment(stack, deploymentName);
   const environment = {
@@ -38,7 +48,7 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
 
   // A first invocation's worker makes the server create the version; make it current, as register:lambda would.
   const setup = `${deploymentName}-setup`;
-  await deployBenchFunction(stack, { functionName: setup, zipFile, environment });
+  await deployBenchFunction(stack, { functionName: setup, zipFile, environment, memoryMb });
   await invoke(setup);
   await ensureCurrentVersion({
     connection: stack.native,
@@ -68,7 +78,7 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
   const warmMs: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     const functionName = `${deploymentName}-${rep + 1}`;
-    await deployBenchFunction(stack, { functionName, zipFile, environment });
+    await deployBenchFunction(stack, { functionName, zipFile, environment, memoryMb });
     coldMs.push(await timeToFirstActivity(functionName, rep));
     warmMs.push(await timeToFirstActivity(functionName, rep));
     stack.log(

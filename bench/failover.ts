@@ -15,6 +15,7 @@ import { isLambdaIdentity } from '../starter/describe-worker';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
 import {
+  BENCH_MEMORY_MB,
   buildForDeployment,
   deployBenchFunction,
   registerBenchFunction,
@@ -41,7 +42,11 @@ export interface FailoverResult {
   waste?: WasteFigures;
 }
 
-export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
+export async function measureFailover(
+  stack: BenchStack,
+  reps: number,
+  memoryMb: number = BENCH_MEMORY_MB,
+): Promise<FailoverResult> {
   const deploymentName = benchName('bench-failover');
   const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
   const functionName = deploymentName;
@@ -50,6 +55,7 @@ export async function measureFailover(stack: BenchStack, reps: number): Promise<
     functionName,
     zipFile,
     environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal },
+    memoryMb,
   });
   await registerBenchFunction(stack, deploymentName, functionArn);
   const repsStart = Date.now();

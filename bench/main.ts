@@ -17,6 +17,7 @@ import { measureBurst } from './burst';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
+import { measureMemorySizes } from './memory-size';
 import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
 import { measureWatching } from './watching';
@@ -80,6 +81,13 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
       `\n▶ watching wakes no worker: the console open ${WATCH_SECONDS} s on a completed order, beside one getStatus query`,
     );
     results.watching = await measureWatching(stack, WATCH_SECONDS);
+  }
+  if (wants('memory')) {
+    log(
+      `\n▶ memory size: cold start, failover and cost per order at ${args.memorySizes.join(', ')} MB, each with ` +
+        `Lambda's CPU share (${args.memoryReps} repetition(s) per size, to keep it affordable)`,
+    );
+    results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
   }
   results.lambdaNode =
     args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);

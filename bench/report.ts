@@ -5,7 +5,9 @@ import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
 import type { IdleCostResult } from './idle-cost';
+import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
+import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
 import type { GrowthRow, ThroughputResult } from './throughput';
 import { renderBurst, renderWaste } from './waste-report';
 
@@ -27,6 +29,7 @@ export interface BenchResults {
   watching?: WatchingResult;
   idleCost?: IdleCostResult;
   burst?: BurstResult;
+  memory?: MemorySizeResult;
 }
 
 interface Row {
@@ -100,8 +103,8 @@ export function renderReport(results: BenchResults): string {
       measure: 'cold start: Invoke -> first activity done (ms)',
       shopflow: String(c.medianColdMs),
       baseline: `warm: ${c.medianWarmMs}`,
-      target: '<= 1500 ms',
-      verdict: verdict(c.medianColdMs <= 1500),
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianColdMs <= COLD_START_TARGET_MS),
     });
   }
   const f = results.failover;
@@ -117,8 +120,8 @@ export function renderReport(results: BenchResults): string {
       measure: '  beyond the work left at the kill (ms)',
       shopflow: String(f.medianBeyondRemainingWorkMs),
       baseline: '',
-      target: '<= 10000 ms',
-      verdict: verdict(f.medianBeyondRemainingWorkMs <= 10_000),
+      target: `<= ${FAILOVER_BEYOND_WORK_TARGET_MS} ms`,
+      verdict: verdict(f.medianBeyondRemainingWorkMs <= FAILOVER_BEYOND_WORK_TARGET_MS),
     });
   }
   const i = results.idleCost;
@@ -186,5 +189,6 @@ export function renderReport(results: BenchResults): string {
   ];
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
+  if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
   return parts.join('\n');
 }

@@ -1,0 +1,104 @@
+/** The memory section's choice: the cheapest size within both targets, or, when none is, the nearest, MISSED. */
+
+import { parseBenchArgs, DEFAULT_MEMORY_SIZES, MEMORY_DEFAULT_REPS } from '../../bench/args';
+import {
+  chooseMemorySize,
+  renderMemorySizes,
+  type MemorySizeResult,
+  type MemorySizeRow,
+} from '../../bench/memory-report';
+import { renderReport } from '../../bench/report';
+import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from '../../bench/targets';
+
+function row(memoryMb: number, coldMs: number, failoverMs: number, usdPer1000Orders: number): MemorySizeRow {
+  return {
+    memoryMb,
+    vcpus: memoryMb / 1769,
+    coldMs: [coldMs],
+    medianColdMs: coldMs,
+    failoverBeyondWorkMs: [failoverMs],
+    medianFailoverBeyondWorkMs: failoverMs,
+    orders: 5,
+    invocations: 3,
+    billedGBSeconds: 1,
+    gbSecondsPerOrder: 0.2,
+    usdPer1000Orders,
+  };
+}
+
+const fast = COLD_START_TARGET_MS - 100;
+const slow = COLD_START_TARGET_MS + 100;
+const failoverOk = FAILOVER_BEYOND_WORK_TARGET_MS - 1000;
+const failoverLate = FAILOVER_BEYOND_WORK_TARGET_MS + 1000;
+
+test('the cheapest size per order among those within both targets is chosen', () => {
+  const rows = [row(512, slow, failoverOk, 0.05), row(768, fast, failoverOk, 0.07), row(1024, fast, failoverOk, 0.09)];
+  expect(chooseMemorySize(rows)).toEqual({
+    memoryMb: 768,
+    met: true,
+    why: 'the cheapest per order within both targets',
+  });
+});
+
+test('when no size meets both targets, the fastest cold start with failover met is chosen, marked missed', () => {
+  const rows = [
+    row(512, slow + 900, failoverOk, 0.05),
+    row(1024, slow, failoverOk, 0.09),
+    row(1769, fast, failoverLate, 0.1),
+  ];
+  expect(chooseMemorySize(rows)).toMatchObject({ memoryMb: 1024, met: false });
+  expect(chooseMemorySize([row(512, slow, failoverLate, 0.05), row(1024, slow - 50, failoverLate, 0.09)])).toEqual({
+    memoryMb: 1024,
+    met: false,
+    why: 'no size met both targets: the fastest cold start',
+  });
+  expect(() => chooseMemorySize([])).toThrow(/no memory size/);
+});
+
+test('the memory table prints each size with its verdicts and the chosen size, in the bench report', () => {
+  const rows = [row(512, slow, failoverOk, 0.05), row(1024, fast, failoverOk, 0.09)];
+  const memory: MemorySizeResult = {
+    cpuShare: 'cgroup v1, 1 vCPU per 1769 MB',
+    cpuShareApplied: true,
+    reps: 2,
+    architecture: 'x86_64',
+    usdPerGbSecond: 0.0000166667,
+    usdPerMillionRequests: 0.2,
+    coldStartTargetMs: COLD_START_TARGET_MS,
+    failoverTargetMs: FAILOVER_BEYOND_WORK_TARGET_MS,
+    rows,
+    chosen: chooseMemorySize(rows),
+  };
+  const machine = { cpus: 2, cpuModel: 'test cpu', memoryGiB: 24, node: 'v20', arch: 'x64' };
+  const lines = renderReport({ startedAt: '2026-11-30T00:00:00Z', machine, reps: 2, memory }).split('\n');
+  expect(lines.find((l) => l.startsWith('512 '))).toMatch(new RegExp(`0\\.29\\s+${slow} \\(${slow}\\) MISSED`));
+  expect(lines.find((l) => l.startsWith('1024 '))).toMatch(/met\s+\S+ met\s+1 \/ 3\s+0\.20\s+\$0\.0900/);
+  expect(lines.find((l) => l.startsWith('Chosen:'))).toBe(
+    'Chosen: 1024 MB (the cheapest per order within both targets): met',
+  );
+  const missed = renderMemorySizes({ ...memory, chosen: { memoryMb: 512, met: false, why: 'none met' } }, () => '');
+  expect(missed).toMatch(/Chosen: 512 MB \(none met\): MISSED$/);
+});
+
+test('--memory-sizes and the memory section repetitions: defaults, --reps, and a clear error', () => {
+  expect(parseBenchArgs(['--only', 'memory'], 'x')).toMatchObject({
+    only: ['memory'],
+    memorySizes: [...DEFAULT_MEMORY_SIZES],
+    memoryReps: MEMORY_DEFAULT_REPS,
+  });
+  expect(parseBenchArgs(['--memory-sizes', '256, 2048', '--reps', '3'], 'x')).toMatchObject({
+    memorySizes: [256, 2048],
+    memoryReps: 3,
+  });
+  const exit = jest.spyOn(process, 'exit').mockImplementation(((code: number) => {
+    throw new Error(`exit ${code}`);
+  }) as never);
+  const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    expect(() => parseBenchArgs(['--memory-sizes', '64'], 'x')).toThrow('exit 2');
+    expect(error.mock.calls[0][0]).toMatch(/--memory-sizes must be a whole number from 128 to 10240 \(got "64"\)/);
+  } finally {
+    exit.mockRestore();
+    error.mockRestore();
+  }
+});
