@@ -10,7 +10,7 @@ export interface MemorySizeRow {
   medianColdMs: number;
   failoverBeyondWorkMs: number[];
   medianFailoverBeyondWorkMs: number;
-  /** The cost burst: orders at once with no worker up, and what their Lambda invocations billed. */
+  /** The cost: orders one at a time with no worker up, and what their Lambda invocations billed. */
   orders: number;
   invocations: number;
   billedGBSeconds: number;
@@ -82,7 +82,7 @@ export function renderMemorySizes(
         'vCPU',
         `cold start ms (<= ${result.coldStartTargetMs})`,
         `failover beyond work ms (<= ${result.failoverTargetMs})`,
-        `GB-s / invocations, ${result.rows[0]?.orders ?? 0} orders`,
+        `GB-s / invocations, ${result.rows[0]?.orders ?? 0} orders one at a time`,
         'GB-s per order',
         '$ per 1000 orders',
       ],

@@ -1,7 +1,9 @@
 /**
  * Right-sized memory: for each memory size, with the CPU share Lambda gives it applied to the local environments,
- * the cold start and failover sections' own measurements, then a small burst with no worker up for the cost per
- * order at Lambda's published prices (config/prices.ts). The cheapest size within both targets is chosen.
+ * the cold start and failover sections' own measurements, then a few orders, one at a time with no worker up, for
+ * the cost per order at Lambda's published prices (config/prices.ts). The cheapest size within both targets wins.
+ * One at a time, not a burst: a local burst's environments share the host's cores, so its billed time measures
+ * the contention, not the memory size (40+ s invocations at 512 MB for a 5-order burst, 2026-11-30).
  */
 
 import os from 'node:os';
@@ -21,23 +23,25 @@ import {
 } from './bench-functions';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
-import { wasteOf } from './invocation-waste';
+import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { chooseMemorySize, type MemorySizeResult, type MemorySizeRow } from './memory-report';
 import { round } from './stats';
 import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
 import { benchName } from './versioned-worker';
 
-/** Orders in each size's cost burst: enough for a few invocations to share them, few enough to stay quick. */
-const COST_BURST_ORDERS = 5;
+/**
+ * Orders per size for the cost. Each finds the warm environment the registration's invocation left (as a function
+ * in steady use would); the cold start's own cost is in the cold start column.
+ */
+const COST_ORDERS = 3;
 /** Realistic simulated latency (about 2 s of service calls per order): a real order waits on its services. */
 const COST_LATENCY_SCALE = 1;
 
-/** Billed GB-seconds and invocations of `orders` orders started at once on a function of `memoryMb`. */
-async function costOfOrders(
-  stack: BenchStack,
-  memoryMb: number,
-  orders: number,
-): Promise<{ billedGBSeconds: number; invocations: number }> {
+/**
+ * Billed GB-seconds and invocations of `orders` orders on a function of `memoryMb`, each submitted once the
+ * invocations for the last one have ended (so each is billed its start, its work and its idle exit).
+ */
+async function costOfOrders(stack: BenchStack, memoryMb: number, orders: number): Promise<WasteFigures> {
   const deploymentName = benchName(`bench-mem${memoryMb}`);
   const zipFile = await buildForDeployment(stack, deploymentName);
   const functionArn = await deployBenchFunction(stack, {
@@ -54,21 +58,20 @@ async function costOfOrders(
   await registerBenchFunction(stack, deploymentName, functionArn);
   const started = Date.now();
   const batch = benchName('mem');
-  const handles = await Promise.all(
-    Array.from({ length: orders }, (_, i) => {
-      const order = sampleOrder(`${batch}-${i}`, 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue: deploymentName,
-        workflowId: orderWorkflowId(order.orderId),
-        args: [order],
-      });
-    }),
-  );
-  await Promise.all(handles.map((h) => h.result()));
-  // Invocations still polling when the last order finished are billed to these orders too.
-  await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
-  const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= started);
-  return { billedGBSeconds: wasteOf(samples).billedGBSeconds, invocations: samples.length };
+  for (let i = 0; i < orders; i++) {
+    const order = sampleOrder(`${batch}-${i}`, 'happy', i);
+    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
+      taskQueue: deploymentName,
+      workflowId: orderWorkflowId(order.orderId),
+      args: [order],
+    });
+    await handle.result();
+    // The invocation idles out after the order: that is billed to the order too.
+    await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
+  }
+  const waste = wasteOf(stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= started));
+  stack.log(`  ${orders} orders one at a time: ${describeWaste(waste)}`);
+  return waste;
 }
 
 export async function measureMemorySizes(
@@ -89,7 +92,7 @@ export async function measureMemorySizes(
     stack.log(`  ${memoryMb} MB (${vcpus === undefined ? 'CPU unlimited' : `${vcpus} vCPU`}):`);
     const cold = await measureColdStart(stack, reps, memoryMb);
     const failover = await measureFailover(stack, reps, memoryMb);
-    const cost = await costOfOrders(stack, memoryMb, COST_BURST_ORDERS);
+    const cost = await costOfOrders(stack, memoryMb, COST_ORDERS);
     const usd = cost.billedGBSeconds * price.usdPerGbSecond + (cost.invocations / 1e6) * price.usdPerMillionRequests;
     const row: MemorySizeRow = {
       memoryMb,
@@ -98,11 +101,11 @@ export async function measureMemorySizes(
       medianColdMs: cold.medianColdMs,
       failoverBeyondWorkMs: failover.beyondRemainingWorkMs,
       medianFailoverBeyondWorkMs: failover.medianBeyondRemainingWorkMs,
-      orders: COST_BURST_ORDERS,
+      orders: COST_ORDERS,
       invocations: cost.invocations,
       billedGBSeconds: cost.billedGBSeconds,
-      gbSecondsPerOrder: round(cost.billedGBSeconds / COST_BURST_ORDERS, 3),
-      usdPer1000Orders: round((usd / COST_BURST_ORDERS) * 1000, 6),
+      gbSecondsPerOrder: round(cost.billedGBSeconds / COST_ORDERS, 3),
+      usdPer1000Orders: round((usd / COST_ORDERS) * 1000, 6),
     };
     stack.log(
       `  ${memoryMb} MB: cold start ${row.medianColdMs} ms, failover ${row.medianFailoverBeyondWorkMs} ms beyond the ` +
