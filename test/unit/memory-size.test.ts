@@ -40,17 +40,28 @@ test('the cheapest size per order among those within both targets is chosen', ()
   });
 });
 
-test('when no size meets both targets, the fastest cold start with failover met is chosen, marked missed', () => {
+test('when no size meets both targets, the cheapest with failover met and a cold start near the fastest, missed', () => {
   const rows = [
-    row(512, slow + 900, failoverOk, 0.05),
-    row(1024, slow, failoverOk, 0.09),
-    row(1769, fast, failoverLate, 0.1),
+    row(512, 4000, failoverOk, 0.05),
+    row(768, 2900, failoverOk, 0.07),
+    row(1024, 2700, failoverOk, 0.09),
+    row(1769, 2000, failoverLate, 0.1),
   ];
-  expect(chooseMemorySize(rows)).toMatchObject({ memoryMb: 1024, met: false });
-  expect(chooseMemorySize([row(512, slow, failoverLate, 0.05), row(1024, slow - 50, failoverLate, 0.09)])).toEqual({
+  // 768 MB is within 25% of the fastest cold start with failover met (1024 MB's 2700 ms) and cheaper.
+  expect(chooseMemorySize(rows)).toEqual({
+    memoryMb: 768,
+    met: false,
+    why: 'no size met both targets: the cheapest with failover met whose cold start is within 25% of the fastest (2700 ms)',
+  });
+  // Far apart, the faster size wins even though it costs more.
+  expect(chooseMemorySize([row(512, 4000, failoverOk, 0.05), row(1024, 2000, failoverOk, 0.09)])).toMatchObject({
     memoryMb: 1024,
     met: false,
-    why: 'no size met both targets: the fastest cold start',
+  });
+  expect(chooseMemorySize([row(512, slow, failoverLate, 0.05), row(1024, slow - 50, failoverLate, 0.09)])).toEqual({
+    memoryMb: 512,
+    met: false,
+    why: `no size met both targets: the cheapest whose cold start is within 25% of the fastest (${slow - 50} ms)`,
   });
   expect(() => chooseMemorySize([])).toThrow(/no memory size/);
 });
