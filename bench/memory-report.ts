@@ -16,6 +16,8 @@ export interface MemorySizeRow {
   billedGBSeconds: number;
   gbSecondsPerOrder: number;
   usdPer1000Orders: number;
+  /** The environments' peak resident memory over those orders (REPORT's Max Memory Used), when it was read. */
+  maxMemoryUsedMb?: number;
 }
 
 export interface MemorySizeResult {
@@ -80,6 +82,7 @@ export function renderMemorySizes(
     `${r.billedGBSeconds} / ${r.invocations}`,
     r.gbSecondsPerOrder.toFixed(2),
     `$${r.usdPer1000Orders.toFixed(4)}`,
+    r.maxMemoryUsedMb === undefined ? '?' : String(r.maxMemoryUsedMb),
   ]);
   const c = result.chosen;
   return [
@@ -94,6 +97,7 @@ export function renderMemorySizes(
         `GB-s / invocations, ${result.rows[0]?.orders ?? 0} orders one at a time`,
         'GB-s per order',
         '$ per 1000 orders',
+        'max MB used',
       ],
       rows,
     ),

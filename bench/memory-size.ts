@@ -41,7 +41,11 @@ const COST_LATENCY_SCALE = 1;
  * Billed GB-seconds and invocations of `orders` orders on a function of `memoryMb`, each submitted once the
  * invocations for the last one have ended (so each is billed its start, its work and its idle exit).
  */
-async function costOfOrders(stack: BenchStack, memoryMb: number, orders: number): Promise<WasteFigures> {
+async function costOfOrders(
+  stack: BenchStack,
+  memoryMb: number,
+  orders: number,
+): Promise<{ waste: WasteFigures; maxMemoryUsedMb?: number }> {
   const deploymentName = benchName(`bench-mem${memoryMb}`);
   const zipFile = await buildForDeployment(stack, deploymentName);
   const functionArn = await deployBenchFunction(stack, {
@@ -69,9 +73,12 @@ async function costOfOrders(stack: BenchStack, memoryMb: number, orders: number)
     // The invocation idles out after the order: that is billed to the order too.
     await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);
   }
-  const waste = wasteOf(stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= started));
-  stack.log(`  ${orders} orders one at a time: ${describeWaste(waste)}`);
-  return waste;
+  const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= started);
+  const waste = wasteOf(samples);
+  const peaks = samples.flatMap((s) => (s.maxMemoryUsedMb === undefined ? [] : [s.maxMemoryUsedMb]));
+  const maxMemoryUsedMb = peaks.length > 0 ? Math.max(...peaks) : undefined;
+  stack.log(`  ${orders} orders one at a time: ${describeWaste(waste)}; Max Memory Used ${maxMemoryUsedMb ?? '?'} MB`);
+  return { waste, maxMemoryUsedMb };
 }
 
 export async function measureMemorySizes(
@@ -92,7 +99,7 @@ export async function measureMemorySizes(
     stack.log(`  ${memoryMb} MB (${vcpus === undefined ? 'CPU unlimited' : `${vcpus} vCPU`}):`);
     const cold = await measureColdStart(stack, reps, memoryMb);
     const failover = await measureFailover(stack, reps, memoryMb);
-    const cost = await costOfOrders(stack, memoryMb, COST_ORDERS);
+    const { waste: cost, maxMemoryUsedMb } = await costOfOrders(stack, memoryMb, COST_ORDERS);
     const usd = cost.billedGBSeconds * price.usdPerGbSecond + (cost.invocations / 1e6) * price.usdPerMillionRequests;
     const row: MemorySizeRow = {
       memoryMb,
@@ -106,6 +113,7 @@ export async function measureMemorySizes(
       billedGBSeconds: cost.billedGBSeconds,
       gbSecondsPerOrder: round(cost.billedGBSeconds / COST_ORDERS, 3),
       usdPer1000Orders: round((usd / COST_ORDERS) * 1000, 6),
+      maxMemoryUsedMb,
     };
     stack.log(
       `  ${memoryMb} MB: cold start ${row.medianColdMs} ms, failover ${row.medianFailoverBeyondWorkMs} ms beyond the ` +

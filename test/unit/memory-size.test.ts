@@ -23,6 +23,7 @@ function row(memoryMb: number, coldMs: number, failoverMs: number, usdPer1000Ord
     billedGBSeconds: 1,
     gbSecondsPerOrder: 0.2,
     usdPer1000Orders,
+    maxMemoryUsedMb: 230,
   };
 }
 
@@ -83,7 +84,7 @@ test('the memory table prints each size with its verdicts and the chosen size, i
   const machine = { cpus: 2, cpuModel: 'test cpu', memoryGiB: 24, node: 'v20', arch: 'x64' };
   const lines = renderReport({ startedAt: '2026-11-30T00:00:00Z', machine, reps: 2, memory }).split('\n');
   expect(lines.find((l) => l.startsWith('512 '))).toMatch(new RegExp(`0\\.29\\s+${slow} \\(${slow}\\) MISSED`));
-  expect(lines.find((l) => l.startsWith('1024 '))).toMatch(/met\s+\S+ met\s+1 \/ 3\s+0\.20\s+\$0\.0900/);
+  expect(lines.find((l) => l.startsWith('1024 '))).toMatch(/met\s+\S+ met\s+1 \/ 3\s+0\.20\s+\$0\.0900\s+230$/);
   expect(lines.find((l) => l.startsWith('Chosen:'))).toBe(
     'Chosen: 1024 MB (the cheapest per order within both targets): met',
   );
