@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { hostArchitecture } from '../lambda/build-info';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
@@ -16,7 +16,8 @@ import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
 
 export const BENCH_BUILD_ID = 'bench-1';
-export const BENCH_MEMORY_MB = 1024;
+/** The bench's functions get the size deploy:lambda --create gives (the memory section tries others). */
+export const BENCH_MEMORY_MB = LAMBDA_DEFAULT_MEMORY_MB;
 
 export async function buildForDeployment(stack: BenchStack, deploymentName: string, entry?: string): Promise<string> {
   const built = await buildLambdaPackage({

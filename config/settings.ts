@@ -89,3 +89,16 @@ export const LAMBDA_RECOMMENDED_TIMEOUT_S = Math.max(
   LAMBDA_MINIMUM_TIMEOUT_S,
   Math.ceil((LONGEST_ACTIVITY_START_TO_CLOSE_MS + LAMBDA_SHUTDOWN_BUFFER_MS) / 1000),
 );
+
+/**
+ * The memory size `deploy:lambda --create` gives a new function (MB), and why: the cheapest size within the cold
+ * start and failover targets in `npm run bench -- --only memory`, which runs each size with the CPU share Lambda
+ * gives it (1 vCPU per 1769 MB). Re-run that section after a change that moves start-up, and update both.
+ */
+export const LAMBDA_DEFAULT_MEMORY_MB = 768;
+export const LAMBDA_DEFAULT_MEMORY_REASON = [
+  'npm run bench -- --only memory, 2026-11-30 (3 reps each; 2 shared cores; CPU share by cgroup):',
+  'cold start missed its 1.0 s target at every size (512 MB 4.5 s, 768 MB 2.9 s, 1024 MB 3.1 s,',
+  '1769 MB 2.7 s: more memory started no faster), failover met at each; 768 MB is the cheapest of',
+  'the sizes near the fastest: $0.10 per 1000 orders, 1024 MB $0.15, 1769 MB $0.27 (docs/bench.md)',
+] as const;
