@@ -89,6 +89,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     );
     results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
   }
+  results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =
     args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();

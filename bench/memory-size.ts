@@ -11,7 +11,6 @@ import path from 'node:path';
 import { LAMBDA_PRICES } from '../config/prices';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { lambdaVcpus } from '../lambda-local/cpu-share';
-import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
 import { hostArchitecture } from '../lambda/build-info';
 import { sampleOrder } from '../starter/sample-order';
 import type { BenchStack } from './bench-stack';
@@ -89,9 +88,7 @@ export async function measureMemorySizes(
   const architecture = hostArchitecture();
   const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
   const shares = stack.lambda.cpuShares;
-  const cpuShare = shares.applies
-    ? `cgroup ${shares.version}, 1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB`
-    : `unlimited, not Lambda's share (${shares.unavailable ?? 'turned off'})`;
+  const cpuShare = shares.describe();
   stack.log(`  CPU per environment: ${cpuShare}`);
   const rows: MemorySizeRow[] = [];
   for (const memoryMb of sizes) {

@@ -18,6 +18,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; arch: string };
   /** The Node the local Lambda environments ran, per runtime (e.g. nodejs22.x: v22.23.5). */
   lambdaNode?: Record<string, string>;
+  /** The CPU each Lambda environment could use: Lambda's share of its memory size, or unlimited and why. */
+  lambdaCpu?: string;
   reps: number;
   /** The Lambda's first-task grace in this run (ms; 0 = off). */
   firstTaskGraceMs?: number;
@@ -158,7 +160,7 @@ export function renderReport(results: BenchResults): string {
       ? [
           `Lambda environments ran ${Object.entries(results.lambdaNode)
             .map(([runtime, node]) => `${runtime} on Node ${node}`)
-            .join(', ')}`,
+            .join(', ')}${results.lambdaCpu ? `; CPU per environment: ${results.lambdaCpu}` : ''}`,
         ]
       : []),
   ];

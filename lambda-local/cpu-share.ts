@@ -132,6 +132,13 @@ export class CpuShares {
     return this.serviceGroup !== undefined && !this.failed;
   }
 
+  /** One phrase for reports: the share applied, or why environments run unlimited. */
+  describe(): string {
+    if (this.applies)
+      return `Lambda's share (cgroup ${this.version}, 1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB)`;
+    return `unlimited (${this.unavailable ?? 'CPU share turned off'})`;
+  }
+
   /** Puts the environment's process in a group of its own with the CPU share of `memoryMb`. */
   apply(environmentId: string, pid: number, memoryMb: number): AppliedShare | undefined {
     if (!this.serviceGroup || this.failed) return undefined;

@@ -94,6 +94,7 @@ test('cgroup v1: a group per environment with its quota and pid, removed on rele
   const cpu = shares(fake, lines);
   expect(cpu.applies).toBe(true);
   expect(cpu.version).toBe('v1');
+  expect(cpu.describe()).toBe("Lambda's share (cgroup v1, 1 vCPU per 1769 MB)");
   const a = cpu.apply('env-a', 4242, 1024)!;
   expect(a).toMatchObject({ quotaUs: 57886, periodUs: 100_000 });
   expect(path.dirname(path.dirname(a.group))).toBe(V1_BASE);
@@ -130,6 +131,7 @@ test('no cgroup CPU controller: said once, and every environment runs unlimited'
   expect(cpu.apply('env-a', 1, 1024)).toBeUndefined();
   expect(cpu.apply('env-b', 2, 1024)).toBeUndefined();
   expect(lines).toHaveLength(1);
+  expect(cpu.describe()).toMatch(/^unlimited \(no cgroup CPU controller under/);
   expect(lines[0]).toMatch(/environments run unlimited: no cgroup CPU controller under \/host\/sys\/fs\/cgroup/);
 });
 
@@ -162,6 +164,7 @@ test("a dead service's groups are swept at start; a live one's are left alone; o
   for (const dir of [dead, path.join(dead, 'env-1'), live, path.join(live, 'env-2')]) fake.mkdir(dir);
   const off = shares(fake, [], false);
   expect(off.applies).toBe(false);
+  expect(off.describe()).toBe('unlimited (CPU share turned off)');
   expect(fake.list(V1_BASE).sort()).toEqual([path.basename(dead), path.basename(live)].sort());
   const cpu = shares(fake, []);
   expect(fake.exists(dead)).toBe(false);

@@ -82,7 +82,11 @@ test('the memory table prints each size with its verdicts and the chosen size, i
     chosen: chooseMemorySize(rows),
   };
   const machine = { cpus: 2, cpuModel: 'test cpu', memoryGiB: 24, node: 'v20', arch: 'x64' };
-  const lines = renderReport({ startedAt: '2026-11-30T00:00:00Z', machine, reps: 2, memory }).split('\n');
+  const lambdaCpu = "Lambda's share (cgroup v1, 1 vCPU per 1769 MB)";
+  const lambdaNode = { 'nodejs22.x': 'v22.23.5' };
+  const report = renderReport({ startedAt: '2026-11-30T00:00:00Z', machine, reps: 2, memory, lambdaNode, lambdaCpu });
+  const lines = report.split('\n');
+  expect(lines[1]).toBe(`Lambda environments ran nodejs22.x on Node v22.23.5; CPU per environment: ${lambdaCpu}`);
   expect(lines.find((l) => l.startsWith('512 '))).toMatch(new RegExp(`0\\.29\\s+${slow} \\(${slow}\\) MISSED`));
   expect(lines.find((l) => l.startsWith('1024 '))).toMatch(/met\s+\S+ met\s+1 \/ 3\s+0\.20\s+\$0\.0900\s+230$/);
   expect(lines.find((l) => l.startsWith('Chosen:'))).toBe(
