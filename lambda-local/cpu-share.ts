@@ -108,7 +108,12 @@ export class CpuShares {
     this.hostCores = options.hostCores ?? os.availableParallelism();
     if (!enabled) return;
     const cgroupRoot = path.join(options.root ?? '/', 'sys', 'fs', 'cgroup');
-    const flavour = this.detect(cgroupRoot);
+    let flavour: Flavour | string;
+    try {
+      flavour = this.detect(cgroupRoot);
+    } catch (err) {
+      flavour = `cannot read ${cgroupRoot} (${errorText(err)})`;
+    }
     if (typeof flavour === 'string') {
       this.giveUp(flavour);
       return;

@@ -144,6 +144,16 @@ test('a cgroup filesystem that refuses a group: said once, with the error and th
   expect(lines).toEqual([expect.stringMatching(/cannot create a cgroup in .*cpu \(EACCES.*run the service as root/)]);
 });
 
+test('a cgroup filesystem that cannot be read: said once, and the service still starts', () => {
+  const fake = new FakeCgroupFs('v2', V2_BASE);
+  fake.read = () => {
+    throw Object.assign(new Error('EACCES (fake)'), { code: 'EACCES' });
+  };
+  const lines: string[] = [];
+  expect(shares(fake, lines).applies).toBe(false);
+  expect(lines).toEqual([expect.stringMatching(/cannot read \/host\/sys\/fs\/cgroup \(EACCES/)]);
+});
+
 test('an environment that cannot join its group: said once, its group removed, the rest run unlimited', () => {
   const fake = new FakeCgroupFs('v1', V1_BASE);
   const lines: string[] = [];
