@@ -95,10 +95,11 @@ export const LAMBDA_RECOMMENDED_TIMEOUT_S = Math.max(
  * start and failover targets in `npm run bench -- --only memory`, which runs each size with the CPU share Lambda
  * gives it (1 vCPU per 1769 MB). Re-run that section after a change that moves start-up, and update both.
  */
-export const LAMBDA_DEFAULT_MEMORY_MB = 768;
+export const LAMBDA_DEFAULT_MEMORY_MB = 1769;
 export const LAMBDA_DEFAULT_MEMORY_REASON = [
-  'npm run bench -- --only memory, 2026-11-30 (3 reps each; 2 shared cores; CPU share by cgroup):',
-  'cold start missed its 1.0 s target at every size (512 MB 4.5 s, 768 MB 2.9 s, 1024 MB 3.1 s,',
-  '1769 MB 2.7 s: more memory started no faster), failover met at each; 768 MB is the cheapest of',
-  'the sizes near the fastest: $0.10 per 1000 orders, 1024 MB $0.15, 1769 MB $0.27 (docs/bench.md)',
+  'npm run bench -- --only memory, 2026-11-30, 2 reps per size, local environments capped to',
+  "Lambda's CPU share: cold start missed its 1.0 s target at every size and was nearest it at",
+  '1769 MB (1.2-1.7 s; 1024 MB 2.2-3.2 s, 768 MB 2.7 s, 512 MB 4.1-4.3 s); failover met at each.',
+  'Cost: $0.23 per 1000 orders (1024 MB $0.13, 768 MB $0.11). Pass --memory 1024 to pay less for a',
+  'slower cold start; re-run the section after start-up changes (docs/bench.md)',
 ] as const;
