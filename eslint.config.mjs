@@ -46,7 +46,7 @@ const ENTRY_POINTS = ['./**/main.ts', './scripts/**'];
 const boundaries = [
   {
     target: './lambda-local',
-    from: ['./starter', './observe', './console', './demo', './chaos', './bench', './worker'],
+    from: ['./starter', './client', './console', './demo', './chaos', './bench', './worker'],
     message:
       'lambda-local stands in for AWS: it may use devstack/, deployment/ and lambda/, never the tools that use it.',
   },
@@ -78,10 +78,27 @@ const boundaries = [
       './scripts',
       './devstack',
       './deployment',
-      './observe',
+      './client',
       './console',
     ],
     message: 'Activities are the core: they must not import the hosts or the tools that run them.',
+  },
+  {
+    target: './client',
+    from: [
+      './worker',
+      './lambda',
+      './lambda-local',
+      './starter',
+      './demo',
+      './chaos',
+      './bench',
+      './console',
+      './devstack',
+      './deployment',
+    ],
+    message:
+      'client/ starts and follows orders for every tool: it imports only the core (domain/, config/, workflows/).',
   },
 ];
 

@@ -1,6 +1,6 @@
 /** `npm run bench` options. */
 
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine } from '../devstack/command-line';
 
 export const BENCH_SECTIONS = [
   'throughput',
@@ -61,19 +61,17 @@ side by side with its baseline in the same run, and prints a table (medians over
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < min || value > max)
-    usageError('bench', BENCH_USAGE, `--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return value;
 }
 
 function lambdaNodeChoice(raw: string | undefined): 'runtime' | 'host' {
   if (raw === undefined || raw === 'runtime' || raw === 'host') return raw ?? 'runtime';
-  return usageError('bench', BENCH_USAGE, `--lambda-node must be runtime or host (got "${raw}")`);
+  throw new UsageError(`--lambda-node must be runtime or host (got "${raw}")`);
 }
 
 export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 'help' {
   const values = parseCommandLine(
-    'bench',
-    BENCH_USAGE,
     {
       reps: { type: 'string' },
       orders: { type: 'string' },
@@ -91,11 +89,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...BENCH_SECTIONS];
   const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0)
-    usageError(
-      'bench',
-      BENCH_USAGE,
-      `--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`,
-    );
+    throw new UsageError(`--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`);
   const reps = wholeNumber('reps', values.reps, 5, 1, 20);
   return {
     reps,

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
@@ -19,11 +19,21 @@ export const BENCH_BUILD_ID = 'bench-1';
 /** The bench's functions get the size deploy:lambda --create gives (the memory section tries others). */
 export const BENCH_MEMORY_MB = LAMBDA_DEFAULT_MEMORY_MB;
 
-export async function buildForDeployment(stack: BenchStack, deploymentName: string, entry?: string): Promise<string> {
+export async function buildForDeployment(
+  stack: BenchStack,
+  deploymentName: string,
+  entry?: string,
+  /** memoryMb: the function memory the compile cache is made for (Lambda's V8 flags depend on it). */
+  options: { compileCache?: boolean; memoryMb?: number } = {},
+): Promise<string> {
+  const memoryMb = options.memoryMb ?? BENCH_MEMORY_MB;
+  const variant = `${options.compileCache === false ? '-no-cache' : ''}${memoryMb === BENCH_MEMORY_MB ? '' : `-${memoryMb}mb`}`;
   const built = await buildLambdaPackage({
     arch: hostArchitecture(),
     includeCerts: false,
-    outFile: path.join(stack.workDir, `${deploymentName}.zip`),
+    outFile: path.join(stack.workDir, `${deploymentName}${variant}.zip`),
+    compileCache: options.compileCache,
+    compileCacheMemoryMb: memoryMb,
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
     entry,
   });
@@ -90,8 +100,10 @@ export async function registerBenchFunction(
   stack: BenchStack,
   deploymentName: string,
   functionArn: string,
+  scaler: { scaleUpCooloffMs?: number | null } = {},
 ): Promise<void> {
   await registerLambda({
+    scaleUpCooloffMs: scaler.scaleUpCooloffMs,
     connection: stack.native,
     namespace: 'default',
     version: { deploymentName, buildId: BENCH_BUILD_ID },

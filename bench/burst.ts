@@ -3,7 +3,8 @@
  * for the tasks that find no poller; the local Lambda service scales out environments as Lambda does. Measured:
  * time to drain, peak concurrent environments, invocations (useful and wasted) and billed GB-seconds, priced at
  * Lambda's published prices (config/prices.ts) next to one always-on worker for the same wall time. The same
- * burst then runs on one local worker, in the same run, for its drain time.
+ * burst then runs on one local worker, in the same run, for its drain time. Each burst runs twice: with
+ * ShopFlow's scale-up cool-off and, as the baseline, with the worker controller's default.
  */
 
 import path from 'node:path';
@@ -14,11 +15,11 @@ import { createActivities, EffectJournal } from '../activities';
 import { scaledLatency } from '../activities/simulated/latency';
 import { createSimulatedServices } from '../activities/simulated/simulated-services';
 import { LAMBDA_PRICES } from '../config/prices';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
+import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
 import { alwaysOnPrice } from '../console/cost';
 import { peakOverlap as peakOfSpans, type InvocationSample } from '../lambda-local/metrics';
-import { hostArchitecture } from '../lambda/build-info';
-import { sampleOrder } from '../starter/sample-order';
+import { hostArchitecture } from '../config/lambda-architecture';
+import { sampleOrder } from '../client/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import type { BenchStack } from './bench-stack';
 import {
@@ -31,12 +32,27 @@ import {
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName, startVersionedWorker } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 /** Realistic simulated latency (about 2 s of service calls per order), the same for the Lambda and the worker. */
 const LATENCY_SCALE = 1;
 
+/** How the worker controller was told to scale: ShopFlow's cool-off, or Temporal's default (the baseline). */
+export interface ScalerSetting {
+  label: string;
+  /** null: the controller's own default (100 ms). */
+  scaleUpCooloffMs: number | null;
+}
+
+export const BURST_SCALERS: readonly ScalerSetting[] = [
+  { label: `ShopFlow (cool-off ${LAMBDA_SCALE_UP_COOLOFF_MS} ms)`, scaleUpCooloffMs: LAMBDA_SCALE_UP_COOLOFF_MS },
+  { label: "Temporal's default (100 ms)", scaleUpCooloffMs: null },
+];
+
 export interface BurstRow {
   orders: number;
+  /** The scaler setting this burst ran with. */
+  scaler: string;
   drainMs: number;
   peakEnvironments: number;
   coldStarts: number;
@@ -68,11 +84,7 @@ async function drain(stack: BenchStack, taskQueue: string, orders: number, tag: 
   const handles = await Promise.all(
     Array.from({ length: orders }, (_, i) => {
       const order = sampleOrder(`${batch}-${i}`, 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: orderWorkflowId(order.orderId),
-        args: [order],
-      });
+      return startOrder(stack.client, order, { taskQueue });
     }),
   );
   await Promise.all(handles.map((h) => h.result()));
@@ -105,60 +117,65 @@ async function localWorkerDrain(stack: BenchStack, sizes: readonly number[]): Pr
 }
 
 export async function measureBurst(stack: BenchStack, sizes: readonly number[]): Promise<BurstResult> {
-  const deploymentName = benchName('bench-burst');
-  const zipFile = await buildForDeployment(stack, deploymentName);
-  const environment = {
-    TEMPORAL_TASK_QUEUE: deploymentName,
-    SHOPFLOW_LATENCY_SCALE: String(LATENCY_SCALE),
-    SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
-  };
-  const functionArn = await deployBenchFunction(stack, { functionName: deploymentName, zipFile, environment });
-  // Registering makes the controller invoke the function once; that invocation is not part of any burst.
-  await registerBenchFunction(stack, deploymentName, functionArn);
-
   const architecture = hostArchitecture();
   const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
   const alwaysOn = alwaysOnPrice();
   const lambdaRows: Omit<BurstRow, 'localWorkerDrainMs'>[] = [];
-  for (const orders of sizes) {
-    // A new revision: the service reaps the warm environments of the last burst, so every burst starts cold.
-    await stack.lambdaClient.send(
-      new UpdateFunctionConfigurationCommand({
-        FunctionName: deploymentName,
-        Environment: {
-          Variables: {
-            ...environment,
-            TEMPORAL_ADDRESS: stack.address,
-            TEMPORAL_NAMESPACE: 'default',
-            SHOPFLOW_BURST: String(orders),
-          },
-        },
-      }),
-    );
-    await waitUntilFunctionUpdatedV2({ client: stack.lambdaClient, maxWaitTime: 60 }, { FunctionName: deploymentName });
-    await sleep(1_500);
-    const burstStart = Date.now();
-    const drainMs = await drain(stack, deploymentName, orders, 'burst');
-    // Invocations still polling when the last order finished are billed to this burst too.
-    await waitUntilNoInvocationRuns(stack, [deploymentName], 180_000);
-    const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= burstStart);
-    const waste = wasteOf(samples);
-    const lambdaUsd =
-      waste.billedGBSeconds * price.usdPerGbSecond + (samples.length / 1_000_000) * price.usdPerMillionRequests;
-    const row = {
-      orders,
-      drainMs,
-      peakEnvironments: peakOverlap(samples),
-      coldStarts: samples.filter((s) => s.coldStart).length,
-      waste,
-      lambdaUsd,
-      alwaysOnUsd: (drainMs / 3_600_000) * alwaysOn.usdPerHour,
+  for (const [index, scaler] of BURST_SCALERS.entries()) {
+    const deploymentName = benchName(index === 0 ? 'bench-burst' : 'bench-burst-default');
+    const zipFile = await buildForDeployment(stack, deploymentName);
+    const environment = {
+      TEMPORAL_TASK_QUEUE: deploymentName,
+      SHOPFLOW_LATENCY_SCALE: String(LATENCY_SCALE),
+      SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
     };
-    stack.log(
-      `  ${orders} orders on the Lambda: drained in ${drainMs} ms, peak ${row.peakEnvironments} environments, ` +
-        describeWaste(waste),
-    );
-    lambdaRows.push(row);
+    const functionArn = await deployBenchFunction(stack, { functionName: deploymentName, zipFile, environment });
+    // Registering makes the controller invoke the function once; that invocation is not part of any burst.
+    await registerBenchFunction(stack, deploymentName, functionArn, { scaleUpCooloffMs: scaler.scaleUpCooloffMs });
+    for (const orders of sizes) {
+      // A new revision: the service reaps the warm environments of the last burst, so every burst starts cold.
+      await stack.lambdaClient.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: deploymentName,
+          Environment: {
+            Variables: {
+              ...environment,
+              TEMPORAL_ADDRESS: stack.address,
+              TEMPORAL_NAMESPACE: 'default',
+              SHOPFLOW_BURST: String(orders),
+            },
+          },
+        }),
+      );
+      await waitUntilFunctionUpdatedV2(
+        { client: stack.lambdaClient, maxWaitTime: 60 },
+        { FunctionName: deploymentName },
+      );
+      await sleep(1_500);
+      const burstStart = Date.now();
+      const drainMs = await drain(stack, deploymentName, orders, 'burst');
+      // Invocations still polling when the last order finished are billed to this burst too.
+      await waitUntilNoInvocationRuns(stack, [deploymentName], 180_000);
+      const samples = stack.lambda.metrics.invocationsOf(deploymentName).filter((s) => s.startedAt >= burstStart);
+      const waste = wasteOf(samples);
+      const lambdaUsd =
+        waste.billedGBSeconds * price.usdPerGbSecond + (samples.length / 1_000_000) * price.usdPerMillionRequests;
+      const row = {
+        orders,
+        scaler: scaler.label,
+        drainMs,
+        peakEnvironments: peakOverlap(samples),
+        coldStarts: samples.filter((s) => s.coldStart).length,
+        waste,
+        lambdaUsd,
+        alwaysOnUsd: (drainMs / 3_600_000) * alwaysOn.usdPerHour,
+      };
+      stack.log(
+        `  ${orders} orders on the Lambda, scaler ${scaler.label}: drained in ${drainMs} ms, ` +
+          `peak ${row.peakEnvironments} environments, ${describeWaste(waste)}`,
+      );
+      lambdaRows.push(row);
+    }
   }
   const localDrains = await localWorkerDrain(stack, sizes);
   return {

@@ -1,13 +1,17 @@
 /**
  * Cold start: from Invoke on the local Lambda service, with no warm execution environment, to the first activity
- * of a waiting order completed, read from the order's history. Each repetition deploys a new function, so its
- * first invocation is cold; a second order on the same function then measures the warm path for comparison.
+ * of a waiting order completed, read from the order's history. Each repetition deploys new functions, so their
+ * first invocation is cold; a second order on the same function then measures the warm path for comparison. Three
+ * functions side by side, in turns: the package with its compile cache as deployed (the handler's full V8 code
+ * cache), the same with --enable-source-maps (opt-in: the handler then loads with require and Node's compile cache
+ * only), and the package built with --no-compile-cache.
  */
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
-import { sampleOrder } from '../starter/sample-order';
+import {} from '../config/settings';
+import { sampleOrder } from '../client/sample-order';
 import { ensureCurrentVersion } from '../worker/ensure-current-version';
 import type { BenchStack } from './bench-stack';
 import {
@@ -20,12 +24,23 @@ import {
 import { firstActivityCompletedAt } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 export interface ColdStartResult {
   coldMs: number[];
   warmMs: number[];
   medianColdMs: number;
   medianWarmMs: number;
+  noCacheColdMs: number[];
+  noCacheWarmMs: number[];
+  medianNoCacheColdMs: number;
+  medianNoCacheWarmMs: number;
+  /** The cached package with NODE_OPTIONS=--enable-source-maps (opt-in): the handler loads with Node's cache only. */
+  sourceMapsColdMs: number[];
+  medianSourceMapsColdMs: number;
+  medianSourceMapsWarmMs: number;
+  /** Whether every cold environment of the cached package said it used the cache (its log line). */
+  cacheUsed: boolean;
 }
 
 const IDLE_EXIT_MS = 1_500;
@@ -36,7 +51,8 @@ export async function measureColdStart(
   memoryMb: number = BENCH_MEMORY_MB,
 ): Promise<ColdStartResult> {
   const deploymentName = benchName('bench-cold');
-  const zipFile = await buildForDeployment(stack, deploymentName);
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
+  const noCacheZip = await buildForDeployment(stack, deploymentName, undefined, { compileCache: false, memoryMb });
   const environment = {
     TEMPORAL_TASK_QUEUE: deploymentName,
     SHOPFLOW_LATENCY_SCALE: '0',
@@ -61,11 +77,7 @@ export async function measureColdStart(
 
   const timeToFirstActivity = async (functionName: string, index: number): Promise<number> => {
     const order = sampleOrder(benchName('cold'), 'happy', index);
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-      taskQueue: deploymentName,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-    });
+    const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
     const invokedAt = Date.now();
     await invoke(functionName);
     await handle.result();
@@ -74,21 +86,60 @@ export async function measureColdStart(
     return ms;
   };
 
-  const coldMs: number[] = [];
-  const warmMs: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const functionName = `${deploymentName}-${rep + 1}`;
-    await deployBenchFunction(stack, { functionName, zipFile, environment, memoryMb });
-    coldMs.push(await timeToFirstActivity(functionName, rep));
-    warmMs.push(await timeToFirstActivity(functionName, rep));
-    stack.log(
-      `  rep ${rep + 1}/${reps}: cold ${coldMs[rep].toFixed(0)} ms, warm ${warmMs[rep].toFixed(0)} ms (Invoke to first activity completed)`,
-    );
-  }
-  return {
-    coldMs: coldMs.map((ms) => round(ms, 0)),
-    warmMs: warmMs.map((ms) => round(ms, 0)),
-    medianColdMs: round(median(coldMs), 0),
-    medianWarmMs: round(median(warmMs), 0),
+  type Kind = 'cache' | 'full' | 'none';
+  const runs: Record<Kind, { cold: number[]; warm: number[] }> = {
+    cache: { cold: [], warm: [] },
+    full: { cold: [], warm: [] },
+    none: { cold: [], warm: [] },
   };
+  const described: Record<Kind, string> = {
+    cache: 'compile cache, as deployed',
+    full: 'compile cache, --enable-source-maps',
+    none: 'no cache',
+  };
+  let cacheUsed = true;
+  const kinds: Kind[] = ['cache', 'full', 'none'];
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotate which goes first, so none always meets the machine right after another's work.
+    for (const kind of [...kinds.slice(rep % 3), ...kinds.slice(0, rep % 3)]) {
+      const functionName = `${deploymentName}-${kind}-${rep + 1}`;
+      await deployBenchFunction(stack, {
+        functionName,
+        zipFile: kind === 'none' ? noCacheZip : zipFile,
+        memoryMb,
+        // With source maps (opt-in: --env NODE_OPTIONS=--enable-source-maps) the handler loads with require.
+        environment: kind === 'full' ? { ...environment, NODE_OPTIONS: '--enable-source-maps' } : environment,
+      });
+      const cold = await timeToFirstActivity(functionName, rep);
+      const warm = await timeToFirstActivity(functionName, rep);
+      runs[kind].cold.push(cold);
+      runs[kind].warm.push(warm);
+      if (kind !== 'none') cacheUsed &&= functionLogSays(stack, functionName, 'ShopFlow compile cache: used');
+      stack.log(
+        `  rep ${rep + 1}/${reps}, ${described[kind]}: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms ` +
+          '(Invoke to first activity completed)',
+      );
+    }
+  }
+  const rounded = (values: number[]) => values.map((ms) => round(ms, 0));
+  return {
+    coldMs: rounded(runs.cache.cold),
+    warmMs: rounded(runs.cache.warm),
+    medianColdMs: round(median(runs.cache.cold), 0),
+    medianWarmMs: round(median(runs.cache.warm), 0),
+    noCacheColdMs: rounded(runs.none.cold),
+    noCacheWarmMs: rounded(runs.none.warm),
+    medianNoCacheColdMs: round(median(runs.none.cold), 0),
+    medianNoCacheWarmMs: round(median(runs.none.warm), 0),
+    sourceMapsColdMs: rounded(runs.full.cold),
+    medianSourceMapsColdMs: round(median(runs.full.cold), 0),
+    medianSourceMapsWarmMs: round(median(runs.full.warm), 0),
+    cacheUsed,
+  };
+}
+
+/** Whether the function's log (the local service's, as CloudWatch's would be) has the line. */
+function functionLogSays(stack: BenchStack, functionName: string, line: string): boolean {
+  const file = path.join(stack.workDir, 'lambda-local', 'logs', `${functionName}.log`);
+  return fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(line);
 }

@@ -7,12 +7,12 @@
 
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import {} from '../config/settings';
 import type { Order } from '../domain/order';
 import type { OrderResult } from '../domain/status';
 import { waitFor } from '../devstack/wait-for';
-import { isLambdaIdentity } from '../starter/describe-worker';
-import { sampleOrder } from '../starter/sample-order';
+import { isLambdaIdentity } from '../client/describe-worker';
+import { sampleOrder } from '../client/sample-order';
 import type { BenchStack } from './bench-stack';
 import {
   BENCH_MEMORY_MB,
@@ -25,6 +25,7 @@ import {
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 const SLOW_STEP_MS = 4_000;
 /** How far into the slow step the worker dies. */
@@ -50,7 +51,7 @@ export async function measureFailover(
   const deploymentName = benchName('bench-failover');
   const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
   const functionName = deploymentName;
-  const zipFile = await buildForDeployment(stack, deploymentName);
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
   const functionArn = await deployBenchFunction(stack, {
     functionName,
     zipFile,
@@ -73,11 +74,7 @@ export async function measureFailover(
       ...sampleOrder(benchName('failover'), 'happy', rep),
       faults: { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_MS } },
     };
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-      taskQueue: TASK_QUEUE,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-    });
+    const handle = await startOrder(stack.client, order);
     await waitFor(() => lines.some((l) => /createShipment started/.test(l)), {
       timeoutMs: 30_000,
       what: 'createShipment to start on the local worker',

@@ -7,9 +7,9 @@
 
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
+import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { registerLambda } from '../deployment/lambda-registration';
-import { sampleOrder } from '../starter/sample-order';
+import { sampleOrder } from '../client/sample-order';
 import { billedGBSeconds } from '../lambda-local/metrics';
 import type { BenchStack } from './bench-stack';
 import {
@@ -22,6 +22,7 @@ import {
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
 import { round } from './stats';
 import { benchName } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 export const BURST_ORDERS = 5;
 /** Long enough that the official lifecycle's invocations reach their deadline inside the window. */
@@ -80,11 +81,7 @@ async function burst(stack: BenchStack, contender: Contender): Promise<number> {
   const handles = await Promise.all(
     Array.from({ length: BURST_ORDERS }, (_, i) => {
       const order = sampleOrder(benchName('idle'), 'happy', i);
-      return stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue: contender.taskQueue,
-        workflowId: orderWorkflowId(order.orderId),
-        args: [order],
-      });
+      return startOrder(stack.client, order, { taskQueue: contender.taskQueue });
     }),
   );
   await Promise.all(handles.map((h) => h.result()));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { runEntryPoint } from '../devstack/command-line';
 import { runOnStage, type Stage } from '../devstack/stage';
 import { LAMBDA_FIRST_TASK_GRACE_MS } from '../config/settings';
 import { DATA_DIR } from '../devstack/project-paths';
@@ -114,4 +115,4 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+runEntryPoint('bench', BENCH_USAGE, main);

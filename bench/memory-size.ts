@@ -9,10 +9,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { LAMBDA_PRICES } from '../config/prices';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../config/settings';
 import { lambdaVcpus } from '../lambda-local/cpu-share';
-import { hostArchitecture } from '../lambda/build-info';
-import { sampleOrder } from '../starter/sample-order';
+import { hostArchitecture } from '../config/lambda-architecture';
+import { sampleOrder } from '../client/sample-order';
+import { startOrder } from '../client/start-order';
 import type { BenchStack } from './bench-stack';
 import {
   buildForDeployment,
@@ -46,7 +46,7 @@ async function costOfOrders(
   orders: number,
 ): Promise<{ waste: WasteFigures; maxMemoryUsedMb?: number }> {
   const deploymentName = benchName(`bench-mem${memoryMb}`);
-  const zipFile = await buildForDeployment(stack, deploymentName);
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
   const functionArn = await deployBenchFunction(stack, {
     functionName: deploymentName,
     zipFile,
@@ -63,11 +63,7 @@ async function costOfOrders(
   const batch = benchName('mem');
   for (let i = 0; i < orders; i++) {
     const order = sampleOrder(`${batch}-${i}`, 'happy', i);
-    const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-      taskQueue: deploymentName,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-    });
+    const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
     await handle.result();
     // The invocation idles out after the order: that is billed to the order too.
     await waitUntilNoInvocationRuns(stack, [deploymentName], 120_000);

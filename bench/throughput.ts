@@ -10,7 +10,7 @@ import { createActivities, EffectJournal } from '../activities';
 import { scaledLatency } from '../activities/simulated/latency';
 import { createSimulatedServices } from '../activities/simulated/simulated-services';
 import { ORDER_WORKFLOW_TYPE } from '../config/settings';
-import { sampleOrder } from '../starter/sample-order';
+import { sampleOrder } from '../client/sample-order';
 import { workflowsSourcePath } from '../worker/worker-options';
 import { baselineActivities } from './baseline/activities';
 import type { BenchStack } from './bench-stack';

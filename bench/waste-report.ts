@@ -13,11 +13,11 @@ function usd(value: number): string {
 }
 
 export function renderWaste(
-  scenarios: { name: string; waste: WasteFigures }[],
+  scenarios: { name: string; waste: WasteFigures; baseline?: WasteFigures }[],
   table: Table,
   firstTaskGraceMs?: number,
 ): string {
-  const rows = scenarios.map(({ name, waste: w }) => [
+  const rows = scenarios.map(({ name, waste: w, baseline }) => [
     name,
     String(w.invocations),
     String(w.useful),
@@ -26,6 +26,7 @@ export function renderWaste(
     String(w.billedGBSeconds),
     String(w.wastedGBSeconds),
     `${Math.round(w.wastedShare * 100)}%, ${w.wastedShare <= WASTED_SHARE_TARGET ? 'met' : 'MISSED'}`,
+    baseline ? `${Math.round(baseline.wastedShare * 100)}% of ${baseline.billedGBSeconds} GB-s` : '-',
   ]);
   const headers = [
     'scenario',
@@ -36,6 +37,7 @@ export function renderWaste(
     'GB-s billed',
     'GB-s wasted',
     'wasted <= 10%',
+    "baseline: Temporal's default scaler",
   ];
   const grace =
     firstTaskGraceMs === undefined
@@ -49,6 +51,7 @@ export function renderWaste(
 export function renderBurst(burst: BurstResult, table: Table): string {
   const rows = burst.rows.map((r) => [
     String(r.orders),
+    r.scaler,
     (r.drainMs / 1000).toFixed(1),
     String(r.peakEnvironments),
     `${r.waste.useful} / ${r.waste.wasted}`,
@@ -59,6 +62,7 @@ export function renderBurst(burst: BurstResult, table: Table): string {
   ]);
   const headers = [
     'orders',
+    'scaler',
     'drain s',
     'peak envs',
     'useful / no-task inv.',

@@ -7,9 +7,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConnectionConfig } from '../config/connection';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import {} from '../config/settings';
 import { startConsole } from '../console/start-console';
-import { sampleOrder } from '../starter/sample-order';
+import { sampleOrder } from '../client/sample-order';
 import { getStatusQuery } from '../workflows/definitions';
 import { billedGBSeconds } from '../lambda-local/metrics';
 import type { BenchStack } from './bench-stack';
@@ -21,6 +21,7 @@ import {
   waitUntilNoInvocationRuns,
 } from './bench-functions';
 import { benchName } from './versioned-worker';
+import { startOrder } from '../client/start-order';
 
 export interface WatchingResult {
   /** How long the console watched, with a page (an SSE client) connected. */
@@ -46,11 +47,7 @@ export async function measureWatching(stack: BenchStack, watchSeconds: number): 
   // One order, completed on a local worker that then goes away: nothing is left for any worker to do.
   const worker = await startBenchWorker(stack, deploymentName, { SHOPFLOW_LATENCY_SCALE: '0' });
   const order = sampleOrder(benchName('watch'), 'happy', 0);
-  const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue: TASK_QUEUE,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  const handle = await startOrder(stack.client, order);
   await handle.result();
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.kill('SIGKILL');

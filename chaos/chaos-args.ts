@@ -1,6 +1,6 @@
 /** `npm run chaos` options. */
 
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine } from '../devstack/command-line';
 import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../devstack/run-ledger';
 
 export interface ChaosArgs {
@@ -30,8 +30,6 @@ export function parseChaosArgs(
   randomSeed: () => number = () => Math.floor(Math.random() * 1_000_000),
 ): ChaosArgs {
   const values = parseCommandLine(
-    'chaos',
-    CHAOS_USAGE,
     {
       orders: { type: 'string' },
       seed: { type: 'string' },
@@ -42,17 +40,13 @@ export function parseChaosArgs(
   );
   const orders = Number(values.orders ?? 40);
   if (!/^\d+$/.test(values.orders ?? '40') || orders < 1 || orders > MAX_ORDERS) {
-    usageError(
-      'chaos',
-      CHAOS_USAGE,
-      `--orders must be a whole number from 1 to ${MAX_ORDERS} (got "${values.orders}")`,
-    );
+    throw new UsageError(`--orders must be a whole number from 1 to ${MAX_ORDERS} (got "${values.orders}")`);
   }
   if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed))
-    usageError('chaos', CHAOS_USAGE, `--seed must be a whole number (got "${values.seed}")`);
+    throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
   const ledger = values.ledger ?? 'file';
   if (!isLedgerChoice(ledger))
-    usageError('chaos', CHAOS_USAGE, `--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
+    throw new UsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
   return {
     orders,
     seed: values.seed === undefined ? randomSeed() : Number(values.seed),

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { isLambdaIdentity } from '../starter/describe-worker';
+import { isLambdaIdentity } from '../client/describe-worker';
 import { FUNCTION_NAME, type ChaosRun } from './chaos-run';
 import { checkInvariants, type OrderOutcome, type Violation } from './invariants';
 import { awaitOrder, submitOrder, type SettledOrder } from './order-outcome';

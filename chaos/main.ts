@@ -4,6 +4,7 @@
  * Exit code 0: no violation; 1: a violation or a failure of the run itself; 2: bad flags; 130: Ctrl+C.
  */
 
+import { runEntryPoint } from '../devstack/command-line';
 import { runOnStage } from '../devstack/stage';
 import { CHAOS_USAGE, parseChaosArgs } from './chaos-args';
 import { runChaos } from './run-chaos';
@@ -14,4 +15,4 @@ async function main(): Promise<void> {
   await runOnStage({ name: 'chaos', what: 'the chaos run', stackTraces: true }, (stage) => runChaos(args, stage));
 }
 
-void main();
+runEntryPoint('chaos', CHAOS_USAGE, main);

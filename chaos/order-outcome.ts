@@ -5,15 +5,10 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowIdReusePolicy,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE } from '../config/settings';
-import type { OrderResult, OrderStatus } from '../domain/status';
+import type { Client } from '@temporalio/client';
+import { orderEnding } from '../client/order-ending';
+import { OrderAlreadySubmittedError, startOrder } from '../client/start-order';
+import type { OrderStatus } from '../domain/status';
 import type { TerminalState } from './invariants';
 import type { PlannedOrder } from './order-plan';
 
@@ -31,41 +26,23 @@ const RETRY_MS = 1_000;
 export async function submitOrder(client: Client, planned: PlannedOrder, deadline: number): Promise<void> {
   for (;;) {
     try {
-      await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUE,
-        workflowId: planned.workflowId,
-        args: [planned.order],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      await startOrder(client, planned.order, { workflowId: planned.workflowId });
       return;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // our earlier try got through
+      if (err instanceof OrderAlreadySubmittedError) return; // our earlier try got through
       if (Date.now() > deadline) throw err;
       await sleep(RETRY_MS);
     }
   }
 }
 
-function settledFailure(err: WorkflowFailedError): SettledOrder {
-  const cause = err.cause;
-  const cancelled =
-    cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'OrderCancelled');
-  const status = cause instanceof ApplicationFailure ? (cause.details?.[0] as OrderStatus | undefined) : undefined;
-  return {
-    state: cancelled ? 'CANCELLED' : 'FAILED',
-    status,
-    failureType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,
-  };
-}
-
 export async function awaitOrder(client: Client, workflowId: string, deadline: number): Promise<SettledOrder> {
   const handle = client.workflow.getHandle(workflowId);
   while (Date.now() < deadline) {
     try {
-      const result = await client.withDeadline(deadline, () => handle.result() as Promise<OrderResult>);
-      return { state: 'COMPLETED', status: result.status };
-    } catch (err) {
-      if (err instanceof WorkflowFailedError) return settledFailure(err);
+      const ending = await client.withDeadline(deadline, () => orderEnding(handle));
+      return { state: ending.state, status: ending.status, failureType: ending.failure?.type };
+    } catch {
       await sleep(RETRY_MS); // the server is restarting, or the long poll ended: ask again
     }
   }

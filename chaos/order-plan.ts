@@ -18,7 +18,7 @@ import {
 } from '../domain/scenarios';
 import { FORWARD_STEPS, type ForwardStep } from '../domain/steps';
 import { orderWorkflowId } from '../config/settings';
-import { sampleOrder } from '../starter/sample-order';
+import { sampleOrder } from '../client/sample-order';
 import { between, pick, shuffle, type Random } from './random';
 
 export interface PlannedOrder {

@@ -6,7 +6,7 @@
  */
 
 import type { JournalEntry } from '../activities/journal';
-import { isLambdaIdentity } from '../starter/describe-worker';
+import { isLambdaIdentity } from '../client/describe-worker';
 import type { Violation } from './invariants';
 
 export interface RestartRecord {

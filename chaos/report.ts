@@ -2,7 +2,7 @@
 
 import type { JournalEntry } from '../activities/journal';
 import { SCENARIOS, type Scenario } from '../domain/scenarios';
-import { isLambdaIdentity } from '../starter/describe-worker';
+import { isLambdaIdentity } from '../client/describe-worker';
 import type { Violation } from './invariants';
 import type { SettledOrder } from './order-outcome';
 import type { PlannedOrder } from './order-plan';

@@ -35,3 +35,6 @@ export const CONSOLE_MAX_ORDERS_PER_SUBMIT = 200;
 
 /** On start, the board also shows orders started this long before the console (found through visibility). */
 export const CONSOLE_ORDER_LOOKBACK_MINUTES = 10;
+
+/** Local mode: the version table (build id, status, open orders, Lambda version) is read from the server this often. */
+export const CONSOLE_VERSIONS_REFRESH_MS = 5_000;

@@ -3,8 +3,10 @@
  * cost from measured requests and GB-seconds; nothing here is a result. Free tier ignored (it is per account).
  */
 
+import type { LambdaArchitecture } from './lambda-architecture';
+
 export interface LambdaPrice {
-  architecture: 'x86_64' | 'arm64';
+  architecture: LambdaArchitecture;
   usdPerGbSecond: number;
   usdPerMillionRequests: number;
 }

@@ -82,6 +82,17 @@ export const LAMBDA_IDLE_EXIT_MS = 5_000;
  */
 export const LAMBDA_FIRST_TASK_GRACE_MS = 2_000;
 
+/**
+ * Temporal's worker controller (scaler `no-sync`) invokes the function for a task that finds no poller, at most
+ * once per this cool-off. Its own default is 100 ms: while the first environment is still starting (1-3 s), every
+ * task of a burst finds no poller and starts another environment, most of which then find nothing to do. With a
+ * cool-off longer than a cold start, the environments already starting take those tasks. Measured on the local
+ * stack (`npm run bench -- --only burst`, 2026-11-30): 10 orders 80% -> 10% of GB-s wasted, 50 orders 46% -> 4%,
+ * and both drained sooner. The cost: a sudden large burst scales out by at most one environment per cool-off
+ * from new tasks (the controller's backlog poll adds more). `register:lambda --scale-up-cooloff-ms` overrides it.
+ */
+export const LAMBDA_SCALE_UP_COOLOFF_MS = 3_000;
+
 /** Lambda timeout guidance from Temporal's Go demo: the longest activity plus the shutdown buffer, at least 60 s. */
 export const LAMBDA_SHUTDOWN_BUFFER_MS = 7_000;
 export const LAMBDA_MINIMUM_TIMEOUT_S = 60;

@@ -1,7 +1,7 @@
 /** `npm run console`'s command line, parsed strictly: a typo is a usage message (exit 2), never a surprise. */
 
-import { parseArgs } from 'node:util';
 import { CONSOLE_DEFAULT_FUNCTION, CONSOLE_DEFAULT_PORT } from '../config/console';
+import { UsageError, parseCommandLine } from '../devstack/command-line';
 
 export const CONSOLE_USAGE = `Usage: npm run console -- [options]
 
@@ -25,34 +25,25 @@ export interface ConsoleArgs {
   help: boolean;
 }
 
-export class ConsoleUsageError extends Error {}
-
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$|^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
 
 export function parseConsoleArgs(argv: string[]): ConsoleArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        function: { type: 'string' },
-        'start-worker': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new ConsoleUsageError((err as Error).message);
-  }
+  const values = parseCommandLine(
+    {
+      port: { type: 'string' },
+      function: { type: 'string' },
+      'start-worker': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    argv,
+  );
   const rawPort = values.port ?? String(CONSOLE_DEFAULT_PORT);
   if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535) {
-    throw new ConsoleUsageError(`--port ${JSON.stringify(rawPort)} is not a port: give a number from 0 to 65535`);
+    throw new UsageError(`--port ${JSON.stringify(rawPort)} is not a port: give a number from 0 to 65535`);
   }
   const functionName = values.function ?? CONSOLE_DEFAULT_FUNCTION;
   if (!FUNCTION_NAME.test(functionName)) {
-    throw new ConsoleUsageError(
+    throw new UsageError(
       `--function ${JSON.stringify(functionName.slice(0, 80))} is not a Lambda function name: ` +
         'letters, digits, - and _ (up to 64)',
     );

@@ -11,6 +11,7 @@ import type {
   LogEntry,
   MetricsView,
   OrderView,
+  RedeployView,
   WorkersView,
 } from './console-types';
 
@@ -21,6 +22,7 @@ export class ConsoleHub {
   private workers: WorkersView = {};
   private metrics?: MetricsView;
   private act?: ActView;
+  private redeploy?: RedeployView;
   private readonly log: LogEntry[] = [];
   private readonly subscribers = new Set<Subscriber>();
   private changedOrders = new Set<string>();
@@ -38,6 +40,7 @@ export class ConsoleHub {
     if (this.metrics) subscriber({ type: 'metrics', metrics: this.metrics });
     subscriber({ type: 'log', entries: [...this.log] });
     if (this.act) subscriber({ type: 'act', act: this.act });
+    if (this.redeploy) subscriber({ type: 'redeploy', redeploy: this.redeploy });
     this.subscribers.add(subscriber);
     return () => this.subscribers.delete(subscriber);
   }
@@ -90,6 +93,15 @@ export class ConsoleHub {
   setAct(act: ActView): void {
     this.act = act;
     this.broadcast({ type: 'act', act });
+  }
+
+  setRedeploy(redeploy: RedeployView): void {
+    this.redeploy = redeploy;
+    this.broadcast({ type: 'redeploy', redeploy });
+  }
+
+  currentRedeploy(): RedeployView | undefined {
+    return this.redeploy;
   }
 
   currentAct(): ActView | undefined {

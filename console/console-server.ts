@@ -2,7 +2,13 @@
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Scenario } from '../domain/scenarios';
-import { ControlInputError, parseCancelRequest, parseKillRequest, parseSubmitRequest } from './actions/control-input';
+import {
+  ControlInputError,
+  parseCancelRequest,
+  parseKillRequest,
+  parseRedeployRequest,
+  parseSubmitRequest,
+} from './actions/control-input';
 import type { ConsoleHub } from './console-hub';
 import type { ConsoleMessage, ControlReply } from './console-types';
 import { RequestGuard } from './request-guard';
@@ -14,6 +20,8 @@ export interface ConsoleControls {
   cancel(workflowId: string, reason: string | undefined): Promise<string>;
   /** Only a worker the console (or the demo) started itself. */
   worker?: { start(): Promise<void>; kill(signal: 'SIGKILL' | 'SIGINT'): number };
+  /** "Ship the next build" after the Current Version `from`; resolves once it has started (it runs on). */
+  redeploy?: { shipNext(from: string): Promise<string> };
 }
 
 export interface ConsoleServerOptions {
@@ -80,6 +88,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     workers: hub.currentWorkers(),
     metrics: hub.currentMetrics(),
     log: hub.logEntries(),
+    redeploy: hub.currentRedeploy(),
   }));
 
   const control =
@@ -160,6 +169,17 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
         throw new ControlInputError((err as Error).message, 409);
       }
       return { ok: true, message: 'local worker started and polling' };
+    }),
+  );
+  app.post(
+    '/api/redeploy',
+    control(async (request) => {
+      const { from } = parseRedeployRequest(request.body);
+      if (!controls!.redeploy)
+        throw new ControlInputError('this console has no Lambda function to redeploy (local mode only)', 409);
+      const message = await controls!.redeploy.shipNext(from);
+      hub.record('control', message);
+      return { ok: true, message };
     }),
   );
   return app;

@@ -1,6 +1,6 @@
 /** What the console server sends the page (Server-Sent Events) and accepts from it: plain types, shared by both. */
 
-import type { OrderProgress } from '../observe/order-progress';
+import type { OrderProgress } from '../client/order-progress';
 
 export type ConsoleMode = 'local' | 'cloud';
 
@@ -107,13 +107,42 @@ export interface ActView {
   waitingForNext: boolean;
 }
 
+/** One version of the worker deployment, as `npm run redeploy` prints it (deployment/version-drainage). */
+export interface VersionView {
+  buildId: string;
+  /** The server's words: CURRENT, RAMPING, DRAINING, DRAINED, INACTIVE. */
+  status: string;
+  drainage?: string;
+  openOrders: number;
+  /** The Lambda version registered for it (its qualified ARN), if any. */
+  functionArn?: string;
+}
+
+/** "Ship the next build" (local mode): the redeploy under way or the last one, and the versions now. */
+export interface RedeployView {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  /** Who started the redeploy under way or the last one: the page, or the demo's act 5. */
+  by?: string;
+  /** The Current Version the next build follows, and that next build id: the button names them. */
+  currentBuildId?: string;
+  nextBuildId?: string;
+  /** Why the button is disabled, when it is. */
+  disabledReason?: string;
+  lines: string[];
+  startedAt?: string;
+  seconds?: number;
+  error?: string;
+  versions: VersionView[];
+}
+
 export type ConsoleMessage =
   | { type: 'hello'; hello: ConsoleHello }
   | { type: 'orders'; orders: OrderView[] }
   | { type: 'workers'; workers: WorkersView }
   | { type: 'metrics'; metrics: MetricsView }
   | { type: 'log'; entries: LogEntry[] }
-  | { type: 'act'; act: ActView };
+  | { type: 'act'; act: ActView }
+  | { type: 'redeploy'; redeploy: RedeployView };
 
 export interface SubmitOrdersRequest {
   scenario: string;

@@ -2,7 +2,8 @@
 
 import { ConfigError } from '../config/config-error';
 import { loadDotEnv } from '../config/load-dotenv';
-import { CONSOLE_USAGE, ConsoleUsageError, parseConsoleArgs } from './console-args';
+import { runEntryPoint } from '../devstack/command-line';
+import { CONSOLE_USAGE, parseConsoleArgs } from './console-args';
 import { startConsole } from './start-console';
 
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
     functionName: args.functionName,
     startWorker: args.startWorker,
     log: (line) => console.log(line),
+  }).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    throw new Error(`${(err as Error).message}: another program uses the port; pick one with --port N`);
   });
   console.log(
     `Presenter console: ${running.url}  (Ctrl+C to stop${running.worker ? '; stops the local worker it started' : ''})`,
@@ -35,16 +39,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConsoleUsageError) {
-    console.error(`console: ${err.message}\n\n${CONSOLE_USAGE}`);
-    process.exit(2);
-  }
-  const code = (err as { code?: string }).code;
-  const message =
-    code === 'EADDRINUSE'
-      ? `${(err as Error).message}: another program uses the port; pick one with --port N`
-      : (err as Error).message;
-  console.error(`console: ${message}`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+runEntryPoint('console', CONSOLE_USAGE, main, { isBadInput: (err) => err instanceof ConfigError });

@@ -1,7 +1,7 @@
 /** The event-log lines one order's change tells: retries, a worker hand-over, compensations, the ending. */
 
-import { describeWorker, isLambdaIdentity } from '../starter/describe-worker';
-import type { ObservedActivity, OrderProgress } from '../observe/order-progress';
+import { describeWorker, isLambdaIdentity } from '../client/describe-worker';
+import type { ObservedActivity, OrderProgress } from '../client/order-progress';
 import type { LogEntry } from './console-types';
 
 type Line = Pick<LogEntry, 'kind' | 'text'>;

@@ -16,14 +16,20 @@ import {
   CONSOLE_LOCAL_METRICS_REFRESH_MS,
   CONSOLE_MAX_ORDERS_PER_SUBMIT,
   CONSOLE_MIN_ORDERS_PER_SUBMIT,
+  CONSOLE_VERSIONS_REFRESH_MS,
 } from '../config/console';
+import path from 'node:path';
 import { isTemporalCloudAddress, loadConnectionConfig, type TemporalConnectionConfig } from '../config/connection';
+import { resolveDeploymentName } from '../config/environment';
 import { TASK_QUEUE } from '../config/settings';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
+import { DATA_DIR } from '../devstack/project-paths';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { connectClient } from '../starter/connect-client';
-import { webUiBase, workflowUrl } from '../starter/web-ui';
+import { connectClient } from '../client/connect-client';
+import { webUiBase, workflowUrl } from '../client/web-ui';
 import { cancelOrder, submitOrders } from './actions/order-actions';
+import { RedeployControl } from './actions/redeploy-action';
 import { ConsoleHub } from './console-hub';
 import { createConsoleServer, type ConsoleControls } from './console-server';
 import type { ActView, ConsoleMode } from './console-types';
@@ -62,6 +68,8 @@ export interface StartConsoleOptions {
   onNextAct?: () => void;
   /** One line per notable event, for a terminal. */
   log?: (line: string) => void;
+  /** Local mode: where "Ship the next build" writes its zip (default data/console). */
+  releaseDir?: string;
 }
 
 export interface RunningConsole {
@@ -72,6 +80,8 @@ export interface RunningConsole {
   setAct(act: ActView): void;
   /** The local worker the console manages (local mode); the demo may start and kill it too. */
   worker?: LocalWorkerProcess;
+  /** "Ship the next build" (local mode); the demo's act 5 runs its redeploy through it, so the page shows it. */
+  redeploys?: RedeployControl;
   close(): Promise<void>;
 }
 
@@ -91,10 +101,11 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const aws = {
     region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
     ...(awsEndpoint && { endpoint: awsEndpoint }),
-    ...(mode === 'local' && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   };
-  const cloudwatch = new CloudWatchClient(aws);
-  const lambda = new LambdaClient(aws);
+  // Local mode: the local Lambda service's convention; the cloud: the SDK's usual credential chain.
+  const localEndpoint = mode === 'local' ? awsEndpoint : undefined;
+  const cloudwatch = localEndpoint ? localAwsClient(CloudWatchClient, localEndpoint) : new CloudWatchClient(aws);
+  const lambda = localEndpoint ? localAwsClient(LambdaClient, localEndpoint) : new LambdaClient(aws);
   const client: Client = await connectClient(temporal);
   const uiBase = options.webUi?.replace(/\/$/, '') ?? webUiBase(address);
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
@@ -137,6 +148,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
 
   let worker: LocalWorkerProcess | undefined;
   let controls: ConsoleControls | undefined;
+  let redeploys: RedeployControl | undefined;
   if (mode === 'local') {
     worker = new LocalWorkerProcess({
       env: {
@@ -156,6 +168,17 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     });
     hub.updateWorkers({ localWorker: worker.snapshot() });
     const managed = worker;
+    redeploys = new RedeployControl({
+      hub,
+      lambda,
+      connection: client.connection,
+      namespace: temporal.namespace,
+      functionName,
+      deploymentName: resolveDeploymentName({ ...process.env, ...options.workerEnv }),
+      workDir: options.releaseDir ?? path.join(DATA_DIR, 'console'),
+      refreshMs: CONSOLE_VERSIONS_REFRESH_MS,
+    });
+    const shipper = redeploys;
     controls = {
       submit: async (scenario, count) => {
         const ids = await submitOrders(client, taskQueue, scenario, count);
@@ -164,8 +187,15 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       },
       cancel: (workflowId, reason) => cancelOrder(client, workflowId, reason),
       worker: { start: () => managed.start(), kill: (signal) => managed.kill(signal) },
+      redeploy: { shipNext: (from) => shipper.shipNext(from) },
     };
   } else {
+    hub.setRedeploy({
+      state: 'idle',
+      lines: [],
+      versions: [],
+      disabledReason: 'watching only (cloud mode): ship a new build with npm run redeploy (docs/deploy-to-aws.md)',
+    });
     // Cloud: the Lambda identities that ran steps, from the orders' histories.
     const seen = new Set<string>();
     const unsubscribe = hub.subscribe((message) => {
@@ -197,6 +227,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   orders.start();
   metrics.start();
   environments?.start();
+  redeploys?.start();
   if (options.startWorker && worker) await worker.start();
   log(`Presenter console (${mode}): ${url}  [Temporal ${temporal.summary}; Lambda ${functionName}]`);
 
@@ -206,11 +237,13 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     mode,
     hub,
     worker,
+    redeploys,
     setAct: (act) => hub.setAct(act),
     close: () =>
       (closing ??= (async () => {
         metrics.close();
         environments?.close();
+        await redeploys?.close();
         hub.close();
         await app.close();
         await orders.close();

@@ -1,8 +1,8 @@
 /** `npm run demo` options. */
 
-import { parseArgs } from 'node:util';
 import { SCENARIOS, isScenario, type Scenario } from '../domain/scenarios';
 import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../devstack/run-ledger';
+import { UsageError, parseCommandLine } from '../devstack/command-line';
 
 export interface DemoArgs {
   interactive: boolean;
@@ -30,38 +30,31 @@ finishing the orders; the invocations falling to zero. Everything it starts is s
                      a local DynamoDB-compatible server, moto, as on AWS where the Lambda has no shared disk)
   --redeploy         act 5: ship the next build id with npm run redeploy while orders are in flight on the Lambda`;
 
-export class DemoUsageError extends Error {}
-
 export function parseDemoArgs(argv: string[]): DemoArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        interactive: { type: 'boolean' },
-        orders: { type: 'string' },
-        scenario: { type: 'string' },
-        kill: { type: 'string' },
-        ledger: { type: 'string' },
-        redeploy: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new DemoUsageError((err as Error).message);
-  }
+  const values = parseCommandLine(
+    {
+      interactive: { type: 'boolean' },
+      orders: { type: 'string' },
+      scenario: { type: 'string' },
+      kill: { type: 'string' },
+      ledger: { type: 'string' },
+      redeploy: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    argv,
+  );
   const orders = Number(values.orders ?? 1);
   if (!Number.isInteger(orders) || orders < 1 || orders > 20)
-    throw new DemoUsageError(`--orders must be a whole number from 1 to 20 (got "${values.orders}")`);
+    throw new UsageError(`--orders must be a whole number from 1 to 20 (got "${values.orders}")`);
   const scenario = values.scenario ?? 'slow';
   if (!isScenario(scenario))
-    throw new DemoUsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
+    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
   const kill = (values.kill ?? 'sigkill').toLowerCase();
   if (kill !== 'sigkill' && kill !== 'ctrl-c')
-    throw new DemoUsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
+    throw new UsageError(`--kill must be sigkill or ctrl-c (got "${values.kill}")`);
   const ledger = values.ledger ?? 'file';
   if (!isLedgerChoice(ledger))
-    throw new DemoUsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
+    throw new UsageError(`--ledger must be one of ${LEDGER_CHOICES.join(', ')} (got "${ledger}")`);
   return {
     interactive: Boolean(values.interactive),
     orders,

@@ -1,7 +1,7 @@
 /** The demo's closing summary: each order's ending and who ran its steps, the Lambda's bill, the journal's count. */
 
 import { unexpectedEnding, type Scenario } from '../domain/scenarios';
-import { describeWorker } from '../starter/describe-worker';
+import { describeWorker } from '../client/describe-worker';
 import type { EndedOrder } from './verdict';
 import { lambdaWork } from './verdict';
 

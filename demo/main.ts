@@ -3,20 +3,15 @@
  * run-demo.ts). Everything it starts is stopped at the end, also on Ctrl+C.
  */
 
-import { DEMO_USAGE, parseDemoArgs, type DemoArgs } from './demo-args';
+import { runEntryPoint } from '../devstack/command-line';
+import { DEMO_USAGE, parseDemoArgs } from './demo-args';
 import { runDemo } from './run-demo';
 import { runOnStage } from '../devstack/stage';
 
 async function main(): Promise<void> {
-  let args: DemoArgs;
-  try {
-    args = parseDemoArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`demo: ${(err as Error).message}\n\n${DEMO_USAGE}`);
-    process.exit(2);
-  }
+  const args = parseDemoArgs(process.argv.slice(2));
   if (args.help) return console.log(DEMO_USAGE);
   await runOnStage({ name: 'demo', what: 'the demo' }, (stage) => runDemo(args, stage));
 }
 
-void main();
+runEntryPoint('demo', DEMO_USAGE, main);

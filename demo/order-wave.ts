@@ -1,11 +1,11 @@
 /** A wave of demo orders: submitted together, each followed and narrated, ending when every one of them has ended. */
 
-import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import type { Client } from '@temporalio/client';
 import type { Scenario } from '../domain/scenarios';
-import { followOrder, type FollowedOrder } from '../starter/follow-order';
-import { newOrderId, sampleOrder } from '../starter/sample-order';
-import { workflowUrl } from '../starter/web-ui';
+import { followOrder, type FollowedOrder } from '../client/follow-order';
+import { newOrderId, sampleOrder } from '../client/sample-order';
+import { startOrder } from '../client/start-order';
+import { workflowUrl } from '../client/web-ui';
 import type { Narrator } from './narrator';
 
 export interface Wave {
@@ -24,12 +24,7 @@ export async function submitWave(
   let open = 0;
   for (let i = 0; i < wave.count; i++) {
     const order = sampleOrder(wave.count === 1 ? base : `${base}-${i + 1}`, wave.scenario, i);
-    const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-      taskQueue: TASK_QUEUE,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
+    const handle = await startOrder(client, order);
     narrator.step(
       `${order.orderId}${wave.label ? ` (${wave.label})` : ''}: ${workflowUrl(wave.uiUrl, 'default', handle.workflowId)}`,
     );

@@ -5,19 +5,19 @@
  * version are shown, read from the server (describe and history), never a query.
  */
 
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
-import { hostArchitecture } from '../lambda/build-info';
-import { buildLambdaPackage } from '../deployment/lambda-package';
-import { redeploy } from '../deployment/redeploy';
+import { TRACKING_LINE } from '../activities/simulated/notification-message';
+import type { RedeployControl } from '../console/actions/redeploy-action';
+import { buildNextRelease, currentVersion, shipRelease } from '../deployment/next-release';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
+import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
-import type { FollowedOrder } from '../starter/follow-order';
+import type { FollowedOrder } from '../client/follow-order';
 import type { Narrator } from './narrator';
 import { submitWave } from './order-wave';
 import type { Stage } from '../devstack/stage';
@@ -35,11 +35,20 @@ export interface RedeployActInput {
   orders: number;
   /** Environments of the function running an invocation now: the act ends once they are done. */
   busyEnvironments: () => number;
+  /** The presenter console's redeploys: the act ships through it, so the page shows it and its button waits. */
+  redeploys?: Pick<RedeployControl, 'exclusive'>;
 }
 
 const SHIPMENT_UNDER_WAY_MS = 6_000;
+/** The dev server checks drainage 5 s after a version stops being current, then every 2 s (devstack/dev-server). */
+const DRAINED_WITHIN_MS = 20_000;
 
 /** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */
+/** What the notification step said it sent (its result's detail, read from history). */
+function notificationOf(order: FollowedOrder): string | undefined {
+  return order.progress.steps.find((s) => s.name === 'notifyCustomer')?.detail;
+}
+
 function functionVersionOf(worker: string | undefined): string {
   return (worker && splitFunctionArn(worker.slice(worker.indexOf('@') + 1)).qualifier) ?? '$LATEST';
 }
@@ -54,7 +63,17 @@ async function pinnedBuildId(client: Client, workflowId: string): Promise<string
 
 /** Runs the act; returns what went against the story (DEMO PROBLEM lines), empty when it held. */
 export async function redeployAct(input: RedeployActInput): Promise<string[]> {
-  const { client, narrator, version } = input;
+  const { client, narrator } = input;
+  const lambda = localAwsClient(LambdaClient, input.lambdaEndpoint);
+  const connection = await NativeConnection.connect({ address: input.serverAddress });
+  input.stage.own('redeploy connections', async () => {
+    lambda.destroy();
+    await connection.close();
+  });
+  // The stage's build, unless the console's "Ship the next build" already moved on: the act follows the server.
+  const version = await currentVersion(connection, 'default', input.version.deploymentName);
+  // Every build the next-release path ships carries its features: then the in-flight orders show them too.
+  const shippedBefore = version.buildId !== input.version.buildId;
   const next = nextBuildId(version.buildId);
   await narrator.beginAct(
     `ship ${next} live`,
@@ -62,50 +81,39 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
       'it becomes its own Lambda version, ' +
       `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
   );
-  const zipFile = path.join(input.demoDir, `function-${next}.zip`);
-  narrator.step(`building ${next} ahead (npm run build:lambda with SHOPFLOW_BUILD_ID=${next})...`);
-  const buildStarted = Date.now();
-  await buildLambdaPackage({
-    arch: hostArchitecture(),
-    includeCerts: false,
-    outFile: zipFile,
-    env: { ...process.env, SHOPFLOW_BUILD_ID: next },
-  });
-
-  const buildSeconds = ((Date.now() - buildStarted) / 1000).toFixed(1);
-
-  const inFlight = await submitWave(
-    client,
-    { scenario: 'slow', count: input.orders, label: `${version.buildId}, in flight`, uiUrl: input.uiUrl },
-    narrator,
-  );
-  // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
-  await sleep(SHIPMENT_UNDER_WAY_MS);
-  const lambda = new LambdaClient({
-    endpoint: input.lambdaEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const connection = await NativeConnection.connect({ address: input.serverAddress });
-  input.stage.own('redeploy connections', async () => {
-    lambda.destroy();
-    await connection.close();
-  });
-  const busyBefore = input.busyEnvironments();
-  narrator.step(`npm run redeploy -- --function ${input.functionName}   (SHOPFLOW_BUILD_ID=${next})`);
-  const result = await redeploy({
-    lambda,
-    connection,
-    namespace: 'default',
-    functionName: input.functionName,
-    zipFile,
-    skipBuild: true,
-    arch: hostArchitecture(),
-    identity: 'shopflow-demo',
-    log: (line) => narrator.step(line),
+  const exclusive = input.redeploys
+    ? <T>(work: (log: (line: string) => void) => Promise<T>) => input.redeploys!.exclusive('the demo (act 5)', work)
+    : <T>(work: (log: (line: string) => void) => Promise<T>) => work(() => {});
+  let busyBefore = 0;
+  const { release, inFlight, result } = await exclusive(async (pageLog) => {
+    const step = (line: string) => {
+      narrator.step(line);
+      pageLog(line);
+    };
+    const built = await buildNextRelease({ current: version, dir: input.demoDir, log: step });
+    step(`built ahead in ${built.buildSeconds.toFixed(1)} s; new in ${next}: ${built.releaseFeatures.join(', ')}`);
+    const wave = await submitWave(
+      client,
+      { scenario: 'slow', count: input.orders, label: `${version.buildId}, in flight`, uiUrl: input.uiUrl },
+      narrator,
+    );
+    // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
+    await sleep(SHIPMENT_UNDER_WAY_MS);
+    busyBefore = input.busyEnvironments();
+    const shipped = await shipRelease({
+      release: built,
+      lambda,
+      connection,
+      namespace: 'default',
+      functionName: input.functionName,
+      identity: 'shopflow-demo',
+      log: step,
+    });
+    return { release: built, inFlight: wave, result: shipped };
   });
   narrator.step(
-    `redeploy took ${result.seconds.total.toFixed(1)} s after the build (done ahead, in about ${buildSeconds} s)`,
+    `redeploy took ${result.seconds.total.toFixed(1)} s after the build ` +
+      `(done ahead, in ${release.buildSeconds.toFixed(1)} s)`,
   );
   for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
 
@@ -124,25 +132,43 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   const [old, renewed] = await Promise.all([inFlight.ended, fresh.ended]);
   const problems: string[] = [];
   const newVersion = splitFunctionArn(result.publishedArn).qualifier;
-  narrator.say('Each order, its build id and the Lambda version that ran its steps:');
-  const check = async (orders: FollowedOrder[], buildId: string, lambdaVersion: string | undefined) => {
+  narrator.say('Each order, its build id, the Lambda version that ran its steps, and the notification it sent:');
+  const check = async (
+    orders: FollowedOrder[],
+    buildId: string,
+    lambdaVersion: string | undefined,
+    tracking: boolean,
+  ) => {
     for (const order of orders) {
       const pinned = await pinnedBuildId(client, order.workflowId);
       const versions = [
         ...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker))),
       ];
+      const notification = notificationOf(order);
       narrator.say(
         `  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`,
       );
+      narrator.say(`    notification: ${notification ?? 'none'}`);
       if (pinned !== buildId || versions.some((v) => v !== lambdaVersion) || order.state !== 'COMPLETED') {
         problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
+      }
+      if (notification?.includes(TRACKING_LINE) !== tracking) {
+        const what = tracking ? 'the tracking link' : `${version.buildId}'s notification, without a tracking link`;
+        problems.push(`${order.workflowId} should have sent ${what}; it sent ${notification ?? 'nothing'}`);
       }
     }
   };
   const oldVersion = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
-  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier);
-  await check(renewed, next, newVersion);
-  const after = await versionTable(connection, 'default', version.deploymentName);
+  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier, shippedBefore);
+  await check(renewed, next, newVersion, true);
+  // The server checks drainage a few seconds after a version's last order ends: show the table once it has.
+  narrator.step(`waiting for the server to see ${version.buildId} drained...`);
+  let after = await versionTable(connection, 'default', version.deploymentName);
+  const drained = async () => {
+    after = await versionTable(connection, 'default', version.deploymentName);
+    return after.find((v) => v.buildId === version.buildId)?.status === 'DRAINED';
+  };
+  await waitFor(drained, { timeoutMs: DRAINED_WITHIN_MS, intervalMs: 1_000, what: 'drained' }).catch(() => undefined);
   narrator.say('Versions now:');
   for (const line of formatVersionTable(after)) narrator.say(`  ${line}`);
   for (const line of retirementAdvice(after, version.deploymentName)) narrator.say(line);

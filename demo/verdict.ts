@@ -4,8 +4,8 @@
  */
 
 import { unexpectedEnding, type Scenario } from '../domain/scenarios';
-import type { OrderProgress } from '../observe/order-progress';
-import { isLambdaIdentity } from '../starter/describe-worker';
+import type { OrderProgress } from '../client/order-progress';
+import { isLambdaIdentity } from '../client/describe-worker';
 
 export interface EndedOrder {
   workflowId: string;

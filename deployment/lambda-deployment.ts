@@ -22,7 +22,8 @@ import {
   LAMBDA_RECOMMENDED_TIMEOUT_S,
   LONGEST_ACTIVITY_START_TO_CLOSE_MS,
 } from '../config/settings';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
+import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
 
@@ -101,7 +102,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
         Architectures: [settings.architecture],
         Timeout: settings.timeoutSeconds,
         MemorySize: settings.memoryMb,
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...settings.environment } },
+        Environment: { Variables: settings.environment },
         Code: { ZipFile: zip },
       }),
     );
@@ -118,7 +119,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
           FunctionName: functionName,
           Timeout: options.create.timeoutSeconds,
           MemorySize: options.create.memoryMb,
-          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', ...options.create.environment } },
+          Environment: { Variables: options.create.environment },
         }),
       );
     }

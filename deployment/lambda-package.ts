@@ -1,7 +1,7 @@
 /**
  * Builds the Lambda package: the handler and ShopFlow's code bundled by esbuild, the workflow bundle prebuilt by
- * Temporal's bundler, the one native binary the function's architecture needs, temporal.toml and build-info.json,
- * zipped. Certificates and keys go in only when asked for.
+ * Temporal's bundler, the one native binary the function's architecture needs, the V8 compile cache made by the
+ * runtime's Node, temporal.toml and build-info.json, zipped. Certificates and keys go in only when asked for.
  */
 
 import fs from 'node:fs';
@@ -10,10 +10,13 @@ import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../config/environment';
-import { BUILD_INFO_FILE, type BuildInfo, type LambdaArchitecture } from '../lambda/build-info';
+import { RELEASE_FEATURES_GLOBAL, releaseFeaturesFromEnv, type ReleaseFeature } from '../config/release-features';
+import { nodeArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
+import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { RUST_TARGET, nativeArchitecture } from '../lambda/check-package';
 import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../lambda/host-platform';
 import { PROJECT_ROOT } from '../devstack/project-paths';
+import { DEFAULT_COMPILE_CACHE_MEMORY_MB, produceCompileCache } from './compile-cache';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from './zip';
 
@@ -29,6 +32,12 @@ export interface BuildOptions {
   entry?: string;
   /** The connection profiles packed as temporal.toml; default the project's temporal.toml. */
   configFile?: string;
+  /** Release features written into the bundle (config/release-features); default SHOPFLOW_RELEASE_FEATURES. */
+  releaseFeatures?: readonly ReleaseFeature[];
+  /** Pack a V8 compile cache made by the runtime's Node (default true; only for the default entry). */
+  compileCache?: boolean;
+  /** The function memory the compile cache is made for (Lambda's V8 flags depend on it); default 1024. */
+  compileCacheMemoryMb?: number;
 }
 
 export interface PackagePart {
@@ -117,6 +126,11 @@ export function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
+/** esbuild `define` for a build's release features: a literal in the code, so nothing at run time can switch them. */
+export function releaseFeatureDefine(features: readonly ReleaseFeature[]): Record<string, string> {
+  return { [RELEASE_FEATURES_GLOBAL]: JSON.stringify(features.join(',')) };
+}
+
 export async function buildLambdaPackage(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
@@ -134,14 +148,17 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
   const version = workerDeploymentVersion(env);
+  const releaseFeatures = [...(options.releaseFeatures ?? releaseFeaturesFromEnv(env))];
   const identity = {
     deploymentName: version.deploymentName,
     buildId: version.buildId,
     architecture: options.arch,
     builtAt: new Date().toISOString(),
     includesCerts: options.includeCerts,
+    releaseFeatures,
   };
   log(`Building the ShopFlow Lambda package: ${identity.deploymentName}/${identity.buildId} for ${options.arch}`);
+  if (releaseFeatures.length > 0) log(`  release features built in: ${releaseFeatures.join(', ')}`);
 
   log('  bundling workflow code (Temporal bundler, no webpack at cold start)...');
   const workflows = await bundleWorkflowCode({
@@ -151,11 +168,19 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   fs.writeFileSync(path.join(stage, WORKFLOW_BUNDLE_FILE), workflows.code);
 
   log('  bundling the handler with esbuild (keepNames, source map)...');
+  const sdkWorkflowThread = require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread');
   await build({
     entryPoints: {
       index: options.entry ?? path.join(PROJECT_ROOT, 'lambda', 'index.ts'),
       // The SDK starts its workflow thread from this file, next to the handler (require.resolve at run time).
-      'workflow-worker-thread': require.resolve('@temporalio/worker/lib/workflow/workflow-worker-thread'),
+      'workflow-worker-thread': options.entry
+        ? sdkWorkflowThread
+        : path.join(PROJECT_ROOT, 'lambda', 'workflow-thread.ts'),
+      // ShopFlow's entries turn the compile cache on, then load the handler and the SDK's thread code from files of
+      // their own, through their V8 code caches.
+      ...(options.entry
+        ? {}
+        : { handler: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'), 'workflow-thread-main': sdkWorkflowThread }),
     },
     outdir: stage,
     bundle: true,
@@ -169,6 +194,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     legalComments: 'none',
     logLevel: 'error',
     plugins: [stubWorkflowBundler],
+    define: releaseFeatureDefine(releaseFeatures),
   });
 
   // The SDK reads the workflow bundle's source map with `source-map`, which loads this file from beside the code.
@@ -215,11 +241,29 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
       '  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)',
     );
   }
-  const info: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)) };
+  const info: Partial<BuildInfo> = {};
+  if (options.compileCache === false || options.entry) {
+    log("  compile cache: not made (--no-compile-cache, or a handler other than ShopFlow's)");
+  } else if (nodeArchitecture(options.arch) !== process.arch) {
+    log(
+      `  compile cache: not made (${options.arch} package, built on ${process.arch}: V8's cache is per architecture)`,
+    );
+  } else {
+    info.compileCache = produceCompileCache({
+      stageDir: stage,
+      handlerFile: 'handler.js',
+      threadEntry: 'workflow-worker-thread.js',
+      threadFile: 'workflow-thread-main.js',
+      memoryMb: options.compileCacheMemoryMb ?? DEFAULT_COMPILE_CACHE_MEMORY_MB,
+      log,
+    });
+  }
+
+  const built: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)), ...info };
   log(
-    `  workflow bundle sha256 ${info.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${info.otherCodeSha256.slice(0, 12)}...`,
+    `  workflow bundle sha256 ${built.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${built.otherCodeSha256.slice(0, 12)}...`,
   );
-  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(built, null, 2)}\n`);
 
   const entries: ZipInput[] = filesUnder(stage).map((name) => ({
     name: name.split(path.sep).join('/'),
@@ -244,7 +288,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     );
   }
   fs.renameSync(partial, options.outFile);
-  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info, certs };
+  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info: built, certs };
 }
 
 /**

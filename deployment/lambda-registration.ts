@@ -7,6 +7,7 @@
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
 
 export interface LambdaTarget {
   functionArn: string;
@@ -58,19 +59,46 @@ export function validateTarget(target: LambdaTarget, allowLatest = false): void 
   }
 }
 
-/** The provider details payload, encoded the way Temporal's default data converter encodes JSON. */
-function providerDetails(target: LambdaTarget): temporal.api.common.v1.IPayload {
-  const details: Record<string, string> = { arn: target.functionArn };
-  if (target.roleArn) details.role = target.roleArn;
-  if (target.externalId) details.role_external_id = target.externalId;
+/** A details payload, encoded the way Temporal's default data converter encodes JSON. */
+function jsonPayload(details: Record<string, unknown>): temporal.api.common.v1.IPayload {
   return {
     metadata: { encoding: new TextEncoder().encode('json/plain') },
     data: new TextEncoder().encode(JSON.stringify(details)),
   };
 }
 
-function scalingGroup(target: LambdaTarget): temporal.api.compute.v1.IComputeConfigScalingGroup {
-  return { provider: { type: 'aws-lambda', details: providerDetails(target) }, scaler: { type: 'no-sync' } };
+function providerDetails(target: LambdaTarget): temporal.api.common.v1.IPayload {
+  const details: Record<string, string> = { arn: target.functionArn };
+  if (target.roleArn) details.role = target.roleArn;
+  if (target.externalId) details.role_external_id = target.externalId;
+  return jsonPayload(details);
+}
+
+/**
+ * The worker controller's scaler: `no-sync` (invoke when a task finds no poller), at most once per cool-off
+ * (config/settings.ts says why). Without a cool-off the controller's own default applies (100 ms).
+ */
+export function scalingGroup(
+  target: LambdaTarget,
+  scaleUpCooloffMs: number | undefined,
+): temporal.api.compute.v1.IComputeConfigScalingGroup {
+  return {
+    provider: { type: 'aws-lambda', details: providerDetails(target) },
+    scaler:
+      scaleUpCooloffMs === undefined
+        ? { type: 'no-sync' }
+        : { type: 'no-sync', details: jsonPayload({ scale_up_cooloff_ms: scaleUpCooloffMs }) },
+  };
+}
+
+/** The scale-up cool-off the version's scaler has now (undefined: the controller's default). */
+export function registeredCooloffMs(
+  info: temporal.api.deployment.v1.IWorkerDeploymentVersionInfo | null | undefined,
+): number | undefined {
+  const data = info?.computeConfig?.scalingGroups?.default?.scaler?.details?.data;
+  if (!data || data.length === 0) return undefined;
+  const details = JSON.parse(new TextDecoder().decode(data)) as { scale_up_cooloff_ms?: number };
+  return details.scale_up_cooloff_ms;
 }
 
 /** What the version's compute config points at now, if anything. */
@@ -151,8 +179,12 @@ export async function registerLambda(options: {
   makeCurrent: boolean;
   /** Accept an unqualified ARN ($LATEST); the result then carries LATEST_WARNING. */
   allowLatest?: boolean;
+  /** The scaler's scale-up cool-off; default LAMBDA_SCALE_UP_COOLOFF_MS, null for the controller's own default. */
+  scaleUpCooloffMs?: number | null;
 }): Promise<RegistrationResult> {
   const { connection, namespace, version, target, identity } = options;
+  const cooloffMs =
+    options.scaleUpCooloffMs === null ? undefined : (options.scaleUpCooloffMs ?? LAMBDA_SCALE_UP_COOLOFF_MS);
   validateTarget(target, options.allowLatest);
   const warning = isVersionQualified(target.functionArn) ? undefined : LATEST_WARNING;
   const existing = await describeVersion(connection, namespace, version);
@@ -164,19 +196,19 @@ export async function registerLambda(options: {
     await connection.workflowService.createWorkerDeploymentVersion({
       namespace,
       deploymentVersion: version,
-      computeConfig: { scalingGroups: { default: scalingGroup(target) } },
+      computeConfig: { scalingGroups: { default: scalingGroup(target, cooloffMs) } },
       identity,
       requestId: `${identity}-${Date.now()}`,
     });
     action = 'created';
-  } else if (sameTarget(registeredTarget(existing), target)) {
+  } else if (sameTarget(registeredTarget(existing), target) && registeredCooloffMs(existing) === cooloffMs) {
     action = 'unchanged';
   } else {
     await connection.workflowService.updateWorkerDeploymentVersionComputeConfig({
       namespace,
       deploymentVersion: version,
       computeConfigScalingGroups: {
-        default: { scalingGroup: scalingGroup(target), updateMask: { paths: ['provider', 'scaler'] } },
+        default: { scalingGroup: scalingGroup(target, cooloffMs), updateMask: { paths: ['provider', 'scaler'] } },
       },
       identity,
     });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD_INFO_FILE } from '../lambda/build-info';
+import { COMPILE_CACHE_DIR } from '../lambda/compile-cache';
 
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
@@ -16,7 +17,8 @@ export function sha256Hex(data: Buffer | string): string {
 
 /**
  * Hashes a staged package folder: the workflow bundle alone, and the other files by name and content (sorted, so
- * the order files were written in does not matter). build-info.json is left out: it holds the hashes and a timestamp.
+ * the order files were written in does not matter). build-info.json is left out: it holds the hashes and a timestamp;
+ * so is the compile cache: it is derived from the code hashed here, and V8 does not make it byte for byte the same.
  */
 export function packageHashes(
   stageDir: string,
@@ -24,7 +26,7 @@ export function packageHashes(
 ): { workflowBundleSha256: string; otherCodeSha256: string } {
   const others = files
     .map((f) => f.split(path.sep).join('/'))
-    .filter((f) => f !== WORKFLOW_BUNDLE_FILE && f !== BUILD_INFO_FILE)
+    .filter((f) => f !== WORKFLOW_BUNDLE_FILE && f !== BUILD_INFO_FILE && !f.startsWith(`${COMPILE_CACHE_DIR}/`))
     .sort();
   const listing = others.map((f) => `${f}\0${sha256Hex(fs.readFileSync(path.join(stageDir, f)))}\n`).join('');
   return {

@@ -7,7 +7,7 @@
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import type { LambdaArchitecture } from '../lambda/build-info';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { deployLambda, packageBuildInfo } from './lambda-deployment';
 import { buildLambdaPackage } from './lambda-package';
 import { registerLambda, type RegistrationResult } from './lambda-registration';

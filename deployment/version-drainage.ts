@@ -35,6 +35,21 @@ async function openWorkflows(
   return Number(count ?? 0);
 }
 
+/**
+ * The routing config is the authority on which version is current or ramping: a version's summary status lags
+ * behind it (seen on the dev server: a version made current summarized as CREATED, later INACTIVE).
+ */
+function routedStatus(
+  summarized: string,
+  drainage: string | undefined,
+  routed: { current: boolean; ramping: boolean },
+): string {
+  if (routed.current) return 'CURRENT';
+  if (routed.ramping) return 'RAMPING';
+  if (summarized === 'CURRENT' || summarized === 'RAMPING') return drainage ?? 'DRAINING';
+  return summarized;
+}
+
 export async function versionTable(
   connection: Pick<ConnectionLike, 'workflowService'>,
   namespace: string,
@@ -50,19 +65,24 @@ export async function versionTable(
     const buildId = summary.deploymentVersion?.buildId ?? '';
     const info = await describeVersion(connection, namespace, { deploymentName, buildId });
     const ramping = routing?.rampingDeploymentVersion?.buildId === buildId;
+    const drainage = enumName(
+      temporal.api.enums.v1.VersionDrainageStatus,
+      summary.drainageInfo?.status,
+      'VERSION_DRAINAGE_STATUS_',
+    );
+    const summarized =
+      enumName(
+        temporal.api.enums.v1.WorkerDeploymentVersionStatus,
+        summary.status,
+        'WORKER_DEPLOYMENT_VERSION_STATUS_',
+      ) ?? 'UNKNOWN';
     rows.push({
       buildId,
-      status:
-        enumName(
-          temporal.api.enums.v1.WorkerDeploymentVersionStatus,
-          summary.status,
-          'WORKER_DEPLOYMENT_VERSION_STATUS_',
-        ) ?? 'UNKNOWN',
-      drainage: enumName(
-        temporal.api.enums.v1.VersionDrainageStatus,
-        summary.drainageInfo?.status,
-        'VERSION_DRAINAGE_STATUS_',
-      ),
+      status: routedStatus(summarized, drainage, {
+        current: routing?.currentDeploymentVersion?.buildId === buildId,
+        ramping,
+      }),
+      drainage,
       ...(ramping && { rampPercent: routing?.rampingVersionPercentage ?? 0 }),
       functionArn: registeredTarget(info)?.functionArn,
       openOrders: await openWorkflows(connection, namespace, deploymentName, buildId),

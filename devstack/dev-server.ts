@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { localAwsEnvironment } from './local-aws-clients';
 import { stopProcess } from './stop-process';
 
 export interface DevServerOptions {
@@ -15,6 +16,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Where the server's output goes; omit to share this terminal. */
   logFile?: string;
+  /** Dynamic config values (`key=value`) besides the worker controller's, which are always on. */
+  dynamicConfig?: string[];
   /** Extra environment, e.g. AWS_ENDPOINT_URL for the worker controller's Lambda client. */
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
@@ -37,28 +40,31 @@ export const WORKER_CONTROLLER_CONFIG = [
   'workercontroller.compute_providers.enabled=["aws-lambda"]',
   'workercontroller.scaling_algorithms.enabled=["no-sync"]',
   'frontend.enableServerVersionCheck=false',
+  // A version that stopped being current shows DRAINED seconds after its last order ends, not minutes (default 180 s
+  // grace, then a check every 180 s): the demo's act 5 ends on that table.
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod=5',
+  'matching.wv.VersionDrainageStatusRefreshInterval=2',
 ];
 
 /**
- * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service:
- * the endpoint, a region, and placeholder credentials (requests are signed; the local service does not check).
+ * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service.
  * Anything already set in the environment wins, so a self-hosted server can still reach real AWS.
  */
 export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return {
-    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL ?? endpoint,
-    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'shopflow-local',
-    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'shopflow-local',
-  };
+  return Object.fromEntries(
+    Object.entries(localAwsEnvironment(endpoint)).map(([name, local]) => [name, env[name] ?? local]),
+  );
 }
 
-export function devServerArgs(options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile'>): string[] {
+export function devServerArgs(
+  options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile' | 'dynamicConfig'>,
+): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (options.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const value of WORKER_CONTROLLER_CONFIG) args.push('--dynamic-config-value', value);
+  for (const value of [...WORKER_CONTROLLER_CONFIG, ...(options.dynamicConfig ?? [])])
+    args.push('--dynamic-config-value', value);
   return args;
 }
 

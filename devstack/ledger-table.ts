@@ -7,6 +7,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { ledgerTableDefinition } from '../activities/ledger/ledger-table';
+import { localAwsClient } from './local-aws-clients';
 import { waitFor } from './wait-for';
 
 export interface LedgerTableLocation {
@@ -15,16 +16,12 @@ export interface LedgerTableLocation {
   endpoint?: string;
 }
 
-/** Placeholder credentials for a local server (moto does not check them); real AWS uses the normal chain. */
-export const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'shopflow-local', secretAccessKey: 'shopflow-local' };
-
 /** Idempotent: an existing table is left as it is. */
 export async function createLedgerTable(where: LedgerTableLocation): Promise<void> {
-  const client = new DynamoDBClient({
-    region: where.region,
-    endpoint: where.endpoint,
-    ...(where.endpoint ? { credentials: LOCAL_AWS_CREDENTIALS } : {}),
-  });
+  // A local server (moto) at an endpoint, else real AWS through the SDK's usual chain.
+  const client = where.endpoint
+    ? localAwsClient(DynamoDBClient, where.endpoint, { region: where.region })
+    : new DynamoDBClient({ region: where.region });
   try {
     await client.send(new CreateTableCommand(ledgerTableDefinition(where.tableName))).catch((err: unknown) => {
       if (!(err instanceof ResourceInUseException)) throw err;

@@ -10,13 +10,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry } from '../activities/journal';
 import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
-import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from './ledger-table';
+import { createLedgerTable } from './ledger-table';
+import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from './local-aws-clients';
 import { startRestartableMoto } from './restartable-moto';
 
 export const LEDGER_CHOICES = ['file', 'dynamodb'] as const;
 export type LedgerChoice = (typeof LEDGER_CHOICES)[number];
 export const RUN_LEDGER_TABLE = 'shopflow-ledger';
-const REGION = 'us-east-1';
 const READ_RETRY_MS = 30_000;
 
 export interface RunLedger {
@@ -72,19 +72,13 @@ export async function startRunLedger(
   options.step('starting the DynamoDB-compatible ledger server (moto)...');
   const server = await startRestartableMoto(options.dir);
   options.own('DynamoDB ledger server (moto)', () => server.stop());
-  await createLedgerTable({ tableName: RUN_LEDGER_TABLE, region: REGION, endpoint: server.endpoint });
-  const where = { tableName: RUN_LEDGER_TABLE, region: REGION, endpoint: server.endpoint };
+  const where = { tableName: RUN_LEDGER_TABLE, region: LOCAL_AWS_REGION, endpoint: server.endpoint };
+  await createLedgerTable(where);
   options.step(`ledger: DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`);
   return {
     choice,
     description: `DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`,
-    env: {
-      SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_DYNAMODB: server.endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
-    },
+    env: { SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`, ...localAwsEnvironment(server.endpoint, 'DYNAMODB') },
     read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: LOCAL_AWS_CREDENTIALS })),
     restart: () => server.restart(),
   };

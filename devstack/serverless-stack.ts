@@ -1,24 +1,21 @@
 /**
- * The serverless stack that `npm run demo` and `npm run chaos` both stand up: the local Lambda service, a Temporal
- * dev server whose worker controller calls it, the Lambda package built, deployed and registered as the Current
- * Version of this build. Everything started is handed to `own`, so the caller's stage stops it, also on Ctrl+C.
+ * The serverless stack that `npm run demo` and `npm run chaos` both stand up: the local stack (./local-stack.ts: the
+ * local Lambda service and a Temporal dev server whose worker controller calls it), with the Lambda package built,
+ * deployed and registered as the Current Version of this build. Everything started is handed to `own`, so the caller's stage stops it, also on Ctrl+C.
  */
 
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../config/environment';
-import { DEV_SERVER_PORT, DEV_SERVER_UI_PORT, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
-import { startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../lambda-local/local-lambda';
-import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { localLambdaEnvironment, startDevServer, type DevServer, type DevServerOptions } from './dev-server';
+import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import type { LocalLambda, LocalLambdaOptions } from '../lambda-local/local-lambda';
+import type { DevServer } from './dev-server';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLocalLambdaPackage, mb, type BuildResult } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
+import { startLocalStack } from './local-stack';
 import { freePort, isPortFree } from './ports';
-import { ensureTemporalCli } from './temporal-cli';
 
 export interface ServerlessStackOptions {
   /** Where the Lambda service's state, the dev server's log and function.zip go. */
@@ -67,44 +64,23 @@ export async function preferredPort(preferred: number): Promise<number> {
 
 export async function startServerlessStack(options: ServerlessStackOptions): Promise<ServerlessStack> {
   const { step, own, functionName } = options;
-  const choosePort = options.choosePort ?? preferredPort;
   const version = workerDeploymentVersion();
-  const cli = ensureTemporalCli((line) => step(line));
-  const lambda = await startLocalLambda({
-    ...options.lambdaService,
-    stateDir: path.join(options.dir, 'lambda-local'),
-    port: await choosePort(LOCAL_LAMBDA_DEFAULTS.port),
-    narrate: options.lambdaNarrate ?? (() => {}),
-  });
-  own('local Lambda service', () => lambda.close());
-  step(`local Lambda service on ${lambda.endpoint} (runtime: ${lambda.runtimeName})`);
-  const grpcPort = await choosePort(DEV_SERVER_PORT);
-  const uiPort = options.ui ? await choosePort(DEV_SERVER_UI_PORT) : undefined;
-  const serverOptions: DevServerOptions = {
-    cli,
-    port: grpcPort,
-    uiPort,
+  const stack = await startLocalStack({
+    workDir: options.dir,
+    own,
+    log: step,
+    choosePort: options.choosePort ?? preferredPort,
+    ui: options.ui,
     dbFile: options.dbFile,
-    logFile: path.join(options.dir, 'dev-server.log'),
-    env: localLambdaEnvironment(lambda.endpoint, {}),
-  };
-  let server = await startDevServer(serverOptions);
-  own('Temporal dev server', () => server.stop());
-  step(
-    `Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''} (worker controller on)`,
-  );
+    lambda: { ...options.lambdaService, narrate: options.lambdaNarrate ?? (() => {}) },
+  });
+  const { cli, lambda, server } = stack;
 
   step('building the Lambda package (npm run build:lambda)...');
   const built = await buildLocalLambdaPackage({ includeCerts: false, outFile: path.join(options.dir, 'function.zip') });
   step(`dist: ${mb(built.zippedBytes)} zipped, ${mb(built.unzippedBytes)} unzipped, build ${built.info.buildId}`);
-  const lambdaClient = new LambdaClient({
-    endpoint: lambda.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  own('Lambda client', () => lambdaClient.destroy());
   const deployed = await deployLambda({
-    client: lambdaClient,
+    client: stack.lambdaClient,
     functionName,
     zipFile: built.outFile,
     // A numbered version, as in production: the registered code never changes under an order in flight.
@@ -124,10 +100,8 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
     },
   });
   const functionArn = deployed.FunctionArn!;
-  const native = await NativeConnection.connect({ address: server.address });
-  own('registration connection', () => native.close());
   const registration = await registerLambda({
-    connection: native,
+    connection: await stack.connectWorker(),
     namespace: 'default',
     version,
     target: { functionArn },
@@ -149,16 +123,12 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
     cli,
     lambda,
     get server() {
-      return server;
+      return stack.server;
     },
     built,
     functionArn,
     version,
     busyEnvironments,
-    async restartDevServer() {
-      await server.stop();
-      server = await startDevServer(serverOptions);
-      return server;
-    },
+    restartDevServer: () => stack.restartDevServer(),
   };
 }

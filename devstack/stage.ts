@@ -3,9 +3,8 @@
  * again, also on Ctrl+C or a failure, so nothing is left running.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { PROJECT_ROOT } from './project-paths';
+import type { ChildProcess } from 'node:child_process';
+import { spawnEntryPoint } from './entry-point-process';
 import { stopProcess } from './stop-process';
 
 type Stopper = () => Promise<void> | void;
@@ -18,22 +17,9 @@ export class Stage {
     this.stoppers.push({ name, stop });
   }
 
-  /** Starts a project entry point (TypeScript) as one process, so a SIGKILL really kills the program. */
+  /** Starts a project entry point as one process (see entry-point-process.ts) and stops it with the stage. */
   startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    const split = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      lines.forEach(onLine);
-    };
-    child.stdout?.on('data', split);
-    child.stderr?.on('data', split);
+    const child = spawnEntryPoint(entry, args, { env, onLine });
     this.own(entry, () => stopProcess(child));
     return child;
   }

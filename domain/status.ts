@@ -83,6 +83,8 @@ export interface Shipment {
 }
 export interface Notification {
   messageId: string;
+  /** What was sent, as the board and the starter show it (`sent "Order ... confirmed ..."`). */
+  detail?: string;
 }
 export interface UndoOutcome {
   undone: boolean;

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AppliedShare, CpuShares } from './cpu-share';
+import { lambdaNodeFlags } from '../lambda/runtime-flags';
 import type { FunctionRecord } from './function-registry';
 import { PeakMemory } from './peak-memory';
 import { RuntimeApiServer, type RuntimeReport } from './runtime-api-server';
@@ -172,12 +173,12 @@ export class ExecutionEnvironment {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       _HANDLER: record.Handler,
-      NODE_OPTIONS: `--max-old-space-size=${Math.floor(memory * 0.9)}`,
       ...record.Environment.Variables,
     };
     this.spawnedAt = Date.now();
     const [command, ...args] = runtimeCommand;
-    const child = spawn(command, [...args, record.Handler], {
+    // Node starts with the flags AWS's runtime gives it for this memory (and the compile cache is made under them).
+    const child = spawn(command, [...lambdaNodeFlags(memory), ...args, record.Handler], {
       cwd: record.codeDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

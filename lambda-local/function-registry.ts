@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { extractZip } from '../deployment/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
@@ -21,7 +22,7 @@ export interface FunctionRecord {
   Timeout: number;
   MemorySize: number;
   Environment: { Variables: Record<string, string> };
-  Architectures: ('x86_64' | 'arm64')[];
+  Architectures: LambdaArchitecture[];
   CodeSha256: string;
   CodeSize: number;
   LastModified: string;
@@ -43,7 +44,7 @@ export interface FunctionSettings {
   Timeout?: number;
   MemorySize?: number;
   Environment?: { Variables?: Record<string, string> };
-  Architectures?: ('x86_64' | 'arm64')[];
+  Architectures?: LambdaArchitecture[];
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { invalidParameter, LambdaApiError } from './aws-errors';
 import type { FunctionRecord } from './function-registry';
 
@@ -21,7 +22,7 @@ export interface VersionSnapshot {
   Timeout: number;
   MemorySize: number;
   Environment: { Variables: Record<string, string> };
-  Architectures: ('x86_64' | 'arm64')[];
+  Architectures: LambdaArchitecture[];
   LastModified: string;
   RevisionId: string;
   codeDir: string;

@@ -18,7 +18,10 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
   runtime?: 'auto' | 'aws' | 'builtin';
   /** The machine the environments run on; tests pose as a Mac here. Default: this one. */
   host?: HostPlatform;
-  /** Run each function on its runtime's own Node (npm node-linux-*, installed on first use) instead of the host's. */
+  /**
+   * Run each function on its runtime's own Node (npm node-linux-*, installed on first use) instead of the host's.
+   * Unless `runtime` says otherwise, the built-in client then runs it: aws-lambda-ric is built for the host's Node.
+   */
   runtimeNode?: boolean;
   /** Where the one-time notes go (installing a runtime's Node, or falling back to the host's, no CPU share). */
   log?: (line: string) => void;
@@ -55,7 +58,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     if (said) narrate(`${functionName}: ${said}`);
   });
   const metrics = new MetricsRecorder();
-  const runtime = chooseRuntime(options.runtime, host);
+  const runtime = chooseRuntime(options.runtime ?? (options.runtimeNode ? 'builtin' : 'auto'), host);
   const nodeVersions = new Map<string, string>();
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });

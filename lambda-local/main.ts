@@ -1,7 +1,7 @@
 /** `npm run lambda-local`: the local Lambda service on 127.0.0.1, until Ctrl+C. */
 
 import path from 'node:path';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { DATA_DIR } from '../devstack/project-paths';
 import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -24,13 +24,13 @@ function wholeNumber(value: string | undefined, flag: string, fallback: number):
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    usageError('lambda-local', USAGE, `${flag} must be a whole number (got "${value}")`);
+    throw new UsageError(`${flag} must be a whole number (got "${value}")`);
   }
   return n;
 }
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('lambda-local', USAGE, {
+  const values = parseCommandLine({
     port: { type: 'string' },
     'state-dir': { type: 'string' },
     concurrency: { type: 'string' },
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   const runtime = values.runtime ?? 'auto';
   if (!['auto', 'aws', 'builtin'].includes(runtime)) {
-    usageError('lambda-local', USAGE, `--runtime must be auto, aws or builtin (got "${runtime}")`);
+    throw new UsageError(`--runtime must be auto, aws or builtin (got "${runtime}")`);
   }
   const stateDir = path.resolve(values['state-dir'] ?? path.join(DATA_DIR, 'lambda-local'));
   const local = await startLocalLambda({
@@ -70,7 +70,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(`lambda-local: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('lambda-local', USAGE, main);

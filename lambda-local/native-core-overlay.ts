@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { hostArchitecture } from '../lambda/build-info';
+import { hostArchitecture } from '../config/lambda-architecture';
 import { RUST_TARGET } from '../lambda/check-package';
 import { currentHost, describeHost, nativeCoreTarget, type HostPlatform } from '../lambda/host-platform';
 

@@ -5,14 +5,19 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { NODE_ARCH, readBuildInfo, type BuildInfo, type LambdaArchitecture } from './build-info';
+import {
+  LAMBDA_ARCHITECTURES,
+  lambdaArchitectureOf,
+  nodeArchitecture,
+  type LambdaArchitecture,
+} from '../config/lambda-architecture';
+import { readBuildInfo, type BuildInfo } from './build-info';
 import { currentHost, describeHost, nativeCoreTarget, type HostPlatform } from './host-platform';
 
-/** Where the package keeps the native Temporal core for each architecture (the SDK looks there). */
-export const RUST_TARGET: Readonly<Record<LambdaArchitecture, string>> = {
-  x86_64: 'x86_64-unknown-linux-gnu',
-  arm64: 'aarch64-unknown-linux-gnu',
-};
+/** Where the package keeps the native Temporal core for each architecture (the SDK looks there): the Linux one. */
+export const RUST_TARGET = Object.fromEntries(
+  LAMBDA_ARCHITECTURES.map((arch) => [arch, nativeCoreTarget({ os: 'linux', arch: nodeArchitecture(arch) })]),
+) as Readonly<Record<LambdaArchitecture, string>>;
 
 /** ELF e_machine values: EM_X86_64 and EM_AARCH64. */
 const ELF_MACHINE: Readonly<Record<number, LambdaArchitecture>> = { 0x3e: 'x86_64', 0xb7: 'arm64' };
@@ -54,10 +59,6 @@ export function nativeArchitecture(file: string): string {
   return binary.os === 'linux' && binary.arch ? binary.arch : binary.description;
 }
 
-function lambdaArchitecture(nodeArch: string): LambdaArchitecture | undefined {
-  return (Object.keys(NODE_ARCH) as LambdaArchitecture[]).find((a) => NODE_ARCH[a] === nodeArch);
-}
-
 /**
  * The native core the package carries must be the one for the machine it runs on, and really be compiled for it:
  * a zip assembled by hand (or with a mislabelled binary) would otherwise fail deep in the SDK with an unreadable
@@ -67,7 +68,7 @@ function lambdaArchitecture(nodeArch: string): LambdaArchitecture | undefined {
  */
 export function checkNativeBinary(dir: string, host: HostPlatform = currentHost()): void {
   const releases = path.join(dir, 'releases');
-  const arch = lambdaArchitecture(host.arch);
+  const arch = lambdaArchitectureOf(host.arch);
   if (!arch || !fs.existsSync(releases)) return;
   const expected = path.join('releases', RUST_TARGET[arch], 'index.node');
   const rebuild = `rebuild with \`npm run build:lambda -- --arch ${arch}\``;
@@ -119,8 +120,8 @@ export function checkPackage(
     checkNativeBinary(dir, host);
     return undefined;
   }
-  if (NODE_ARCH[info.architecture] !== host.arch) {
-    const actual = host.arch === 'x64' ? 'x86_64' : host.arch;
+  if (nodeArchitecture(info.architecture) !== host.arch) {
+    const actual = lambdaArchitectureOf(host.arch) ?? host.arch;
     throw new Error(
       `This package was built for ${info.architecture} but the function runs on ${actual}: ` +
         `rebuild with \`npm run build:lambda -- --arch ${actual}\` or set the function's architecture to ${info.architecture}.`,

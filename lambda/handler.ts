@@ -6,6 +6,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { describeLedgerConfig } from '../activities/ledger/open-ledger';
 import { loadShopFlowEnvironment } from '../config/environment';
+import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
 import { readBuildInfo } from './build-info';
 import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
 import { packagedWorkerOptions } from './packaged-worker-options';
@@ -42,6 +43,7 @@ export const handler = createLambdaWorkerHandler(
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
     config.firstTaskGraceMs = environment.lambdaFirstTaskGraceMs;
+    config.scaleUpCooloffMs = LAMBDA_SCALE_UP_COOLOFF_MS;
     config.invocationHooks.push((invocation, context) => {
       currentIdentity = invocation.identity;
       jsonLogger.addContext(context);
@@ -56,4 +58,5 @@ jsonLogger.info('ShopFlow Lambda worker loaded', {
   ledger: describeLedgerConfig(environment.ledger),
   idleExitMs: environment.lambdaIdleExitMs,
   firstTaskGraceMs: environment.lambdaFirstTaskGraceMs,
+  scaleUpCooloffMs: LAMBDA_SCALE_UP_COOLOFF_MS,
 });

@@ -1,6 +1,6 @@
 /** The machine a package, the local Lambda service or a tool runs on (os + arch); tests inject it to pose as a Mac. */
 
-import { hostArchitecture, type LambdaArchitecture } from './build-info';
+import { hostArchitecture, rustArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
 
 export interface HostPlatform {
   /** Node's `process.platform`: linux, darwin, win32... */
@@ -16,8 +16,7 @@ export function currentHost(): HostPlatform {
 /** Where ShopFlow runs: Linux (on AWS and locally) and macOS (locally, through the local Lambda service). */
 const SUPPORTED_OS: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS' };
 
-/** The names @temporalio/core-bridge gives its per-platform folders (releases/<target>/index.node). */
-const TARGET_ARCH: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64' };
+/** The OS part of the names @temporalio/core-bridge gives its per-platform folders (releases/<target>/index.node). */
 const TARGET_OS: Readonly<Record<string, string>> = { linux: 'unknown-linux-gnu', darwin: 'apple-darwin' };
 
 /** "macOS arm64", "Linux x64", "win32 x64". */
@@ -41,7 +40,7 @@ export function checkHostSupported(host: HostPlatform = currentHost()): void {
 /** The folder of the Temporal core the SDK loads on `host`, e.g. aarch64-apple-darwin. */
 export function nativeCoreTarget(host: HostPlatform): string {
   checkHostSupported(host);
-  return `${TARGET_ARCH[host.arch]}-${TARGET_OS[host.os]}`;
+  return `${rustArchitecture(hostArchitecture(host.arch))}-${TARGET_OS[host.os]}`;
 }
 
 /**

@@ -75,11 +75,12 @@ export class IdleMonitor {
    * Resolves once nothing has been in flight for `idleMs`, checking every `pollMs`. Before the first task the
    * wait is `firstTaskGraceMs` instead (counted from the start): an invocation that found nothing to do gives up
    * sooner than one that just finished work, since work that was waiting for it is handed out at the first poll.
+   * It never gives up before `noTaskExitNotBefore` (epoch ms), though: see ShopFlowLambdaConfig.scaleUpCooloffMs.
    */
   whenIdle(
     worker: InFlightSource,
     idleMs: number,
-    options: { pollMs?: number; firstTaskGraceMs?: number } = {},
+    options: { pollMs?: number; firstTaskGraceMs?: number; noTaskExitNotBefore?: number } = {},
   ): { promise: Promise<'idle' | 'no-task'>; cancel(): void } {
     const pollMs = options.pollMs ?? 100;
     // The worker starts polling now: creating it (loading the workflow bundle) is not time spent waiting for work.
@@ -95,7 +96,8 @@ export class IdleMonitor {
         }
         const noTaskYet = this.firstTaskAfterMs === undefined;
         const waitMs = noTaskYet && options.firstTaskGraceMs ? Math.min(options.firstTaskGraceMs, idleMs) : idleMs;
-        if (this.now() - this.lastBusyAt >= waitMs) {
+        const heldOpen = noTaskYet && this.now() < (options.noTaskExitNotBefore ?? 0);
+        if (this.now() - this.lastBusyAt >= waitMs && !heldOpen) {
           clearInterval(timer);
           resolve(noTaskYet ? 'no-task' : 'idle');
         }

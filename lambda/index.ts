@@ -1,11 +1,18 @@
 /**
  * The package's entry point (handler string `index.handler`). The package check runs before anything loads the
- * native Temporal module, so a wrong-architecture zip says so in plain words.
+ * native Temporal module, so a wrong-architecture zip says so in plain words; then the compile cache is turned on,
+ * and only then is the handler (its own file in the package) loaded, through its code cache when it can be.
  */
 
 import { checkPackage } from './check-package';
+import { enablePackagedCompileCache, requirePackaged } from './compile-cache';
 
-checkPackage(__dirname);
+const info = checkPackage(__dirname);
+const cache = enablePackagedCompileCache(__dirname, info?.compileCache);
+const loaded = requirePackaged(__dirname, 'handler.js', info?.compileCache);
+// One line either way: a cache that is not used costs a slower cold start, and must never be silent.
+if (cache.used) console.log(`ShopFlow compile cache: used (${cache.message}; ${loaded.how})`);
+else if (info?.compileCache) console.warn(`ShopFlow compile cache: NOT used: ${cache.message}`);
+else console.log(`ShopFlow compile cache: none (${cache.message})`);
 
-// Loaded only after the check, on purpose.
-export const { handler } = require('./handler') as typeof import('./handler');
+export const { handler } = loaded.exports as typeof import('./handler');

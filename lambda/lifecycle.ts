@@ -35,6 +35,13 @@ export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   idleExitMs: number;
   /** With idle exit on: stop after this long if no task has come at all (0 = wait `idleExitMs` as after work). */
   firstTaskGraceMs: number;
+  /**
+   * The worker controller's scale-up cool-off (register:lambda sets it): for this long after invoking us it invokes
+   * no other environment for new tasks, counting on us to take them. So an invocation that has had no task keeps
+   * polling at least this long from its start, or a task arriving late in the cool-off would wait for the
+   * controller's next backlog check (up to a minute). 0: no such floor.
+   */
+  scaleUpCooloffMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
   invocationHooks: ((invocation: Invocation, context: Context) => void)[];
 }
@@ -107,6 +114,7 @@ export function createLambdaWorkerHandler(
     invocationHooks: [],
     idleExitMs: 0,
     firstTaskGraceMs: 0,
+    scaleUpCooloffMs: 0,
   };
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
@@ -169,7 +177,10 @@ export function createLambdaWorkerHandler(
       );
       const stops: Promise<StopReason>[] = [deadline];
       if (config.idleExitMs > 0) {
-        const watch = idle.whenIdle(worker, config.idleExitMs, { firstTaskGraceMs: config.firstTaskGraceMs });
+        const watch = idle.whenIdle(worker, config.idleExitMs, {
+          firstTaskGraceMs: config.firstTaskGraceMs,
+          noTaskExitNotBefore: handlerStarted + config.scaleUpCooloffMs,
+        });
         stopIdleWatch = watch.cancel;
         stops.push(watch.promise);
       }

@@ -8,6 +8,7 @@
 
 import path from 'node:path';
 import { ConfigError } from '../config/config-error';
+import { isLambdaArchitecture } from '../config/lambda-architecture';
 import { loadLedgerConfig } from '../config/ledger-config';
 import {
   LAMBDA_DEFAULT_MEMORY_MB,
@@ -16,7 +17,7 @@ import {
 } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
 import { deployLambda, lambdaClient, type CreateSettings } from '../deployment/lambda-deployment';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 
 const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
@@ -38,14 +39,16 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--n
 ${LAMBDA_DEFAULT_MEMORY_REASON.map((line) => `                   ${line}`).join('\n')}
   --ledger LEDGER  SHOPFLOW_LEDGER of the function (default ${DEFAULT_FUNCTION_LEDGER}, the table infra/iam-roles.json
                    creates): every worker must share it, and a Lambda's /tmp is its own
-  --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed)`;
+  --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed).
+                   NODE_OPTIONS=--enable-source-maps maps stack traces to the TypeScript sources, at 0.2-0.4 s per
+                   cold start (docs/bench.md); without it traces keep function names and handler.js.map is in the zip`;
 
 function usage(message: string): never {
-  return usageError('deploy:lambda', USAGE, message);
+  throw new UsageError(message);
 }
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('deploy:lambda', USAGE, {
+  const values = parseCommandLine({
     function: { type: 'string' },
     zip: { type: 'string' },
     publish: { type: 'boolean' }, // the default now; still accepted so older commands keep working
@@ -66,8 +69,7 @@ async function main(): Promise<void> {
   if (values.create) {
     if (!values.role) usage('--create needs --role (the function execution role ARN)');
     const architecture = values.arch ?? 'x86_64';
-    if (architecture !== 'x86_64' && architecture !== 'arm64')
-      usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
+    if (!isLambdaArchitecture(architecture)) usage(`--arch must be x86_64 or arm64 (got "${architecture}")`);
     const timeoutSeconds = Number(values.timeout ?? LAMBDA_RECOMMENDED_TIMEOUT_S);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900)
       usage('--timeout must be 1-900 seconds');
@@ -115,7 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`deploy:lambda: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('deploy:lambda', USAGE, main);

@@ -3,13 +3,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { devServerPorts } from '../config/environment';
+import { DEV_SERVER_PORT, DEV_SERVER_UI_PORT } from '../config/settings';
 import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
 import { localLambdaEnvironment, startDevServer } from '../devstack/dev-server';
 import { isPortFree } from '../devstack/ports';
 import { DATA_DIR } from '../devstack/project-paths';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
+import { parseCommandLine, runEntryPoint } from '../devstack/command-line';
+
+const USAGE = `Usage: npm run dev-server
+
+Starts a Temporal dev server with the worker controller on (it invokes serverless workers through the local Lambda
+service). Ports: SHOPFLOW_DEV_SERVER_PORT (default ${DEV_SERVER_PORT}) and SHOPFLOW_DEV_SERVER_UI_PORT (default ${DEV_SERVER_UI_PORT}).`;
 
 async function main(): Promise<void> {
+  if (parseCommandLine({ help: { type: 'boolean', short: 'h' } }).help) return console.log(USAGE);
   const { grpc: PORT, ui: UI_PORT } = devServerPorts();
   for (const [name, port] of [
     ['gRPC', PORT],
@@ -44,7 +52,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(`dev-server: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('dev-server', USAGE, main);

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { loadDotEnv } from '../config/load-dotenv';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { readLambdaMetrics } from '../deployment/lambda-metrics';
 import { renderMetricsChart } from '../deployment/metrics-chart';
 
@@ -21,11 +21,11 @@ const USAGE = `Usage: npm run metrics -- [--function NAME] [--minutes N] [--peri
   --watch           redraw every 10 s until Ctrl+C`;
 
 function usage(message: string): never {
-  return usageError('metrics', USAGE, message);
+  throw new UsageError(message);
 }
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('metrics', USAGE, {
+  const values = parseCommandLine({
     function: { type: 'string' },
     minutes: { type: 'string' },
     period: { type: 'string' },
@@ -54,7 +54,4 @@ async function main(): Promise<void> {
   client.destroy();
 }
 
-main().catch((err: unknown) => {
-  console.error(`metrics: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('metrics', USAGE, main);

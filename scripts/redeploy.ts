@@ -9,8 +9,8 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
-import { hostArchitecture, type LambdaArchitecture } from '../lambda/build-info';
-import { parseCommandLine, usageError } from '../devstack/command-line';
+import { hostArchitecture, isLambdaArchitecture } from '../config/lambda-architecture';
+import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { lambdaClient } from '../deployment/lambda-deployment';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 import { redeploy } from '../deployment/redeploy';
@@ -26,7 +26,7 @@ the Current Version, or with --ramp sends PERCENT (1-100) of new orders to it. O
   --zip FILE       where the package goes (default dist/function.zip); with --skip-build, ship it as it is`;
 
 async function main(): Promise<void> {
-  const values = parseCommandLine('redeploy', USAGE, {
+  const values = parseCommandLine({
     function: { type: 'string' },
     ramp: { type: 'string' },
     arch: { type: 'string' },
@@ -35,14 +35,13 @@ async function main(): Promise<void> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
-  if (!values.function) usageError('redeploy', USAGE, '--function is required');
+  if (!values.function) throw new UsageError('--function is required');
   const ramp = values.ramp === undefined ? undefined : Number(values.ramp);
   if (ramp !== undefined && !(Number.isInteger(ramp) && ramp >= 1 && ramp <= 100)) {
-    usageError('redeploy', USAGE, `--ramp must be a whole percentage from 1 to 100 (got "${values.ramp}")`);
+    throw new UsageError(`--ramp must be a whole percentage from 1 to 100 (got "${values.ramp}")`);
   }
-  const arch = (values.arch ?? hostArchitecture()) as LambdaArchitecture;
-  if (arch !== 'x86_64' && arch !== 'arm64')
-    usageError('redeploy', USAGE, `--arch must be x86_64 or arm64 (got "${values.arch}")`);
+  const arch = values.arch ?? hostArchitecture();
+  if (!isLambdaArchitecture(arch)) throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
   loadDotEnv();
   const temporal = loadConnectionConfig();
   // The guard's history replay runs a replay worker: its state changes are not news here.
@@ -78,7 +77,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`redeploy: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runEntryPoint('redeploy', USAGE, main);

@@ -1,6 +1,6 @@
 /** The starter's command line: parsed strictly, so a typo is a usage message (exit 2), never a surprise order. */
 
-import { parseArgs } from 'node:util';
+import { UsageError, parseCommandLine } from '../devstack/command-line';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS, isScenario, type Scenario } from '../domain/scenarios';
 import { ORDER_ID_RULE, isValidOrderId } from '../domain/validate-order';
 
@@ -13,8 +13,6 @@ export interface StarterArgs {
   orderId?: string;
   help: boolean;
 }
-
-export class UsageError extends Error {}
 
 export const USAGE = `Usage: npm run starter -- [options]
 
@@ -29,24 +27,16 @@ ${SCENARIOS.map((s) => `                       ${s.padEnd(16)} ${SCENARIO_DESCRI
   -h, --help         show this help`;
 
 export function parseStarterArgs(argv: string[]): StarterArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        count: { type: 'string' },
-        scenario: { type: 'string' },
-        'order-id': { type: 'string' },
-        'no-wait': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values } = parsed;
+  const values = parseCommandLine(
+    {
+      count: { type: 'string' },
+      scenario: { type: 'string' },
+      'order-id': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    argv,
+  );
   // Digits only: Number() would also take "1e2", "0x10" and " 3", which nobody means as a count.
   const count = values.count === undefined ? 1 : /^\d+$/.test(values.count) ? Number(values.count) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {

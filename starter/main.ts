@@ -1,16 +1,17 @@
 /** `npm run starter`: submits orders and follows them until they finish. */
 
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../config/settings';
+import { TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import { unexpectedEnding } from '../domain/scenarios';
 import { describeProblems, validateOrder } from '../domain/validate-order';
-import { USAGE, UsageError, parseStarterArgs } from './cli-args';
-import { connectClient } from './connect-client';
-import { followOrder } from './follow-order';
-import { newOrderId, sampleOrder } from './sample-order';
-import { webUiBase, workflowUrl } from './web-ui';
+import { UsageError, runEntryPoint } from '../devstack/command-line';
+import { USAGE, parseStarterArgs } from './cli-args';
+import { connectClient } from '../client/connect-client';
+import { followOrder } from '../client/follow-order';
+import { OrderAlreadySubmittedError, startOrder } from '../client/start-order';
+import { newOrderId, sampleOrder } from '../client/sample-order';
+import { webUiBase, workflowUrl } from '../client/web-ui';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseStarterArgs(argv);
@@ -37,17 +38,9 @@ async function main(argv: string[]): Promise<number> {
   for (const order of orders) {
     const workflowId = orderWorkflowId(order.orderId);
     try {
-      // An order id is used once: resubmitting it is refused, so nobody is charged twice for one order.
-      handles.push(
-        await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-          taskQueue: TASK_QUEUE,
-          workflowId,
-          args: [order],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        }),
-      );
+      handles.push(await startOrder(client, order));
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      if (err instanceof OrderAlreadySubmittedError) {
         throw new UsageError(
           `order ${order.orderId} was already submitted (workflow ${workflowId}); choose another --order-id`,
         );
@@ -83,13 +76,4 @@ async function main(argv: string[]): Promise<number> {
   return unexpected === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`starter: ${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(`starter: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
+runEntryPoint('starter', USAGE, () => main(process.argv.slice(2)));

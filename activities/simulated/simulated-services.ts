@@ -24,6 +24,7 @@ import { EffectVoidedError, type EffectKind, type JournalEntry, type Recorded } 
 import type { EffectLedger } from '../ledger/effect-ledger';
 import type { CallContext, ShopFlowServices, UndoContext } from '../services';
 import { REALISTIC_LATENCY_MS, type LatencyProfile } from './latency';
+import { notificationMessage } from './notification-message';
 
 export interface SimulationOptions {
   /** Where effects are recorded: the journal file or the shared DynamoDB table. */
@@ -214,7 +215,7 @@ export function createSimulatedServices(options: SimulationOptions): ShopFlowSer
                 );
               }
             },
-            result: (_o, key) => ({ messageId: idFrom('msg', key) }),
+            result: (o, key) => ({ messageId: idFrom('msg', key), detail: `sent "${notificationMessage(o)}"` }),
           },
           order,
           call,

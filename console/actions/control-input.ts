@@ -59,3 +59,17 @@ export function parseCancelRequest(body: unknown): { reason?: string } {
     throw new ControlInputError('reason must be text of at most 200 characters');
   return { reason };
 }
+
+const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+
+/** "Ship the next build": `from` is the Current Version the page showed, so a stale page cannot ship twice. */
+export function parseRedeployRequest(body: unknown): { from: string } {
+  const { from } = asObject(body);
+  if (typeof from !== 'string' || !BUILD_ID.test(from)) {
+    throw new ControlInputError(
+      `from ${JSON.stringify(from)?.slice(0, 40)} is not a build id: send the Current Version the page shows, ` +
+        'for example {"from":"v2"}',
+    );
+  }
+  return { from };
+}

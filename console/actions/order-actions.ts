@@ -1,9 +1,10 @@
 /** Starting orders and cancelling one: the console's only calls that need a worker (an update runs in the workflow). */
 
-import { WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { orderWorkflowId } from '../../config/settings';
 import type { Scenario } from '../../domain/scenarios';
-import { newOrderId, sampleOrder } from '../../starter/sample-order';
+import { newOrderId, sampleOrder } from '../../client/sample-order';
+import { startOrder } from '../../client/start-order';
 import { cancelOrderUpdate } from '../../workflows/definitions';
 import { ControlInputError } from './control-input';
 
@@ -27,12 +28,7 @@ export async function submitOrders(
   let next = 0;
   const startOne = async (): Promise<void> => {
     for (let i = next++; i < orders.length; i = next++) {
-      await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: ids[i],
-        args: [orders[i]],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      await startOrder(client, orders[i], { taskQueue, workflowId: ids[i] });
     }
   };
   await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, count) }, startOne));

@@ -3,9 +3,8 @@
  * here is ever signalled: the console never looks for other processes to kill.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../devstack/project-paths';
+import type { ChildProcess } from 'node:child_process';
+import { spawnEntryPoint } from '../../devstack/entry-point-process';
 import { stopProcess } from '../../devstack/stop-process';
 import { isWorkerReadyLine } from '../../worker/readiness';
 import type { LocalWorkerView } from '../console-types';
@@ -34,31 +33,23 @@ export class LocalWorkerProcess {
   /** Starts the worker; resolves once it polls (or rejects with its output if it exits first). */
   start(): Promise<void> {
     if (this.isAlive) return Promise.reject(new Error(`the local worker is already running (pid ${this.child!.pid})`));
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts')], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...this.options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const output: string[] = [];
+    let ready = () => {};
+    const child = spawnEntryPoint('worker/main.ts', [], {
+      env: this.options.env,
+      onLine: (line) => {
+        output.push(line);
+        this.options.onLine?.(line);
+        if (isWorkerReadyLine(line) && this.child === child) {
+          this.set({ state: 'running', pid: child.pid, controllable: true });
+          ready();
+        }
+      },
     });
     this.child = child;
     this.set({ state: 'starting', pid: child.pid, controllable: true });
-    const output: string[] = [];
     return new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      const onData = (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const lines = buffer.split('\n');
-        buffer = lines.pop() ?? '';
-        for (const line of lines) {
-          output.push(line);
-          this.options.onLine?.(line);
-          if (isWorkerReadyLine(line) && this.child === child) {
-            this.set({ state: 'running', pid: child.pid, controllable: true });
-            resolve();
-          }
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
+      ready = resolve;
       child.once('exit', (code, signal) => {
         if (this.child !== child) return;
         const how = signal ? `killed by ${signal}` : `exited with code ${code}`;

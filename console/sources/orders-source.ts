@@ -12,8 +12,8 @@ import {
   CONSOLE_ORDER_LOOKBACK_MINUTES,
 } from '../../config/console';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
-import type { OrderProgress } from '../../observe/order-progress';
-import { watchOrder } from '../../observe/watch-order';
+import type { OrderProgress } from '../../client/order-progress';
+import { watchOrder } from '../../client/watch-order';
 import type { ConsoleHub } from '../console-hub';
 import { orderChangeLines } from '../order-events';
 

@@ -1,6 +1,6 @@
 /** The order board: one row per order, its four steps (state, attempt, worker), compensations, the reason it failed. */
 
-import type { ObservedActivity } from '../../observe/order-progress';
+import type { ObservedActivity } from '../../client/order-progress';
 import type { OrderView } from '../console-types';
 import { byId, clock, el } from './dom';
 import { workerLabel } from './worker-label';

@@ -9,6 +9,7 @@ import { cancelOrder, postControl, setUpControls } from './controls';
 import { renderCost } from './cost-panel';
 import { byId } from './dom';
 import { appendLog } from './event-log';
+import { renderVersions, setUpVersionsPanel } from './versions-panel';
 import { renderWorkers } from './workers-panel';
 
 const orders = new Map<string, OrderView>();
@@ -57,13 +58,16 @@ function handle(message: ConsoleMessage): void {
       byId('next-act').hidden = !(act.waitingForNext && hello?.story);
       break;
     }
+    case 'redeploy':
+      renderVersions(message.redeploy);
+      break;
   }
 }
 
 function connect(): void {
   const status = byId('connection');
   const events = new EventSource('/events');
-  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act'] as const) {
+  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act', 'redeploy'] as const) {
     events.addEventListener(type, (event) =>
       handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage),
     );
@@ -82,4 +86,5 @@ function connect(): void {
 }
 
 byId('next-act').addEventListener('click', () => void postControl('/api/next-act', {}));
+setUpVersionsPanel();
 connect();

@@ -8,7 +8,7 @@ import { ConfigError } from '../../config/config-error';
 import { loadLedgerConfig } from '../../config/ledger-config';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError, type LedgerProblem } from '../../activities/ledger/ledger-errors';
-import { LOCAL_AWS_CREDENTIALS } from '../../devstack/ledger-table';
+import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { freePort } from '../../devstack/ports';
 import { startFaultProxy, type FaultProxy } from '../support/dynamodb-fault-proxy';
 import { startEntryPoint } from '../support/processes';

@@ -6,7 +6,8 @@
  */
 
 import { execFile } from 'node:child_process';
-import { UsageError, USAGE, parseStarterArgs } from '../../starter/cli-args';
+import { UsageError } from '../../devstack/command-line';
+import { USAGE, parseStarterArgs } from '../../starter/cli-args';
 import { orderWorkflowId } from '../../config/settings';
 import { ROOT } from '../support/processes';
 import { createScratchNamespace } from '../support/scratch-namespace';

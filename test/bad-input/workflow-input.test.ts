@@ -19,6 +19,7 @@ import { testOrder } from '../support/orders';
 import { temporalCli } from '../support/temporal-cli-run';
 import { testEnv } from '../support/test-env';
 import { startTestWorker, uniqueName, type TestWorker } from '../support/test-worker';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 const ACTIVITY_SCHEDULED = String(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
 const ORDER_FIELDS = 'orderId, customer, items, shippingAddress, paymentToken, scenario, faults';
@@ -292,9 +293,7 @@ test.each(['client', 'cli'] as Via[])(
     const workflowId = await startOrder(via, order);
     const result = await worker.client.workflow.getHandle(workflowId).result();
     expect(result).toMatchObject({ orderId: order.orderId, status: { state: 'COMPLETED' } });
-    const added = journalLines(worker.journal.filePath)
-      .slice(journalBefore.length)
-      .map((l) => JSON.parse(l) as { effect: string; orderId: string });
+    const added = readJournalLines(worker.journal.filePath).slice(journalBefore.length);
     expect(added.filter((e) => e.orderId === order.orderId).map((e) => e.effect)).toEqual([
       'reserve',
       'charge',

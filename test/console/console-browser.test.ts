@@ -2,22 +2,26 @@
  * The presenter console in a real browser (Debian's chromium driven by playwright-core) against a real local
  * stack of its own (dev server, local Lambda service, the Lambda package deployed and registered): the page loads
  * clean, bad control input starts nothing, an order runs on the local worker, a killed worker's step finishes on
- * a Lambda, the validator's refusal shows, and the chart returns to zero. One screenshot per act under data/console.
+ * a Lambda, the validator's refusal shows, the chart returns to zero, and "Ship the next build" ships v3 (its guards
+ * first), whose new notification shows on the orders it runs. One screenshot per act under data/console.
  */
 
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { DATA_DIR } from '../../devstack/project-paths';
 import { freePort } from '../../devstack/ports';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { startServerlessStack, type ServerlessStack } from '../../devstack/serverless-stack';
 import { startConsole, type RunningConsole } from '../../console/start-console';
-import { ORDER_WORKFLOW_TYPE, TASK_QUEUE, orderWorkflowId } from '../../config/settings';
-import { newOrderId, sampleOrder } from '../../starter/sample-order';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import { newOrderId, sampleOrder } from '../../client/sample-order';
 import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
+import { startOrder } from '../../client/start-order';
 
 jest.setTimeout(240_000);
 
@@ -27,7 +31,10 @@ interface PageElement {
   content: string;
   dataset: Record<string, string | undefined>;
 }
-declare const document: { querySelector<T = PageElement>(selector: string): T | null };
+declare const document: {
+  querySelector<T = PageElement>(selector: string): T | null;
+  querySelectorAll(selector: string): { length: number };
+};
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
 const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
@@ -36,6 +43,7 @@ let consoleApp: RunningConsole;
 let browser: Browser;
 let page: Page;
 let client: Client;
+let releaseDir: string;
 const pageErrors: string[] = [];
 
 async function shot(name: string): Promise<void> {
@@ -56,6 +64,7 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'console-'));
   const journalPath = path.join(dir, 'journal.jsonl');
+  releaseDir = dir;
   stack = await startServerlessStack({
     dir,
     functionName: 'shopflow-worker',
@@ -82,6 +91,7 @@ beforeAll(async () => {
     },
     awsEndpoint: stack.lambda.endpoint,
     workerEnv: { SHOPFLOW_JOURNAL: journalPath, SHOPFLOW_LATENCY_SCALE: '0' },
+    releaseDir,
   });
   stoppers.push({ name: 'console', stop: () => consoleApp.close() });
   browser = await launchChromium();
@@ -221,11 +231,7 @@ test("act 5: the worker starts again; cancelling after the shipment shows the va
     ...sampleOrder(`${newOrderId()}-late`, 'happy'),
     faults: { transientFailures: { notifyCustomer: 3 } },
   };
-  await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue: TASK_QUEUE,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  await startOrder(client, order);
   const late = page.locator(`#orders tbody tr[data-workflow-id="${orderWorkflowId(order.orderId)}"]`);
   await late.locator('[data-step="createShipment"][data-state="completed"]').waitFor({ timeout: 30_000 });
   await late.locator('button.cancel').click();
@@ -259,5 +265,116 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
   await page.waitForTimeout(12_000);
   expect(stack.lambda.metrics.invocationsOf('shopflow-worker').length).toBe(before);
   await shot('act-6-back-to-zero');
+  expect(pageErrors).toEqual([]);
+});
+
+/** The function's published versions, from the local Lambda service (the AWS SDK, as the AWS CLI would). */
+async function publishedVersions(): Promise<string[]> {
+  const lambda = localAwsClient(LambdaClient, stack.lambda.endpoint);
+  try {
+    const { Versions } = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'shopflow-worker' }));
+    return (Versions ?? []).map((v) => v.Version!).filter((v) => v !== '$LATEST');
+  } finally {
+    lambda.destroy();
+  }
+}
+
+test('act 7: "Ship the next build" refuses bad requests, then ships v3; its orders carry the new notification', async () => {
+  const button = page.locator('#ship-next');
+  await page.waitForFunction(() => /v2 → v3/.test(document.querySelector('#ship-next')?.textContent ?? ''));
+  expect(await button.isEnabled()).toBe(true);
+  await page.locator('#versions tr[data-build-id="v2"][data-status="CURRENT"]').waitFor();
+  const before = await publishedVersions();
+
+  const refusals = await page.evaluate(async () => {
+    const token = document.querySelector('meta[name="console-token"]')!.content;
+    const post = (body: unknown, headers: Record<string, string>) =>
+      fetch('/api/redeploy', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, message: ((await r.json()) as { message: string }).message }));
+    const withToken = { 'x-shopflow-console-token': token };
+    return {
+      notABuildId: await post({ from: 'v2; rm -rf /' }, withToken),
+      missing: await post({}, withToken),
+      stale: await post({ from: 'v1' }, withToken),
+      noToken: await post({ from: 'v2' }, {}),
+    };
+  });
+  expect(refusals.notABuildId).toEqual({
+    status: 400,
+    message: expect.stringMatching(/^from "v2; rm -rf \/" is not a build id: send the Current Version the page shows/),
+  });
+  expect(refusals.missing.status).toBe(400);
+  expect(refusals.stale).toEqual({
+    status: 409,
+    message: 'the Current Version is v2 now, not v1: look at the version table, then press the button again',
+  });
+  expect(refusals.noToken.status).toBe(403);
+  const token = await page.locator('meta[name="console-token"]').getAttribute('content');
+  const foreign = await fetch(`${consoleApp.url}/api/redeploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: 'http://evil.example', 'x-shopflow-console-token': token! },
+    body: JSON.stringify({ from: 'v2' }),
+  });
+  expect(foreign.status).toBe(403);
+  // Nothing was built or published for any of them.
+  expect(await publishedVersions()).toEqual(before);
+  expect(fs.existsSync(path.join(releaseDir, 'function-v3.zip'))).toBe(false);
+
+  const started = Date.now();
+  await button.click();
+  await page.locator('#redeploy-state[data-state="running"]').waitFor();
+  // While it runs, the button waits and says why; a second press is refused.
+  expect(await button.isDisabled()).toBe(true);
+  expect(await page.locator('#ship-reason').textContent()).toMatch(/a redeploy is running \(started by the page at/);
+  const second = await fetch(`${consoleApp.url}/api/redeploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: consoleApp.url, 'x-shopflow-console-token': token! },
+    body: JSON.stringify({ from: 'v2' }),
+  });
+  expect(second.status).toBe(409);
+  await page.locator('#redeploy-state[data-state="done"]').waitFor({ timeout: 120_000 });
+  console.log(
+    `"Ship the next build": v3 built and current ${((Date.now() - started) / 1000).toFixed(1)} s after the click`,
+  );
+  const lines = await page.locator('#redeploy-lines').textContent();
+  expect(lines).toMatch(
+    /building v3 \(npm run build:lambda with SHOPFLOW_BUILD_ID=v3 SHOPFLOW_RELEASE_FEATURES=tracking-link/,
+  );
+  expect(lines).toMatch(/Registered arn:aws:lambda:\S+:function:shopflow-worker:\d+ as shopflow\/v3 \(created\)/);
+  expect(lines).toMatch(/redeploy took \d+\.\d s after the build/);
+  const v3 = page.locator('#versions tr[data-build-id="v3"][data-status="CURRENT"]');
+  await v3.waitFor();
+  const published = await publishedVersions();
+  expect(published).toHaveLength(before.length + 1);
+  expect(await v3.locator('td').nth(3).textContent()).toBe(published[published.length - 1]);
+  // v2 has no open order: the server finds it drained within seconds, and the table (read every 5 s) says so.
+  await page.locator('#versions tr[data-build-id="v2"][data-status="DRAINED"]').waitFor({ timeout: 30_000 });
+  expect(await button.isEnabled()).toBe(true);
+  expect(await button.textContent()).toBe('Ship the next build (v3 → v4)');
+
+  // Temporal's check of v3 invokes it once; then a new order runs on v3 and sends v3's notification.
+  await page.locator('.env.busy, .env.cold-start').first().waitFor({ state: 'detached', timeout: 30_000 });
+  const happyRows = page.locator('#orders tbody tr[data-scenario="happy"]');
+  const happyBefore = await happyRows.count();
+  await page.fill('#order-count', '1');
+  await page.selectOption('#order-scenario', 'happy');
+  await page.click('#submit-orders');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#orders tbody tr[data-scenario="happy"]').length > n,
+    happyBefore,
+  );
+  const fresh = row('happy');
+  await fresh.locator('[data-order-state="COMPLETED"]').waitFor({ timeout: 60_000 });
+  const notify = fresh.locator('[data-step="notifyCustomer"]');
+  expect(await notify.locator('[data-worker-kind="lambda"]').count()).toBe(1);
+  expect(await notify.textContent()).toMatch(/Track it: https:\/\/shopflow\.example\/track\/ord-/);
+  // The v2 order of act 4 sent v2's notification, without the link.
+  const old = await row('slow').locator('[data-step="notifyCustomer"]').textContent();
+  expect(old).toMatch(/sent "Order \S+ confirmed/);
+  expect(old).not.toMatch(/Track it/);
+  await shot('act-7-v3-shipped');
   expect(pageErrors).toEqual([]);
 });

@@ -5,6 +5,7 @@
 
 import type { Browser } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/start-console';
+import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
 import { testEnv } from '../support/test-env';
 
@@ -16,8 +17,9 @@ afterAll(async () => {
 });
 
 test('cloud mode: the page loads clean, shows per-minute metrics, and offers no controls', async () => {
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // Cloud mode takes the SDK's usual credential chain: the environment, here the local service's placeholders.
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS_CREDENTIALS.secretAccessKey;
   running = await startConsole({
     port: 0,
     mode: 'cloud',
@@ -52,5 +54,16 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   });
   expect(refused.status).toBe(404);
   expect(((await refused.json()) as { message: string }).message).toMatch(/controls exist only in local mode/);
+  // No redeploy from the page either: the button says why, and the route refuses.
+  expect(await page.locator('#ship-next').isDisabled()).toBe(true);
+  expect(await page.locator('#ship-reason').textContent()).toMatch(
+    /cloud mode\): ship a new build with npm run redeploy/,
+  );
+  const redeploy = await fetch(`${running.url}/api/redeploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: running.url, 'x-shopflow-console-token': token! },
+    body: JSON.stringify({ from: 'v2' }),
+  });
+  expect(redeploy.status).toBe(404);
   expect(errors).toEqual([]);
 });

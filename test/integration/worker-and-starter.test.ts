@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startEntryPoint, type RunningProcess } from '../support/processes';
 import { testEnv } from '../support/test-env';
 import { WORKER_READY_TEXT } from '../../worker/readiness';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 const WORKER_READY = new RegExp(WORKER_READY_TEXT);
 
@@ -38,13 +39,8 @@ test('a decline order: the worker charges, fails, releases the inventory; the st
   expect(out).toMatch(/http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/order-ord-/);
   expect(code).toBe(0);
 
-  const journal = fs.readFileSync(path.join(env.SHOPFLOW_DATA_DIR!, 'journal.jsonl'), 'utf8');
-  expect(
-    journal
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).effect),
-  ).toEqual(['reserve', 'refund', 'release']);
+  const journal = readJournalLines(path.join(env.SHOPFLOW_DATA_DIR!, 'journal.jsonl'));
+  expect(journal.map((e) => e.effect)).toEqual(['reserve', 'refund', 'release']);
 });
 
 test('Ctrl+C drains the worker gracefully and it exits 0', async () => {

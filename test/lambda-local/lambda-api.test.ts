@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { createTestFunction, handlerZip } from '../support/function-zips';
 import { processState } from '../support/host-processes';
@@ -21,17 +22,11 @@ import { testEnv } from '../support/test-env';
 let dir: string;
 let local: LocalLambda;
 let lambda: LambdaClient;
-const clientConfig = () => ({
-  endpoint: local.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  maxAttempts: 1,
-});
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-local-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0, asyncRetryDelaysMs: [300, 300] });
-  lambda = new LambdaClient(clientConfig());
+  lambda = localAwsClient(LambdaClient, local.endpoint, { maxAttempts: 1 });
 });
 afterAll(async () => {
   lambda?.destroy();
@@ -185,7 +180,7 @@ test('CloudWatch GetMetricData reports invocations, errors and throttles per buc
   const name = await createFunction();
   await lambda.send(new InvokeCommand({ FunctionName: name }));
   await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({ action: 'fail' }) }));
-  const cloudwatch = new CloudWatchClient(clientConfig());
+  const cloudwatch = localAwsClient(CloudWatchClient, local.endpoint, { maxAttempts: 1 });
   const metric = (id: string, metricName: string, stat = 'Sum') => ({
     Id: id,
     MetricStat: {

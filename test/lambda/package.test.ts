@@ -15,13 +15,15 @@ import { overlayHostNativeCore } from '../../lambda-local/native-core-overlay';
 import { buildLambdaPackage, type BuildResult } from '../../deployment/lambda-package';
 import { sha256Hex } from '../../deployment/package-hashes';
 import { extractZip, listZip } from '../../deployment/zip';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { ensureCurrentVersion } from '../../worker/ensure-current-version';
 import { testOrder } from '../support/orders';
 import { startPackagedHandler } from '../support/packaged-handler';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
+import { startOrder } from '../../client/start-order';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 /** The package this machine's local Lambda service runs, and the other architecture, which it must refuse. */
 const HOST_ARCH = localPackageArchitecture();
@@ -152,11 +154,7 @@ test('the unpacked zip, loaded like Lambda loads it, completes a real order and 
     namespace: 'default',
   });
   const order = testOrder('happy');
-  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  const handle = await startOrder(client, order, { taskQueue });
   const result = (await handle.result()) as OrderResult;
   await client.connection.close();
 
@@ -170,11 +168,7 @@ test('the unpacked zip, loaded like Lambda loads it, completes a real order and 
     lambdaIdentity,
     lambdaIdentity,
   ]);
-  const effects = fs
-    .readFileSync(journal, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string; worker: string });
+  const effects = readJournalLines(journal);
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
   // Structured JSON logs for CloudWatch: every activity line carries the request id, order id and step.
   const logLines = run

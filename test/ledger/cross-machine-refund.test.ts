@@ -9,15 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EffectJournal, type JournalEntry } from '../../activities/journal';
 import type { EffectLedger } from '../../activities/ledger/effect-ledger';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import {} from '../../config/settings';
 import type { Order } from '../../domain/order';
-import { isLambdaIdentity } from '../../starter/describe-worker';
+import { isLambdaIdentity } from '../../client/describe-worker';
 import { startFailoverStack, type FailoverStack } from '../support/failover-stack';
 import { failureOf } from '../support/assertions';
 import { freshLedgerTable, stopLedgerServer } from '../support/ledger-server';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../../devstack/wait-for';
+import { startOrder } from '../../client/start-order';
 
 jest.setTimeout(240_000);
 afterAll(() => stopLedgerServer());
@@ -30,11 +31,7 @@ function failingShipmentOrder(): Order {
 /** Runs the order: the laptop takes it, goes away once the shipment has started, the Lambda finishes it. */
 async function runWithFailover(stack: FailoverStack): Promise<{ order: Order; failure: string }> {
   const order = failingShipmentOrder();
-  const handle = await stack.client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue: stack.taskQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  const handle = await startOrder(stack.client, order, { taskQueue: stack.taskQueue });
   // Watched through describe (served by the server alone), so watching never wakes a worker.
   await waitFor(
     async () => {

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUILD_INFO_FILE, type LambdaArchitecture } from '../../lambda/build-info';
+import type { LambdaArchitecture } from '../../config/lambda-architecture';
+import { BUILD_INFO_FILE } from '../../lambda/build-info';
 import { checkPackage } from '../../lambda/check-package';
 import type { HostPlatform } from '../../lambda/host-platform';
 import { projectCoreBridgeDir } from '../../lambda-local/native-core-overlay';

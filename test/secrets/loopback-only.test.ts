@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startDevServer } from '../../devstack/dev-server';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { freePort } from '../../devstack/ports';
 import { writeZip } from '../../deployment/zip';
 import { listeningOn, listeningSocketsOf, pidListeningOn } from '../support/listening-sockets';
@@ -55,11 +56,7 @@ test("each execution environment's Runtime API server listens on 127.0.0.1 only"
   fs.writeFileSync(source, 'exports.handler = async () => ({ runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API });\n');
   const zipFile = path.join(dir, 'runtime-api.zip');
   await writeZip([{ name: 'index.js', file: source }], zipFile);
-  const lambda = new LambdaClient({
-    endpoint: testEnv('lambdaEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = localAwsClient(LambdaClient, testEnv('lambdaEndpoint'));
   try {
     const name = uniqueName('loopback');
     await lambda.send(

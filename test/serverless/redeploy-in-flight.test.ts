@@ -9,17 +9,19 @@ import path from 'node:path';
 import { type LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda } from '../../deployment/lambda-registration';
+import { localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { localLambdaClient } from '../support/function-zips';
 import { testOrder } from '../support/orders';
 import { startEntryPoint } from '../support/processes';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
+import { startOrder } from '../../client/start-order';
 
 const deploymentName = uniqueName('shopflow-redeploy');
 const functionName = uniqueName('shopflow-redeploy');
@@ -96,16 +98,12 @@ async function busyEnvironments(): Promise<number> {
   return ours?.environments.filter((e) => e.state === 'busy' || e.state === 'starting').length ?? 0;
 }
 
-async function startOrder(slowShipmentMs?: number) {
+async function startTestOrder(slowShipmentMs?: number) {
   const order = testOrder(
     'happy',
     slowShipmentMs ? { slowStep: { step: 'createShipment', durationMs: slowShipmentMs } } : undefined,
   );
-  return client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  return startOrder(client, order, { taskQueue });
 }
 
 /** The build id the server pinned the order to (describe, served without a worker). */
@@ -118,7 +116,7 @@ async function pinnedBuildId(workflowId: string): Promise<string | undefined> {
 }
 
 test("an order in flight on r2 completes on r2's Lambda version after r3 ships; new orders run on r3", async () => {
-  const inFlight = await startOrder(12_000);
+  const inFlight = await startTestOrder(12_000);
   // In flight: the slow shipment is running on the Lambda, invoked as version 1.
   await waitFor(
     async () => {
@@ -136,10 +134,7 @@ test("an order in flight on r2 completes on r2's Lambda version after r3 ships; 
   );
 
   const env = {
-    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...localAwsEnvironment(testEnv('lambdaEndpoint')),
     TEMPORAL_ADDRESS: testEnv('address'),
   };
   const run = startEntryPoint(
@@ -175,7 +170,7 @@ test("an order in flight on r2 completes on r2's Lambda version after r3 ships; 
     intervalMs: 250,
     what: 'the r3 validation invocation to end',
   });
-  const after = await startOrder();
+  const after = await startTestOrder();
   const [oldOrder, newOrder] = (await Promise.all([inFlight.result(), after.result()])) as OrderResult[];
   expect(oldOrder.status.state).toBe('COMPLETED');
   expect(oldOrder.status.steps.map((s) => s.worker?.split('@')[1])).toEqual([

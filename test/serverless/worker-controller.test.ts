@@ -10,17 +10,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
+import { localAwsClient, localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
-import { registerLambda, registeredTarget } from '../../deployment/lambda-registration';
+import { registerLambda, registeredCooloffMs, registeredTarget } from '../../deployment/lambda-registration';
+import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../../config/settings';
 import { parseVersionDescription } from '../../deployment/version-label';
-import { isLambdaIdentity } from '../../starter/describe-worker';
+import { isLambdaIdentity } from '../../client/describe-worker';
 import { startEntryPoint } from '../support/processes';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
+import { startOrder } from '../../client/start-order';
+import { readJournalLines } from '../../devstack/run-ledger';
 
 const deploymentName = uniqueName('shopflow-serverless');
 const version = { deploymentName, buildId: 'serverless-1' };
@@ -35,11 +39,7 @@ let workflowSha: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'serverless-'));
-  lambda = new LambdaClient({
-    endpoint: testEnv('lambdaEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  lambda = localAwsClient(LambdaClient, testEnv('lambdaEndpoint'));
   native = await NativeConnection.connect({ address: testEnv('address') });
   client = new Client({ connection: await Connection.connect({ address: testEnv('address') }), namespace: 'default' });
   // The package this machine's local Lambda service runs (its architecture; on a Mac the service adds the Mac's core).
@@ -87,6 +87,8 @@ test('register:lambda creates the version with the function as its compute, make
   expect(first.action).toBe('created');
   expect(first.madeCurrent).toBe(true);
   expect(registeredTarget(first.description)?.functionArn).toBe(functionArn);
+  // The server keeps the scaler's cool-off as registered (config/settings.ts says why it is not Temporal's 100 ms).
+  expect(registeredCooloffMs(first.description)).toBe(LAMBDA_SCALE_UP_COOLOFF_MS);
   const again = await registerLambda({
     connection: native,
     namespace: 'default',
@@ -113,19 +115,11 @@ test('a bad ARN is refused before anything is sent', async () => {
 
 test("with no worker running, the dev server's worker controller invokes the Lambda and the order completes there", async () => {
   const order = testOrder('happy');
-  const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
+  const handle = await startOrder(client, order, { taskQueue });
   const result = (await handle.result()) as OrderResult;
   expect(result.status.state).toBe('COMPLETED');
   for (const step of result.status.steps) expect(isLambdaIdentity(step.worker)).toBe(true);
-  const effects = fs
-    .readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string });
+  const effects = readJournalLines(path.join(dir, 'journal.jsonl'));
   expect(effects.map((e) => e.effect)).toEqual(['reserve', 'charge', 'ship', 'notify']);
 
   // Idle exit: once the work is done, no invocation stays running.
@@ -146,10 +140,7 @@ test("with no worker running, the dev server's worker controller invokes the Lam
 
 test('the deploy:lambda, register:lambda and metrics commands work against the same local services', async () => {
   const env = {
-    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...localAwsEnvironment(testEnv('lambdaEndpoint')),
     TEMPORAL_ADDRESS: testEnv('address'),
     SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName,
     SHOPFLOW_BUILD_ID: version.buildId,
@@ -171,6 +162,9 @@ test('the deploy:lambda, register:lambda and metrics commands work against the s
   expect((await register.exited).code).toBe(0);
   expect(register.output()).toMatch(/Guard: same workflow code as \S+:1; the 6 recorded histories replay on it/);
   expect(register.output()).toMatch(/Version unchanged\./);
+  expect(register.output()).toContain(
+    `Scaler:             no-sync, scale-up cool-off ${LAMBDA_SCALE_UP_COOLOFF_MS} ms`,
+  );
   expect(register.output()).toMatch(
     /temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/,
   );

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../deployment/zip';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { uniqueName } from './test-worker';
 
 /**
@@ -39,12 +40,7 @@ export async function handlerZip(dir: string, version: string): Promise<Buffer> 
 
 /** A client of the local Lambda service, as the deploy script and the worker controller are (no retries: errors show). */
 export function localLambdaClient(endpoint: string): LambdaClient {
-  return new LambdaClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  return localAwsClient(LambdaClient, endpoint, { maxAttempts: 1 });
 }
 
 /** CreateFunction's input for a test function running `zip`; any field can be overridden. */

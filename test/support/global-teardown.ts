@@ -1,11 +1,8 @@
-/** Stops the dev server and the local Lambda service that global-setup started. */
+/** Stops the local stack that global-setup started (the dev server, then the local Lambda service). */
 
-import type { LocalLambda } from '../../lambda-local/local-lambda';
-import type { DevServer } from '../../devstack/dev-server';
+import type { Stage } from '../../devstack/stage';
+import { TEST_STAGE_KEY } from './test-env';
 
 export default async function globalTeardown(): Promise<void> {
-  const server = (globalThis as Record<string, unknown>).__shopflowDevServer as DevServer | undefined;
-  await server?.stop();
-  const lambda = (globalThis as Record<string, unknown>).__shopflowLocalLambda as LocalLambda | undefined;
-  await lambda?.close();
+  await ((globalThis as Record<string, unknown>)[TEST_STAGE_KEY] as Stage | undefined)?.stopAll();
 }

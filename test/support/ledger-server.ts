@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { createLedgerTable, LOCAL_AWS_CREDENTIALS } from '../../devstack/ledger-table';
+import { createLedgerTable } from '../../devstack/ledger-table';
+import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 
-export const LEDGER_REGION = 'us-east-1';
 let server: Promise<MotoServer> | undefined;
 
 /** Starts moto on first use; call `stopLedgerServer` in the file's afterAll. */
@@ -35,17 +35,11 @@ export interface TestTable {
 export async function freshLedgerTable(prefix = 'ledger'): Promise<TestTable> {
   const { endpoint } = await ledgerServer();
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await createLedgerTable({ tableName, region: LEDGER_REGION, endpoint });
-  const config = { kind: 'dynamodb' as const, tableName, region: LEDGER_REGION, endpoint };
+  await createLedgerTable({ tableName, region: LOCAL_AWS_REGION, endpoint });
+  const config = { kind: 'dynamodb' as const, tableName, region: LOCAL_AWS_REGION, endpoint };
   return {
     config,
-    env: {
-      SHOPFLOW_LEDGER: `dynamodb:${tableName}`,
-      AWS_REGION: LEDGER_REGION,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
-    },
+    env: { SHOPFLOW_LEDGER: `dynamodb:${tableName}`, ...localAwsEnvironment(endpoint, 'DYNAMODB') },
     open: () => new DynamoDbLedger({ ...config, credentials: LOCAL_AWS_CREDENTIALS }),
   };
 }

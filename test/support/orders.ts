@@ -3,7 +3,7 @@
 import type { FaultPlan } from '../../domain/faults';
 import type { Order } from '../../domain/order';
 import type { Scenario } from '../../domain/scenarios';
-import { sampleOrder } from '../../starter/sample-order';
+import { sampleOrder } from '../../client/sample-order';
 import { uniqueName } from './test-worker';
 
 export function testOrder(scenario: Scenario = 'happy', faults?: FaultPlan): Order {

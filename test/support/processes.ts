@@ -1,7 +1,8 @@
 /** Runs the project's own entry points (npm run worker / starter) as real processes, for end-to-end tests. */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { spawnEntryPoint } from '../../devstack/entry-point-process';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -19,13 +20,7 @@ export function startEntryPoint(
   env: NodeJS.ProcessEnv,
   options: { stdin?: 'pipe' } = {},
 ): RunningProcess {
-  // One process, not the tsx CLI (which runs the program in a child): a SIGKILL must kill the program itself.
-  const stdio = [options.stdin ?? 'ignore', 'pipe', 'pipe'] as const;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: [...stdio],
-  });
+  const child = spawnEntryPoint(entry, args, { env, stdin: options.stdin });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {

@@ -5,7 +5,7 @@
 
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { deployLambda } from '../../deployment/lambda-deployment';
-import type { LambdaArchitecture } from '../../lambda/build-info';
+import type { LambdaArchitecture } from '../../config/lambda-architecture';
 import { testEnv } from './test-env';
 
 export function deployTestFunction(

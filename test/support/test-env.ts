@@ -8,6 +8,9 @@ export const TEST_ENV = {
   lambdaEndpoint: 'SHOPFLOW_TEST_LAMBDA_ENDPOINT',
 } as const;
 
+/** Where global-teardown finds the stage that owns what global-setup started (a global of jest's main process). */
+export const TEST_STAGE_KEY = '__shopflowTestStage';
+
 export function testEnv(name: keyof typeof TEST_ENV): string {
   const value = process.env[TEST_ENV[name]];
   if (!value)

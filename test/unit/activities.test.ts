@@ -10,7 +10,7 @@ import { createActivities, EffectJournal } from '../../activities';
 import { createSimulatedServices } from '../../activities/simulated/simulated-services';
 import type { OrderActivities } from '../../domain/activity-contract';
 import type { Charge, Receipt, UndoOutcome } from '../../domain/status';
-import { sampleOrder } from '../../starter/sample-order';
+import { sampleOrder } from '../../client/sample-order';
 
 /** An activity context whose logger stays quiet unless something goes wrong. */
 function mockEnvironment(info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) {

@@ -4,9 +4,11 @@ import {
   ControlInputError,
   parseCancelRequest,
   parseKillRequest,
+  parseRedeployRequest,
   parseSubmitRequest,
 } from '../../console/actions/control-input';
-import { ConsoleUsageError, parseConsoleArgs } from '../../console/console-args';
+import { UsageError } from '../../devstack/command-line';
+import { parseConsoleArgs } from '../../console/console-args';
 import { alwaysOnPrice, computeCost } from '../../console/cost';
 import { RequestGuard, TOKEN_HEADER } from '../../console/request-guard';
 import { LAMBDA_PRICES } from '../../config/prices';
@@ -23,6 +25,19 @@ describe('control input', () => {
     );
     expect(() => parseSubmitRequest([1])).toThrow(ControlInputError);
     expect(() => parseSubmitRequest(null)).toThrow(/must be a JSON object/);
+  });
+  test.each([undefined, '', 'v2 ', 'v2;rm', '../v2', 42, 'x'.repeat(256)])(
+    'redeploy from %p is refused: it is not a build id',
+    (from) => {
+      expect(() => parseRedeployRequest({ from })).toThrow(
+        /is not a build id: send the Current Version the page shows/,
+      );
+    },
+  );
+  test('a redeploy request names the Current Version the page showed', () => {
+    expect(parseRedeployRequest({ from: 'v2' })).toEqual({ from: 'v2' });
+    expect(parseRedeployRequest({ from: '2026-11-22.1' })).toEqual({ from: '2026-11-22.1' });
+    expect(() => parseRedeployRequest('v2')).toThrow(/must be a JSON object/);
   });
   test('good input passes', () => {
     expect(parseSubmitRequest({ scenario: 'slow', count: 200 })).toEqual({ scenario: 'slow', count: 200 });
@@ -41,7 +56,7 @@ describe('command line', () => {
     expect(parseConsoleArgs(['--port', '0', '--function', 'my-fn'])).toMatchObject({ port: 0, functionName: 'my-fn' });
     expect(() => parseConsoleArgs(['--port', '70000'])).toThrow(/is not a port/);
     expect(() => parseConsoleArgs(['--function', 'a b'])).toThrow(/is not a Lambda function name/);
-    expect(() => parseConsoleArgs(['--prot', '1'])).toThrow(ConsoleUsageError);
+    expect(() => parseConsoleArgs(['--prot', '1'])).toThrow(UsageError);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The demo's verdict: Lambda work counts failed steps and compensations, and each reason to exit 1 is named. */
 
 import { demoProblems, lambdaWork, type EndedOrder } from '../../demo/verdict';
-import type { ObservedActivity, OrderProgress } from '../../observe/order-progress';
+import type { ObservedActivity, OrderProgress } from '../../client/order-progress';
 
 const LAMBDA = 'req-1@arn:aws:lambda:us-east-1:000000000000:function:shopflow-worker:1';
 const LOCAL = '4242@laptop';

@@ -1,6 +1,6 @@
 /** The Lambda architecture of the machine the demo, chaos run and bench build their local packages for. */
 
-import { hostArchitecture } from '../../lambda/build-info';
+import { hostArchitecture } from '../../config/lambda-architecture';
 
 test.each([
   ['x64', 'x86_64'],

@@ -32,10 +32,18 @@ const CASES: { snippet: Snippet; rule: string | undefined; message?: RegExp }[] 
   {
     snippet: {
       filePath: 'activities/example.ts',
-      code: "import { followOrder } from '../starter/follow-order';\nexport const x = followOrder;",
+      code: "import { followOrder } from '../client/follow-order';\nexport const x = followOrder;",
     },
     rule: 'import/no-restricted-paths',
     message: /must not import the hosts or the tools/,
+  },
+  {
+    snippet: {
+      filePath: 'client/example.ts',
+      code: "import { waitFor } from '../devstack/wait-for';\nexport const x = waitFor;",
+    },
+    rule: 'import/no-restricted-paths',
+    message: /client\/ starts and follows orders for every tool/,
   },
   {
     snippet: { filePath: 'bench/example.ts', code: "import '../demo/main';\nexport const x = 1;" },

@@ -147,6 +147,20 @@ test('first-task grace: an invocation that gets no task gives up sooner than one
   expect(Date.now() - started).toBeGreaterThanOrEqual(400 + idleAfterWork - 100);
 });
 
+test("an invocation with no task keeps polling through the controller's scale-up cool-off, then gives up", async () => {
+  const f = fakes();
+  const started = Date.now();
+  const summary = await handlerWith(f, (c) => {
+    c.idleExitMs = 1_500;
+    c.firstTaskGraceMs = 100;
+    c.scaleUpCooloffMs = 800;
+  })({}, fakeContext(60_000));
+  expect(summary.stopReason).toBe('no-task');
+  // The grace alone would end it after about 100 ms; the cool-off holds it open until 800 ms after it began.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+  expect(Date.now() - started).toBeLessThan(1_500);
+});
+
 test("workflow activations count as tasks, exactly, from the worker's in-flight activation count", async () => {
   const f = fakes();
   const create = f.deps.createWorker;

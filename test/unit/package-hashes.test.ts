@@ -45,3 +45,11 @@ test('build-info.json and the order files are listed in do not change either has
   expect(hashes({ ...rest, 'build-info.json': '{"builtAt":"later"}', 'index.js': activities })).toEqual(before);
   expect(hashes({ ...rest, 'main.js': activities }).otherCodeSha256).not.toBe(before.otherCodeSha256);
 });
+
+test('the compile cache (derived from the code, not byte-for-byte stable) moves neither hash', () => {
+  const before = hashes(base);
+  expect(hashes({ ...base, 'compile-cache/handler.js.v8cache': 'one V8 run' })).toEqual(before);
+  expect(hashes({ ...base, 'compile-cache/handler.js.v8cache': 'another V8 run' })).toEqual(before);
+  // Only that folder: a file elsewhere that merely starts with its name is code like any other.
+  expect(hashes({ ...base, 'compile-cache.js': 'code' }).otherCodeSha256).not.toBe(before.otherCodeSha256);
+});

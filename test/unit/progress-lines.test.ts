@@ -1,7 +1,7 @@
 /** The observer's terminal lines: who has a step now, retries with the reason, completions in the starter's style. */
 
-import type { ObservedActivity, OrderProgress } from '../../observe/order-progress';
-import { progressLines } from '../../observe/progress-lines';
+import type { ObservedActivity, OrderProgress } from '../../client/order-progress';
+import { progressLines } from '../../client/progress-lines';
 
 const LOCAL = '4242@laptop';
 const LAMBDA = '1a2b3c4d-0000-0000-0000-000000000000@arn:aws:lambda:us-east-1:000000000000:function:shopflow-worker';

@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError, parseStarterArgs } from '../../starter/cli-args';
+import { UsageError } from '../../devstack/command-line';
+import { parseStarterArgs } from '../../starter/cli-args';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');

@@ -1,5 +1,5 @@
 import { ORDER_LIMITS, describeProblems, validateOrder } from '../../domain/validate-order';
-import { sampleOrder } from '../../starter/sample-order';
+import { sampleOrder } from '../../client/sample-order';
 
 const valid = sampleOrder('ord-1', 'happy');
 

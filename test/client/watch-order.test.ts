@@ -9,10 +9,11 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { watchOrder } from '../../observe/watch-order';
-import type { OrderProgress } from '../../observe/order-progress';
+import { watchOrder } from '../../client/watch-order';
+import type { OrderProgress } from '../../client/order-progress';
 import { readLambdaMetrics } from '../../deployment/lambda-metrics';
 import { registerLambda } from '../../deployment/lambda-registration';
+import { localAwsClient } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { getStatusQuery } from '../../workflows/definitions';
 import { createTestFunction, localLambdaClient } from '../support/function-zips';
@@ -104,11 +105,7 @@ describe('with a Lambda registered and no worker running', () => {
   let native: NativeConnection;
   beforeAll(async () => {
     lambda = localLambdaClient(testEnv('lambdaEndpoint'));
-    cloudwatch = new CloudWatchClient({
-      endpoint: testEnv('lambdaEndpoint'),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    cloudwatch = localAwsClient(CloudWatchClient, testEnv('lambdaEndpoint'));
     native = await NativeConnection.connect({ address: testEnv('address') });
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@
  * that lasts milliseconds, and without one the retry line says why it waits.
  */
 
-import { describeWorker } from '../starter/describe-worker';
+import { describeWorker } from './describe-worker';
 import type { ObservedActivity, OrderProgress } from './order-progress';
 
 function clock(iso: string | undefined): string {

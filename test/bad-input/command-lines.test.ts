@@ -1,0 +1,40 @@
+/**
+ * One command-line convention for every entry point: a bad flag prints `<command>: <problem>`, then the usage, and
+ * exits 2, before anything is started (no server, no file, no order). Each row runs the real entry point.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { startEntryPoint } from '../support/processes';
+
+const ROWS: [entry: string, args: string[], firstLine: string][] = [
+  ['starter/main.ts', ['--count', '0'], 'starter: --count must be a whole number from 1 to 1000 (got "0")'],
+  ['demo/main.ts', ['--orders', '99'], 'demo: --orders must be a whole number from 1 to 20 (got "99")'],
+  ['chaos/main.ts', ['--seed', 'x'], 'chaos: --seed must be a whole number (got "x")'],
+  ['console/main.ts', ['--port', 'x'], 'console: --port "x" is not a port: give a number from 0 to 65535'],
+  ['bench/main.ts', ['--reps', '0'], 'bench: --reps must be a whole number from 1 to 20 (got "0")'],
+  ['lambda-local/main.ts', ['--runtime', 'x'], 'lambda-local: --runtime must be auto, aws or builtin (got "x")'],
+  ['scripts/dev-server.ts', ['--port', '1'], "dev-server: Unknown option '--port'"],
+  ['scripts/build-lambda.ts', ['--arch', 'sparc'], 'build:lambda: --arch must be x86_64 or arm64 (got "sparc")'],
+  ['scripts/deploy-lambda.ts', [], 'deploy:lambda: --function is required'],
+  ['scripts/register-lambda.ts', [], 'register:lambda: --function-arn is required'],
+  [
+    'scripts/register-lambda.ts',
+    ['--function-arn', 'arn:aws:lambda:us-east-1:000000000000:function:f:1', '--scale-up-cooloff-ms', 'soon'],
+    'register:lambda: --scale-up-cooloff-ms must be a whole number of milliseconds from 0 to 600000 (got "soon")',
+  ],
+  ['scripts/redeploy.ts', [], 'redeploy: --function is required'],
+  ['scripts/metrics.ts', ['--minutes', '0'], 'metrics: --minutes must be a whole number from 1 to 1440'],
+];
+
+test.each(ROWS)('%s %j: says what is wrong, prints the usage, exits 2', async (entry, args, firstLine) => {
+  const distBefore = fs.existsSync(path.resolve('dist')) ? fs.readdirSync(path.resolve('dist')).sort() : [];
+  const run = startEntryPoint(entry, args, { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  const { code } = await run.exited;
+  const lines = run.output().trim().split('\n');
+  expect(lines[0]).toBe(firstLine);
+  expect(run.output()).toMatch(/\n\nUsage: npm run /);
+  expect(code).toBe(2);
+  const distAfter = fs.existsSync(path.resolve('dist')) ? fs.readdirSync(path.resolve('dist')).sort() : [];
+  expect(distAfter).toEqual(distBefore);
+});
