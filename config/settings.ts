@@ -109,8 +109,8 @@ export const LAMBDA_RECOMMENDED_TIMEOUT_S = Math.max(
 export const LAMBDA_DEFAULT_MEMORY_MB = 1769;
 export const LAMBDA_DEFAULT_MEMORY_REASON = [
   'npm run bench -- --only memory, 2026-11-30, 2 reps per size, local environments capped to',
-  "Lambda's CPU share: cold start missed its 1.0 s target at every size and was nearest it at",
-  '1769 MB (1.2-1.7 s; 1024 MB 2.2-3.2 s, 768 MB 2.7 s, 512 MB 4.1-4.3 s); failover met at each.',
-  'Cost: $0.23 per 1000 orders (1024 MB $0.13, 768 MB $0.11). Pass --memory 1024 to pay less for a',
-  'slower cold start; re-run the section after start-up changes (docs/bench.md)',
+  "Lambda's CPU share, the package with its compile cache on the runtime's Node 22: only 1769 MB",
+  'met the 1.0 s cold start target (731 ms; 1024 MB 1260 ms, 768 MB 2029 ms, 512 MB 3038 ms);',
+  'failover met at each. Cost: $0.22 per 1000 orders (1024 MB $0.13, 768 MB $0.10). Pass --memory',
+  '1024 to pay less for a slower cold start; re-run the section after start-up changes (docs/bench.md)',
 ] as const;
