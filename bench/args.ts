@@ -11,11 +11,16 @@ export const BENCH_SECTIONS = [
   'idle-cost',
   'burst',
   'watching',
+  'memory',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;
 /** Orders per burst in the burst section: one small, one medium, one that makes the Lambda scale out wide. */
 export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
+/** Memory sizes the memory section tries (MB): from half a vCPU's worth to one whole vCPU. */
+export const DEFAULT_MEMORY_SIZES = [512, 768, 1024, 1769] as const;
+/** The memory section repeats cold start and failover this often per size unless --reps says otherwise. */
+export const MEMORY_DEFAULT_REPS = 2;
 
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
@@ -24,6 +29,9 @@ export interface BenchArgs {
   orders: number;
   only: BenchSection[];
   burstSizes: number[];
+  memorySizes: number[];
+  /** Repetitions per size in the memory section: --reps if given, else MEMORY_DEFAULT_REPS (it runs per size). */
+  memoryReps: number;
   /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
   firstTaskGraceMs?: number;
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
@@ -32,7 +40,8 @@ export interface BenchArgs {
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
-                        [--first-task-grace-ms MS] [--lambda-node runtime|host] [--out FILE]
+                        [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
+                        [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -41,6 +50,8 @@ side by side with its baseline in the same run, and prints a table (medians over
   --orders N      orders per throughput repetition (10-2000, default 100)
   --only LIST     run only these sections: ${BENCH_SECTIONS.join(', ')}
   --burst-sizes LIST  orders per burst with no worker up (1-500 each, default ${DEFAULT_BURST_SIZES.join(',')})
+  --memory-sizes LIST  function memory sizes the memory section tries (128-10240 MB each, default
+                  ${DEFAULT_MEMORY_SIZES.join(',')}); it runs cold start and failover ${MEMORY_DEFAULT_REPS} times per size unless --reps is given
   --first-task-grace-ms MS  the Lambda's first-task grace in every section (0 = off, as before it existed);
                   default: config/settings.ts
   --lambda-node   runtime: Lambda environments run their runtime's Node (nodejs22.x: Node 22, default);
@@ -66,6 +77,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       orders: { type: 'string' },
       only: { type: 'string' },
       'burst-sizes': { type: 'string' },
+      'memory-sizes': { type: 'string' },
       'first-task-grace-ms': { type: 'string' },
       'lambda-node': { type: 'string' },
       out: { type: 'string' },
@@ -78,13 +90,18 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
   const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0)
     throw new UsageError(`--only: unknown section(s) ${unknown.join(', ')}; choose from ${BENCH_SECTIONS.join(', ')}`);
+  const reps = wholeNumber('reps', values.reps, 5, 1, 20);
   return {
-    reps: wholeNumber('reps', values.reps, 5, 1, 20),
+    reps,
     orders: wholeNumber('orders', values.orders, 100, 10, 2000),
     only: only as BenchSection[],
     burstSizes: (values['burst-sizes'] ?? DEFAULT_BURST_SIZES.join(','))
       .split(',')
       .map((raw) => wholeNumber('burst-sizes', raw.trim(), 0, 1, 500)),
+    memorySizes: (values['memory-sizes'] ?? DEFAULT_MEMORY_SIZES.join(','))
+      .split(',')
+      .map((raw) => wholeNumber('memory-sizes', raw.trim(), 0, 128, 10_240)),
+    memoryReps: values.reps === undefined ? MEMORY_DEFAULT_REPS : reps,
     firstTaskGraceMs:
       values['first-task-grace-ms'] === undefined
         ? undefined

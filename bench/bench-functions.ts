@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { hostArchitecture } from '../config/lambda-architecture';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
@@ -16,19 +16,24 @@ import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
 
 export const BENCH_BUILD_ID = 'bench-1';
-export const BENCH_MEMORY_MB = 1024;
+/** The bench's functions get the size deploy:lambda --create gives (the memory section tries others). */
+export const BENCH_MEMORY_MB = LAMBDA_DEFAULT_MEMORY_MB;
 
 export async function buildForDeployment(
   stack: BenchStack,
   deploymentName: string,
   entry?: string,
-  options: { compileCache?: boolean } = {},
+  /** memoryMb: the function memory the compile cache is made for (Lambda's V8 flags depend on it). */
+  options: { compileCache?: boolean; memoryMb?: number } = {},
 ): Promise<string> {
+  const memoryMb = options.memoryMb ?? BENCH_MEMORY_MB;
+  const variant = `${options.compileCache === false ? '-no-cache' : ''}${memoryMb === BENCH_MEMORY_MB ? '' : `-${memoryMb}mb`}`;
   const built = await buildLambdaPackage({
     arch: hostArchitecture(),
     includeCerts: false,
-    outFile: path.join(stack.workDir, `${deploymentName}${options.compileCache === false ? '-no-cache' : ''}.zip`),
+    outFile: path.join(stack.workDir, `${deploymentName}${variant}.zip`),
     compileCache: options.compileCache,
+    compileCacheMemoryMb: memoryMb,
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
     entry,
   });
@@ -37,7 +42,14 @@ export async function buildForDeployment(
 
 export async function deployBenchFunction(
   stack: BenchStack,
-  options: { functionName: string; zipFile: string; environment: Record<string, string>; timeoutSeconds?: number },
+  options: {
+    functionName: string;
+    zipFile: string;
+    environment: Record<string, string>;
+    timeoutSeconds?: number;
+    /** Default BENCH_MEMORY_MB; the memory section tries several. */
+    memoryMb?: number;
+  },
 ): Promise<string> {
   const deployed = await deployLambda({
     client: stack.lambdaClient,
@@ -49,7 +61,7 @@ export async function deployBenchFunction(
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-bench',
       architecture: hostArchitecture(),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
-      memoryMb: BENCH_MEMORY_MB,
+      memoryMb: options.memoryMb ?? BENCH_MEMORY_MB,
       environment: {
         TEMPORAL_ADDRESS: stack.address,
         TEMPORAL_NAMESPACE: 'default',

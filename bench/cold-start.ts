@@ -14,7 +14,13 @@ import {} from '../config/settings';
 import { sampleOrder } from '../client/sample-order';
 import { ensureCurrentVersion } from '../worker/ensure-current-version';
 import type { BenchStack } from './bench-stack';
-import { BENCH_BUILD_ID, buildForDeployment, deployBenchFunction, waitUntilNoInvocationRuns } from './bench-functions';
+import {
+  BENCH_BUILD_ID,
+  BENCH_MEMORY_MB,
+  buildForDeployment,
+  deployBenchFunction,
+  waitUntilNoInvocationRuns,
+} from './bench-functions';
 import { firstActivityCompletedAt } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
@@ -39,10 +45,14 @@ export interface ColdStartResult {
 
 const IDLE_EXIT_MS = 1_500;
 
-export async function measureColdStart(stack: BenchStack, reps: number): Promise<ColdStartResult> {
+export async function measureColdStart(
+  stack: BenchStack,
+  reps: number,
+  memoryMb: number = BENCH_MEMORY_MB,
+): Promise<ColdStartResult> {
   const deploymentName = benchName('bench-cold');
-  const zipFile = await buildForDeployment(stack, deploymentName);
-  const noCacheZip = await buildForDeployment(stack, deploymentName, undefined, { compileCache: false });
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
+  const noCacheZip = await buildForDeployment(stack, deploymentName, undefined, { compileCache: false, memoryMb });
   const environment = {
     TEMPORAL_TASK_QUEUE: deploymentName,
     SHOPFLOW_LATENCY_SCALE: '0',
@@ -54,7 +64,7 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
 
   // A first invocation's worker makes the server create the version; make it current, as register:lambda would.
   const setup = `${deploymentName}-setup`;
-  await deployBenchFunction(stack, { functionName: setup, zipFile, environment });
+  await deployBenchFunction(stack, { functionName: setup, zipFile, environment, memoryMb });
   await invoke(setup);
   await ensureCurrentVersion({
     connection: stack.native,
@@ -96,6 +106,7 @@ export async function measureColdStart(stack: BenchStack, reps: number): Promise
       await deployBenchFunction(stack, {
         functionName,
         zipFile: kind === 'none' ? noCacheZip : zipFile,
+        memoryMb,
         // With source maps (opt-in: --env NODE_OPTIONS=--enable-source-maps) the handler loads with require.
         environment: kind === 'full' ? { ...environment, NODE_OPTIONS: '--enable-source-maps' } : environment,
       });

@@ -15,6 +15,7 @@ import { isLambdaIdentity } from '../client/describe-worker';
 import { sampleOrder } from '../client/sample-order';
 import type { BenchStack } from './bench-stack';
 import {
+  BENCH_MEMORY_MB,
   buildForDeployment,
   deployBenchFunction,
   registerBenchFunction,
@@ -42,15 +43,20 @@ export interface FailoverResult {
   waste?: WasteFigures;
 }
 
-export async function measureFailover(stack: BenchStack, reps: number): Promise<FailoverResult> {
+export async function measureFailover(
+  stack: BenchStack,
+  reps: number,
+  memoryMb: number = BENCH_MEMORY_MB,
+): Promise<FailoverResult> {
   const deploymentName = benchName('bench-failover');
   const journal = path.join(stack.workDir, `${deploymentName}.journal.jsonl`);
   const functionName = deploymentName;
-  const zipFile = await buildForDeployment(stack, deploymentName);
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
   const functionArn = await deployBenchFunction(stack, {
     functionName,
     zipFile,
     environment: { SHOPFLOW_LATENCY_SCALE: '0', SHOPFLOW_JOURNAL: journal },
+    memoryMb,
   });
   await registerBenchFunction(stack, deploymentName, functionArn);
   const repsStart = Date.now();

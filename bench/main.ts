@@ -18,6 +18,7 @@ import { measureBurst } from './burst';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
+import { measureMemorySizes } from './memory-size';
 import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
 import { measureWatching } from './watching';
@@ -82,6 +83,14 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     );
     results.watching = await measureWatching(stack, WATCH_SECONDS);
   }
+  if (wants('memory')) {
+    log(
+      `\n▶ memory size: cold start, failover and cost per order at ${args.memorySizes.join(', ')} MB, each with ` +
+        `Lambda's CPU share (${args.memoryReps} repetition(s) per size, to keep it affordable)`,
+    );
+    results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
+  }
+  results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =
     args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
   results.finishedAt = new Date().toISOString();

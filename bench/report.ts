@@ -5,7 +5,9 @@ import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
 import type { IdleCostResult } from './idle-cost';
+import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
+import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
 import type { GrowthRow, ThroughputResult } from './throughput';
 import { renderBurst, renderWaste } from './waste-report';
 
@@ -16,6 +18,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; arch: string };
   /** The Node the local Lambda environments ran, per runtime (e.g. nodejs22.x: v22.23.5). */
   lambdaNode?: Record<string, string>;
+  /** The CPU each Lambda environment could use: Lambda's share of its memory size, or unlimited and why. */
+  lambdaCpu?: string;
   reps: number;
   /** The Lambda's first-task grace in this run (ms; 0 = off). */
   firstTaskGraceMs?: number;
@@ -27,10 +31,8 @@ export interface BenchResults {
   watching?: WatchingResult;
   idleCost?: IdleCostResult;
   burst?: BurstResult;
+  memory?: MemorySizeResult;
 }
-
-/** Cold start (Invoke with no warm environment -> first activity done) target, issue 15. */
-const COLD_START_TARGET_MS = 1_000;
 
 interface Row {
   measure: string;
@@ -153,8 +155,8 @@ export function renderReport(results: BenchResults): string {
       measure: '  beyond the work left at the kill (ms)',
       shopflow: String(f.medianBeyondRemainingWorkMs),
       baseline: '',
-      target: '<= 10000 ms',
-      verdict: verdict(f.medianBeyondRemainingWorkMs <= 10_000),
+      target: `<= ${FAILOVER_BEYOND_WORK_TARGET_MS} ms`,
+      verdict: verdict(f.medianBeyondRemainingWorkMs <= FAILOVER_BEYOND_WORK_TARGET_MS),
     });
   }
   const i = results.idleCost;
@@ -191,7 +193,7 @@ export function renderReport(results: BenchResults): string {
       ? [
           `Lambda environments ran ${Object.entries(results.lambdaNode)
             .map(([runtime, node]) => `${runtime} on Node ${node}`)
-            .join(', ')}`,
+            .join(', ')}${results.lambdaCpu ? `; CPU per environment: ${results.lambdaCpu}` : ''}`,
         ]
       : []),
   ];
@@ -222,6 +224,7 @@ export function renderReport(results: BenchResults): string {
   ];
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
+  if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
   return parts.join('\n');
 }
 

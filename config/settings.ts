@@ -100,3 +100,17 @@ export const LAMBDA_RECOMMENDED_TIMEOUT_S = Math.max(
   LAMBDA_MINIMUM_TIMEOUT_S,
   Math.ceil((LONGEST_ACTIVITY_START_TO_CLOSE_MS + LAMBDA_SHUTDOWN_BUFFER_MS) / 1000),
 );
+
+/**
+ * The memory size `deploy:lambda --create` gives a new function (MB), and why: the cheapest size within the cold
+ * start and failover targets in `npm run bench -- --only memory`, which runs each size with the CPU share Lambda
+ * gives it (1 vCPU per 1769 MB). Re-run that section after a change that moves start-up, and update both.
+ */
+export const LAMBDA_DEFAULT_MEMORY_MB = 1769;
+export const LAMBDA_DEFAULT_MEMORY_REASON = [
+  'npm run bench -- --only memory, 2026-11-30, 2 reps per size, local environments capped to',
+  "Lambda's CPU share, the package with its compile cache on the runtime's Node 22: only 1769 MB",
+  'met the 1.0 s cold start target (731 ms; 1024 MB 1260 ms, 768 MB 2029 ms, 512 MB 3038 ms);',
+  'failover met at each. Cost: $0.22 per 1000 orders (1024 MB $0.13, 768 MB $0.10). Pass --memory',
+  '1024 to pay less for a slower cold start; re-run the section after start-up changes (docs/bench.md)',
+] as const;

@@ -9,14 +9,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEV_SERVER_PORT } from '../config/settings';
+import { DEV_SERVER_PORT, LAMBDA_DEFAULT_MEMORY_MB } from '../config/settings';
 import { COMPILE_CACHE_DIR, compileCacheKey, type CompileCacheInfo } from '../lambda/compile-cache';
 import { lambdaNodeFlags } from '../lambda/runtime-flags';
 import { ensureRuntimeNode } from '../devstack/runtime-node';
 import { LAMBDA_RUNTIME } from './lambda-deployment';
 
 /** The memory size the cache is made for when the build is not told another: deploy:lambda's default. */
-export const DEFAULT_COMPILE_CACHE_MEMORY_MB = 1024;
+export const DEFAULT_COMPILE_CACHE_MEMORY_MB = LAMBDA_DEFAULT_MEMORY_MB;
 
 const PRODUCER = path.join(__dirname, 'compile-cache-producer.cjs');
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { workerDeploymentVersion } from '../config/environment';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import type { LocalLambda, LocalLambdaOptions } from '../lambda-local/local-lambda';
 import type { DevServer } from './dev-server';
 import { deployLambda } from '../deployment/lambda-deployment';
@@ -90,7 +90,7 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
       architecture: built.info.architecture,
       timeoutSeconds: LAMBDA_RECOMMENDED_TIMEOUT_S,
-      memoryMb: 1024,
+      memoryMb: LAMBDA_DEFAULT_MEMORY_MB, // what deploy:lambda --create gives a function
       environment: {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: 'default',

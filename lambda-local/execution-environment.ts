@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type { AppliedShare, CpuShares } from './cpu-share';
 import { lambdaNodeFlags } from '../lambda/runtime-flags';
 import type { FunctionRecord } from './function-registry';
 import { PeakMemory } from './peak-memory';
@@ -35,6 +36,8 @@ export interface EnvironmentOptions {
   region: string;
   logFile: string;
   maxResponseBytes: number;
+  /** Caps the process to the CPU Lambda gives the function's memory size, where the host allows it. */
+  cpuShares?: CpuShares;
 }
 
 type State = 'starting' | 'busy' | 'idle' | 'dead';
@@ -60,6 +63,8 @@ export class ExecutionEnvironment {
   private initDurationMs?: number;
   private frozen = false;
   private readonly peakMemory = new PeakMemory();
+  /** The CPU share the process got (its cgroup and quota); undefined when it runs unlimited. */
+  cpuShare?: AppliedShare;
   private markExited!: () => void;
   private readonly processExited = new Promise<void>((resolve) => (this.markExited = resolve));
 
@@ -72,6 +77,8 @@ export class ExecutionEnvironment {
       },
       options.maxResponseBytes,
     );
+    // A group can only be removed once no process is left in it.
+    void this.processExited.then(() => options.cpuShares?.release(this.id));
   }
 
   get pid(): number | undefined {
@@ -177,6 +184,8 @@ export class ExecutionEnvironment {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;
+    // Capped right after the spawn, before Node has loaded anything (a spawn that failed has no pid).
+    if (child.pid !== undefined) this.cpuShare = this.options.cpuShares?.apply(this.id, child.pid, memory);
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     const ended = (why: string) => {

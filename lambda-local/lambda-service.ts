@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { throttled } from './aws-errors';
+import type { CpuShares } from './cpu-share';
 import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   nodeFor?: (runtime: string) => string;
   /** One line per notable event (cold start, throttle, timeout), for the service's console. */
   narrate: (line: string) => void;
+  /** Lambda's CPU share for each environment's memory size; absent = every environment runs unlimited. */
+  cpuShares?: CpuShares;
 }
 
 interface QueuedEvent {
@@ -144,6 +147,7 @@ export class LambdaService {
     const environments = [...this.notYetExited];
     environments.forEach((e) => e.kill());
     await Promise.all(environments.map((e) => e.exited()));
+    this.options.cpuShares?.close();
   }
 
   private acquire(record: FunctionRecord, version: string): ExecutionEnvironment | undefined {
@@ -170,6 +174,7 @@ export class LambdaService {
       region: this.options.region,
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
+      cpuShares: this.options.cpuShares,
     });
     envs.push(env);
     this.notYetExited.add(env);

@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import { checkHostSupported, currentHost, type HostPlatform } from '../lambda/host-platform';
+import { CpuShares, cpuShareWanted, type CpuShareOptions } from './cpu-share';
 import { FunctionRegistry } from './function-registry';
 import { LocalLambdaHttpApi } from './http-api';
 import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
@@ -11,7 +12,7 @@ import { chooseRuntime } from './runtime-command';
 import { runtimeNodeChooser } from './runtime-node-choice';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
-export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtime' | 'logDir'>> {
+export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares'>> {
   stateDir: string;
   port?: number;
   runtime?: 'auto' | 'aws' | 'builtin';
@@ -22,8 +23,14 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
    * Unless `runtime` says otherwise, the built-in client then runs it: aws-lambda-ric is built for the host's Node.
    */
   runtimeNode?: boolean;
-  /** Where the one-time notes go (installing a runtime's Node, or falling back to the host's). */
+  /** Where the one-time notes go (installing a runtime's Node, or falling back to the host's, no CPU share). */
   log?: (line: string) => void;
+  /**
+   * Give each environment the CPU Lambda gives its memory size (default: on, unless SHOPFLOW_LAMBDA_CPU_SHARE=off).
+   * Tests pass where the cgroup filesystem is (`root`) or a fake of it.
+   */
+  cpuShare?: boolean;
+  cpuShareHost?: Omit<CpuShareOptions, 'log'>;
 }
 
 export interface LocalLambda {
@@ -35,6 +42,8 @@ export interface LocalLambda {
   registry: FunctionRegistry;
   service: LambdaService;
   metrics: MetricsRecorder;
+  /** Whether environments get Lambda's CPU share, and if not, why. */
+  cpuShares: CpuShares;
   close(): Promise<void>;
 }
 
@@ -51,17 +60,26 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const metrics = new MetricsRecorder();
   const runtime = chooseRuntime(options.runtime ?? (options.runtimeNode ? 'builtin' : 'auto'), host);
   const nodeVersions = new Map<string, string>();
+  const log = options.log ?? console.log;
+  const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,
     ...options,
     narrate,
     region,
     runtime,
-    nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, options.log ?? console.log) : undefined,
+    nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, log) : undefined,
     logDir: path.join(options.stateDir, 'logs'),
+    cpuShares,
   });
   const api = new LocalLambdaHttpApi(registry, service, metrics);
-  const endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
+  let endpoint: string;
+  try {
+    endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
+  } catch (err) {
+    await service.shutdown(); // removes the CPU share's group too
+    throw err;
+  }
   return {
     endpoint,
     port: api.address().port,
@@ -70,6 +88,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     registry,
     service,
     metrics,
+    cpuShares,
     close: async () => {
       await service.shutdown();
       await api.close();

@@ -7,6 +7,7 @@ import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
+                                [--no-cpu-share]
 
 Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
 running each function's zip in separate Node processes the way Lambda runs them.
@@ -14,7 +15,10 @@ running each function's zip in separate Node processes the way Lambda runs them.
   --state-dir DIR     deployed functions, code and logs (default data/lambda-local)
   --concurrency N     the account concurrency limit (default ${LOCAL_LAMBDA_DEFAULTS.accountConcurrency})
   --idle-ttl SECONDS  reap warm environments idle this long (default ${LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000})
-  --runtime           aws: AWS's aws-lambda-ric; builtin: the bundled client; auto (default): aws if installed`;
+  --runtime           aws: AWS's aws-lambda-ric; builtin: the bundled client; auto (default): aws if installed
+  --no-cpu-share      let every environment use the whole host CPU; by default each gets what Lambda gives
+                      its memory size (1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB) through a cgroup, where the host
+                      allows it (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off`;
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     concurrency: { type: 'string' },
     'idle-ttl': { type: 'string' },
     runtime: { type: 'string' },
+    'no-cpu-share': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
@@ -47,9 +52,16 @@ async function main(): Promise<void> {
     idleEnvironmentTtlMs:
       wholeNumber(values['idle-ttl'], '--idle-ttl', LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000) * 1000,
     runtime: runtime as 'auto' | 'aws' | 'builtin',
+    cpuShare: values['no-cpu-share'] ? false : undefined,
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
-  console.log(`Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}); state in ${stateDir}`);
+  const perVcpu = LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu;
+  const cpu = local.cpuShares.applies
+    ? `CPU share per environment: 1 vCPU per ${perVcpu} MB (cgroup ${local.cpuShares.version})`
+    : 'no CPU share';
+  console.log(
+    `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}); state in ${stateDir}`,
+  );
   console.log(
     `Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`,
   );

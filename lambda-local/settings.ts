@@ -18,4 +18,12 @@ export const LOCAL_LAMBDA_DEFAULTS = {
   maxZipBytes: 50 * 1024 * 1024,
   defaultTimeoutSeconds: 3,
   defaultMemoryMb: 128,
+  /**
+   * Each environment gets the CPU Lambda gives its memory size (a cgroup quota, where the host allows it): one
+   * vCPU per 1769 MB, in scheduling periods of 100 ms. Off (false, `--no-cpu-share`, SHOPFLOW_LAMBDA_CPU_SHARE=off):
+   * every environment may use the host's whole CPU, and cold starts look faster than on Lambda.
+   */
+  cpuShare: true,
+  cpuShareMbPerVcpu: 1769,
+  cpuSharePeriodUs: 100_000,
 } as const;

@@ -10,7 +10,11 @@ import path from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { isLambdaArchitecture } from '../config/lambda-architecture';
 import { loadLedgerConfig } from '../config/ledger-config';
-import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
+import {
+  LAMBDA_DEFAULT_MEMORY_MB,
+  LAMBDA_DEFAULT_MEMORY_REASON,
+  LAMBDA_RECOMMENDED_TIMEOUT_S,
+} from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
 import { deployLambda, lambdaClient, type CreateSettings } from '../deployment/lambda-deployment';
 import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
@@ -31,7 +35,8 @@ const USAGE = `Usage: npm run deploy:lambda -- --function NAME [--zip FILE] [--n
   --role ARN       the function's execution role (infra/iam-roles.json creates one)
   --arch           must match the package (default x86_64)
   --timeout        seconds (default ${LAMBDA_RECOMMENDED_TIMEOUT_S}: the longest activity + 7 s, at least 60)
-  --memory         MB (default 1024)
+  --memory         MB (default ${LAMBDA_DEFAULT_MEMORY_MB}; Lambda gives a function 1 vCPU per 1769 MB, less below):
+${LAMBDA_DEFAULT_MEMORY_REASON.map((line) => `                   ${line}`).join('\n')}
   --ledger LEDGER  SHOPFLOW_LEDGER of the function (default ${DEFAULT_FUNCTION_LEDGER}, the table infra/iam-roles.json
                    creates): every worker must share it, and a Lambda's /tmp is its own
   --env KEY=VALUE  environment variables, e.g. TEMPORAL_PROFILE=cloud (repeatable; values are never printed).
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
     const timeoutSeconds = Number(values.timeout ?? LAMBDA_RECOMMENDED_TIMEOUT_S);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900)
       usage('--timeout must be 1-900 seconds');
-    const memoryMb = Number(values.memory ?? 1024);
+    const memoryMb = Number(values.memory ?? LAMBDA_DEFAULT_MEMORY_MB);
     if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) usage('--memory must be 128-10240 MB');
     const ledger = values.ledger ?? DEFAULT_FUNCTION_LEDGER;
     try {

@@ -15,6 +15,7 @@ import { lambdaNodeFlags } from '../../lambda/runtime-flags';
 import { localPackageArchitecture } from '../../lambda/host-platform';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { LAMBDA_RUNTIME } from '../../deployment/lambda-deployment';
+import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../../deployment/compile-cache';
 import { listZip, readZipEntry } from '../../deployment/zip';
 import { RUNTIME_NODE_VERSIONS } from '../../devstack/runtime-node';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
@@ -98,15 +99,15 @@ test('the zip carries the cache for the handler and the workflow thread, made by
   const info = JSON.parse(String(await readZipEntry(zipFile, BUILD_INFO_FILE))) as BuildInfo;
   expect(info.compileCache).toMatchObject({
     node: `v${RUNTIME_NODE_VERSIONS[LAMBDA_RUNTIME]}`,
-    memoryMb: 1024,
-    v8Flags: lambdaNodeFlags(1024),
+    memoryMb: DEFAULT_COMPILE_CACHE_MEMORY_MB,
+    v8Flags: lambdaNodeFlags(DEFAULT_COMPILE_CACHE_MEMORY_MB),
     files: ['handler.js', 'workflow-thread-main.js'],
     codeCacheFiles: ['handler.js', 'workflow-thread-main.js'],
   });
 });
 
 test('on the runtime Node with the memory it was made for, V8 accepts the entries', async () => {
-  const log = await runOnce(1024);
+  const log = await runOnce(DEFAULT_COMPILE_CACHE_MEMORY_MB);
   expect(log).toContain('ShopFlow compile cache: used (2 of 2 entries');
   // V8's own verdict on each code cache, in the handler's and in the workflow thread's line (a refused one: REJECTED).
   expect(log).toContain('handler.js: V8 code cache taken after load');
@@ -114,7 +115,7 @@ test('on the runtime Node with the memory it was made for, V8 accepts the entrie
 }, 120_000);
 
 test('with source maps on, the handler loads with require and Node accepts its compile cache entry', async () => {
-  const log = await runOnce(1024, '--enable-source-maps');
+  const log = await runOnce(DEFAULT_COMPILE_CACHE_MEMORY_MB, '--enable-source-maps');
   expect(log).toContain('handler.js: require, not its full V8 code cache (source maps are on)');
   expect(log).toMatch(/cache for \S+\/handler\.js was accepted/);
   expect(log).toMatch(/cache for \S+\/workflow-thread-main\.js was accepted/);
@@ -122,7 +123,7 @@ test('with source maps on, the handler loads with require and Node accepts its c
 
 test('a function of another memory size says, in its log, that it cannot use the cache and how to fix it', async () => {
   const log = await runOnce(2048);
-  expect(log).toContain('ShopFlow compile cache: NOT used: it was made for 1024 MB');
+  expect(log).toContain(`ShopFlow compile cache: NOT used: it was made for ${DEFAULT_COMPILE_CACHE_MEMORY_MB} MB`);
   expect(log).toContain('npm run build:lambda -- --compile-cache-memory 2048');
   expect(log).not.toMatch(/cache for \S+\/handler\.js was accepted/);
 }, 120_000);

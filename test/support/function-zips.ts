@@ -8,8 +8,8 @@ import { localAwsClient } from '../../devstack/local-aws-clients';
 import { uniqueName } from './test-worker';
 
 /**
- * Handlers, selected by the event's `action`: echo it back, fail, sleep, count invocations in this environment,
- * or append a line to a file. A background ticker appends one byte to TICK_FILE every 50 ms, so a frozen environment
+ * Handlers, selected by the event's `action`: echo it back, fail, sleep, keep the CPU busy, count invocations in
+ * this environment, or append a line to a file. A background ticker appends one byte to TICK_FILE every 50 ms, so a frozen environment
  * shows. One byte is one write(2): a freeze (SIGSTOP) can never leave the file half-written, whatever the load.
  */
 const HANDLER_SOURCE = (version: string) => `
@@ -24,6 +24,7 @@ exports.handler = async (event, context) => {
   switch (event.action) {
     case 'fail': throw new TypeError('the handler failed on purpose');
     case 'sleep': await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms };
+    case 'spin': { const until = Date.now() + event.ms; while (Date.now() < until); return { spun: event.ms, pid: process.pid }; }
     case 'append': fs.appendFileSync(event.file, context.awsRequestId + '\\n'); if (event.thenFail) throw new Error('append then fail'); return 'appended';
     default: return { version: ${JSON.stringify(version)}, event, invocations, pid: process.pid, remainingMs: context.getRemainingTimeInMillis(), requestId: context.awsRequestId, arn: context.invokedFunctionArn, functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION };
   }
@@ -61,11 +62,11 @@ export function testFunctionInput(
 export async function createTestFunction(
   lambda: LambdaClient,
   dir: string,
-  options: { timeout?: number; env?: Record<string, string> } = {},
+  options: { timeout?: number; env?: Record<string, string>; memoryMb?: number } = {},
 ): Promise<string> {
   const input = testFunctionInput(await handlerZip(dir, 'v1'), {
     Timeout: options.timeout ?? 10,
-    MemorySize: 256,
+    MemorySize: options.memoryMb ?? 256,
     Environment: { Variables: options.env ?? {} },
   });
   await lambda.send(new CreateFunctionCommand(input));

@@ -1,0 +1,7 @@
+/** The bench's targets that more than one section judges against, defined once (issue 15 and its predecessors). */
+
+/** Cold start: Invoke with no warm environment -> the first activity of a waiting order completed. */
+export const COLD_START_TARGET_MS = 1_000;
+
+/** Failover: SIGKILL of the local worker -> the order done on the Lambda, beyond the work that was left. */
+export const FAILOVER_BEYOND_WORK_TARGET_MS = 10_000;
