@@ -43,6 +43,19 @@ const deterministicImports = {
 // Which room may import which (docs/architecture.md): libraries never reach into tests or entry points, the pure
 // core never reaches out to the processes that host it.
 const ENTRY_POINTS = ['./**/main.ts', './scripts/**'];
+// Everything outside the core (domain/, config/, workflows/, activities/) and client/.
+const HOSTS_AND_TOOLS = [
+  './worker',
+  './lambda',
+  './lambda-local',
+  './starter',
+  './demo',
+  './chaos',
+  './bench',
+  './console',
+  './devstack',
+  './deployment',
+];
 const boundaries = [
   {
     target: './lambda-local',
@@ -67,36 +80,12 @@ const boundaries = [
   },
   {
     target: './activities',
-    from: [
-      './worker',
-      './lambda',
-      './lambda-local',
-      './starter',
-      './demo',
-      './chaos',
-      './bench',
-      './scripts',
-      './devstack',
-      './deployment',
-      './client',
-      './console',
-    ],
+    from: [...HOSTS_AND_TOOLS, './client', './scripts'],
     message: 'Activities are the core: they must not import the hosts or the tools that run them.',
   },
   {
     target: './client',
-    from: [
-      './worker',
-      './lambda',
-      './lambda-local',
-      './starter',
-      './demo',
-      './chaos',
-      './bench',
-      './console',
-      './devstack',
-      './deployment',
-    ],
+    from: HOSTS_AND_TOOLS,
     message:
       'client/ starts and follows orders for every tool: it imports only the core (domain/, config/, workflows/).',
   },
