@@ -9,9 +9,9 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   UpdateCommand,
+  paginateQuery,
+  paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { EffectVoidedError, type JournalEntry, type Recorded } from '../journal';
 import { byTimeThenKey, type EffectLedger, type ForwardBody } from './effect-ledger';
@@ -93,47 +93,23 @@ export class DynamoDbLedger implements EffectLedger {
   }
 
   async entries(): Promise<JournalEntry[]> {
-    const entries: JournalEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call('reading every entry', () =>
-        this.documents.send(
-          new ScanCommand({ TableName: this.where.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const entry = toEntry(item);
-        if (entry) entries.push(entry);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries.sort(byTimeThenKey);
+    const pages = paginateScan({ client: this.documents }, { TableName: this.where.tableName, ConsistentRead: true });
+    return this.call('reading every entry', () => collectEntries(pages));
   }
 
   /** Through the by-order index (eventually consistent, as every global index is: fine for reports). */
   async entriesForOrder(orderId: string): Promise<JournalEntry[]> {
-    const entries: JournalEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call(`reading order ${orderId}`, () =>
-        this.documents.send(
-          new QueryCommand({
-            TableName: this.where.tableName,
-            IndexName: LEDGER_ORDER_INDEX,
-            KeyConditionExpression: '#order = :order',
-            ExpressionAttributeNames: { '#order': LEDGER_ORDER_ATTRIBUTE },
-            ExpressionAttributeValues: { ':order': orderId },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const entry = toEntry(item);
-        if (entry) entries.push(entry);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries.sort(byTimeThenKey);
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.where.tableName,
+        IndexName: LEDGER_ORDER_INDEX,
+        KeyConditionExpression: '#order = :order',
+        ExpressionAttributeNames: { '#order': LEDGER_ORDER_ATTRIBUTE },
+        ExpressionAttributeValues: { ':order': orderId },
+      },
+    );
+    return this.call(`reading order ${orderId}`, () => collectEntries(pages));
   }
 
   async close(): Promise<void> {
@@ -178,4 +154,16 @@ export class DynamoDbLedger implements EffectLedger {
       throw describeLedgerError(err, this.where, operation);
     }
   }
+}
+
+/** Every page's entries (the SDK's paginator follows LastEvaluatedKey), oldest first. */
+async function collectEntries(pages: AsyncIterable<{ Items?: Item[] }>): Promise<JournalEntry[]> {
+  const entries: JournalEntry[] = [];
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const entry = toEntry(item);
+      if (entry) entries.push(entry);
+    }
+  }
+  return entries.sort(byTimeThenKey);
 }
