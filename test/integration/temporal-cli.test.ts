@@ -24,10 +24,9 @@ function temporal(...args: string[]) {
   });
 }
 
-test('an order started with `temporal workflow start` completes, and `temporal workflow query` shows its status', async () => {
-  const order = testOrder('happy');
-  const workflowId = uniqueName('cli-order');
-  await temporal(
+/** `temporal workflow start` of an OrderWorkflow on the test worker's queue, with the input as the CLI takes it. */
+function startWithCli(workflowId: string, input: string) {
+  return temporal(
     'workflow',
     'start',
     '--task-queue',
@@ -37,8 +36,14 @@ test('an order started with `temporal workflow start` completes, and `temporal w
     '--workflow-id',
     workflowId,
     '--input',
-    JSON.stringify(order),
+    input,
   );
+}
+
+test('an order started with `temporal workflow start` completes, and `temporal workflow query` shows its status', async () => {
+  const order = testOrder('happy');
+  const workflowId = uniqueName('cli-order');
+  await startWithCli(workflowId, JSON.stringify(order));
   const handle = worker.client.workflow.getHandle(workflowId);
   await handle.result();
 
@@ -59,18 +64,7 @@ test('an order started with `temporal workflow start` completes, and `temporal w
 
 test('a wrongly shaped order from the CLI fails with a readable InvalidOrder naming each field', async () => {
   const workflowId = uniqueName('cli-bad');
-  await temporal(
-    'workflow',
-    'start',
-    '--task-queue',
-    worker.taskQueue,
-    '--type',
-    'OrderWorkflow',
-    '--workflow-id',
-    workflowId,
-    '--input',
-    '{"orderId": 42, "items": "two mugs"}',
-  );
+  await startWithCli(workflowId, '{"orderId": 42, "items": "two mugs"}');
   const failure = await failureOf(worker.client.workflow.getHandle(workflowId));
   expect(failure.type).toBe('InvalidOrder');
   expect(failure.message).toContain('orderId must be 1-64 letters');
@@ -80,18 +74,7 @@ test('a wrongly shaped order from the CLI fails with a readable InvalidOrder nam
 
 test('input that is not JSON at all is refused by the CLI before anything starts', async () => {
   const workflowId = uniqueName('cli-malformed');
-  const attempt = temporal(
-    'workflow',
-    'start',
-    '--task-queue',
-    worker.taskQueue,
-    '--type',
-    'OrderWorkflow',
-    '--workflow-id',
-    workflowId,
-    '--input',
-    '{orderId: oops',
-  );
+  const attempt = startWithCli(workflowId, '{orderId: oops');
   await expect(attempt).rejects.toMatchObject({ stderr: expect.stringMatching(/invalid|json/i) });
   await expect(worker.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
 });
