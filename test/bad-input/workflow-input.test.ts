@@ -138,21 +138,7 @@ async function startOrder(via: Via, input: unknown): Promise<string> {
     await worker.start(input, workflowId);
     return workflowId;
   }
-  // --input-file, as a person would for a big order: one command-line argument is limited to 128 KiB on Linux.
-  const file = path.join(dir, `${workflowId}.json`);
-  fs.writeFileSync(file, JSON.stringify(input));
-  const started = await temporalCli(
-    'workflow',
-    'start',
-    '--task-queue',
-    worker.taskQueue,
-    '--type',
-    ORDER_WORKFLOW_TYPE,
-    '--workflow-id',
-    workflowId,
-    '--input-file',
-    file,
-  );
+  const started = await startFromFile(workflowId, JSON.stringify(input));
   expect(started).toMatchObject({ code: 0, stderr: '' });
   return workflowId;
 }
@@ -243,20 +229,7 @@ async function refusal(via: Via, input: unknown, workflowId: string): Promise<st
     )) as Error & { cause?: Error };
     return `${err.message}: ${err.cause?.message}`;
   }
-  const file = path.join(dir, `${workflowId}.json`);
-  fs.writeFileSync(file, typeof input === 'string' ? input : JSON.stringify(input));
-  const run = await temporalCli(
-    'workflow',
-    'start',
-    '--task-queue',
-    worker.taskQueue,
-    '--type',
-    ORDER_WORKFLOW_TYPE,
-    '--workflow-id',
-    workflowId,
-    '--input-file',
-    file,
-  );
+  const run = await startFromFile(workflowId, typeof input === 'string' ? input : JSON.stringify(input));
   expect(run.code).toBe(1);
   return run.stderr.trim();
 }
@@ -302,3 +275,21 @@ test.each(['client', 'cli'] as Via[])(
     ]);
   },
 );
+
+/** `temporal workflow start --input-file`, as a person would for a big order (one argument is limited to 128 KiB). */
+function startFromFile(workflowId: string, contents: string) {
+  const file = path.join(dir, `${workflowId}.json`);
+  fs.writeFileSync(file, contents);
+  return temporalCli(
+    'workflow',
+    'start',
+    '--task-queue',
+    worker.taskQueue,
+    '--type',
+    ORDER_WORKFLOW_TYPE,
+    '--workflow-id',
+    workflowId,
+    '--input-file',
+    file,
+  );
+}
