@@ -2,12 +2,17 @@
  * The effect journal: every effect a simulated service makes (reserve, release, charge, refund, ship, cancel,
  * notify) is one JSON line, keyed by its idempotency key. It is the simulated services' ledger and the proof of
  * exactly-once effects. Several processes (the local worker, Lambda environments) may share one file, so every
- * check-then-append happens under a cross-process file lock.
+ * check-then-append happens under a cross-process file lock (journal-lock.ts).
+ *
+ * It fails closed: a line that is not an entry stops every call (journal-format.ts), because an index with an entry
+ * missing would record that effect again. The torn remains of a writer that died mid-line (bytes after the last
+ * newline, found by the next lock holder) were never acknowledged to anyone: they are moved to `<file>.torn` and cut
+ * off, so the next line starts on a fresh line instead of being glued onto them.
  */
 
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import lockfile from 'proper-lockfile';
+import fs from 'node:fs';
+import { parseJournalText } from './journal-format';
+import { lockJournal, type HeldJournalLock, type JournalLockOptions } from './journal-lock';
 import type { EffectLedger, ForwardBody } from './ledger/effect-ledger';
 
 export type EffectKind = 'reserve' | 'release' | 'charge' | 'refund' | 'ship' | 'cancel-shipment' | 'notify';
@@ -45,25 +50,33 @@ export class EffectVoidedError extends Error {
 export class EffectJournal implements EffectLedger {
   private readonly byKey = new Map<string, JournalEntry>();
   private readonly undoneKeys = new Set<string>();
+  /** Bytes of the file indexed so far: always the end of a complete line. */
   private offset = 0;
-  private carry = '';
   /** Serialises this process's own callers so they do not contend for the file lock. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly filePath: string) {}
+  constructor(
+    readonly filePath: string,
+    private readonly lockOptions: JournalLockOptions = {},
+  ) {}
 
   get description(): string {
     return `file journal ${this.filePath}`;
   }
 
+  /** Where the torn remains of dead writers are kept (they were never entries, but nothing is thrown away). */
+  get tornFilePath(): string {
+    return `${this.filePath}.torn`;
+  }
+
   /**
    * The entry recorded under `key`, if any (reads what other processes appended). No file lock: the file is only
-   * ever appended to and a half-written last line waits for the next read, so a reader sees a consistent prefix;
+   * ever appended to and bytes after the last newline are not an entry, so a reader sees a consistent prefix;
    * whoever then records an effect re-checks under the lock.
    */
   async find(key: string): Promise<JournalEntry | undefined> {
     return this.serialised(async () => {
-      await this.catchUp();
+      this.catchUp();
       return this.byKey.get(key);
     });
   }
@@ -78,14 +91,13 @@ export class EffectJournal implements EffectLedger {
     key: string,
     build: (lookup: (key: string) => JournalEntry | undefined) => NewEntryBody<T>,
   ): Promise<Recorded<T>> {
-    return this.locked(async () => {
+    return this.locked(async (lock) => {
       const existing = this.byKey.get(key);
       if (existing) return { result: existing.result as T, deduplicated: true };
       if (this.undoneKeys.has(key)) throw new EffectVoidedError(key);
       const entry: JournalEntry = { key, ...build((k) => this.byKey.get(k)), at: new Date().toISOString() };
-      const line = `${JSON.stringify(entry)}\n`;
-      await fs.appendFile(this.filePath, line, 'utf8');
-      this.offset += Buffer.byteLength(line);
+      lock.assertStillOwned();
+      this.append(`${JSON.stringify(entry)}\n`);
       this.index(entry);
       return { result: entry.result as T, deduplicated: false };
     });
@@ -118,54 +130,94 @@ export class EffectJournal implements EffectLedger {
     return run;
   }
 
-  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+  /** Under the lock: caught up with every complete line, a torn tail repaired, then `fn`. */
+  private async locked<T>(fn: (lock: HeldJournalLock) => Promise<T>): Promise<T> {
     return this.serialised(async () => {
-      await fs.mkdir(path.dirname(this.filePath), { recursive: true });
-      const release = await lockfile.lock(this.filePath, {
-        realpath: false,
-        // A holder killed with SIGKILL leaves its lock behind; after 3 s it is considered stale and taken over.
-        stale: 3_000,
-        update: 1_000,
-        retries: { retries: 400, minTimeout: 5, maxTimeout: 50 },
-      });
+      const lock = await lockJournal(this.filePath, this.lockOptions);
       try {
-        await this.catchUp();
-        return await fn();
+        const tornBytes = this.catchUp();
+        if (tornBytes > 0) this.repairTornTail(lock);
+        return await fn(lock);
       } finally {
-        await release();
+        await lock.release();
       }
     });
   }
 
-  /** Reads only what was appended since the last read, by any process. */
-  private async catchUp(): Promise<void> {
-    let handle;
+  /**
+   * Indexes the complete lines appended since the last read, by any process; returns how many bytes follow the
+   * last newline. Throws JournalCorruptError on a line that is not an entry, and stays before it, so every later
+   * call throws too. Synchronous: a writer goes from this read to its append without yielding.
+   */
+  private catchUp(): number {
+    let fd: number;
     try {
-      handle = await fs.open(this.filePath, 'r');
+      fd = fs.openSync(this.filePath, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw err;
     }
     try {
-      const { size } = await handle.stat();
+      const { size } = fs.fstatSync(fd);
       if (size < this.offset) {
         // The file was replaced (for example deleted between test runs): start over.
         this.byKey.clear();
         this.undoneKeys.clear();
         this.offset = 0;
-        this.carry = '';
       }
-      if (size === this.offset) return;
+      if (size === this.offset) return 0;
       const buffer = Buffer.alloc(size - this.offset);
-      await handle.read(buffer, 0, buffer.length, this.offset);
-      this.offset = size;
-      const lines = (this.carry + buffer.toString('utf8')).split('\n');
-      this.carry = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.trim()) this.index(JSON.parse(line) as JournalEntry);
-      }
+      fs.readSync(fd, buffer, 0, buffer.length, this.offset);
+      const parsed = parseJournalText(buffer.toString('utf8'), this.filePath, this.offset);
+      for (const entry of parsed.entries) this.index(entry);
+      this.offset += parsed.consumedBytes;
+      return size - this.offset;
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Bytes after the last newline, seen by the lock holder, belong to a writer that died or failed mid-line: its
+   * call never returned, so no caller relies on them. They are kept in the .torn file and cut off.
+   */
+  private repairTornTail(lock: HeldJournalLock): void {
+    const fd = fs.openSync(this.filePath, 'r+');
+    let tornLength = 0;
+    try {
+      tornLength = fs.fstatSync(fd).size - this.offset;
+      const torn = Buffer.alloc(tornLength);
+      fs.readSync(fd, torn, 0, torn.length, this.offset);
+      const record = { at: new Date().toISOString(), byteOffset: this.offset, bytes: torn.toString('utf8') };
+      fs.appendFileSync(this.tornFilePath, `${JSON.stringify(record)}\n`);
+      lock.assertStillOwned();
+      fs.ftruncateSync(fd, this.offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    console.warn(
+      `shopflow journal: ${this.filePath} ended with ${tornLength} torn bytes at byte ${this.offset} ` +
+        `(a writer died mid-line); they were moved to ${this.tornFilePath} and the journal goes on from a fresh line`,
+    );
+  }
+
+  /** Appends one line; a short or failed write is cut back off, so it never leaves a torn line behind. */
+  private append(line: string): void {
+    const bytes = Buffer.from(line, 'utf8');
+    const fd = fs.openSync(this.filePath, 'a');
+    try {
+      let written = 0;
+      try {
+        written = fs.writeSync(fd, bytes);
+      } finally {
+        if (written !== bytes.length) fs.ftruncateSync(fd, this.offset);
+      }
+      if (written !== bytes.length) {
+        throw new Error(`short write to the file journal ${this.filePath}: ${written} of ${bytes.length} bytes`);
+      }
+      this.offset += bytes.length;
+    } finally {
+      fs.closeSync(fd);
     }
   }
 

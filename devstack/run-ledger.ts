@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry } from '../activities/journal';
+import { parseJournalText } from '../activities/journal-format';
 import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
 import { createLedgerTable } from './ledger-table';
@@ -34,12 +35,13 @@ export function isLedgerChoice(value: string): value is LedgerChoice {
   return (LEDGER_CHOICES as readonly string[]).includes(value);
 }
 
-/** The journal file's lines as written; the text after the last newline is not a complete entry yet. */
+/**
+ * The journal file's entries as written, duplicates included; the text after the last newline is not an entry. A
+ * damaged line throws JournalCorruptError, as it does in the journal itself: a report never skips one.
+ */
 export function readJournalLines(file: string): JournalEntry[] {
   if (!fs.existsSync(file)) return [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  lines.pop();
-  return lines.filter((l) => l.trim()).map((l) => JSON.parse(l) as JournalEntry);
+  return parseJournalText(fs.readFileSync(file, 'utf8'), file).entries;
 }
 
 /** The run's own reads ride out a restart of the ledger server, as the activities' retries do. */
