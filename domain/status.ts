@@ -52,6 +52,12 @@ export interface OrderStatus {
   steps: StepRecord[];
   compensations: CompensationRecord[];
   cancelRequested?: { reason: string; at: string };
+  /**
+   * A workflow cancellation sent from outside (the Web UI's "Request Cancellation", `temporal workflow cancel`).
+   * Before the shipment exists it rolls the order back, as cancelOrder does; once it exists it is declined: the
+   * order completes and the goods stay shipped.
+   */
+  outsideCancellation?: { at: string; outcome: 'pending' | 'rolled-back' | 'declined' };
   failure?: { type: string; message: string };
   /** A notification that failed after shipping: recorded, never rolled back. */
   notificationError?: string;

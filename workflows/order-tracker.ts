@@ -77,6 +77,11 @@ export class OrderTracker {
     this.status.cancelRequested = { reason, at: now() };
   }
 
+  /** A workflow cancellation from outside (Web UI, CLI): what it did is settled when the order ends. */
+  outsideCancellationRequested(): void {
+    this.status.outsideCancellation ??= { at: now(), outcome: 'pending' };
+  }
+
   compensationStarted(compensation: Compensation): void {
     this.status.state = 'COMPENSATING';
     this.status.compensations.push({ compensation, status: 'running' });
@@ -94,11 +99,17 @@ export class OrderTracker {
 
   completed(): void {
     this.status.state = 'COMPLETED';
+    this.settleOutsideCancellation('declined');
   }
 
   ended(state: 'FAILED' | 'CANCELLED', failure: { type: string; message: string }): void {
     this.status.state = state;
     this.status.failure = failure;
+    this.settleOutsideCancellation(state === 'CANCELLED' ? 'rolled-back' : 'declined');
+  }
+
+  private settleOutsideCancellation(outcome: 'rolled-back' | 'declined'): void {
+    if (this.status.outsideCancellation) this.status.outsideCancellation.outcome = outcome;
   }
 
   private currentStep(step: ForwardStep): StepRecord {

@@ -30,6 +30,9 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
   const { workflowId } = workflowInfo();
   const tracker = new OrderTracker(orderIdOf(input, workflowId));
   const steps = new CancellationScope();
+  // A workflow cancellation (the Web UI's "Request Cancellation", `temporal workflow cancel`) cancels the root scope,
+  // and so `steps`, exactly like cancelOrder, until the shipment exists; from then on the steps run shielded.
+  CancellationScope.current().cancelRequested.catch(() => tracker.outsideCancellationRequested());
 
   setHandler(getStatusQuery, () => tracker.snapshot());
   setHandler(
@@ -75,8 +78,11 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
         const compensation = COMPENSATION_FOR[step];
         if (compensation) saga.register(compensation, key);
         tracker.stepStarted(step);
+        const runStep = (): Promise<Receipt<unknown>> => forwardSteps[step]({ order, idempotencyKey: key });
         try {
-          results[step] = await forwardSteps[step]({ order, idempotencyKey: key });
+          // Once the goods are on their way, nothing may undo the order: the remaining steps ignore cancellation.
+          const shipped = tracker.hasCompleted('createShipment');
+          results[step] = await (shipped ? CancellationScope.nonCancellable(runStep) : runStep());
           tracker.stepCompleted(step, results[step]);
         } catch (err) {
           tracker.stepFailed(step, failureMessage(err));
