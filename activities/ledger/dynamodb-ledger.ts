@@ -133,9 +133,11 @@ export class DynamoDbLedger implements EffectLedger {
         throw describeLedgerError(err, this.where, `recording ${entry.key}`);
       }
     }
+    // The key holds an item. It may be this very entry: a put that committed but whose reply was lost (a cut
+    // connection, a 500) is retried by the SDK, and the retry's condition fails on our own first write.
     const existing = toEntry(await this.item(entry.key));
     if (!existing) throw new EffectVoidedError(entry.key);
-    return { result: existing.result as T, deduplicated: true };
+    return { result: existing.result as T, deduplicated: !isSameEntry(existing, entry) };
   }
 
   private async item(key: string): Promise<Item | undefined> {
@@ -154,6 +156,15 @@ export class DynamoDbLedger implements EffectLedger {
       throw describeLedgerError(err, this.where, operation);
     }
   }
+}
+
+function isSameEntry(a: JournalEntry, b: JournalEntry): boolean {
+  return (
+    a.at === b.at &&
+    a.worker === b.worker &&
+    a.attempt === b.attempt &&
+    JSON.stringify(a.result) === JSON.stringify(b.result)
+  );
 }
 
 /** Every page's entries (the SDK's paginator follows LastEvaluatedKey), oldest first. */

@@ -10,7 +10,7 @@ import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError, type LedgerProblem } from '../../activities/ledger/ledger-errors';
 import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { freePort } from '../../devstack/ports';
-import { startFaultProxy, type FaultProxy } from '../support/dynamodb-fault-proxy';
+import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
 import { startEntryPoint } from '../support/processes';
 import { freshLedgerTable, ledgerServer, stopLedgerServer, type TestTable } from '../support/ledger-server';
 
@@ -88,11 +88,10 @@ describe('DynamoDB faults', () => {
   });
 
   const proxied = async (errorType: string, message: string) => {
-    proxy = await startFaultProxy({
+    proxy = await startDynamoDbFaultProxy({
       target: (await ledgerServer()).endpoint,
-      errorType,
-      message,
-      operations: ['PutItem', 'UpdateItem'],
+      decide: (operation) =>
+        ['PutItem', 'UpdateItem'].includes(operation) ? { refuse: { errorType, message } } : 'forward',
     });
     return { ...table.config, endpoint: proxy.endpoint };
   };
@@ -170,7 +169,7 @@ describe('DynamoDB faults', () => {
     } finally {
       await faulty.close();
     }
-    if (problem === 'throttled') expect(proxy!.refused.length).toBeGreaterThan(2); // the SDK retried before giving up
+    if (problem === 'throttled') expect(proxy!.disturbed.length).toBeGreaterThan(2); // the SDK retried before giving up
     const ledger = table.open();
     try {
       const entries = await ledger.entries();

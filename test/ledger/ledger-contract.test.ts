@@ -11,8 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { EffectJournal, EffectVoidedError, type JournalEntry } from '../../activities/journal';
 import type { EffectLedger, ForwardBody } from '../../activities/ledger/effect-ledger';
+import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { freshLedgerTable, stopLedgerServer } from '../support/ledger-server';
+import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
+import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { freshLedgerTable, ledgerServer, stopLedgerServer } from '../support/ledger-server';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -143,6 +146,81 @@ describe.each(backends)('%s', (_name, makeBackend) => {
       const refunded = entries.find((e) => e.key === `o${i}:refund`);
       // Every order was refunded once, and the refund saw exactly what was charged: a charge it missed never lands.
       expect(refunded?.result).toEqual(charged ? { undone: true, charged: charged.result } : { undone: false });
+    }
+  });
+});
+
+/**
+ * Ambiguous outcomes, which only a remote table has: the write committed, and the reply was cut off or came back
+ * as a 500. A proxy in front of moto lets the request through and then disturbs the answer.
+ */
+describe('DynamoDB table, ambiguous outcomes', () => {
+  let table: Awaited<ReturnType<typeof freshLedgerTable>>;
+  let proxy: FaultProxy | undefined;
+  beforeEach(async () => {
+    table = await freshLedgerTable('ambiguous');
+  });
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  /** A ledger through a proxy that disturbs the first `times` requests of `operation`. */
+  async function disturbedLedger(operation: string, action: 'commit-then-drop' | 'commit-then-500', times = 1) {
+    let left = times;
+    proxy = await startDynamoDbFaultProxy({
+      target: (await ledgerServer()).endpoint,
+      decide: (op) => (op === operation && left-- > 0 ? action : 'forward'),
+    });
+    return new DynamoDbLedger({ ...table.config, endpoint: proxy.endpoint, credentials: LOCAL_AWS_CREDENTIALS });
+  }
+
+  test.each(['commit-then-drop', 'commit-then-500'] as const)(
+    'a charge whose reply is lost (%s) is one item, and the SDK retry returns the charge it made',
+    async (action) => {
+      const ledger = await disturbedLedger('PutItem', action);
+      try {
+        expect(await ledger.recordOnce('o1:charge', charge('o1', 'ch-1'))).toEqual({
+          result: 'ch-1',
+          deduplicated: false,
+        });
+        expect(await ledger.recordOnce('o1:charge', charge('o1', 'ch-2'))).toEqual({
+          result: 'ch-1',
+          deduplicated: true,
+        });
+        expect(proxy!.disturbed).toEqual([{ operation: 'PutItem', action }]);
+      } finally {
+        await ledger.close();
+      }
+      const direct = table.open();
+      expect((await direct.entries()).map((e) => [e.key, e.result])).toEqual([['o1:charge', 'ch-1']]);
+      expect((await direct.recordUndo('o1:refund', 'o1:charge', refund('o1'))).result).toEqual({ undone: true });
+      await direct.close();
+    },
+  );
+
+  test('when every attempt of the first call loses its reply, the activity retry gets the first charge back', async () => {
+    const ledger = await disturbedLedger('PutItem', 'commit-then-drop', 1_000);
+    const first = await ledger.recordOnce('o1:charge', charge('o1', 'ch-1')).catch((err: unknown) => err);
+    await ledger.close();
+    expect(first).toBeInstanceOf(Error);
+    expect(proxy!.disturbed.length).toBeGreaterThan(1); // the SDK retried before giving up
+
+    const retry = table.open();
+    expect(await retry.recordOnce('o1:charge', charge('o1', 'ch-2'))).toEqual({ result: 'ch-1', deduplicated: true });
+    expect((await retry.recordUndo('o1:refund', 'o1:charge', refund('o1'))).result).toEqual({ undone: true });
+    expect((await retry.entries()).map((e) => e.key)).toEqual(['o1:charge', 'o1:refund']);
+    await retry.close();
+  });
+
+  test('an undo whose marking reply is a 500 still sees the charge, and a late charge stays refused', async () => {
+    const ledger = await disturbedLedger('UpdateItem', 'commit-then-500');
+    try {
+      expect((await ledger.recordUndo('o1:refund', 'o1:charge', refund('o1'))).result).toEqual({ undone: false });
+      await expect(ledger.recordOnce('o1:charge', charge('o1', 'late'))).rejects.toBeInstanceOf(EffectVoidedError);
+      expect(proxy!.disturbed).toEqual([{ operation: 'UpdateItem', action: 'commit-then-500' }]);
+    } finally {
+      await ledger.close();
     }
   });
 });
