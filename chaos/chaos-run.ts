@@ -5,7 +5,9 @@ import type { RunLedger } from '../devstack/run-ledger';
 import type { ServerlessStack } from '../devstack/serverless-stack';
 import type { ChaosArgs } from './chaos-args';
 import type { ChaosEvent } from './chaos-schedule';
+import type { LedgerFaultCounts } from './ledger-faults';
 import type { LocalWorker } from './local-worker';
+import type { OutsideCancellationCounts } from './outside-cancellations';
 import type { SettledOrder } from './order-outcome';
 import type { PlannedOrder } from './order-plan';
 import type { RestartRecord } from './reconnection';
@@ -32,6 +34,10 @@ export interface ChaosRun {
   worker: LocalWorker;
   client: Client;
   counts: ChaosCounts;
+  ledgerFaults: LedgerFaultCounts;
+  /** The fragments torn into the journal, to find them moved aside afterwards. */
+  tornFragments: string[];
+  cancellations: OutsideCancellationCounts;
   /** Each planned order's ending, by its index in `planned` (undefined while it runs). */
   settled: (SettledOrder | undefined)[];
   submitted: Set<string>;
@@ -44,6 +50,11 @@ export interface ChaosRun {
 }
 
 /** Orders submitted and not yet ended. */
+/** The file journal's path, on the file ledger. */
+export function journalPathOf(run: ChaosRun): string | undefined {
+  return run.ledger.choice === 'file' ? run.ledger.env.SHOPFLOW_JOURNAL : undefined;
+}
+
 export function openWorkflows(run: ChaosRun): string[] {
   return run.planned.filter((p, i) => run.submitted.has(p.workflowId) && !run.settled[i]).map((p) => p.workflowId);
 }

@@ -14,12 +14,16 @@ import type { Stage } from '../devstack/stage';
 import type { ChaosArgs } from './chaos-args';
 import { FUNCTION_NAME, type ChaosRun } from './chaos-run';
 import { planChaos, type ChaosEvent } from './chaos-schedule';
+import { noLedgerFaults } from './ledger-faults';
 import { LocalWorker } from './local-worker';
+import { noOutsideCancellations } from './outside-cancellations';
 import { planOrders, submissionWindowMs } from './order-plan';
 import { seededRandom } from './random';
 
 /** After the submission window, orders get this long to finish before the unfinished ones count as lost. */
 const FINISH_ALLOWANCE_MS = 240_000;
+/** On DynamoDB, this share of the workers' writes commit and then lose their reply (a cut connection or a 500). */
+const AMBIGUOUS_WRITE_SHARE = 0.05;
 
 export async function setUpChaos(
   args: ChaosArgs,
@@ -42,16 +46,23 @@ export async function setUpChaos(
   const random = seededRandom(args.seed);
   const windowMs = submissionWindowMs(args.orders);
   const planned = planOrders(random, args.orders, `chaos-s${args.seed}`);
-  const events = planChaos(random, windowMs);
+  const events = planChaos(random, windowMs, args.ledger);
   const count = (kind: ChaosEvent['kind']) => events.filter((e) => e.kind === kind).length;
   log(
     `seed ${args.seed}: ${args.orders} orders over ${windowMs / 1000} s, ${planned.filter((p) => p.injected).length} ` +
       `with extra faults; planned ${count('kill-worker')} worker kills, ${count('crash-lambda')} Lambda crashes, ` +
-      `${count('restart-server')} server restart`,
+      `${count('restart-server')} server restart, ${count('tear-journal-line')} torn journal lines, ` +
+      `${count('stall-lock-holder')} frozen lock holders, ${planned.filter((p) => p.cancelAfterMs).length} outside ` +
+      'cancellations',
   );
 
   const own = (name: string, stop: () => Promise<void> | void) => stage.own(name, stop);
-  const ledger = await startRunLedger(args.ledger, { dir, own, step: (line) => log(`setup: ${line}`) });
+  const ledger = await startRunLedger(args.ledger, {
+    dir,
+    own,
+    step: (line) => log(`setup: ${line}`),
+    ambiguousWrites: { share: AMBIGUOUS_WRITE_SHARE, random: seededRandom(args.seed + 1) },
+  });
   const stack = await startServerlessStack({
     dir,
     functionName: FUNCTION_NAME,
@@ -104,6 +115,9 @@ export async function setUpChaos(
       strikesSkipped: 0,
       unexpectedWorkerExits: 0,
     },
+    ledgerFaults: noLedgerFaults(),
+    tornFragments: [],
+    cancellations: noOutsideCancellations(),
     settled: planned.map(() => undefined),
     submitted: new Set(),
     goAt,

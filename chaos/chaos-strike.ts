@@ -6,8 +6,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pendingSteps, stepsAtRisk } from './attempt-guard';
-import { FUNCTION_NAME, openWorkflows, type ChaosRun } from './chaos-run';
+import { FUNCTION_NAME, journalPathOf, openWorkflows, type ChaosRun } from './chaos-run';
 import type { ChaosEvent } from './chaos-schedule';
+import { LOCK_STALL_MS, stallLockHolder, tearJournalLine } from './ledger-faults';
 import { LocalWorker } from './local-worker';
 import { failingAttempts } from './order-plan';
 import { firstEffectAfter, type RestartRecord } from './reconnection';
@@ -136,6 +137,27 @@ async function restartServer(run: ChaosRun): Promise<void> {
   );
 }
 
+/** A writer dies mid-line: the next writer must move the torn bytes aside and start on a fresh line. */
+async function tearLine(run: ChaosRun, journalPath: string): Promise<void> {
+  const fragment = await tearJournalLine(journalPath, run.tornFragments.length + 1);
+  run.tornFragments.push(fragment);
+  run.ledgerFaults.tornLines++;
+  run.record(`tore a journal line: ${fragment.length} bytes and no newline, as a writer killed mid-line leaves`);
+}
+
+/** A lock holder frozen past the old stale time: every other writer waits, and it must still own the lock. */
+async function stallLock(run: ChaosRun, journalPath: string): Promise<void> {
+  if (!(await whenSafe(run, 'freeze a journal lock holder'))) return;
+  const { stillOwned, detail } = await stallLockHolder(journalPath);
+  run.ledgerFaults.lockStalls++;
+  if (!stillOwned) run.ledgerFaults.locksLost++;
+  run.record(
+    stillOwned
+      ? `froze a journal lock holder for ${LOCK_STALL_MS / 1000} s (SIGSTOP): it still owned the lock when it woke`
+      : `! a journal lock holder frozen for ${LOCK_STALL_MS / 1000} s lost its lock: ${detail}`,
+  );
+}
+
 /** The DynamoDB ledger's server restarts once, mid-window: activities meeting it down fail and are retried. */
 async function restartLedger(run: ChaosRun, restart: () => Promise<number>): Promise<void> {
   await sleep(Math.max(0, run.goAt + run.windowMs / 2 - Date.now()));
@@ -160,9 +182,12 @@ export function startStrikes(run: ChaosRun): { done: Promise<void> } {
     for (const event of run.events) {
       await sleep(Math.max(0, run.goAt + event.atMs - Date.now()));
       if (run.allSettled) return;
+      const journalPath = journalPathOf(run);
       if (event.kind === 'kill-worker') await killWorker(run, event, restarts);
       else if (event.kind === 'crash-lambda') await crashLambda(run);
-      else await restartServer(run);
+      else if (event.kind === 'restart-server') await restartServer(run);
+      else if (journalPath && event.kind === 'tear-journal-line') await tearLine(run, journalPath);
+      else if (journalPath && event.kind === 'stall-lock-holder') await stallLock(run, journalPath);
     }
   })().catch(fail('chaos stopped'));
   const ledgerRestart = run.ledger.restart;

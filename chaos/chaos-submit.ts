@@ -5,6 +5,7 @@ import { unexpectedEnding } from '../domain/scenarios';
 import { openWorkflows, type ChaosRun } from './chaos-run';
 import { awaitOrder, submitOrder } from './order-outcome';
 import type { PlannedOrder } from './order-plan';
+import { requestCancellation } from './outside-cancellations';
 
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -17,15 +18,33 @@ async function runOrder(run: ChaosRun, p: PlannedOrder, index: number): Promise<
     return;
   }
   run.submitted.add(p.workflowId);
+  const cancelled = p.cancelAfterMs === undefined ? undefined : cancelLater(run, p.workflowId, p.cancelAfterMs);
   const s = await awaitOrder(run.client, p.workflowId, run.deadline);
+  await cancelled;
   run.settled[index] = s;
-  const mismatch = s.state === undefined ? `the scenario expects ${p.expected}` : unexpectedEnding(p.scenario, s);
+  // An order cancelled from outside may end CANCELLED; chaos-verify.ts tells from its history whether it may.
+  const expectedEnding =
+    s.state === 'CANCELLED' && p.cancelAfterMs !== undefined ? '' : unexpectedEnding(p.scenario, s);
+  const mismatch = s.state === undefined ? `the scenario expects ${p.expected}` : expectedEnding;
   if (mismatch) {
     const faults = p.injected ? `; ${p.injected}` : '';
     const why = s.failureType ? ` (${s.failureType})` : '';
     run.log(
       `! ${p.workflowId} (${p.scenario}${faults}) ended ${s.state ?? 'UNFINISHED'}${why}: ${mismatch}${s.note ? `; ${s.note}` : ''}`,
     );
+  }
+}
+
+/** The Web UI's "Request Cancellation", sent through the client after `ms`. */
+async function cancelLater(run: ChaosRun, workflowId: string, ms: number): Promise<void> {
+  await sleep(ms);
+  try {
+    const sent = await requestCancellation(run.client, workflowId);
+    if (sent) run.cancellations.sent++;
+    else run.cancellations.arrivedAfterEnd++;
+    run.record(sent ? `requested cancellation of ${workflowId} from outside` : `${workflowId} ended before its cancel`);
+  } catch (err) {
+    run.record(`! could not request cancellation of ${workflowId}: ${(err as Error).message}`);
   }
 }
 

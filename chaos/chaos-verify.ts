@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isLambdaIdentity } from '../client/describe-worker';
-import { FUNCTION_NAME, type ChaosRun } from './chaos-run';
+import { FUNCTION_NAME, journalPathOf, type ChaosRun } from './chaos-run';
+import { checkLedgerFaults } from './ledger-faults';
+import { acceptableEndings, cancellationPhase, checkCancellationRecord } from './outside-cancellations';
 import { checkInvariants, type OrderOutcome, type Violation } from './invariants';
 import { awaitOrder, submitOrder, type SettledOrder } from './order-outcome';
 import { probeOrder } from './order-plan';
@@ -37,14 +39,38 @@ async function runProbe(run: ChaosRun) {
   return { probe, settled, steps, onLambda };
 }
 
+/**
+ * For each order cancelled from outside: where the request found it (from its history), so which endings are right,
+ * and whether its status recorded the outcome.
+ */
+async function checkOutsideCancellations(run: ChaosRun) {
+  const acceptable = new Map<string, ReturnType<typeof acceptableEndings>>();
+  const violations: Violation[] = [];
+  for (const [i, p] of run.planned.entries()) {
+    const settled = run.settled[i];
+    if (p.cancelAfterMs === undefined || !settled?.state) continue;
+    const history = await run.client.workflow.getHandle(p.workflowId).fetchHistory();
+    const phase = cancellationPhase(history.events ?? []);
+    if (phase === 'not-requested') continue;
+    acceptable.set(p.workflowId, acceptableEndings(phase));
+    violations.push(...checkCancellationRecord(p.workflowId, settled.state, settled.status));
+    if (settled.state === 'COMPLETED') run.cancellations.declined++;
+    else run.cancellations.rolledBack++;
+  }
+  return { acceptable, violations };
+}
+
 /** Runs the probe, checks every invariant, prints the report and writes result.json; returns the exit code. */
 export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
   const { probe, settled: probed, steps: probeSteps, onLambda } = await runProbe(run);
   run.counts.unexpectedWorkerExits = run.worker.unexpectedExits.length;
   const journal = await run.ledger.read();
+  run.ledgerFaults.ambiguousWrites = run.ledger.ambiguousWrites?.() ?? 0;
+  const cancellationChecks = await checkOutsideCancellations(run);
   const outcomes: OrderOutcome[] = [...run.planned, probe].map((p, i) => {
     const s = i < run.planned.length ? run.settled[i] : probed;
     return {
+      acceptable: cancellationChecks.acceptable.get(p.workflowId),
       orderId: p.order.orderId,
       workflowId: p.workflowId,
       expected: p.expected,
@@ -58,6 +84,8 @@ export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
   const probeWorkers = probeSteps.map((st) => st.worker).join(', ') || 'nobody';
   const violations: Violation[] = [
     ...checkInvariants(outcomes, journal),
+    ...cancellationChecks.violations,
+    ...checkLedgerFaults(journalPathOf(run), run.ledgerFaults, run.tornFragments),
     ...reconnection.violations,
     ...(onLambda
       ? []
@@ -92,6 +120,8 @@ export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
     },
     ordersWithInjectedFaults: run.planned.filter((p) => p.injected).length,
     chaos: run.counts,
+    ledgerFaults: run.ledgerFaults,
+    outsideCancellations: run.cancellations,
     reconnection: reconnection.report,
     steps: countSteps(finished),
     effects: countEffects(journal),

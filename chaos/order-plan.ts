@@ -31,7 +31,13 @@ export interface PlannedOrder {
   /** The faults added on top of the scenario, in words, for the log (empty: none). */
   injected: string;
   submitAtMs: number;
+  /** When set, a workflow cancellation is sent from outside this long after the order was submitted. */
+  cancelAfterMs?: number;
 }
+
+/** About one in five orders heading for COMPLETED gets an outside cancellation, at a random point of its saga. */
+const OUTSIDE_CANCEL_SHARE = 0.2;
+const OUTSIDE_CANCEL_AFTER_MS = { min: 300, max: 8_000 };
 
 /** Attempts of a step that chaos may still take (one) plus a spare for a stale view: see attempt-guard.ts. */
 export const CHAOS_ATTEMPT_RESERVE = 2;
@@ -102,14 +108,21 @@ export function planOrders(random: Random, count: number, runId: string): Planne
         throw new Error(`${order.orderId}: ${step} would fail beyond the retry budget`);
     }
     const submitAtMs = Math.round(((i + random()) * windowMs) / count);
+    const cancel = expectedOutcome(scenario) === 'COMPLETED' && random() < OUTSIDE_CANCEL_SHARE;
+    const cancelAfterMs = cancel
+      ? between(random, OUTSIDE_CANCEL_AFTER_MS.min, OUTSIDE_CANCEL_AFTER_MS.max)
+      : undefined;
     return {
       order,
       workflowId: orderWorkflowId(order.orderId),
       scenario,
       expected: expectedOutcome(scenario),
       expectedFailureType: expectedFailureType(scenario),
-      injected: injected.join(', '),
+      injected: [...injected, ...(cancelAfterMs ? [`cancelled from outside after ${cancelAfterMs} ms`] : [])].join(
+        ', ',
+      ),
       submitAtMs,
+      cancelAfterMs,
     };
   });
 }

@@ -4,6 +4,8 @@ import type { JournalEntry } from '../activities/journal';
 import { SCENARIOS, type Scenario } from '../domain/scenarios';
 import { isLambdaIdentity } from '../client/describe-worker';
 import type { Violation } from './invariants';
+import type { LedgerFaultCounts } from './ledger-faults';
+import type { OutsideCancellationCounts } from './outside-cancellations';
 import type { SettledOrder } from './order-outcome';
 import type { PlannedOrder } from './order-plan';
 import type { ReconnectionReport } from './reconnection';
@@ -30,6 +32,8 @@ export interface ChaosResult {
   /** The final order run with no local worker at all (not counted in `outcomes`). */
   probe: { workflowId: string; state: string; steps: number; allOnLambda: boolean };
   chaos: ChaosCounts;
+  ledgerFaults: LedgerFaultCounts;
+  outsideCancellations: OutsideCancellationCounts;
   reconnection?: ReconnectionReport;
   /** Forward steps and compensations completed, by where they ran (from the orders' status). */
   steps: { lambda: number; local: number };
@@ -95,6 +99,14 @@ export function printResult(result: ChaosResult, print: (line: string) => void =
   const c = result.chaos;
   print(
     `chaos: ${c.workerKills} worker kills, ${c.lambdaCrashes} Lambda environment crashes, ${c.serverRestarts} server restart(s); ${c.strikesHeld} strikes held back near a retry limit, ${c.strikesSkipped} skipped; ${c.unexpectedWorkerExits} unexpected worker exits`,
+  );
+  const f = result.ledgerFaults;
+  print(
+    `ledger faults: ${f.tornLines} torn journal lines, ${f.lockStalls} lock holders frozen past the old 3 s stale time (${f.locksLost} lost their lock), ${f.ambiguousWrites} DynamoDB writes whose reply was lost`,
+  );
+  const oc = result.outsideCancellations;
+  print(
+    `outside cancellations: ${oc.sent} sent (${oc.rolledBack} rolled back, ${oc.declined} declined after the shipment), ${oc.arrivedAfterEnd} arrived after the order ended`,
   );
   if (result.reconnection) {
     const r = result.reconnection;

@@ -11,6 +11,7 @@ import type { JournalEntry } from '../activities/journal';
 import { parseJournalText } from '../activities/journal-format';
 import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
+import { startDynamoDbFaultProxy, type FaultProxy } from './dynamodb-fault-proxy';
 import { createLedgerTable } from './ledger-table';
 import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from './local-aws-clients';
 import { startRestartableMoto } from './restartable-moto';
@@ -29,6 +30,15 @@ export interface RunLedger {
   read(): Promise<JournalEntry[]>;
   /** DynamoDB only: restarts the local server (its data kept, as DynamoDB's is); resolves with the downtime. */
   restart?: () => Promise<number>;
+  /** DynamoDB with `ambiguousWrites` only: the workers' writes that committed and then lost their reply. */
+  ambiguousWrites?: () => number;
+}
+
+/** A share of the workers' writes (PutItem, UpdateItem) that commit and then lose their reply. */
+export interface AmbiguousWrites {
+  share: number;
+  /** Chooses which writes (a seeded generator, so a run can be replayed). */
+  random: () => number;
 }
 
 export function isLedgerChoice(value: string): value is LedgerChoice {
@@ -64,7 +74,12 @@ async function readRetrying(ledger: DynamoDbLedger): Promise<JournalEntry[]> {
 
 export async function startRunLedger(
   choice: LedgerChoice,
-  options: { dir: string; own: (name: string, stop: () => Promise<void> | void) => void; step: (line: string) => void },
+  options: {
+    dir: string;
+    own: (name: string, stop: () => Promise<void> | void) => void;
+    step: (line: string) => void;
+    ambiguousWrites?: AmbiguousWrites;
+  },
 ): Promise<RunLedger> {
   if (choice === 'file') {
     const file = path.join(options.dir, 'journal.jsonl');
@@ -77,11 +92,32 @@ export async function startRunLedger(
   const where = { tableName: RUN_LEDGER_TABLE, region: LOCAL_AWS_REGION, endpoint: server.endpoint };
   await createLedgerTable(where);
   options.step(`ledger: DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`);
+  // The workers reach the table through the fault proxy; the run's own reads go straight to it.
+  const proxy = options.ambiguousWrites && (await startAmbiguousWriteProxy(server.endpoint, options.ambiguousWrites));
+  if (proxy) {
+    options.own('DynamoDB fault proxy', () => proxy.close());
+    const percent = Math.round(options.ambiguousWrites!.share * 100);
+    options.step(`ledger: ${percent}% of the workers' writes commit and then lose their reply (${proxy.endpoint})`);
+  }
+  const workersEndpoint = proxy?.endpoint ?? server.endpoint;
   return {
     choice,
     description: `DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`,
-    env: { SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`, ...localAwsEnvironment(server.endpoint, 'DYNAMODB') },
+    env: { SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`, ...localAwsEnvironment(workersEndpoint, 'DYNAMODB') },
     read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: LOCAL_AWS_CREDENTIALS })),
     restart: () => server.restart(),
+    ambiguousWrites: proxy ? () => proxy.disturbed.length : undefined,
   };
+}
+
+function startAmbiguousWriteProxy(target: string, { share, random }: AmbiguousWrites): Promise<FaultProxy> {
+  return startDynamoDbFaultProxy({
+    target,
+    decide: (operation) => {
+      if (operation !== 'PutItem' && operation !== 'UpdateItem') return 'forward';
+      const roll = random();
+      if (roll >= share) return 'forward';
+      return roll < share / 2 ? 'commit-then-drop' : 'commit-then-500';
+    },
+  });
 }

@@ -4,6 +4,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   setHandler,
   workflowInfo,
@@ -139,12 +140,12 @@ function endWithFailure(tracker: OrderTracker, err: unknown): unknown {
       details: [tracker.snapshot()],
     });
   }
-  if (isCancellation(err)) {
-    tracker.ended('CANCELLED', {
-      type: 'CancelledFailure',
-      message: `Order ${status.orderId} cancelled. Undone: ${undone}.`,
-    });
-    return err; // keeps the workflow's own status "Canceled"
+  // After an outside cancellation the step in flight may end with its own failure (an attempt that failed while the
+  // cancel was on its way is not retried); the order still ends as what was asked for: cancelled.
+  if (isCancellation(err) || status.outsideCancellation) {
+    const message = `Order ${status.orderId} cancelled. Undone: ${undone}.`;
+    tracker.ended('CANCELLED', { type: 'CancelledFailure', message });
+    return isCancellation(err) ? err : new CancelledFailure(message); // the workflow's own status: "Canceled"
   }
   const failedStep = status.steps.find((s) => s.status === 'failed')?.step ?? 'an unknown step';
   const type = failureType(err);

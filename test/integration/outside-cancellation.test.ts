@@ -94,3 +94,21 @@ test('the cancellation request is in the history with who sent it, for the conso
   const request = history.events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes);
   expect(request?.workflowExecutionCancelRequestedEventAttributes?.identity).toBe('ada@web-ui');
 });
+
+test('a cancel that an attempt does not see before it fails (heartbeats are throttled) still ends the order Canceled', async () => {
+  // The charge works 1.5 s and then fails (a transient outage): the cancel request, sent meanwhile, reaches the
+  // attempt only with a heartbeat reply, which the SDK throttles to one per 4 s, so the attempt fails first and the
+  // server does not retry it. Before this was handled, the order ended FAILED with ServiceUnavailable.
+  const order = testOrder('happy', {
+    slowStep: { step: 'chargeCustomer', durationMs: 1_500 },
+    transientFailures: { chargeCustomer: 1 },
+  });
+  const handle = await worker.start(order);
+  await untilRunning(handle, 'chargeCustomer');
+  await temporalCli('workflow', 'cancel', '--workflow-id', handle.workflowId);
+  await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  const status = await handle.query(getStatusQuery);
+  expect(status.outsideCancellation?.outcome).toBe('rolled-back');
+  expect(standingEffects(await effectsOf(worker.journal, order.orderId))).toEqual([]);
+});
