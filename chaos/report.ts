@@ -106,7 +106,7 @@ export function printResult(result: ChaosResult, print: (line: string) => void =
   );
   const oc = result.outsideCancellations;
   print(
-    `outside cancellations: ${oc.sent} sent (${oc.rolledBack} rolled back, ${oc.declined} declined after the shipment), ${oc.arrivedAfterEnd} arrived after the order ended`,
+    `outside cancellations: ${oc.sent} sent (${oc.rolledBack} rolled back, ${oc.declined} declined after the shipment, ${oc.sent - oc.rolledBack - oc.declined} reached the order as it ended), ${oc.arrivedAfterEnd} arrived after the order had ended`,
   );
   if (result.reconnection) {
     const r = result.reconnection;
