@@ -90,7 +90,6 @@ export function shipRelease(options: {
     functionName: options.functionName,
     zipFile: release.zipFile,
     skipBuild: true,
-    arch: hostArchitecture(),
     identity: options.identity,
     log,
   });

@@ -7,10 +7,11 @@
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import type { LambdaArchitecture } from '../config/lambda-architecture';
+import { isLambdaArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
+import { resolveInvocationRole } from './invocation-role';
 import { deployLambda, packageBuildInfo } from './lambda-deployment';
 import { buildLambdaPackage } from './lambda-package';
-import { registerLambda, type RegistrationResult } from './lambda-registration';
+import { registerLambda, validateTarget, type LambdaTarget, type RegistrationResult } from './lambda-registration';
 import { WORKFLOW_BUNDLE_FILE } from './package-hashes';
 import { checkBuildIdReuse, RedeployRefusedError, type GuardVerdict } from './redeploy-guard';
 import { versionTable, type VersionRow } from './version-drainage';
@@ -24,7 +25,10 @@ export interface RedeployOptions {
   /** Where the package is written; with `skipBuild`, the package to ship as it is. */
   zipFile: string;
   skipBuild?: boolean;
-  arch: LambdaArchitecture;
+  /** Default: the function's own architecture (GetFunction); a different one is refused. */
+  arch?: LambdaArchitecture;
+  /** The role Temporal assumes to invoke; default: the one this build id, or the Current Version, has. */
+  role?: Pick<LambdaTarget, 'roleArn' | 'externalId'>;
   /** The build's environment (SHOPFLOW_BUILD_ID, SHOPFLOW_DEPLOYMENT_NAME); default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Ramp this share of new orders to the version instead of making it current. */
@@ -45,10 +49,16 @@ export interface RedeployResult {
   seconds: Record<'build' | 'guard' | 'publish' | 'register' | 'total', number>;
 }
 
-async function functionArnOf(lambda: LambdaClient, functionName: string): Promise<string> {
+/** The function's ARN and architecture (what AWS runs it on: the package must be built for it). */
+async function functionOf(
+  lambda: LambdaClient,
+  functionName: string,
+): Promise<{ functionArn: string; arch: LambdaArchitecture }> {
   try {
     const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-    return Configuration!.FunctionArn!;
+    const arch = Configuration?.Architectures?.[0] ?? 'x86_64'; // Lambda's default when none was chosen
+    if (!isLambdaArchitecture(arch)) throw new RedeployRefusedError(`function ${functionName} runs on ${arch}`);
+    return { functionArn: Configuration!.FunctionArn!, arch };
   } catch (err) {
     if ((err as Error).name !== 'ResourceNotFoundException') throw err;
     throw new RedeployRefusedError(
@@ -70,10 +80,18 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
       return seconds;
     };
   })();
+  const { functionArn, arch } = await functionOf(lambda, options.functionName);
+  if (options.arch && options.arch !== arch) {
+    throw new RedeployRefusedError(
+      `function ${options.functionName} runs on ${arch}, but --arch ${options.arch} was asked: a package for ` +
+        `${options.arch} would fail at every invocation. Leave --arch out (the function's architecture is the ` +
+        `default), or create a ${options.arch} function`,
+    );
+  }
   if (!options.skipBuild) {
-    log('Building the package...');
+    log(`Building the package for ${arch}, the function's architecture...`);
     await buildLambdaPackage({
-      arch: options.arch,
+      arch,
       includeCerts: false,
       outFile: options.zipFile,
       env: options.env,
@@ -89,8 +107,20 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
         'rebuild it with npm run build:lambda',
     );
   }
+  if (info.architecture !== arch) {
+    throw new RedeployRefusedError(
+      `${options.zipFile} is built for ${info.architecture}, but function ${options.functionName} runs on ${arch}: ` +
+        `rebuild it with npm run build:lambda -- --arch ${arch} (or leave out --skip-build)`,
+    );
+  }
   const version = { deploymentName: info.deploymentName, buildId: info.buildId };
-  const functionArn = await functionArnOf(lambda, options.functionName);
+  const role = await resolveInvocationRole(connection, namespace, version, options.role ?? {});
+  validateTarget({ functionArn: `${functionArn}:1`, ...role });
+  log(
+    role.roleArn
+      ? `Invocation role ${role.roleArn} with its external id (from ${role.source})`
+      : 'No invocation role: Temporal Cloud requires one; pass --role-arn and --external-id',
+  );
 
   log(
     `Checking build id ${version.buildId} (workflow sha256 ${info.workflowBundleSha256.slice(0, 12)}...) ` +
@@ -125,7 +155,7 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     connection,
     namespace,
     version,
-    target: { functionArn: publishedArn },
+    target: { functionArn: publishedArn, roleArn: role.roleArn, externalId: role.externalId },
     identity: options.identity,
     makeCurrent: ramp === undefined,
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
-import { hostArchitecture, isLambdaArchitecture } from '../config/lambda-architecture';
+import { isLambdaArchitecture } from '../config/lambda-architecture';
 import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { lambdaClient } from '../deployment/lambda-deployment';
 import { PROJECT_ROOT } from '../devstack/project-paths';
@@ -17,12 +17,16 @@ import { redeploy } from '../deployment/redeploy';
 import { formatVersionTable, retirementAdvice } from '../deployment/version-drainage';
 
 const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64]
-                              [--zip FILE [--skip-build]]
+                              [--role-arn ARN --external-id ID] [--zip FILE [--skip-build]]
 
 Builds dist/function.zip for $SHOPFLOW_BUILD_ID, checks the build id may take it (a build id keeps one workflow
 bundle: changed workflow code needs a new build id), publishes a Lambda version, registers its ARN and makes it
 the Current Version, or with --ramp sends PERCENT (1-100) of new orders to it. Orders in flight stay on theirs.
   --function NAME  the Lambda function (it must exist: npm run deploy:lambda -- --create ...)
+  --arch A         the package's architecture; default and only choice: the function's own (GetFunction)
+  --role-arn ARN, --external-id ID
+                   the role Temporal assumes to invoke the function (Temporal Cloud requires both); default: the
+                   role and external id this build id, or else the Current Version, is registered with
   --zip FILE       where the package goes (default dist/function.zip); with --skip-build, ship it as it is`;
 
 async function main(): Promise<void> {
@@ -30,6 +34,8 @@ async function main(): Promise<void> {
     function: { type: 'string' },
     ramp: { type: 'string' },
     arch: { type: 'string' },
+    'role-arn': { type: 'string' },
+    'external-id': { type: 'string' },
     zip: { type: 'string' },
     'skip-build': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -40,8 +46,11 @@ async function main(): Promise<void> {
   if (ramp !== undefined && !(Number.isInteger(ramp) && ramp >= 1 && ramp <= 100)) {
     throw new UsageError(`--ramp must be a whole percentage from 1 to 100 (got "${values.ramp}")`);
   }
-  const arch = values.arch ?? hostArchitecture();
-  if (!isLambdaArchitecture(arch)) throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
+  const arch = values.arch;
+  if (arch !== undefined && !isLambdaArchitecture(arch))
+    throw new UsageError(`--arch must be x86_64 or arm64 (got "${values.arch}")`);
+  if (Boolean(values['role-arn']) !== Boolean(values['external-id']))
+    throw new UsageError('--role-arn and --external-id go together (the trust policy requires the external id)');
   loadDotEnv();
   const temporal = loadConnectionConfig();
   // The guard's history replay runs a replay worker: its state changes are not news here.
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
       zipFile: path.resolve(values.zip ?? path.join(PROJECT_ROOT, 'dist', 'function.zip')),
       skipBuild: Boolean(values['skip-build']),
       arch,
+      role: { roleArn: values['role-arn'], externalId: values['external-id'] },
       rampPercent: ramp,
       identity: `shopflow-redeploy@${os.hostname()}`,
       log: console.log,

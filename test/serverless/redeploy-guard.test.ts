@@ -38,6 +38,9 @@ const functionEnv = () => ({
   SHOPFLOW_LATENCY_SCALE: '0',
   SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '1000',
 });
+/** The test's functions run on x86_64; a redeploy asked for arm64 must be refused before anything is built. */
+const hostArch = 'x86_64';
+const otherArch = 'arm64';
 const create = (functionName: string) => ({
   roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
   architecture: 'x86_64' as const,
@@ -108,7 +111,7 @@ afterAll(async () => {
 const versionsOf = async (name: string) =>
   ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }))).Versions ?? []).map((v) => v.Version);
 const registeredArn = async () => registeredTarget(await describeVersion(native, 'default', version))?.functionArn;
-const redeployTo = (functionName: string, zipFile: string, historiesDir?: string) =>
+const redeployTo = (functionName: string, zipFile: string, historiesDir?: string, arch?: 'x86_64' | 'arm64') =>
   redeploy({
     lambda,
     connection: native,
@@ -116,7 +119,7 @@ const redeployTo = (functionName: string, zipFile: string, historiesDir?: string
     functionName,
     zipFile,
     skipBuild: true,
-    arch: 'x86_64',
+    arch,
     historiesDir,
     identity: 'test',
     log: () => {},
@@ -140,6 +143,14 @@ const ROWS: [string, () => Promise<unknown>, () => string | RegExp][] = [
       'the new workflow bundle cannot replay the recorded history v1-gift-wrap.json ([TMPRL1100] Nondeterminism error: ' +
       'Fail workflow machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)): ' +
       'bump SHOPFLOW_BUILD_ID (g2 -> g3) so orders in flight stay on g2',
+  ],
+  [
+    'a package for another architecture than the function runs on',
+    () => redeployTo(functionA, zips.activityFix, undefined, otherArch),
+    () =>
+      `function ${functionA} runs on ${hostArch}, but --arch ${otherArch} was asked: a package for ${otherArch} would ` +
+      "fail at every invocation. Leave --arch out (the function's architecture is the default), or create a " +
+      `${otherArch} function`,
   ],
   [
     'a build id registered to another function',
