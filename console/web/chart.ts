@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import type { MetricsView } from '../console-types';
 import { SERIES, renderLegend } from './chart-legend';
-import { byId } from './dom';
+import { byId, clock } from './dom';
 
 let plot: uPlot | undefined;
 let latest: MetricsView | undefined;
@@ -14,10 +14,20 @@ function size(): { width: number; height: number } {
   return { width: Math.max(280, box.clientWidth), height: Math.max(140, box.clientHeight) };
 }
 
-/** Axis text as large as the page's own (the projector's minimum font size). */
-function axisFont(): string {
-  const px = parseFloat(getComputedStyle(document.body).fontSize) || 16;
-  return `${Math.round(px)}px system-ui, sans-serif`;
+/** Axis text as large as the page's smallest (the projector's minimum font size). */
+function axisPx(): number {
+  const small = getComputedStyle(document.body).getPropertyValue('--small');
+  const probe = document.createElement('span');
+  probe.style.fontSize = small || '15px';
+  document.body.append(probe);
+  const px = parseFloat(getComputedStyle(probe).fontSize) || 15;
+  probe.remove();
+  return Math.round(px);
+}
+
+/** Bucket times as the rest of the page writes them (24 h, with seconds). */
+function timeLabels(_u: uPlot, splits: number[]): string[] {
+  return splits.map((s) => clock(new Date(s * 1000).toISOString()));
 }
 
 export function renderChart(metrics: MetricsView): void {
@@ -38,7 +48,8 @@ export function renderChart(metrics: MetricsView): void {
     renderLegend(b, plot.cursor.idx, metrics.bucketSeconds);
     return;
   }
-  const font = axisFont();
+  const px = axisPx();
+  const font = `${px}px system-ui, sans-serif`;
   const axis = { font, labelFont: font, stroke: '#1f2328', grid: { stroke: '#d0d7de' } };
   plot = new uPlot(
     {
@@ -55,7 +66,16 @@ export function renderChart(metrics: MetricsView): void {
           ...(s.key === 'concurrency' && { dash: [8, 5] }),
         })),
       ],
-      axes: [axis, { ...axis, label: 'per bucket', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] }],
+      axes: [
+        { ...axis, values: timeLabels, size: px * 2 + 12, space: px * 6 },
+        {
+          ...axis,
+          label: 'per bucket',
+          labelSize: px + 8,
+          size: px * 2.5 + 12,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+        },
+      ],
       hooks: {
         setCursor: [(u) => latest && renderLegend(latest.buckets, u.cursor.idx, latest.bucketSeconds)],
       },

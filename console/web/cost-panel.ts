@@ -9,6 +9,9 @@ function usd(value: number): string {
 
 export function renderCost(cost: CostView): void {
   const minutes = (cost.wallSeconds / 60).toFixed(1);
+  // Redrawn every few seconds: the formulas stay open once the presenter opened them.
+  const formulasOpen =
+    document.querySelector<HTMLDetailsElement>('#cost details.formulas')?.open ?? document.body.dataset.view === 'full';
   const cheapest = cost.lambda.reduce((a, b) => (b.totalUsd < a.totalUsd ? b : a), cost.lambda[0]);
   byId('cost').replaceChildren(
     el(
@@ -17,13 +20,13 @@ export function renderCost(cost: CostView): void {
       el(
         'div',
         { 'data-answer': 'lambda' },
-        `Lambda (${cheapest.architecture}), only what ran: `,
+        `Lambda ${cheapest.architecture}, only what ran:`,
         el('b', { 'data-usd': String(cheapest.totalUsd) }, usd(cheapest.totalUsd)),
       ),
       el(
         'div',
         { 'data-answer': 'always-on' },
-        `${cost.alwaysOn.label}, the same ${minutes} min: `,
+        `${cost.alwaysOn.label}, the same ${minutes} min:`,
         el('b', { 'data-usd': String(cost.alwaysOn.totalUsd) }, usd(cost.alwaysOn.totalUsd)),
       ),
     ),
@@ -67,13 +70,19 @@ export function renderCost(cost: CostView): void {
         el('td', {}, usd(cost.alwaysOn.totalUsd)),
       ),
     ),
-    el('div', { class: 'formulas' }, ...cost.formulas.map((f) => el('div', { class: 'formula' }, f))),
+    // Folded under the answer in the presenter view (open in the full view): the arithmetic behind it.
     el(
-      'div',
-      { class: 'muted prices' },
-      `Prices: `,
-      el('a', { href: cost.priceSource.url, target: '_blank', rel: 'noopener' }, cost.priceSource.url),
-      ` (${cost.priceSource.region}, taken ${cost.priceSource.date}); free tier not counted.`,
+      'details',
+      { class: 'formulas', ...(formulasOpen && { open: '' }) },
+      el('summary', {}, 'How it is computed'),
+      ...cost.formulas.map((f) => el('div', { class: 'formula' }, f)),
+      el(
+        'div',
+        { class: 'muted prices' },
+        `Prices: `,
+        el('a', { href: cost.priceSource.url, target: '_blank', rel: 'noopener' }, cost.priceSource.url),
+        ` (${cost.priceSource.region}, taken ${cost.priceSource.date}); free tier not counted.`,
+      ),
     ),
   );
 }

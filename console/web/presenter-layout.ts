@@ -28,8 +28,8 @@ const OVERVIEW: Layout = { areas: ['orders orders', 'workers chart'], rows: '3fr
 
 /** By the demo's act number (demo/run-demo.ts tells them in this order). */
 export const ACT_LAYOUTS: Record<number, Layout> = {
-  // 1. the stage: the local worker running, no Lambda environment yet; v2 registered.
-  1: { areas: ['workers versions'], rows: '1fr', columns: '1fr 1fr' },
+  // 1. the stage: the local worker running, no Lambda environment yet; v2 registered; the log of the start.
+  1: { areas: ['workers versions', 'log log'], rows: '1fr 1fr', columns: '1fr 1fr' },
   // 2. orders on the local worker: the board, every step tagged with its worker.
   2: { areas: ['orders'], rows: '1fr', columns: '1fr' },
   // 3. the local worker dies: the board, the workers and environments, and the log as the failover's timeline.
