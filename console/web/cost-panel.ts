@@ -3,8 +3,12 @@
 import type { CostView } from '../console-types';
 import { byId, el } from './dom';
 
+/** Three significant digits however small: 2 requests cost $0.000000400, which is not $0.000000. */
 function usd(value: number): string {
-  return value === 0 ? '$0' : value < 0.01 ? `$${value.toFixed(6)}` : `$${value.toFixed(4)}`;
+  if (value === 0) return '$0';
+  if (value >= 0.01) return `$${value.toFixed(4)}`;
+  const digits = Math.min(12, Math.ceil(-Math.log10(value)) + 2);
+  return `$${value.toFixed(digits)}`;
 }
 
 export function renderCost(cost: CostView): void {

@@ -13,8 +13,10 @@ const LOCAL = '19179@laptop';
 const LAMBDA = '1a2b3c4d-0000-0000-0000-000000000000@arn:aws:lambda:us-east-1:000000000000:function:shopflow-worker';
 const HEARTBEAT_TIMEOUT = { message: 'activity Heartbeat timeout', timeoutFailureInfo: { timeoutType: 4 } };
 const time = (s: number) => ({ seconds: 1_764_650_000 + s, nanos: 0 });
+/** Events as the server's JSON has them (plain numbers where the generated types say Long). */
+const history = (...events: object[]) => events as temporal.api.history.v1.IHistoryEvent[];
 
-function scheduledShipment(): temporal.api.history.v1.IHistoryEvent[] {
+function scheduledShipment(): object[] {
   return [
     { eventId: 1, eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, eventTime: time(0) },
     {
@@ -30,7 +32,7 @@ const shipmentOf = (fold: OrderProgressFold) => fold.snapshot().steps.find((s) =
 
 test('a running attempt 2 shows attempt 1 (its worker, its failure) as the previous attempt', () => {
   const fold = new OrderProgressFold('order-1');
-  fold.apply(scheduledShipment());
+  fold.apply(history(...scheduledShipment()));
   fold.setPendingActivities([
     { activityId: '3', attempt: 1, state: PendingState.PENDING_ACTIVITY_STATE_STARTED, lastWorkerIdentity: LOCAL },
   ]);
@@ -67,25 +69,27 @@ test('a running attempt 2 shows attempt 1 (its worker, its failure) as the previ
   });
 
   // Completed: the history's started event holds attempt 2 and attempt 1's failure; the worker seen stays.
-  fold.apply([
-    {
-      eventId: 6,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
-      eventTime: time(20),
-      activityTaskStartedEventAttributes: {
-        scheduledEventId: 5,
-        attempt: 2,
-        identity: LAMBDA,
-        lastFailure: HEARTBEAT_TIMEOUT,
+  fold.apply(
+    history(
+      {
+        eventId: 6,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+        eventTime: time(20),
+        activityTaskStartedEventAttributes: {
+          scheduledEventId: 5,
+          attempt: 2,
+          identity: LAMBDA,
+          lastFailure: HEARTBEAT_TIMEOUT,
+        },
       },
-    },
-    {
-      eventId: 7,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-      eventTime: time(21),
-      activityTaskCompletedEventAttributes: { scheduledEventId: 5, identity: LAMBDA },
-    },
-  ]);
+      {
+        eventId: 7,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+        eventTime: time(21),
+        activityTaskCompletedEventAttributes: { scheduledEventId: 5, identity: LAMBDA },
+      },
+    ),
+  );
   fold.setPendingActivities([]);
   expect(shipmentOf(fold)).toMatchObject({
     state: 'completed',
@@ -97,24 +101,26 @@ test('a running attempt 2 shows attempt 1 (its worker, its failure) as the previ
 
 test('read from history alone, a retried step still tells its previous attempt (without a worker it never saw)', () => {
   const fold = new OrderProgressFold('order-2');
-  fold.apply([
-    ...scheduledShipment(),
-    {
-      eventId: 6,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
-      activityTaskStartedEventAttributes: {
-        scheduledEventId: 5,
-        attempt: 2,
-        identity: LAMBDA,
-        lastFailure: HEARTBEAT_TIMEOUT,
+  fold.apply(
+    history(
+      ...scheduledShipment(),
+      {
+        eventId: 6,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+        activityTaskStartedEventAttributes: {
+          scheduledEventId: 5,
+          attempt: 2,
+          identity: LAMBDA,
+          lastFailure: HEARTBEAT_TIMEOUT,
+        },
       },
-    },
-    {
-      eventId: 7,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-      activityTaskCompletedEventAttributes: { scheduledEventId: 5, identity: LAMBDA },
-    },
-  ]);
+      {
+        eventId: 7,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+        activityTaskCompletedEventAttributes: { scheduledEventId: 5, identity: LAMBDA },
+      },
+    ),
+  );
   const shipment = shipmentOf(fold);
   expect(shipment.previousAttempt).toEqual({
     attempt: 1,
@@ -124,35 +130,36 @@ test('read from history alone, a retried step still tells its previous attempt (
 
 test('a first attempt that fails for good has its failure as its own error, and no previous attempt', () => {
   const fold = new OrderProgressFold('order-3');
-  fold.apply([
-    ...scheduledShipment(),
-    {
-      eventId: 6,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
-      activityTaskStartedEventAttributes: { scheduledEventId: 5, attempt: 1, identity: LOCAL },
-    },
-    {
-      eventId: 7,
-      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-      activityTaskFailedEventAttributes: {
-        scheduledEventId: 5,
-        identity: LOCAL,
-        failure: {
-          message: 'address rejected',
-          applicationFailureInfo: { type: 'InvalidAddress', nonRetryable: true },
+  fold.apply(
+    history(
+      ...scheduledShipment(),
+      {
+        eventId: 6,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+        activityTaskStartedEventAttributes: { scheduledEventId: 5, attempt: 1, identity: LOCAL },
+      },
+      {
+        eventId: 7,
+        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+        activityTaskFailedEventAttributes: {
+          scheduledEventId: 5,
+          identity: LOCAL,
+          failure: {
+            message: 'address rejected',
+            applicationFailureInfo: { type: 'InvalidAddress', nonRetryable: true },
+          },
         },
       },
-    },
-  ]);
+    ),
+  );
   expect(shipmentOf(fold)).toMatchObject({ state: 'failed', failure: { type: 'InvalidAddress' } });
   expect(shipmentOf(fold).previousAttempt).toBeUndefined();
 });
 
 test('WorkflowExecutionCancelRequested gives who sent the cancel, why and when', () => {
   const fold = new OrderProgressFold('order-4');
-  fold.apply([
-    ...scheduledShipment(),
-    {
+  fold.apply(
+    history(...scheduledShipment(), {
       eventId: 8,
       eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
       eventTime: time(30),
@@ -160,8 +167,8 @@ test('WorkflowExecutionCancelRequested gives who sent the cancel, why and when',
         identity: 'temporal-cli:ada@laptop',
         cause: 'customer called',
       },
-    },
-  ]);
+    }),
+  );
   expect(fold.snapshot().cancellationRequest).toEqual({
     identity: 'temporal-cli:ada@laptop',
     reason: 'customer called',
