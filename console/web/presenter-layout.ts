@@ -24,7 +24,7 @@ interface Layout {
 }
 
 /** No act (npm run console on its own): the board, the workers and the chart. */
-const OVERVIEW: Layout = { areas: ['orders orders', 'workers chart'], rows: '3fr 2fr', columns: '1fr 1fr' };
+const OVERVIEW: Layout = { areas: ['orders orders', 'workers chart'], rows: '1fr 1fr', columns: '1fr 1fr' };
 
 /** By the demo's act number (demo/run-demo.ts tells them in this order). */
 export const ACT_LAYOUTS: Record<number, Layout> = {

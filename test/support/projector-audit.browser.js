@@ -54,6 +54,18 @@ function projectorAudit(panelNames) {
         box.bottom <= viewport.height + 0.5,
       box: box && { left: box.left, top: box.top, right: box.right, bottom: box.bottom },
       overflowsSideways: Boolean(el && el.scrollWidth > el.clientWidth + 1),
+      scrollsInside: Boolean(el && el.scrollHeight > el.clientHeight + 1),
+      firstItemInside: (() => {
+        const first = el?.querySelector('tbody tr, li');
+        if (!first) return undefined;
+        const r = first.getBoundingClientRect();
+        return (
+          r.top >= box.top - 0.5 &&
+          r.bottom <= box.bottom + 0.5 &&
+          r.left >= box.left - 0.5 &&
+          r.right <= box.right + 0.5
+        );
+      })(),
     };
   });
 

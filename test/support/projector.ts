@@ -14,7 +14,16 @@ export const PROJECTOR_SIZES = [
 
 export interface ProjectorAudit {
   viewport: { width: number; height: number };
-  panels: { name: string; shown: boolean; inViewport: boolean; overflowsSideways: boolean }[];
+  panels: {
+    name: string;
+    shown: boolean;
+    inViewport: boolean;
+    overflowsSideways: boolean;
+    /** Its content is taller than its box (it scrolls inside). */
+    scrollsInside: boolean;
+    /** The first (newest) row or log line wholly inside the panel; undefined when it has none. */
+    firstItemInside?: boolean;
+  }[];
   overflows: { text: string; where: string; clip: string }[];
   minFont: { px: number; text?: string; where?: string };
   lowContrast: { ratio: number; text: string; where: string }[];
