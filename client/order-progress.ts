@@ -30,6 +30,20 @@ export interface ReasonFromServer {
   message: string;
 }
 
+export interface PreviousAttempt {
+  attempt: number;
+  worker?: string;
+  failure: ReasonFromServer;
+}
+
+/** A cancellation requested from outside the workflow (Web UI, `temporal workflow cancel`, an SDK client). */
+export interface CancellationRequest {
+  /** Who sent it, as the history records it: the CLI's or the Web UI's identity. */
+  identity?: string;
+  reason?: string;
+  at?: string;
+}
+
 export interface ObservedActivity {
   name: ForwardStep | Compensation;
   kind: 'step' | 'compensation';
@@ -42,6 +56,11 @@ export interface ObservedActivity {
   finishedAt?: string;
   /** Why it failed for good, or why the previous attempt failed while it retries. */
   failure?: ReasonFromServer;
+  /**
+   * The attempt before this one, when it failed: its number, its worker (when the watcher saw it: the server keeps
+   * only the latest worker) and why. History, not the current attempt's error.
+   */
+  previousAttempt?: PreviousAttempt;
   /** What the service said, for a compensation (`refunded 4200 cents`, `nothing to undo`). */
   detail?: string;
 }
@@ -62,6 +81,8 @@ export interface OrderProgress {
   failure?: ReasonFromServer;
   /** Set once a cancelOrder update was accepted (the validator let it through). */
   cancelRequested?: { reason: string };
+  /** Set once the history holds WorkflowExecutionCancelRequested: a cancel sent from outside, and by whom. */
+  cancellationRequest?: CancellationRequest;
   /** Events folded so far: the starter and console can tell "nothing new" apart cheaply. */
   eventCount: number;
 }
@@ -105,6 +126,20 @@ function isForward(name: string): name is ForwardStep {
 
 interface ActivityTrack extends ObservedActivity {
   activityId: string;
+  /** Each attempt's worker as DescribeWorkflowExecution showed it: history keeps only the last attempt's. */
+  workersByAttempt: Map<number, string>;
+}
+
+/** Adds the failed attempt before this one, with its worker when it was seen; attempt 1 has none. */
+function withPreviousAttempt(
+  activity: ObservedActivity,
+  workersByAttempt: Map<number, string>,
+  failure: ReasonFromServer | undefined,
+): ObservedActivity {
+  const attempt = activity.attempt - 1;
+  if (attempt < 1 || !failure) return activity;
+  const worker = workersByAttempt.get(attempt) ?? activity.previousAttempt?.worker;
+  return { ...activity, previousAttempt: { attempt, failure, ...(worker && { worker }) } };
 }
 
 /** Folds history events, and optionally the current pending activities, into an order's progress. */
@@ -136,24 +171,35 @@ export class OrderProgressFold {
   /** DescribeWorkflowExecution's pending activities: the attempt in progress, its worker, the previous failure. */
   setPendingActivities(pending: PendingActivity[]): void {
     this.pending = pending;
+    for (const p of pending) {
+      const track = this.byActivityId.get(p.activityId ?? '');
+      const attempt = p.attempt ?? 1;
+      if (!track || !p.lastWorkerIdentity) continue;
+      // Started: the worker has this attempt. Waiting for attempt N: the identity is still attempt N-1's.
+      const started = p.state === PendingState.PENDING_ACTIVITY_STATE_STARTED;
+      track.workersByAttempt.set(started ? attempt : attempt - 1, p.lastWorkerIdentity);
+    }
   }
 
   snapshot(): OrderProgress {
     const overlay = (track: ActivityTrack): ObservedActivity => {
-      const { activityId, ...activity } = track;
+      const { activityId, workersByAttempt, ...activity } = track;
       const pending = this.pending.find((p) => p.activityId === activityId);
-      if (!pending || ['completed', 'failed', 'cancelled'].includes(track.state)) return { ...activity };
+      if (!pending || ['completed', 'failed', 'cancelled'].includes(track.state))
+        return withPreviousAttempt(activity, workersByAttempt, activity.previousAttempt?.failure);
       const started = pending.state === PendingState.PENDING_ACTIVITY_STATE_STARTED;
       const lastFailure = reasonOf(pending.lastFailure);
-      return {
+      const attempt = pending.attempt || activity.attempt;
+      const current: ObservedActivity = {
         ...activity,
-        attempt: pending.attempt || activity.attempt,
+        attempt,
         worker: started
           ? pending.lastWorkerIdentity || activity.worker
           : activity.worker || pending.lastWorkerIdentity || undefined,
-        state: started ? 'running' : (pending.attempt ?? 1) > 1 ? 'retrying' : 'scheduled',
+        state: started ? 'running' : attempt > 1 ? 'retrying' : 'scheduled',
         failure: lastFailure ?? activity.failure,
       };
+      return withPreviousAttempt(current, workersByAttempt, lastFailure ?? activity.previousAttempt?.failure);
     };
     const steps = FORWARD_STEPS.map((name): ObservedActivity => {
       const track = this.stepTracks.get(name);
@@ -193,6 +239,7 @@ export class OrderProgressFold {
           state: 'scheduled',
           attempt: 1,
           scheduledAt: at,
+          workersByAttempt: new Map(),
         };
         this.byScheduledId.set(String(event.eventId), track);
         this.byActivityId.set(track.activityId, track);
@@ -208,8 +255,12 @@ export class OrderProgressFold {
         track.worker = attrs?.identity || track.worker;
         track.attempt = attrs?.attempt || track.attempt;
         if (track.state === 'scheduled') track.state = 'running';
+        if (track.worker) track.workersByAttempt.set(track.attempt, track.worker);
         const lastFailure = reasonOf(attrs?.lastFailure);
-        if (lastFailure) track.failure = lastFailure;
+        if (lastFailure) {
+          track.failure = lastFailure;
+          track.previousAttempt = { attempt: track.attempt - 1, failure: lastFailure };
+        }
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
@@ -252,6 +303,15 @@ export class OrderProgressFold {
         const reason =
           typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
         this.base.cancelRequested = { reason };
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED: {
+        const attrs = event.workflowExecutionCancelRequestedEventAttributes;
+        this.base.cancellationRequest = {
+          identity: attrs?.identity || undefined,
+          reason: attrs?.cause || undefined,
+          at,
+        };
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:

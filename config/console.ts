@@ -38,3 +38,6 @@ export const CONSOLE_ORDER_LOOKBACK_MINUTES = 10;
 
 /** Local mode: the version table (build id, status, open orders, Lambda version) is read from the server this often. */
 export const CONSOLE_VERSIONS_REFRESH_MS = 5_000;
+
+/** The page says what it needs (the console process, reachable at its address) when no event came this long. */
+export const CONSOLE_FIRST_EVENT_TIMEOUT_MS = 4_000;

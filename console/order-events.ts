@@ -1,6 +1,7 @@
 /** The event-log lines one order's change tells: retries, a worker hand-over, compensations, the ending. */
 
 import { describeWorker, isLambdaIdentity } from '../client/describe-worker';
+import { failureWords } from '../client/failure-words';
 import type { ObservedActivity, OrderProgress } from '../client/order-progress';
 import type { LogEntry } from './console-types';
 
@@ -14,7 +15,9 @@ function activityLines(order: OrderProgress, before: ObservedActivity | undefine
   const lines: Line[] = [];
   const who = label(order);
   if (now.attempt > 1 && now.attempt > (before?.attempt ?? 0) && now.state !== 'completed') {
-    const why = now.failure ? ` after: ${now.failure.message}` : '';
+    const previous = now.previousAttempt;
+    const on = previous?.worker ? ` on ${describeWorker(previous.worker)}` : '';
+    const why = previous ? ` (attempt ${previous.attempt}${on}: ${failureWords(previous.failure)})` : '';
     lines.push({ kind: 'retry', text: `${who}: ${now.name} attempt ${now.attempt}${why}` });
   }
   if (now.kind === 'compensation' && !before)
@@ -39,6 +42,12 @@ export function orderChangeLines(before: OrderProgress | undefined, now: OrderPr
     lines.push({ kind: 'order', text: `${label(now)}: ${now.scenario ?? 'order'} order ${now.state.toLowerCase()}` });
   now.steps.forEach((step, i) => lines.push(...activityLines(now, before?.steps[i], step)));
   now.compensations.forEach((comp, i) => lines.push(...activityLines(now, before?.compensations[i], comp)));
+  const request = now.cancellationRequest;
+  if (request && !before?.cancellationRequest) {
+    const by = request.identity ? ` by ${request.identity}` : '';
+    const why = request.reason ? `: ${request.reason}` : '';
+    lines.push({ kind: 'order', text: `${label(now)}: cancellation requested from outside${by}${why}` });
+  }
   if (now.cancelRequested && !before?.cancelRequested) {
     lines.push({ kind: 'order', text: `${label(now)}: cancellation accepted (${now.cancelRequested.reason})` });
   }

@@ -1,25 +1,48 @@
 /** The order board: one row per order, its four steps (state, attempt, worker), compensations, the reason it failed. */
 
-import type { ObservedActivity } from '../../client/order-progress';
+import type { CancellationRequest, ObservedActivity } from '../../client/order-progress';
+import { failureWords } from '../../client/failure-words';
+import { previousAttemptLine } from './attempt-history';
 import type { OrderView } from '../console-types';
 import { byId, clock, el } from './dom';
 import { workerLabel } from './worker-label';
 
+/** Waiting for a worker, the attempt has none yet: the identity the server still holds is the last attempt's. */
+const HAS_A_WORKER: readonly ObservedActivity['state'][] = ['running', 'completed', 'failed', 'cancelled'];
+
 function activityCell(activity: ObservedActivity, envs: Record<string, string>): HTMLElement {
   const attempt = activity.attempt > 1 ? ` · attempt ${activity.attempt}` : '';
+  const waiting = activity.state === 'scheduled' || activity.state === 'retrying';
   return el(
     'div',
-    { class: `step ${activity.state}`, 'data-step': activity.name, 'data-state': activity.state },
+    {
+      class: `step ${activity.state}`,
+      'data-step': activity.name,
+      'data-state': activity.state,
+      'data-attempt': String(activity.attempt),
+    },
     el('span', { class: 'state' }, activity.state),
     attempt,
+    waiting && el('span', { class: 'muted' }, ' · waiting for a worker'),
     ' ',
-    // While it waits for the next attempt, the worker shown is the one that had the last attempt.
-    (activity.state === 'retrying' || activity.state === 'scheduled') && activity.worker ? 'last: ' : '',
-    workerLabel(activity.worker, envs),
+    HAS_A_WORKER.includes(activity.state) && workerLabel(activity.worker, envs),
     activity.detail && el('div', { class: 'muted' }, activity.detail),
-    activity.failure &&
-      activity.state !== 'completed' &&
-      el('div', { class: 'reason' }, `${activity.failure.type ?? ''} ${activity.failure.message}`.trim()),
+    // Only a failed activity's own failure is an error; an earlier attempt's is history.
+    activity.state === 'failed' &&
+      activity.failure &&
+      el('div', { class: 'reason', 'data-current-failure': '' }, failureWords(activity.failure)),
+    activity.previousAttempt && previousAttemptLine(activity.previousAttempt, envs),
+  );
+}
+
+/** A cancel sent from outside (Web UI, Temporal CLI), read from the history's WorkflowExecutionCancelRequested. */
+function cancellationLine(request: CancellationRequest): HTMLElement {
+  const by = request.identity ? ` by ${request.identity}` : '';
+  const why = request.reason ? `: ${request.reason}` : '';
+  return el(
+    'div',
+    { class: 'history', 'data-cancel-requested-by': request.identity ?? '' },
+    `cancellation requested${by} at ${clock(request.at)}${why}`,
   );
 }
 
@@ -53,6 +76,7 @@ export function renderBoard(
           {},
           el('span', { class: `state-${order.state}`, 'data-order-state': order.state }, order.state),
           order.cancelRequested && el('div', { class: 'muted' }, `cancel: ${order.cancelRequested.reason}`),
+          order.cancellationRequest && cancellationLine(order.cancellationRequest),
           order.failure &&
             el(
               'div',

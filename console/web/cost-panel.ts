@@ -1,19 +1,44 @@
-/** The cost panel: this run's Lambda bill on both architectures next to an always-on worker, with the formulas. */
+/** The cost panel: the answer first, large (Lambda vs an always-on worker), then both architectures and the formulas. */
 
 import type { CostView } from '../console-types';
 import { byId, el } from './dom';
 
+/** Three significant digits however small: 2 requests cost $0.000000400, which is not $0.000000. */
 function usd(value: number): string {
-  return value === 0 ? '$0' : value < 0.01 ? `$${value.toFixed(6)}` : `$${value.toFixed(4)}`;
+  if (value === 0) return '$0';
+  if (value >= 0.01) return `$${value.toFixed(4)}`;
+  const digits = Math.min(12, Math.ceil(-Math.log10(value)) + 2);
+  return `$${value.toFixed(digits)}`;
 }
 
 export function renderCost(cost: CostView): void {
   const minutes = (cost.wallSeconds / 60).toFixed(1);
+  // Redrawn every few seconds: the formulas stay open once the presenter opened them.
+  const formulasOpen =
+    document.querySelector<HTMLDetailsElement>('#cost details.formulas')?.open ?? document.body.dataset.view === 'full';
+  const cheapest = cost.lambda.reduce((a, b) => (b.totalUsd < a.totalUsd ? b : a), cost.lambda[0]);
   byId('cost').replaceChildren(
+    el(
+      'div',
+      { class: 'answer' },
+      el(
+        'div',
+        { 'data-answer': 'lambda' },
+        `Lambda ${cheapest.architecture}, only what ran:`,
+        el('b', { 'data-usd': String(cheapest.totalUsd) }, usd(cheapest.totalUsd)),
+      ),
+      el(
+        'div',
+        { 'data-answer': 'always-on' },
+        `${cost.alwaysOn.label}, the same ${minutes} min:`,
+        el('b', { 'data-usd': String(cost.alwaysOn.totalUsd) }, usd(cost.alwaysOn.totalUsd)),
+      ),
+    ),
     el(
       'p',
       {},
-      `This run (${minutes} min): `,
+      // Counted from the console's start (in the demo: act 1), the same span the always-on price covers.
+      `Since the console started (${minutes} min): `,
       el('b', { 'data-requests': String(cost.requests) }, `${cost.requests} requests`),
       ', ',
       el('b', { 'data-gbs': cost.billedGbSeconds.toFixed(3) }, `${cost.billedGbSeconds.toFixed(2)} billed GB-s`),
@@ -22,7 +47,14 @@ export function renderCost(cost: CostView): void {
     el(
       'table',
       {},
-      el('tr', {}, el('th', {}, 'Worker'), el('th', {}, 'Requests'), el('th', {}, 'Compute'), el('th', {}, 'Total')),
+      el(
+        'tr',
+        {},
+        el('th', {}, 'Worker'),
+        el('th', {}, 'Requests cost'),
+        el('th', {}, 'Compute cost'),
+        el('th', {}, 'Total'),
+      ),
       ...cost.lambda.map((l) =>
         el(
           'tr',
@@ -37,18 +69,24 @@ export function renderCost(cost: CostView): void {
         'tr',
         {},
         el('td', {}, cost.alwaysOn.label),
-        el('td', {}, '-'),
-        el('td', {}, usd(cost.alwaysOn.totalUsd)),
+        el('td', {}, 'none'),
+        el('td', { title: `${minutes} min of a VM, busy or not` }, usd(cost.alwaysOn.totalUsd)),
         el('td', {}, usd(cost.alwaysOn.totalUsd)),
       ),
     ),
-    ...cost.formulas.map((f) => el('div', { class: 'formula' }, f)),
+    // Folded under the answer in the presenter view (open in the full view): the arithmetic behind it.
     el(
-      'div',
-      { class: 'muted' },
-      `Prices: `,
-      el('a', { href: cost.priceSource.url, target: '_blank', rel: 'noopener' }, cost.priceSource.url),
-      ` (${cost.priceSource.region}, taken ${cost.priceSource.date}); free tier not counted.`,
+      'details',
+      { class: 'formulas', ...(formulasOpen && { open: '' }) },
+      el('summary', {}, 'How it is computed'),
+      ...cost.formulas.map((f) => el('div', { class: 'formula' }, f)),
+      el(
+        'div',
+        { class: 'muted prices' },
+        `Prices: `,
+        el('a', { href: cost.priceSource.url, target: '_blank', rel: 'noopener' }, cost.priceSource.url),
+        ` (${cost.priceSource.region}, taken ${cost.priceSource.date}); free tier not counted.`,
+      ),
     ),
   );
 }

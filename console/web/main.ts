@@ -9,6 +9,8 @@ import { cancelOrder, postControl, setUpControls } from './controls';
 import { renderCost } from './cost-panel';
 import { byId } from './dom';
 import { appendLog } from './event-log';
+import { PresenterLayout } from './presenter-layout';
+import { StreamNotice } from './stream-notice';
 import { renderVersions, setUpVersionsPanel } from './versions-panel';
 import { renderWorkers } from './workers-panel';
 
@@ -16,6 +18,8 @@ const orders = new Map<string, OrderView>();
 let workers: WorkersView = {};
 let hello: ConsoleHello | undefined;
 let boardQueued = false;
+const layout = new PresenterLayout();
+const notice = new StreamNotice();
 
 function redrawBoard(): void {
   if (boardQueued) return;
@@ -54,8 +58,11 @@ function handle(message: ConsoleMessage): void {
       const { act } = message;
       byId('act').hidden = false;
       byId('act-title').textContent = `${act.number ? `Act ${act.number}: ` : ''}${act.title}`;
-      byId('act-description').textContent = act.description ?? '';
+      const description = byId('act-description');
+      description.textContent = act.description ?? '';
+      description.title = act.description ?? '';
       byId('next-act').hidden = !(act.waitingForNext && hello?.story);
+      layout.setAct(act.number);
       break;
     }
     case 'redeploy':
@@ -66,11 +73,14 @@ function handle(message: ConsoleMessage): void {
 
 function connect(): void {
   const status = byId('connection');
+  status.textContent = 'connecting…';
+  notice.waiting();
   const events = new EventSource('/events');
   for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act', 'redeploy'] as const) {
-    events.addEventListener(type, (event) =>
-      handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage),
-    );
+    events.addEventListener(type, (event) => {
+      notice.received();
+      handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage);
+    });
   }
   events.onopen = () => {
     status.textContent = 'live';
@@ -81,10 +91,13 @@ function connect(): void {
     // EventSource reconnects by itself; a fresh 'hello' then resends everything.
     status.textContent = 'reconnecting… (is npm run console still running?)';
     status.className = 'pill down';
+    delete document.body.dataset.live;
     byId('log').replaceChildren();
+    notice.waiting();
   };
 }
 
+layout.setUp();
 byId('next-act').addEventListener('click', () => void postControl('/api/next-act', {}));
 setUpVersionsPanel();
 connect();

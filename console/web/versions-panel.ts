@@ -8,7 +8,9 @@ let view: RedeployView | undefined;
 
 /** The Lambda version number at the end of a qualified ARN (`…:function:shopflow-worker:2` -> `2`). */
 function lambdaVersion(arn: string | undefined): string {
-  return arn?.split(':')[7] ?? '-';
+  if (!arn) return 'none registered';
+  // An unqualified ARN is registered too: it runs whatever $LATEST is, which '-' would hide.
+  return arn.split(':')[7] ?? '$LATEST';
 }
 
 export function renderVersions(redeploy: RedeployView): void {
@@ -40,7 +42,11 @@ export function renderVersions(redeploy: RedeployView): void {
             'td',
             { class: `version-${v.status}` },
             v.status,
-            v.drainage && v.drainage !== v.status && ` (${v.drainage})`,
+            // The server's drainage check lags the routing: said apart, never as a second status.
+            v.drainage &&
+              v.drainage !== v.status &&
+              v.status !== 'CURRENT' &&
+              el('div', { class: 'muted' }, `last drainage check: ${v.drainage}`),
           ),
           el('td', {}, v.openOrders),
           el('td', { title: v.functionArn ?? 'no Lambda registered' }, lambdaVersion(v.functionArn)),

@@ -2,20 +2,30 @@
 
 import { el } from './dom';
 
-export function workerLabel(
-  identity: string | undefined,
-  requestEnvironments: Record<string, string> = {},
-): HTMLElement | undefined {
-  if (!identity) return undefined;
+type WorkerKind = 'lambda' | 'local' | 'other';
+
+function parse(identity: string, requestEnvironments: Record<string, string>): { kind: WorkerKind; text: string } {
   const at = identity.indexOf('@');
   const who = at >= 0 ? identity.slice(0, at) : identity;
   const where = at >= 0 ? identity.slice(at + 1) : '';
   if (where.startsWith('arn:aws:lambda:')) {
     const env = requestEnvironments[who];
-    const text = `Lambda req ${who.slice(0, 8)}${env ? ` · ${env}` : ''}`;
-    return el('span', { class: 'who lambda', title: identity, 'data-worker-kind': 'lambda' }, text);
+    return { kind: 'lambda', text: `Lambda req ${who.slice(0, 8)}${env ? ` · ${env}` : ''}` };
   }
-  if (/^\d+$/.test(who))
-    return el('span', { class: 'who local', title: identity, 'data-worker-kind': 'local' }, `local pid ${who}`);
-  return el('span', { class: 'who other', title: identity, 'data-worker-kind': 'other' }, identity.slice(0, 40));
+  if (/^\d+$/.test(who)) return { kind: 'local', text: `local pid ${who}` };
+  return { kind: 'other', text: identity.slice(0, 40) };
+}
+
+/** The same words as the badge, as plain text (for history lines). */
+export function describeWorkerShort(identity: string, requestEnvironments: Record<string, string> = {}): string {
+  return parse(identity, requestEnvironments).text;
+}
+
+export function workerLabel(
+  identity: string | undefined,
+  requestEnvironments: Record<string, string> = {},
+): HTMLElement | undefined {
+  if (!identity) return undefined;
+  const { kind, text } = parse(identity, requestEnvironments);
+  return el('span', { class: `who ${kind}`, title: identity, 'data-worker-kind': kind }, text);
 }

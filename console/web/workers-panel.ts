@@ -11,9 +11,9 @@ export function renderWorkers(workers: WorkersView, hello: ConsoleHello | undefi
       el(
         'p',
         { 'data-local-worker': local.state },
-        el('b', {}, 'Local worker: '),
-        el('span', { class: 'who local' }, local.state),
-        local.pid ? ` pid ${local.pid}` : '',
+        el('b', {}, `Local worker${local.pid ? ` pid ${local.pid}` : ''}: `),
+        // Coloured by its state: a killed worker must not wear the same badge as a running one.
+        el('span', { class: `worker-state ${local.state.replace(' ', '-')}` }, local.state),
         local.detail ? ` (${local.detail})` : '',
       ),
     );
@@ -33,7 +33,8 @@ export function renderWorkers(workers: WorkersView, hello: ConsoleHello | undefi
               'data-env-state': e.state,
               title: e.requestId ? `last request ${e.requestId}` : undefined,
             },
-            `${e.id} · ${e.state} · ${e.invocations} inv. · since ${clock(e.since)}`,
+            // `since` is when it entered this state, not when it was created.
+            `${e.id} · ${e.state} since ${clock(e.since)} · ${e.invocations} invocation(s)`,
           ),
         ),
       ),

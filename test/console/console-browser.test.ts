@@ -4,9 +4,15 @@
  * clean, bad control input starts nothing, an order runs on the local worker, a killed worker's step finishes on
  * a Lambda, the validator's refusal shows, the chart returns to zero, and "Ship the next build" ships v3 (its guards
  * first), whose new notification shows on the orders it runs. One screenshot per act under data/console.
+ *
+ * Meanwhile two projectors (1280x720 and 1920x1080, the presenter view) follow the demo's acts as the demo tells
+ * them (setAct): each act's key panels wholly on screen, no text out of its box, no text under the minimum size or
+ * 7:1 contrast, a running attempt 2 with attempt 1's failure as history; a screenshot per act and size under
+ * data/console/projector. The functional page uses ?view=full, today's everything-at-once page.
  */
 
 import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +26,7 @@ import { startConsole, type RunningConsole } from '../../console/start-console';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
 import { newOrderId, sampleOrder } from '../../client/sample-order';
 import { launchChromium } from '../support/browser';
+import { auditProjector, openProjectors, waitForAct, type Projector } from '../support/projector';
 import { testEnv } from '../support/test-env';
 import { startOrder } from '../../client/start-order';
 
@@ -37,6 +44,28 @@ declare const document: {
 };
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
+const PROJECTOR_SHOTS = path.join(SCREENSHOTS, 'projector');
+/** The demo's acts (demo/run-demo.ts), told to the console as the demo's narrator tells them. */
+const DEMO_ACTS = {
+  1: 'the stage',
+  2: 'orders on the local worker',
+  3: 'the local worker dies',
+  4: 'scale to zero',
+  5: 'ship v3 live',
+} as const;
+/** The panels each act must show on screen (console/web/presenter-layout.ts). */
+const KEY_PANELS: Record<keyof typeof DEMO_ACTS, string[]> = {
+  1: ['workers', 'versions'],
+  2: ['orders'],
+  3: ['orders', 'workers', 'log'],
+  4: ['chart', 'cost'],
+  5: ['versions', 'orders'],
+};
+/** Panels whose newest rows are on top and whose older ones may scroll inside the panel. */
+const SCROLLING_PANELS = ['orders', 'log'];
+let projectors: Projector[] = [];
+/** The slow order of act 4 (later slow orders, such as the CLI-cancelled one, come on top of the board). */
+let failoverOrderId = '';
 const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
 let stack: ServerlessStack;
 let consoleApp: RunningConsole;
@@ -45,6 +74,39 @@ let page: Page;
 let client: Client;
 let releaseDir: string;
 const pageErrors: string[] = [];
+
+/** Tells the console the demo's act, then checks what both projectors show for it. */
+async function projectAct(act: keyof typeof DEMO_ACTS): Promise<void> {
+  consoleApp.setAct({ number: act, title: DEMO_ACTS[act], waitingForNext: false });
+  for (const { page: projector, label, size } of projectors) {
+    await waitForAct(projector, act);
+    const audit = await auditProjector(projector, KEY_PANELS[act]);
+    expect({ act, label, panels: audit.panels }).toEqual({
+      act,
+      label,
+      panels: KEY_PANELS[act].map((name) =>
+        expect.objectContaining({
+          name,
+          shown: true,
+          inViewport: true,
+          overflowsSideways: false,
+          // The board and the log may scroll inside, newest first on screen; every other panel shows all it has.
+          ...(SCROLLING_PANELS.includes(name) ? { firstItemInside: true } : { scrollsInside: false }),
+        }),
+      ),
+    });
+    expect({ act, label, overflows: audit.overflows, pageScrolls: audit.pageScrolls }).toEqual({
+      act,
+      label,
+      overflows: [],
+      pageScrolls: false,
+    });
+    expect({ act, label, lowContrast: audit.lowContrast }).toEqual({ act, label, lowContrast: [] });
+    // The minimum: 2.25% of the screen's height (16 px at 720 px, 24 px at 1080 px).
+    expect(audit.minFont.px).toBeGreaterThanOrEqual(Math.floor(size.height * 0.0225));
+    await projector.screenshot({ path: path.join(PROJECTOR_SHOTS, `act-${act}-${label}.png`) });
+  }
+}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -61,7 +123,7 @@ function row(scenario: string) {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  fs.mkdirSync(PROJECTOR_SHOTS, { recursive: true });
   const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'console-'));
   const journalPath = path.join(dir, 'journal.jsonl');
   releaseDir = dir;
@@ -111,8 +173,8 @@ afterAll(async () => {
 
 test('act 1: the page loads offline with no console errors', async () => {
   const started = Date.now();
-  await page.goto(consoleApp.url);
-  await page.locator('body[data-live="yes"]').waitFor();
+  await page.goto(`${consoleApp.url}/?view=full`);
+  await page.locator('body[data-live="yes"][data-view="full"]').waitFor();
   await page.locator('#chart-summary[data-total-invocations]').waitFor();
   console.log(`console page live with chart in ${Date.now() - started} ms`);
   await expect(page.locator('#context').textContent()).resolves.toMatch(/local mode/);
@@ -121,6 +183,9 @@ test('act 1: the page loads offline with no console errors', async () => {
   const html = await page.content();
   expect(html).not.toMatch(/secretAccessKey|apiKey|TEMPORAL_API_KEY/i);
   await shot('act-1-page-loaded');
+  projectors = await openProjectors(browser, consoleApp.url);
+  for (const { page: projector } of projectors) projector.on('pageerror', (err) => pageErrors.push(err.message));
+  await projectAct(1);
   expect(pageErrors).toEqual([]);
 });
 
@@ -197,6 +262,7 @@ test('act 3: an order submitted from the page appears and completes on the local
   expect(await row('happy').locator('[data-step][data-state="completed"]').count()).toBe(4);
   expect(await row('happy').locator('[data-worker-kind="local"]').count()).toBe(4);
   await shot('act-3-order-on-local-worker');
+  await projectAct(2);
 });
 
 test('act 4: after "kill local worker" the interrupted step is finished by a Lambda', async () => {
@@ -204,9 +270,34 @@ test('act 4: after "kill local worker" the interrupted step is finished by a Lam
   await page.click('#submit-orders');
   const shipment = row('slow').locator('[data-step="createShipment"]');
   await shipment.locator('[data-worker-kind="local"]').waitFor({ timeout: 30_000 });
+  failoverOrderId = (await row('slow').getAttribute('data-workflow-id'))!;
+  const localPid = (await shipment.locator('[data-worker-kind="local"]').textContent())!.replace('local pid ', '');
   await page.click('#worker-kill');
   await page.locator('[data-local-worker="killed"]').waitFor({ timeout: 10_000 });
   await shipment.locator('[data-worker-kind="lambda"]').waitFor({ timeout: 60_000 });
+  // Attempt 2 on the Lambda: its own state and worker; attempt 1's failure is history, not its error.
+  const attempt2 = await shipment.evaluate((cell) => ({
+    state: cell.getAttribute('data-state'),
+    attempt: cell.getAttribute('data-attempt'),
+    history: cell.querySelector('[data-previous-attempt]')?.textContent,
+    currentFailure: cell.querySelector('[data-current-failure]')?.textContent ?? null,
+    text: cell.textContent,
+  }));
+  expect(attempt2).toEqual({
+    state: expect.stringMatching(/^(running|completed)$/),
+    attempt: '2',
+    history: `attempt 1 on local pid ${localPid}: heartbeat timeout`,
+    currentFailure: null,
+    text: expect.not.stringMatching(/Timeout activity/),
+  });
+  console.log(`shipment cell while on the Lambda (${attempt2.state}): ${attempt2.text}`);
+  await projectAct(3);
+  for (const { page: projector } of projectors) {
+    const cell = projector.locator(
+      `#orders tr[data-scenario="slow"] [data-step="createShipment"] [data-previous-attempt="1"]`,
+    );
+    expect(await cell.textContent()).toBe(`attempt 1 on local pid ${localPid}: heartbeat timeout`);
+  }
   await page
     .locator('.env.busy, .env.cold-start')
     .first()
@@ -248,6 +339,37 @@ test("act 5: the worker starts again; cancelling after the shipment shows the va
   expect(await late.locator('[data-step="notifyCustomer"]').textContent()).toMatch(/attempt 4/);
 });
 
+test('act 5b: a cancellation sent with the Temporal CLI shows on the row and in the log, with who sent it', async () => {
+  const order = sampleOrder(`${newOrderId()}-cli-cancel`, 'slow');
+  await startOrder(client, order);
+  const workflowId = orderWorkflowId(order.orderId);
+  const cancelled = page.locator(`#orders tbody tr[data-workflow-id="${workflowId}"]`);
+  await cancelled.locator('[data-step="createShipment"][data-state="running"]').waitFor({ timeout: 30_000 });
+  const cli = await new Promise<{ code: number; output: string }>((resolve) =>
+    execFile(
+      testEnv('cli'),
+      ['workflow', 'cancel', '--workflow-id', workflowId, '--address', stack.server.address, '--namespace', 'default'],
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
+  expect(cli).toEqual({ code: 0, output: expect.stringMatching(/cancel/i) });
+  // The CLI's own identity, as the history's WorkflowExecutionCancelRequested records it.
+  const line = cancelled.locator('[data-cancel-requested-by]');
+  await line.waitFor({ timeout: 15_000 });
+  const identity = await line.getAttribute('data-cancel-requested-by');
+  expect(identity).toMatch(/^temporal-cli:/);
+  expect((await line.textContent())?.replace(/\d\d:\d\d:\d\d$/, 'hh:mm:ss')).toBe(
+    `cancellation requested by ${identity} at hh:mm:ss`,
+  );
+  await page.waitForFunction(
+    (text) => (document.querySelector('#log')?.textContent ?? '').includes(text),
+    `cancellation requested from outside by ${identity}`,
+  );
+  await cancelled
+    .locator('[data-order-state]:not([data-order-state="RUNNING"]):not([data-order-state="COMPENSATING"])')
+    .waitFor({ timeout: 60_000 });
+});
+
 test('act 6: the chart shows the invocations and returns to zero; an idle console invokes nothing', async () => {
   await page.click('#worker-drain');
   const summary = page.locator('#chart-summary');
@@ -265,6 +387,26 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
   await page.waitForTimeout(12_000);
   expect(stack.lambda.metrics.invocationsOf('shopflow-worker').length).toBe(before);
   await shot('act-6-back-to-zero');
+  await projectAct(4);
+  for (const { page: projector } of projectors) {
+    // Off the chart, the legend gives the last bucket's values, never placeholders.
+    const legend = projector.locator('#chart-legend');
+    expect(await legend.getAttribute('data-showing')).toBe('last');
+    expect(await legend.textContent()).toMatch(
+      /^last bucket \d\d:\d\d:\d\d \(10 s\):invocations 0errors 0throttles 0concurrency 0$/,
+    );
+    expect(await projector.locator('#cost [data-answer="always-on"] b').textContent()).toMatch(/^\$\d/);
+  }
+  // Over the chart, the legend gives the bucket under the pointer.
+  const { page: projector } = projectors[0];
+  const box = (await projector.locator('#chart').boundingBox())!;
+  await projector.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await projector.locator('#chart-legend[data-showing="hover"]').waitFor();
+  expect(await projector.locator('#chart-legend').textContent()).toMatch(
+    /^bucket \d\d:\d\d:\d\d \(10 s\):invocations \d+/,
+  );
+  await projector.mouse.move(5, 5);
+  await projector.locator('#chart-legend[data-showing="last"]').waitFor();
   expect(pageErrors).toEqual([]);
 });
 
@@ -372,9 +514,48 @@ test('act 7: "Ship the next build" refuses bad requests, then ships v3; its orde
   expect(await notify.locator('[data-worker-kind="lambda"]').count()).toBe(1);
   expect(await notify.textContent()).toMatch(/Track it: https:\/\/shopflow\.example\/track\/ord-/);
   // The v2 order of act 4 sent v2's notification, without the link.
-  const old = await row('slow').locator('[data-step="notifyCustomer"]').textContent();
+  const old = await page
+    .locator(`#orders tbody tr[data-workflow-id="${failoverOrderId}"] [data-step="notifyCustomer"]`)
+    .textContent();
   expect(old).toMatch(/sent "Order \S+ confirmed/);
   expect(old).not.toMatch(/Track it/);
   await shot('act-7-v3-shipped');
+  await projectAct(5);
   expect(pageErrors).toEqual([]);
+});
+
+test('with JavaScript off, the page says what it needs instead of "connecting…" forever', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 720 } });
+  try {
+    const noScript = await context.newPage();
+    await noScript.goto(consoleApp.url);
+    const notice = noScript.locator('#needs-javascript');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toMatch(
+      /This console needs JavaScript\.[\s\S]*Allow JavaScript for this address/,
+    );
+    expect(await noScript.locator('#connection').textContent()).toBe('needs JavaScript');
+    await noScript.screenshot({ path: path.join(PROJECTOR_SHOTS, 'no-javascript-1280x720.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('when the live feed cannot connect, the page says so after a few seconds and what to do', async () => {
+  const blocked = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    // The page loads, but its event stream is refused, as when a proxy or a stopped console is in the way.
+    await blocked.route('**/events', (route) => route.abort('connectionrefused'));
+    const loaded = Date.now();
+    await blocked.goto(consoleApp.url);
+    const notice = blocked.locator('#stream-notice');
+    await notice.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(Date.now() - loaded).toBeGreaterThanOrEqual(3_000);
+    expect(await notice.textContent()).toMatch(
+      /^No live data from the console for 4 s\. This page needs the console process that served it \(npm run demo or npm run console\) running at 127\.0\.0\.1:\d+/,
+    );
+    await blocked.screenshot({ path: path.join(PROJECTOR_SHOTS, 'no-stream-1280x720.png') });
+  } finally {
+    await blocked.close();
+  }
 });
