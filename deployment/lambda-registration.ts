@@ -26,6 +26,8 @@ export interface RegistrationResult {
 
 const ARN_PATTERN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const ROLE_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+/** Temporal's constraint on an external id (its CloudFormation templates; infra/iam-roles.json keeps the same). */
+export const EXTERNAL_ID_PATTERN = /^[a-zA-Z0-9_+=,.@-]{5,45}$/;
 
 /** True for an ARN that names a published version (`...:function:NAME:7`), not $LATEST or the bare function. */
 export function isVersionQualified(functionArn: string): boolean {
@@ -56,6 +58,13 @@ export function validateTarget(target: LambdaTarget, allowLatest = false): void 
   }
   if (target.roleArn && !ROLE_PATTERN.test(target.roleArn)) {
     throw new Error(`"${target.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  }
+  if (target.externalId && !EXTERNAL_ID_PATTERN.test(target.externalId)) {
+    // The value is a secret of sorts: say what is wrong with it, never echo it.
+    throw new Error(
+      `the external id (${target.externalId.length} characters) does not meet Temporal's constraint: 5-45 ` +
+        "characters of letters, digits and _+=,.@- (the same as the template's ExternalId parameter)",
+    );
   }
 }
 

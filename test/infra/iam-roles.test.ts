@@ -25,7 +25,17 @@ interface Role {
 }
 
 const template = JSON.parse(fs.readFileSync(path.join(__dirname, '../../infra/iam-roles.json'), 'utf8')) as {
-  Parameters: Record<string, { NoEcho?: boolean }>;
+  Parameters: Record<
+    string,
+    {
+      NoEcho?: boolean;
+      Type?: string;
+      Default?: string;
+      MinLength?: number;
+      MaxLength?: number;
+      AllowedPattern?: string;
+    }
+  >;
   Resources: Record<string, Role> & {
     LedgerTable: { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> };
   };
@@ -36,13 +46,38 @@ const execution = template.Resources.LambdaExecutionRole;
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const functionArn = 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}';
 
-test('Temporal may assume the invocation role only as the given principal and only with the external id', () => {
+test('Temporal may assume the invocation role only as the given principals and only with the external id', () => {
   const trust = invocation.Properties.AssumeRolePolicyDocument.Statement;
   expect(trust).toHaveLength(1);
-  expect(trust[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: { Ref: 'TemporalPrincipalArn' } } });
+  expect(trust[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: { Ref: 'TemporalPrincipalArns' } } });
   expect(actions(trust[0])).toEqual(['sts:AssumeRole']);
   expect(trust[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
   expect(template.Parameters.ExternalId.NoEcho).toBe(true);
+});
+
+test("by default it trusts the five roles Temporal Cloud's controller assumes from, not one of them", () => {
+  const principals = template.Parameters.TemporalPrincipalArns;
+  expect(principals.Type).toBe('CommaDelimitedList');
+  expect(principals.Default?.split(',')).toEqual(
+    ['902542641901', '160190466495', '819232936619', '829909441867', '354116250941'].map(
+      (account) => `arn:aws:iam::${account}:role/wci-lambda-invoke`,
+    ),
+  );
+});
+
+test.each([
+  ['abcd', false],
+  ['abcde', true],
+  ['a'.repeat(45), true],
+  ['a'.repeat(46), false],
+  ['shop_flow+demo=1,2.3@x-y', true],
+  ['has space', false],
+  ['semi;colon', false],
+])("the external id %j is %s under Temporal's constraint (5-45 of [a-zA-Z0-9_+=,.@-])", (value, accepted) => {
+  const { MinLength, MaxLength, AllowedPattern } = template.Parameters.ExternalId;
+  // CloudFormation matches AllowedPattern against the whole value.
+  const ok = value.length >= MinLength! && value.length <= MaxLength! && new RegExp(`^${AllowedPattern}$`).test(value);
+  expect(ok).toBe(accepted);
 });
 
 test('the invocation role can only invoke and describe the one function', () => {
