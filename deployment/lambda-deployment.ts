@@ -14,6 +14,7 @@ import {
   ResourceNotFoundException,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
@@ -24,6 +25,7 @@ import {
 } from '../config/settings';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
+import { checkPackagedProfile } from './packaged-profile';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
 
@@ -80,6 +82,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   }
   const zip = fs.readFileSync(options.zipFile);
   const current = await existing(client, functionName);
+  await checkPackagedProfile(options.zipFile, options.create?.environment ?? current?.Environment?.Variables ?? {});
   let result: FunctionConfiguration;
   if (!current) {
     if (!options.create) {
@@ -106,6 +109,9 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
         Code: { ZipFile: zip },
       }),
     );
+    // A new function is Pending until Lambda has set it up; Invoke and PublishVersion fail until it is Active.
+    log('Waiting for the function to be Active...');
+    await waitUntilFunctionActiveV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
   } else {
     const warning = timeoutWarning(current.Timeout ?? 0);
     if (warning) log(`Warning: ${warning}`);
