@@ -247,13 +247,18 @@ export async function registerLambda(options: {
   return { action, madeCurrent, description: description ?? {}, ...(warning && { warning }) };
 }
 
-/** The same registration with the Temporal CLI. */
+/**
+ * The same registration with the Temporal CLI, from a fresh namespace: the deployment first (a version with compute
+ * can only be created in an existing one), the version, making it current, and the check that it is served.
+ */
 export function cliCommands(version: WorkerDeploymentVersion, target: LambdaTarget): string[] {
   const role = target.roleArn
     ? ` \\\n    --aws-lambda-assume-role-arn ${target.roleArn} --aws-lambda-assume-role-external-id <external-id>`
     : ' \\\n    --aws-lambda-skip-role-and-external-id';
   return [
+    `temporal worker deployment create --name ${version.deploymentName}`,
     `temporal worker deployment create-version --deployment-name ${version.deploymentName} --build-id ${version.buildId} \\\n    --aws-lambda-function-arn ${target.functionArn}${role}`,
     `temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId} --allow-no-pollers`,
+    `temporal worker deployment describe-version --deployment-name ${version.deploymentName} --build-id ${version.buildId} --report-task-queue-stats`,
   ];
 }

@@ -165,8 +165,15 @@ test('the deploy:lambda, register:lambda and metrics commands work against the s
   expect(register.output()).toContain(
     `Scaler:             no-sync, scale-up cool-off ${LAMBDA_SCALE_UP_COOLOFF_MS} ms`,
   );
+  // From a fresh namespace: the deployment first, then the version, current, and the check.
   expect(register.output()).toMatch(
-    /temporal worker deployment create-version --deployment-name shopflow-serverless-\w+ --build-id serverless-1/,
+    new RegExp(
+      'temporal worker deployment create --name shopflow-serverless-\\w+\\n\\s+' +
+        'temporal worker deployment create-version --deployment-name shopflow-serverless-\\w+ --build-id serverless-1[^]*' +
+        'temporal worker deployment set-current-version [^]*' +
+        'temporal worker deployment describe-version --deployment-name shopflow-serverless-\\w+ --build-id serverless-1 ' +
+        '--report-task-queue-stats',
+    ),
   );
 
   const metrics = startEntryPoint(
