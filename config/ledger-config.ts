@@ -59,3 +59,17 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv, journalPath: string): L
   }
   return { kind: 'dynamodb', tableName, region, endpoint: endpointFrom(env) };
 }
+
+/**
+ * A worker connected to Temporal Cloud shares its orders with Lambda environments, which cannot see this machine's
+ * journal file: a charge recorded here would be invisible to a refund running there, and a retry there would
+ * charge again. So a Temporal Cloud connection needs the shared DynamoDB ledger.
+ */
+export function checkLedgerForTemporal(ledger: LedgerConfig, temporalAddress: string, isCloud: boolean): void {
+  if (!isCloud || ledger.kind !== 'file') return;
+  throw new ConfigError(
+    `this worker connects to Temporal Cloud (${temporalAddress}) but records effects in the file journal ` +
+      `${ledger.path}, which the Lambda environments cannot see: set SHOPFLOW_LEDGER=dynamodb:<table> and AWS_REGION ` +
+      "(the same as the function's; docs/deploy-to-aws.md), for example in .env",
+  );
+}

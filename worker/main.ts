@@ -4,7 +4,8 @@ import os from 'node:os';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createDefaultActivities } from '../activities';
 import { describeLedgerConfig } from '../activities/ledger/open-ledger';
-import { loadConnectionConfig } from '../config/connection';
+import { isTemporalCloudAddress, loadConnectionConfig } from '../config/connection';
+import { checkLedgerForTemporal } from '../config/ledger-config';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { loadDotEnv } from '../config/load-dotenv';
 import { LOCAL_WORKER_SHUTDOWN_GRACE_MS } from '../config/settings';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   loadDotEnv();
   const environment = loadShopFlowEnvironment();
   const temporal = loadConnectionConfig();
+  const address = temporal.connectionOptions.address ?? '';
+  checkLedgerForTemporal(environment.ledger, address, isTemporalCloudAddress(address));
   const { version } = environment;
   const identity = `${process.pid}@${os.hostname()}`;
 

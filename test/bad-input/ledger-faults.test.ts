@@ -72,6 +72,25 @@ test.each([
   expect(deploy.output()).not.toMatch(/Creating|Deployed/);
 });
 
+test('npm run worker against Temporal Cloud with the file journal is refused before it connects, with the fix', async () => {
+  const env = {
+    TEMPORAL_PROFILE: '',
+    TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233',
+    TEMPORAL_NAMESPACE: 'shop.a1b2c',
+    TEMPORAL_API_KEY: 'sk-not-a-real-key',
+    SHOPFLOW_JOURNAL: '/tmp/shopflow-refused/journal.jsonl',
+  };
+  const worker = startEntryPoint('worker/main.ts', [], env);
+  expect((await worker.exited).code).toBe(1);
+  expect(worker.output()).toContain(
+    'Worker failed: this worker connects to Temporal Cloud (us-east-1.aws.api.temporal.io:7233) but records effects ' +
+      'in the file journal /tmp/shopflow-refused/journal.jsonl, which the Lambda environments cannot see: set ' +
+      "SHOPFLOW_LEDGER=dynamodb:<table> and AWS_REGION (the same as the function's; docs/deploy-to-aws.md), for example in .env",
+  );
+  expect(worker.output()).not.toMatch(/Bundling|connecting/i);
+  expect(worker.output()).not.toContain('sk-not-a-real-key');
+});
+
 describe('DynamoDB faults', () => {
   let table: TestTable;
   let proxy: FaultProxy | undefined;
