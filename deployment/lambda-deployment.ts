@@ -24,6 +24,7 @@ import {
 } from '../config/settings';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
+import { packageWorkflow } from './package-workflow';
 import { versionDescription } from './version-label';
 import { readZipEntry } from './zip';
 
@@ -127,7 +128,8 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   log('Waiting for the update to finish...');
   await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
   if (!options.publish) return result;
-  const info = await packageBuildInfo(options.zipFile);
+  // The label names the workflow bundle the zip really holds: packageWorkflow refuses a build-info.json that lies.
+  const { info } = await packageWorkflow(options.zipFile);
   const description = info?.workflowBundleSha256 ? versionDescription(info) : '';
   log(
     description

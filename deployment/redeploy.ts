@@ -8,13 +8,12 @@ import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
-import { deployLambda, packageBuildInfo } from './lambda-deployment';
+import { deployLambda } from './lambda-deployment';
 import { buildLambdaPackage } from './lambda-package';
 import { registerLambda, type RegistrationResult } from './lambda-registration';
-import { WORKFLOW_BUNDLE_FILE } from './package-hashes';
+import { PackageMismatchError, packageWorkflow } from './package-workflow';
 import { checkBuildIdReuse, RedeployRefusedError, type GuardVerdict } from './redeploy-guard';
 import { versionTable, type VersionRow } from './version-drainage';
-import { readZipEntry } from './zip';
 
 export interface RedeployOptions {
   lambda: LambdaClient;
@@ -81,9 +80,11 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     });
   }
   const build = lap();
-  const info = await packageBuildInfo(options.zipFile);
-  const bundle = await readZipEntry(options.zipFile, WORKFLOW_BUNDLE_FILE);
-  if (!info?.workflowBundleSha256 || !bundle) {
+  // The bundle's hash is computed from the bundle in the zip; a build-info.json that disagrees refuses the package.
+  const { info, bundle, workflowBundleSha256 } = await packageWorkflow(options.zipFile).catch((err: Error) => {
+    throw err instanceof PackageMismatchError ? new RedeployRefusedError(err.message) : err;
+  });
+  if (!info?.workflowBundleSha256 || !bundle || !workflowBundleSha256) {
     throw new RedeployRefusedError(
       `${options.zipFile} has no workflow hash in build-info.json (built before redeploy existed): ` +
         'rebuild it with npm run build:lambda',
@@ -93,7 +94,7 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   const functionArn = await functionArnOf(lambda, options.functionName);
 
   log(
-    `Checking build id ${version.buildId} (workflow sha256 ${info.workflowBundleSha256.slice(0, 12)}...) ` +
+    `Checking build id ${version.buildId} (workflow sha256 ${workflowBundleSha256.slice(0, 12)}...) ` +
       'before publishing...',
   );
   const verdict = await checkBuildIdReuse({
@@ -102,7 +103,7 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     namespace,
     version,
     functionArn,
-    workflowBundleSha256: info.workflowBundleSha256,
+    workflowBundleSha256,
     workflowBundleCode: bundle.toString('utf8'),
     historiesDir: options.historiesDir,
   });

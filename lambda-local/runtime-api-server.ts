@@ -1,11 +1,15 @@
 /**
  * The Lambda Runtime API for one execution environment (documented at
  * docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html): the runtime inside the environment asks for the next
- * event and reports the result. One server per environment, on 127.0.0.1, as AWS_LAMBDA_RUNTIME_API.
+ * event and reports the result. One server per environment, on 127.0.0.1, as AWS_LAMBDA_RUNTIME_API. It answers
+ * only requests that name it as Host (127.0.0.1:port, as the runtime clients send) and carry no Origin header: no
+ * web page, directly or by DNS rebinding, can take an event or post a result. A secret path or token is not
+ * possible: AWS's runtime client (aws-lambda-ric) takes AWS_LAMBDA_RUNTIME_API as host:port and builds the paths.
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseForeignRequest } from './request-guard';
 
 export interface RuntimeEvent {
   requestId: string;
@@ -60,6 +64,10 @@ export class RuntimeApiServer {
     if (this.waiting) this.flush(this.waiting);
   }
 
+  private port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
   close(): void {
     this.waiting?.destroy();
     this.server.closeAllConnections();
@@ -87,6 +95,9 @@ export class RuntimeApiServer {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    // Only the environment's runtime: it names this server as AWS_LAMBDA_RUNTIME_API gives it, and sends no Origin.
+    const refused = refuseForeignRequest(req.headers, this.port(), 'this Runtime API');
+    if (refused) return reply(403, { errorMessage: refused.message, errorType: 'AccessDenied' });
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
       this.waiting = res;
       if (this.queued) this.flush(res);
