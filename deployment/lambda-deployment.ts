@@ -23,10 +23,8 @@ import {
   LONGEST_ACTIVITY_START_TO_CLOSE_MS,
 } from '../config/settings';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
-import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { packageWorkflow } from './package-workflow';
 import { versionDescription } from './version-label';
-import { readZipEntry } from './zip';
 
 export interface CreateSettings {
   roleArn: string;
@@ -141,10 +139,4 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   return client.send(
     new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: result.CodeSha256 }),
   );
-}
-
-/** The package's build-info.json, if it has one. */
-export async function packageBuildInfo(zipFile: string): Promise<BuildInfo | undefined> {
-  const raw = await readZipEntry(zipFile, BUILD_INFO_FILE);
-  return raw && (JSON.parse(raw.toString('utf8')) as BuildInfo);
 }

@@ -30,8 +30,8 @@ export interface MetricDataRequest {
   EndTime: number;
 }
 
-const invalidValue = (message: string) => new LambdaApiError(400, 'InvalidParameterValue', message);
-const missing = (message: string) => new LambdaApiError(400, 'MissingParameter', message);
+const invalidValue = (message: string) => new LambdaApiError(400, 'InvalidParameterValueException', message);
+const missing = (message: string) => new LambdaApiError(400, 'MissingRequiredParameterException', message);
 
 /** The request as given, once every part of it is something the service can answer; else CloudWatch's error. */
 export function checkMetricDataRequest(input: Partial<MetricDataRequest>): MetricDataRequest {
@@ -64,7 +64,7 @@ export function checkMetricDataRequest(input: Partial<MetricDataRequest>): Metri
   if (dataPoints > MAX_DATA_POINTS)
     throw new LambdaApiError(
       400,
-      'InvalidParameterCombination',
+      'InvalidParameterCombinationException',
       `You have requested up to ${dataPoints} datapoints, which exceeds the limit of ${MAX_DATA_POINTS}: ` +
         'use a longer Period or a shorter time range',
     );
