@@ -7,9 +7,12 @@
 
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localAwsClient } from '../../devstack/local-aws-clients';
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
+import { startRestartableMoto } from '../../devstack/restartable-moto';
+import { testEnv } from '../support/test-env';
 
 let moto: MotoServer;
 let dynamodb: DynamoDBClient;
@@ -96,3 +99,24 @@ test("moto's own socket is in a folder only this user can enter", () => {
     expect(fs.statSync(folder).mode & 0o077).toBe(0);
   }
 });
+
+test("behind restartable-moto's TCP front, the guard takes the front's Host, and a restart keeps the tables", async () => {
+  const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'moto-front-'));
+  const front = await startRestartableMoto(dir);
+  const client = localAwsClient(DynamoDBClient, front.endpoint, { maxAttempts: 1 });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'durable',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await front.restart();
+    expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual(['durable']);
+  } finally {
+    client.destroy();
+    await front.stop();
+  }
+}, 120_000);
