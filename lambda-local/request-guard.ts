@@ -22,6 +22,7 @@ export function foreignRequestProblem(
   headers: http.IncomingHttpHeaders,
   ports: readonly number[],
   service: string,
+  fromPageFix = 'use an AWS SDK or the AWS CLI, which send no Origin header',
 ): string | undefined {
   const host = headers.host;
   const own = ports.flatMap(ownHosts);
@@ -33,10 +34,7 @@ export function foreignRequestProblem(
   }
   const origin = headers.origin;
   if (origin !== undefined) {
-    return (
-      `${service} takes no requests from web pages (Origin ${JSON.stringify(origin)}): ` +
-      'use an AWS SDK or the AWS CLI, which send no Origin header'
-    );
+    return `${service} takes no requests from web pages (Origin ${JSON.stringify(origin)}): ${fromPageFix}`;
   }
   return undefined;
 }
@@ -46,7 +44,8 @@ export function refuseForeignRequest(
   headers: http.IncomingHttpHeaders,
   port: number,
   service = 'the local Lambda service',
+  fromPageFix?: string,
 ): LambdaApiError | undefined {
-  const problem = foreignRequestProblem(headers, [port], service);
+  const problem = foreignRequestProblem(headers, [port], service, fromPageFix);
   return problem === undefined ? undefined : accessDenied(problem);
 }

@@ -96,7 +96,12 @@ export class RuntimeApiServer {
       res.end(JSON.stringify(body));
     };
     // Only the environment's runtime: it names this server as AWS_LAMBDA_RUNTIME_API gives it, and sends no Origin.
-    const refused = refuseForeignRequest(req.headers, this.port(), 'this Runtime API');
+    const refused = refuseForeignRequest(
+      req.headers,
+      this.port(),
+      'this Runtime API',
+      "only the runtime inside this function's execution environment calls it",
+    );
     if (refused) return reply(403, { errorMessage: refused.message, errorType: 'AccessDenied' });
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
       this.waiting = res;
