@@ -26,7 +26,7 @@ import { MAX_REQUEST_BYTES } from '../../lambda-local/http-api';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
 import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
-import { zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
+import { lyingZipBomb, zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
 import { testEnv } from '../support/test-env';
 
 const MISSING = 'no-such-function';
@@ -40,7 +40,7 @@ let local: LocalLambda;
 let lambda: LambdaClient;
 let cloudwatch: CloudWatchClient;
 let zip: Buffer;
-const hostile: Record<'dotDot' | 'absolute' | 'symlink' | 'bomb' | 'manyEntries', Buffer> = {} as never;
+const hostile: Record<'dotDot' | 'absolute' | 'symlink' | 'bomb' | 'lyingBomb' | 'manyEntries', Buffer> = {} as never;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-bad-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0 });
@@ -53,6 +53,7 @@ beforeAll(async () => {
   hostile.symlink = await zipWithSymlink('passwd', '/etc/passwd');
   // Just over Lambda's quota unpacked, in a zip of a few hundred KB.
   hostile.bomb = await zipBomb(2, UNZIPPED_LIMIT / 2);
+  hostile.lyingBomb = await lyingZipBomb(8 * 1024 * 1024, 1000);
   hostile.manyEntries = await zipOfManyEntries(100_000);
 }, 120_000);
 afterAll(async () => {
@@ -212,6 +213,13 @@ const ROWS: [string, () => object, string, number, string][] = [
     'InvalidParameterValueException',
     400,
     `Unzipped size must be smaller than ${UNZIPPED_LIMIT} bytes`,
+  ],
+  [
+    'CreateFunction with a zip bomb whose header understates its size',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-lying', Code: { ZipFile: hostile.lyingBomb } })),
+    'InvalidParameterValueException',
+    400,
+    'Could not unzip the uploaded file: entry zeros-0.bin unpacks to more than the 1000 bytes the zip declares (a corrupt zip, or a zip bomb)',
   ],
   [
     'CreateFunction with a zip of 100,000 entries',

@@ -58,3 +58,17 @@ export function zipOfManyEntries(count: number): Promise<Buffer> {
     for (let i = 1; i < count; i++) z.addBuffer(empty, `f/${i}.js`, { compress: false });
   });
 }
+
+/**
+ * A zip bomb that lies: one entry of `actualBytes` zeros whose central directory says it unpacks to `declaredBytes`,
+ * so only counting the bytes while unpacking can stop it.
+ */
+export async function lyingZipBomb(actualBytes: number, declaredBytes: number): Promise<Buffer> {
+  const zip = await zipBomb(1, actualBytes);
+  const name = Buffer.from('zeros-0.bin');
+  const central = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = zip.indexOf(central); at !== -1; at = zip.indexOf(central, at + 4)) {
+    if (zip.subarray(at + 46, at + 46 + name.length).equals(name)) zip.writeUInt32LE(declaredBytes, at + 24);
+  }
+  return zip;
+}
