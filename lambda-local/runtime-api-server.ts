@@ -31,11 +31,19 @@ export interface RuntimeApiHandlers {
 
 const PREFIX = '/2018-06-01/runtime';
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/**
+ * The body and its full size; past `keep` bytes the rest is counted, not kept, so a runtime posting an endless
+ * response cannot fill the service's memory (it is refused by size anyway).
+ */
+function readBody(req: http.IncomingMessage, keep: number): Promise<{ body: Buffer; size: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (size <= keep) chunks.push(c);
+      size += c.length;
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), size }));
     req.on('error', reject);
   });
 }
@@ -109,21 +117,21 @@ export class RuntimeApiServer {
       else this.handlers.onWaiting();
       return;
     }
-    const body = await readBody(req);
+    const { body, size } = await readBody(req, this.maxResponseBytes);
     const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (req.method === 'POST' && match) {
       const [, requestId, outcome] = match;
       if (requestId !== this.inFlight)
         return reply(400, { errorMessage: `unknown request id ${requestId}`, errorType: 'InvalidRequestID' });
       this.inFlight = undefined;
-      if (outcome === 'response' && body.length > this.maxResponseBytes) {
+      if (outcome === 'response' && size > this.maxResponseBytes) {
         reply(413, {
           errorMessage: 'Response payload size exceeded maximum allowed payload size',
           errorType: 'RequestEntityTooLarge',
         });
         const tooLarge = JSON.stringify({
           errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`,
+          errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`,
         });
         return this.handlers.onReport({
           kind: 'error',

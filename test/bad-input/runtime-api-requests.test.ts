@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { writeZip } from '../../deployment/zip';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { createTestFunction, localLambdaClient } from '../support/function-zips';
+import { createTestFunction, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 let dir: string;
@@ -94,3 +95,22 @@ test.each(ROWS)(
     expect(local.service.environmentsOf(name)).toHaveLength(1);
   },
 );
+
+test('a response over 6 MB is refused by size, counted to its end but not kept', async () => {
+  const source = path.join(dir, 'big.js');
+  const bytes = 7 * 1024 * 1024;
+  fs.writeFileSync(source, `exports.handler = async () => 'x'.repeat(${bytes - 2});\n`);
+  const zipFile = path.join(dir, 'big.zip');
+  await writeZip([{ name: 'big.js', file: source }], zipFile);
+  const big = await lambda.send(
+    new CreateFunctionCommand(
+      testFunctionInput(fs.readFileSync(zipFile), { Handler: 'big.handler', Timeout: 10, MemorySize: 256 }),
+    ),
+  );
+  const reply = await lambda.send(new InvokeCommand({ FunctionName: big.FunctionName }));
+  expect(reply.FunctionError).toBe('Unhandled');
+  expect(JSON.parse(new TextDecoder().decode(reply.Payload))).toEqual({
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${6 * 1024 * 1024} bytes).`,
+  });
+});
