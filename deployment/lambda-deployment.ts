@@ -24,10 +24,9 @@ import {
   LONGEST_ACTIVITY_START_TO_CLOSE_MS,
 } from '../config/settings';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
-import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { checkPackagedProfile } from './packaged-profile';
+import { packageWorkflow } from './package-workflow';
 import { versionDescription } from './version-label';
-import { readZipEntry } from './zip';
 
 export interface CreateSettings {
   roleArn: string;
@@ -133,7 +132,8 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   log('Waiting for the update to finish...');
   await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: functionName });
   if (!options.publish) return result;
-  const info = await packageBuildInfo(options.zipFile);
+  // The label names the workflow bundle the zip really holds: packageWorkflow refuses a build-info.json that lies.
+  const { info } = await packageWorkflow(options.zipFile);
   const description = info?.workflowBundleSha256 ? versionDescription(info) : '';
   log(
     description
@@ -145,10 +145,4 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
   return client.send(
     new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: result.CodeSha256 }),
   );
-}
-
-/** The package's build-info.json, if it has one. */
-export async function packageBuildInfo(zipFile: string): Promise<BuildInfo | undefined> {
-  const raw = await readZipEntry(zipFile, BUILD_INFO_FILE);
-  return raw && (JSON.parse(raw.toString('utf8')) as BuildInfo);
 }

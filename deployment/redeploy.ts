@@ -9,13 +9,12 @@ import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { isLambdaArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
 import { resolveInvocationRole } from './invocation-role';
-import { deployLambda, packageBuildInfo } from './lambda-deployment';
+import { deployLambda } from './lambda-deployment';
 import { buildLambdaPackage } from './lambda-package';
 import { registerLambda, validateTarget, type LambdaTarget, type RegistrationResult } from './lambda-registration';
-import { WORKFLOW_BUNDLE_FILE } from './package-hashes';
+import { PackageMismatchError, packageWorkflow } from './package-workflow';
 import { checkBuildIdReuse, RedeployRefusedError, type GuardVerdict } from './redeploy-guard';
 import { versionTable, type VersionRow } from './version-drainage';
-import { readZipEntry } from './zip';
 
 export interface RedeployOptions {
   lambda: LambdaClient;
@@ -99,9 +98,11 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     });
   }
   const build = lap();
-  const info = await packageBuildInfo(options.zipFile);
-  const bundle = await readZipEntry(options.zipFile, WORKFLOW_BUNDLE_FILE);
-  if (!info?.workflowBundleSha256 || !bundle) {
+  // The bundle's hash is computed from the bundle in the zip; a build-info.json that disagrees refuses the package.
+  const { info, bundle, workflowBundleSha256 } = await packageWorkflow(options.zipFile).catch((err: Error) => {
+    throw err instanceof PackageMismatchError ? new RedeployRefusedError(err.message) : err;
+  });
+  if (!info?.workflowBundleSha256 || !bundle || !workflowBundleSha256) {
     throw new RedeployRefusedError(
       `${options.zipFile} has no workflow hash in build-info.json (built before redeploy existed): ` +
         'rebuild it with npm run build:lambda',
@@ -123,7 +124,7 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   );
 
   log(
-    `Checking build id ${version.buildId} (workflow sha256 ${info.workflowBundleSha256.slice(0, 12)}...) ` +
+    `Checking build id ${version.buildId} (workflow sha256 ${workflowBundleSha256.slice(0, 12)}...) ` +
       'before publishing...',
   );
   const verdict = await checkBuildIdReuse({
@@ -132,7 +133,7 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     namespace,
     version,
     functionArn,
-    workflowBundleSha256: info.workflowBundleSha256,
+    workflowBundleSha256,
     workflowBundleCode: bundle.toString('utf8'),
     historiesDir: options.historiesDir,
   });

@@ -1,17 +1,16 @@
 /**
  * The redeploy guard as register:lambda applies it: the workflow hash of the version being registered comes from
- * its label (GetFunction), and the histories replay on the package at hand when it carries that same bundle.
+ * its label (GetFunction), and the histories replay on the package at hand when the workflow-bundle.js in it hashes
+ * to that same sha256 (computed from the zip, not read from its build-info.json).
  */
 
 import fs from 'node:fs';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { packageBuildInfo } from './lambda-deployment';
-import { WORKFLOW_BUNDLE_FILE } from './package-hashes';
-import { checkBuildIdReuse } from './redeploy-guard';
+import { PackageMismatchError, packageWorkflow } from './package-workflow';
+import { checkBuildIdReuse, RedeployRefusedError } from './redeploy-guard';
 import { parseVersionDescription } from './version-label';
-import { readZipEntry } from './zip';
 
 export async function guardRegistration(options: {
   lambda: LambdaClient;
@@ -27,13 +26,12 @@ export async function guardRegistration(options: {
   const { Configuration } = await options.lambda.send(new GetFunctionCommand({ FunctionName: options.functionArn }));
   const sha = parseVersionDescription(Configuration?.Description)?.workflowBundleSha256;
   let bundle: string | undefined;
-  if (
-    sha &&
-    options.zipFile &&
-    fs.existsSync(options.zipFile) &&
-    (await packageBuildInfo(options.zipFile))?.workflowBundleSha256 === sha
-  ) {
-    bundle = (await readZipEntry(options.zipFile, WORKFLOW_BUNDLE_FILE))?.toString('utf8');
+  if (sha && options.zipFile && fs.existsSync(options.zipFile)) {
+    // The bundle in the zip, hashed here: a package whose build-info.json disagrees with it is refused.
+    const workflow = await packageWorkflow(options.zipFile).catch((err: Error) => {
+      throw err instanceof PackageMismatchError ? new RedeployRefusedError(err.message) : err;
+    });
+    if (workflow.workflowBundleSha256 === sha) bundle = workflow.bundle?.toString('utf8');
   }
   const verdict = await checkBuildIdReuse({
     ...options,

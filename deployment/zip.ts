@@ -2,6 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 
@@ -79,10 +80,21 @@ export async function extractZip(file: string, dir: string): Promise<void> {
       zip.openReadStream(entry, (err, stream) => {
         if (err) return reject(err);
         const mode = (entry.externalFileAttributes >>> 16) & 0o777;
-        stream
-          .pipe(fs.createWriteStream(target, { mode: mode || 0o644 }))
-          .on('close', () => zip.readEntry())
-          .on('error', reject);
+        // pipeline: an error of the read side (yauzl's byte count, a corrupt deflate stream) rejects, never crashes.
+        pipeline(stream, fs.createWriteStream(target, { mode: mode || 0o644 })).then(
+          () => zip.readEntry(),
+          (error: Error) => {
+            zip.close();
+            reject(
+              /^too many bytes in the stream/.test(error.message)
+                ? new Error(
+                    `entry ${entry.fileName} unpacks to more than the ${entry.uncompressedSize} bytes the zip declares ` +
+                      '(a corrupt zip, or a zip bomb)',
+                  )
+                : error,
+            );
+          },
+        );
       });
     });
     zip.on('end', resolve);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { localAwsEnvironment } from './local-aws-clients';
+import { freePort } from './ports';
 import { stopProcess } from './stop-process';
 
 export interface DevServerOptions {
@@ -12,6 +13,8 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omit for a headless server (tests). */
   uiPort?: number;
+  /** The frontend's HTTP API port (ShopFlow itself speaks gRPC); default: a free one. */
+  httpPort?: number;
   /** A file keeps state across restarts; omit for in-memory. */
   dbFile?: string;
   /** Where the server's output goes; omit to share this terminal. */
@@ -57,9 +60,15 @@ export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv 
 }
 
 export function devServerArgs(
-  options: Pick<DevServerOptions, 'port' | 'uiPort' | 'dbFile' | 'dynamicConfig'>,
+  options: Pick<DevServerOptions, 'port' | 'uiPort' | 'httpPort' | 'dbFile' | 'dynamicConfig'>,
 ): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  if (options.httpPort) {
+    // The HTTP API answers only requests naming it as Host: a DNS-rebinding page gets 403 (docs/architecture.md).
+    const own = [`127.0.0.1:${options.httpPort}`, `localhost:${options.httpPort}`];
+    args.push('--http-port', String(options.httpPort));
+    args.push('--dynamic-config-value', `frontend.httpAllowedHosts=${JSON.stringify(own)}`);
+  }
   if (options.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
@@ -95,7 +104,8 @@ async function waitUntilServing(address: string, server: ChildProcess, timeoutMs
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const address = `127.0.0.1:${options.port}`;
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'inherit';
-  const child = spawn(options.cli, devServerArgs(options), {
+  const httpPort = options.httpPort ?? (await freePort());
+  const child = spawn(options.cli, devServerArgs({ ...options, httpPort }), {
     stdio: ['ignore', output, output],
     env: { ...process.env, ...options.env },
   });

@@ -1,12 +1,15 @@
 /**
  * A real DynamoDB-compatible server for offline runs: moto's server, installed from PyPI (`moto[server]`) into
- * .tools/ the way the Temporal CLI is, started on a free loopback port. State is in memory: a restart empties it.
+ * .tools/ the way the Temporal CLI is. moto listens on a Unix socket only this user can reach, behind a guard on a
+ * free loopback port that refuses web pages and foreign Hosts (loopback-guard.ts; moto checks neither and allows
+ * every origin by CORS). State is in memory: a restart empties it.
  */
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports';
+import { startLoopbackGuard, type LoopbackGuard } from './loopback-guard';
 import { TOOLS_DIR } from './project-paths';
 import { stopProcess } from './stop-process';
 import { waitFor } from './wait-for';
@@ -54,6 +57,8 @@ export interface MotoServerOptions {
   /** Extra environment, e.g. moto's request recorder (MOTO_ENABLE_RECORDING, MOTO_RECORDER_FILEPATH). */
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
+  /** Loopback ports that forward to this server unchanged (restartable-moto's front): their Host is accepted. */
+  alsoServes?: number[];
 }
 
 async function answers(endpoint: string): Promise<boolean> {
@@ -66,15 +71,30 @@ async function answers(endpoint: string): Promise<boolean> {
 
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
   const executable = ensureMotoServer();
-  const port = options.port ?? (await freePort());
-  const endpoint = `http://127.0.0.1:${port}`;
+  // moto itself listens on a Unix socket in a folder of this user's only; clients reach it through the guard.
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-moto-'));
+  const socketPath = path.join(socketDir, 'moto.sock');
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(executable, ['-H', `unix://${socketPath}`, '-p', '0'], {
     stdio: ['ignore', output, output],
-    env: { ...process.env, ...options.env },
+    // No CORS headers either: were the guard ever bypassed, no page could read a reply or pass a preflight.
+    env: { ...process.env, MOTO_DISABLE_GLOBAL_CORS: 'true', ...options.env },
   });
-  const stop = () => stopProcess(child, 'SIGTERM', 3_000);
+  let guard: LoopbackGuard | undefined;
+  const stop = async () => {
+    await guard?.close();
+    await stopProcess(child, 'SIGTERM', 3_000);
+    fs.rmSync(socketDir, { recursive: true, force: true });
+  };
+  let endpoint = '';
   try {
+    guard = await startLoopbackGuard({
+      socketPath,
+      port: options.port,
+      service: "moto's DynamoDB server",
+      alsoServes: options.alsoServes,
+    });
+    endpoint = `http://127.0.0.1:${guard.port}`;
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode} while starting`);
@@ -86,5 +106,5 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     await stop();
     throw err;
   }
-  return { endpoint, port, process: child, stop };
+  return { endpoint, port: guard.port, process: child, stop };
 }

@@ -18,12 +18,12 @@ export interface RestartableMoto {
 }
 
 export async function startRestartableMoto(dir: string): Promise<RestartableMoto> {
-  const options = {
+  const motoOptions = {
     logFile: path.join(dir, 'moto.log'),
     env: { MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: path.join(dir, 'moto-recording.jsonl') },
   };
-  let backend: MotoServer = await startMotoServer(options);
-  let up = true;
+  let backend: MotoServer;
+  let up = false;
   const open = new Set<net.Socket>();
   const front = net.createServer((client) => {
     if (!up) return void client.destroy();
@@ -41,6 +41,10 @@ export async function startRestartableMoto(dir: string): Promise<RestartableMoto
   });
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const { port } = front.address() as net.AddressInfo;
+  // Clients name the front as Host; moto's guard must accept it.
+  const options = { ...motoOptions, alsoServes: [port] };
+  backend = await startMotoServer(options);
+  up = true;
 
   return {
     endpoint: `http://127.0.0.1:${port}`,

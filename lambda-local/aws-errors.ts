@@ -33,3 +33,8 @@ export const throttled = () =>
   });
 export const unknownOperation = (method: string, path: string) =>
   new LambdaApiError(404, 'UnknownOperationException', `The local Lambda service does not implement ${method} ${path}`);
+export const accessDenied = (message: string) => new LambdaApiError(403, 'AccessDeniedException', message);
+export const unsupportedMediaType = (message: string) =>
+  new LambdaApiError(415, 'UnsupportedMediaTypeException', message);
+/** What Lambda answers when the whole request is over its size limit (not only an Invoke payload). */
+export const entityTooLarge = (message: string) => new LambdaApiError(413, 'RequestEntityTooLargeException', message);

@@ -11,6 +11,7 @@ import { extractZip } from '../deployment/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+import { checkUploadedZip } from './zip-checks';
 
 export interface FunctionRecord {
   FunctionName: string;
@@ -218,6 +219,8 @@ export class FunctionRegistry {
 
   private async storeCode(record: FunctionRecord, zip: Buffer): Promise<void> {
     if (zip.length === 0) throw invalidParameter('ZipFile is empty');
+    // Sizes, entry count and names are checked from the zip in memory: a refused zip never touches the disk.
+    await checkUploadedZip(zip);
     const sha = createHash('sha256').update(zip).digest();
     const codeDir = path.join(
       this.stateDir,
@@ -226,27 +229,16 @@ export class FunctionRegistry {
       'code',
       sha.toString('hex').slice(0, 16),
     );
+    const functionDir = path.join(this.stateDir, 'functions', record.FunctionName);
+    const newFunction = !fs.existsSync(functionDir);
     if (!fs.existsSync(codeDir)) {
-      const zipFile = `${codeDir}.zip`;
-      fs.mkdirSync(path.dirname(codeDir), { recursive: true });
-      fs.writeFileSync(zipFile, zip);
-      const staging = `${codeDir}.partial`;
-      fs.rmSync(staging, { recursive: true, force: true });
       try {
-        await extractZip(zipFile, staging);
+        await this.unpack(zip, codeDir, record.FunctionName);
       } catch (err) {
-        fs.rmSync(staging, { recursive: true, force: true });
-        throw invalidParameter(`Could not unzip the uploaded file: ${(err as Error).message}`);
-      } finally {
-        fs.rmSync(zipFile, { force: true });
-      }
-      try {
-        this.prepareCode(staging, record.FunctionName);
-      } catch (err) {
-        fs.rmSync(staging, { recursive: true, force: true });
+        // A CreateFunction that failed leaves no folder behind for the next start to find.
+        if (newFunction) fs.rmSync(functionDir, { recursive: true, force: true });
         throw err;
       }
-      fs.renameSync(staging, codeDir);
     }
     Object.assign(record, {
       codeDir,
@@ -256,6 +248,30 @@ export class FunctionRegistry {
       RevisionId: randomUUID(),
     });
     this.save(record);
+  }
+
+  /** Unpacks the (checked) zip into a staging folder, prepares it, then moves it to codeDir in one step. */
+  private async unpack(zip: Buffer, codeDir: string, functionName: string): Promise<void> {
+    const zipFile = `${codeDir}.zip`;
+    fs.mkdirSync(path.dirname(codeDir), { recursive: true });
+    fs.writeFileSync(zipFile, zip);
+    const staging = `${codeDir}.partial`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    try {
+      await extractZip(zipFile, staging);
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw invalidParameter(`Could not unzip the uploaded file: ${(err as Error).message}`);
+    } finally {
+      fs.rmSync(zipFile, { force: true });
+    }
+    try {
+      this.prepareCode(staging, functionName);
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw err;
+    }
+    fs.renameSync(staging, codeDir);
   }
 
   private save(record: FunctionRecord): void {

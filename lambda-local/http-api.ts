@@ -1,12 +1,21 @@
 /**
  * The HTTP face of the local Lambda service, on 127.0.0.1: the part of the AWS Lambda REST API that the Temporal
  * worker controller (AWS SDK for Go v2) and ShopFlow's scripts (AWS SDK v3) use, and CloudWatch's GetMetricData
- * (AWS JSON 1.0) for `npm run metrics`. Signatures are not checked; shapes and errors follow AWS's.
+ * (AWS JSON 1.0) for `npm run metrics`. Signatures are not checked; shapes and errors follow AWS's. Only programs on
+ * this machine may call it: a foreign Host or any Origin header is refused first (request-guard.ts).
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LambdaApiError, invalidParameter, invalidRequestContent, tooLarge, unknownOperation } from './aws-errors';
+import {
+  LambdaApiError,
+  entityTooLarge,
+  invalidParameter,
+  invalidRequestContent,
+  tooLarge,
+  unknownOperation,
+  unsupportedMediaType,
+} from './aws-errors';
 import {
   functionConfiguration,
   type FunctionRecord,
@@ -15,10 +24,17 @@ import {
 } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import type { LambdaService } from './lambda-service';
-import type { MetricName, MetricsRecorder, Statistic } from './metrics';
+import { checkMetricDataRequest, type MetricDataRequest } from './metric-data-request';
+import type { MetricsRecorder } from './metrics';
+import { lambdaOperation } from './operations';
+import { refuseForeignRequest } from './request-guard';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
-const MAX_BODY_BYTES = Math.ceil(LOCAL_LAMBDA_DEFAULTS.maxZipBytes * 1.4) + 64 * 1024;
+/**
+ * Lambda refuses a request of base64 of its 50 MB zip quota or more ("Request must be smaller than 69905067 bytes for
+ * the UpdateFunctionCode operation"); so does the local service, before it buffers any more of it.
+ */
+export const MAX_REQUEST_BYTES = Math.ceil((LOCAL_LAMBDA_DEFAULTS.maxZipBytes * 4) / 3);
 
 interface Reply {
   status: number;
@@ -27,28 +43,75 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+const requestTooLarge = (operation: string) =>
+  entityTooLarge(`Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the ${operation} operation`);
+
+/**
+ * The body, up to the limit. Over it, the refusal is answered at once and the rest of the body is read and dropped
+ * (by Node, once the reply is sent): destroying the socket instead would lose the 413 on the way to the client.
+ */
+function readBody(req: http.IncomingMessage, operation: string): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) >= MAX_REQUEST_BYTES)
+    return Promise.reject(requestTooLarge(operation));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(tooLarge(`Request must be smaller than ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size < MAX_REQUEST_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      chunks.length = 0;
+      reject(requestTooLarge(operation));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function parseJson<T>(body: Buffer, what: string): T {
+/** A request body of one of Lambda's JSON operations: a JSON object, as the AWS SDKs send. */
+function parseJsonObject<T>(body: Buffer, what: string): T {
+  const value = parseJson(body, what);
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidRequestContent(
+      `Could not parse ${what} into json: it must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    );
+  }
+  return value as T;
+}
+
+/** Any JSON value (an Invoke payload may be null or a string); undefined for an empty body. */
+function parseJson(body: Buffer, what: string): unknown {
   try {
-    return (body.length ? JSON.parse(body.toString('utf8')) : {}) as T;
+    return body.length ? JSON.parse(body.toString('utf8')) : undefined;
   } catch {
     throw invalidRequestContent(`Could not parse ${what} into json: the body is not valid JSON`);
   }
+}
+
+/** The path's segments, percent-decoded; a malformed escape (a bare "%") is the caller's error, not a 500. */
+function pathSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw invalidRequestContent(
+      `The path ${pathname} is not valid percent-encoding: write "%" as "%25" (the AWS SDKs encode paths this way)`,
+    );
+  }
+}
+
+const JSON_TYPES = /^application\/(json|x-amz-json-1\.[01])\b/;
+
+/** The JSON operations' bodies must say they are JSON; a web form or a text/plain POST is not an SDK call. */
+function checkJsonContentType(headers: http.IncomingHttpHeaders, body: Buffer, operation: string): void {
+  if (body.length === 0) return;
+  const type = headers['content-type'] ?? '';
+  if (!JSON_TYPES.test(type))
+    throw unsupportedMediaType(
+      `The ${operation} request body must be sent as application/json (got Content-Type ${JSON.stringify(type)}): ` +
+        'use an AWS SDK or the AWS CLI',
+    );
 }
 
 export class LocalLambdaHttpApi {
@@ -100,30 +163,35 @@ export class LocalLambdaHttpApi {
   }
 
   private async route(req: http.IncomingMessage): Promise<Reply> {
+    // Web pages and DNS rebinding: refused before anything is read or done.
+    const refused = refuseForeignRequest(req.headers, this.address().port);
+    if (refused) throw refused;
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
-    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const segments = pathSegments(url.pathname);
 
     const target = req.headers['x-amz-target'];
-    if (method === 'POST' && url.pathname === '/' && typeof target === 'string') return this.cloudWatch(target, body);
+    if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
+      const body = await readBody(req, 'GetMetricData');
+      checkJsonContentType(req.headers, body, 'GetMetricData');
+      return this.cloudWatch(target, body);
+    }
     if (url.pathname === '/local/health') return { status: 200, body: { ok: true } };
     if (url.pathname === '/local/environments') return { status: 200, body: this.environments() };
 
-    const [apiVersion, collection, name, action] = segments;
-    if (collection !== 'functions' || !['2015-03-31', '2017-10-31', '2019-09-30'].includes(apiVersion)) {
-      throw unknownOperation(method, url.pathname);
-    }
-    if (!name) {
-      if (method === 'POST') return this.createFunction(body);
-      if (method === 'GET')
-        return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
-      throw unknownOperation(method, url.pathname);
-    }
+    const operation = lambdaOperation(method, segments);
+    if (!operation) throw unknownOperation(method, url.pathname);
+    const body = await readBody(req, operation);
+    if (operation !== 'Invoke') checkJsonContentType(req.headers, body, operation);
+    if (operation === 'CreateFunction') return this.createFunction(body);
+    if (operation === 'ListFunctions')
+      return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
+
+    const name = segments[2];
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
     const nameWithQualifier = qualifier ? `${name}:${qualifier}` : name;
-    switch (`${method} ${action ?? ''}`) {
-      case 'GET ': {
+    switch (operation) {
+      case 'GetFunction': {
         const { record, version } = this.versionOf(nameWithQualifier);
         return {
           status: 200,
@@ -136,24 +204,23 @@ export class LocalLambdaHttpApi {
           },
         };
       }
-      case 'GET configuration': {
+      case 'GetFunctionConfiguration': {
         const { record, version } = this.versionOf(nameWithQualifier);
         return { status: 200, body: functionConfiguration(record, version) };
       }
-      case 'DELETE ':
+      case 'DeleteFunction':
         this.registry.delete(nameWithQualifier);
         return { status: 204 };
-      case 'POST invocations':
+      case 'Invoke':
         return this.invoke(nameWithQualifier, body, req.headers);
-      case 'PUT code': {
-        const input = parseJson<{ ZipFile?: string; Publish?: boolean; DryRun?: boolean }>(body, 'request body');
+      case 'UpdateFunctionCode': {
+        const input = parseJsonObject<{ ZipFile?: string; Publish?: boolean; DryRun?: boolean }>(body, 'request body');
         if (!input.ZipFile)
           throw invalidParameter(
             'ZipFile is required (base64 of the zip); S3 and image code are not supported locally',
           );
         const zip = Buffer.from(input.ZipFile, 'base64');
-        if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes)
-          throw tooLarge(`Unzipped size must be smaller than ${LOCAL_LAMBDA_DEFAULTS.maxZipBytes} bytes`);
+        if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes) throw requestTooLarge(operation);
         if (input.DryRun) return { status: 200, body: functionConfiguration(this.registry.resolve(name).record) };
         let record = await this.registry.updateCode(name, zip);
         let version = '$LATEST';
@@ -163,19 +230,19 @@ export class LocalLambdaHttpApi {
           body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
         };
       }
-      case 'PUT configuration':
+      case 'UpdateFunctionConfiguration':
         return {
           status: 200,
           body: functionConfiguration(
-            this.registry.updateConfiguration(name, parseJson<FunctionSettings>(body, 'request body')),
+            this.registry.updateConfiguration(name, parseJsonObject<FunctionSettings>(body, 'request body')),
           ),
         };
-      case 'PUT concurrency': {
-        const input = parseJson<{ ReservedConcurrentExecutions?: number }>(body, 'request body');
+      case 'PutFunctionConcurrency': {
+        const input = parseJsonObject<{ ReservedConcurrentExecutions?: number }>(body, 'request body');
         this.registry.setReservedConcurrency(name, input.ReservedConcurrentExecutions);
         return { status: 200, body: { ReservedConcurrentExecutions: input.ReservedConcurrentExecutions } };
       }
-      case 'GET concurrency': {
+      case 'GetFunctionConcurrency': {
         const { record } = this.registry.resolve(name);
         return {
           status: 200,
@@ -185,11 +252,11 @@ export class LocalLambdaHttpApi {
               : { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions },
         };
       }
-      case 'DELETE concurrency':
+      case 'DeleteFunctionConcurrency':
         this.registry.setReservedConcurrency(name, undefined);
         return { status: 204 };
-      case 'POST versions': {
-        const input = parseJson<{ Description?: string; CodeSha256?: string }>(body, 'request body');
+      case 'PublishVersion': {
+        const input = parseJsonObject<{ Description?: string; CodeSha256?: string }>(body, 'request body');
         const { record, version } = this.registry.publishVersion(name, {
           description: input.Description,
           expectedCodeSha256: input.CodeSha256,
@@ -199,15 +266,13 @@ export class LocalLambdaHttpApi {
           body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
         };
       }
-      case 'GET versions':
+      case 'ListVersionsByFunction':
         return { status: 200, body: this.listVersions(name, url.searchParams) };
-      default:
-        throw unknownOperation(method, url.pathname);
     }
   }
 
   private async createFunction(body: Buffer): Promise<Reply> {
-    const input = parseJson<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(
+    const input = parseJsonObject<FunctionSettings & { Code?: { ZipFile?: string }; Publish?: boolean }>(
       body,
       'request body',
     );
@@ -293,17 +358,8 @@ export class LocalLambdaHttpApi {
         `The local service implements only GetMetricData (got ${target})`,
       );
     }
-    interface Query {
-      Id: string;
-      Label?: string;
-      MetricStat?: {
-        Metric: { MetricName: MetricName; Dimensions?: { Name: string; Value: string }[] };
-        Period: number;
-        Stat: Statistic;
-      };
-    }
-    const input = parseJson<{ MetricDataQueries: Query[]; StartTime: number; EndTime: number }>(body, 'request body');
-    const results = (input.MetricDataQueries ?? []).map((query) => {
+    const input = checkMetricDataRequest(parseJsonObject<Partial<MetricDataRequest>>(body, 'request body'));
+    const results = input.MetricDataQueries.map((query) => {
       const stat = query.MetricStat;
       const fn = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
       if (!stat || !fn)

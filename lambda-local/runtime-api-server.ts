@@ -1,11 +1,15 @@
 /**
  * The Lambda Runtime API for one execution environment (documented at
  * docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html): the runtime inside the environment asks for the next
- * event and reports the result. One server per environment, on 127.0.0.1, as AWS_LAMBDA_RUNTIME_API.
+ * event and reports the result. One server per environment, on 127.0.0.1, as AWS_LAMBDA_RUNTIME_API. It answers
+ * only requests that name it as Host (127.0.0.1:port, as the runtime clients send) and carry no Origin header: no
+ * web page, directly or by DNS rebinding, can take an event or post a result. A secret path or token is not
+ * possible: AWS's runtime client (aws-lambda-ric) takes AWS_LAMBDA_RUNTIME_API as host:port and builds the paths.
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseForeignRequest } from './request-guard';
 
 export interface RuntimeEvent {
   requestId: string;
@@ -27,11 +31,19 @@ export interface RuntimeApiHandlers {
 
 const PREFIX = '/2018-06-01/runtime';
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/**
+ * The body and its full size; past `keep` bytes the rest is counted, not kept, so a runtime posting an endless
+ * response cannot fill the service's memory (it is refused by size anyway).
+ */
+function readBody(req: http.IncomingMessage, keep: number): Promise<{ body: Buffer; size: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (size <= keep) chunks.push(c);
+      size += c.length;
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), size }));
     req.on('error', reject);
   });
 }
@@ -58,6 +70,10 @@ export class RuntimeApiServer {
   deliver(event: RuntimeEvent): void {
     this.queued = event;
     if (this.waiting) this.flush(this.waiting);
+  }
+
+  private port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   close(): void {
@@ -87,27 +103,35 @@ export class RuntimeApiServer {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    // Only the environment's runtime: it names this server as AWS_LAMBDA_RUNTIME_API gives it, and sends no Origin.
+    const refused = refuseForeignRequest(
+      req.headers,
+      this.port(),
+      'this Runtime API',
+      "only the runtime inside this function's execution environment calls it",
+    );
+    if (refused) return reply(403, { errorMessage: refused.message, errorType: 'AccessDenied' });
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
       this.waiting = res;
       if (this.queued) this.flush(res);
       else this.handlers.onWaiting();
       return;
     }
-    const body = await readBody(req);
+    const { body, size } = await readBody(req, this.maxResponseBytes);
     const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (req.method === 'POST' && match) {
       const [, requestId, outcome] = match;
       if (requestId !== this.inFlight)
         return reply(400, { errorMessage: `unknown request id ${requestId}`, errorType: 'InvalidRequestID' });
       this.inFlight = undefined;
-      if (outcome === 'response' && body.length > this.maxResponseBytes) {
+      if (outcome === 'response' && size > this.maxResponseBytes) {
         reply(413, {
           errorMessage: 'Response payload size exceeded maximum allowed payload size',
           errorType: 'RequestEntityTooLarge',
         });
         const tooLarge = JSON.stringify({
           errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`,
+          errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`,
         });
         return this.handlers.onReport({
           kind: 'error',

@@ -16,6 +16,13 @@ export const LOCAL_LAMBDA_DEFAULTS = {
   maxAsyncPayloadBytes: 256 * 1024,
   maxResponseBytes: 6 * 1024 * 1024,
   maxZipBytes: 50 * 1024 * 1024,
+  /** Lambda's quota for the unpacked code ("Unzipped size must be smaller than 262144000 bytes"). */
+  maxUnzippedBytes: 262_144_000,
+  /**
+   * Lambda documents no cap on a zip's entries, but the local service unpacks them onto the laptop's disk: a bundled
+   * ShopFlow package has a few dozen, and 100,000 empty files would fill no quota yet cost the disk 100,000 inodes.
+   */
+  maxZipEntries: 20_000,
   defaultTimeoutSeconds: 3,
   defaultMemoryMb: 128,
   /**

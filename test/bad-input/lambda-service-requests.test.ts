@@ -1,12 +1,17 @@
 /**
  * Bad requests to the local Lambda service, sent with the AWS SDK v3 client as the deploy script and Temporal's
  * worker controller send them. Every row: AWS's error name, HTTP status and exact message, and proof that nothing
- * happened: no function created or changed, no invocation counted, no execution environment started.
- * What works is in test/lambda-local/lambda-api.test.ts.
+ * happened: no function created or changed, no invocation counted, no execution environment started, no file written
+ * under the service's state folder. Then the same for CloudWatch GetMetricData, and for raw HTTP requests no SDK
+ * would send: a foreign Host (DNS rebinding), an Origin header (a web page), a bare "%", a null body, an unknown API
+ * version, a body over the limit. What works is in test/lambda-local/lambda-api.test.ts; a real browser page trying
+ * it is test/bad-input/lambda-from-web-page.test.ts.
  */
 
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -16,9 +21,12 @@ import {
   UpdateFunctionCodeCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
+import { localAwsClient } from '../../devstack/local-aws-clients';
+import { MAX_REQUEST_BYTES } from '../../lambda-local/http-api';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
 import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { lyingZipBomb, zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
 import { testEnv } from '../support/test-env';
 
 const MISSING = 'no-such-function';
@@ -30,18 +38,31 @@ const EXISTING = 'bad-input-fn';
 let dir: string;
 let local: LocalLambda;
 let lambda: LambdaClient;
+let cloudwatch: CloudWatchClient;
 let zip: Buffer;
+const hostile: Record<'dotDot' | 'absolute' | 'symlink' | 'bomb' | 'lyingBomb' | 'manyEntries', Buffer> = {} as never;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'lambda-bad-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0 });
   lambda = localLambdaClient(local.endpoint);
+  cloudwatch = localAwsClient(CloudWatchClient, local.endpoint, { maxAttempts: 1 });
   zip = await handlerZip(dir, 'v1');
   await lambda.send(new CreateFunctionCommand(createInput({})));
-});
+  hostile.dotDot = await zipWithEntryNamed('../../evil.js');
+  hostile.absolute = await zipWithEntryNamed('/tmp/evil.js');
+  hostile.symlink = await zipWithSymlink('passwd', '/etc/passwd');
+  // Just over Lambda's quota unpacked, in a zip of a few hundred KB.
+  hostile.bomb = await zipBomb(2, UNZIPPED_LIMIT / 2);
+  hostile.lyingBomb = await lyingZipBomb(8 * 1024 * 1024, 1000);
+  hostile.manyEntries = await zipOfManyEntries(100_000);
+}, 120_000);
 afterAll(async () => {
   lambda?.destroy();
+  cloudwatch?.destroy();
   await local?.close();
 });
+
+const UNZIPPED_LIMIT = LOCAL_LAMBDA_DEFAULTS.maxUnzippedBytes;
 
 const createInput = (overrides: Partial<CreateFunctionCommandInput>) =>
   testFunctionInput(zip, { FunctionName: EXISTING, ...overrides });
@@ -158,15 +179,74 @@ const ROWS: [string, () => object, string, number, string][] = [
     400,
     'ReservedConcurrentExecutions must be a whole number, 0 or more',
   ],
+  [
+    'CreateFunction with a zip entry "../../evil.js"',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-dotdot', Code: { ZipFile: hostile.dotDot } })),
+    'InvalidParameterValueException',
+    400,
+    `Zip entry "../../evil.js" would unpack outside the function's folder (invalid relative path: ../../evil.js): rebuild the zip with paths relative to its root`,
+  ],
+  [
+    'UpdateFunctionCode with a zip entry at an absolute path',
+    () => new UpdateFunctionCodeCommand({ FunctionName: EXISTING, ZipFile: hostile.absolute }),
+    'InvalidParameterValueException',
+    400,
+    `Zip entry "/tmp/evil.js" would unpack outside the function's folder (absolute path: /tmp/evil.js): rebuild the zip with paths relative to its root`,
+  ],
+  [
+    'CreateFunction with a zip holding a symbolic link to /etc/passwd',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-symlink', Code: { ZipFile: hostile.symlink } })),
+    'InvalidParameterValueException',
+    400,
+    'Zip entry "passwd" is a symbolic link; the local Lambda service does not unpack links: put the file itself in the zip',
+  ],
+  [
+    'CreateFunction with a zip bomb of just over 250 MB unzipped',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-bomb', Code: { ZipFile: hostile.bomb } })),
+    'InvalidParameterValueException',
+    400,
+    `Unzipped size must be smaller than ${UNZIPPED_LIMIT} bytes`,
+  ],
+  [
+    'UpdateFunctionCode with a zip bomb',
+    () => new UpdateFunctionCodeCommand({ FunctionName: EXISTING, ZipFile: hostile.bomb }),
+    'InvalidParameterValueException',
+    400,
+    `Unzipped size must be smaller than ${UNZIPPED_LIMIT} bytes`,
+  ],
+  [
+    'CreateFunction with a zip bomb whose header understates its size',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-lying', Code: { ZipFile: hostile.lyingBomb } })),
+    'InvalidParameterValueException',
+    400,
+    'Could not unzip the uploaded file: entry zeros-0.bin unpacks to more than the 1000 bytes the zip declares (a corrupt zip, or a zip bomb)',
+  ],
+  [
+    'CreateFunction with a zip of 100,000 entries',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-many', Code: { ZipFile: hostile.manyEntries } })),
+    'InvalidParameterValueException',
+    400,
+    `The zip has 100000 entries; the local Lambda service unpacks at most ${LOCAL_LAMBDA_DEFAULTS.maxZipEntries}: bundle the code (npm run build:lambda does) instead of shipping loose files`,
+  ],
 ];
 
 /** Everything a request could have changed: the functions, their code and settings, invocations, environments. */
 function serviceState() {
   return {
+    disk: filesUnder(path.join(dir, 'state')),
     functions: local.registry.list().map((f) => ({ ...f })),
     invocations: local.registry.list().map((f) => local.metrics.invocationsOf(f.FunctionName).length),
     concurrency: local.registry.list().map((f) => local.metrics.concurrency(f.FunctionName)),
   };
+}
+
+/** Every file and folder under `root` with its size: what a refused upload must not have added to. */
+function filesUnder(root: string): string[] {
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .map((e) => path.join(e.parentPath, e.name))
+    .map((f) => `${path.relative(root, f)} ${fs.lstatSync(f).size}`)
+    .sort();
 }
 
 async function environments(): Promise<unknown> {
@@ -182,6 +262,282 @@ test.each(ROWS)('%s is refused; nothing changes', async (_name, command, errorNa
     (e: unknown) => e,
   );
   expect(error).toMatchObject({ name: errorName, message, $metadata: { httpStatusCode: status } });
+
+  expect(serviceState()).toEqual(before);
+  expect(await environments()).toEqual(environmentsBefore);
+});
+
+const DAY_S = 24 * 60 * 60;
+/** A GetMetricData of Invocations of the existing function, one query with this Period, over `seconds`. */
+const metricData = (period: number, seconds = 300) => {
+  const end = new Date();
+  return new GetMetricDataCommand({
+    StartTime: new Date(end.getTime() - seconds * 1000),
+    EndTime: end,
+    MetricDataQueries: [
+      {
+        Id: 'inv',
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/Lambda',
+            MetricName: 'Invocations',
+            Dimensions: [{ Name: 'FunctionName', Value: EXISTING }],
+          },
+          Period: period,
+          Stat: 'Sum',
+        },
+      },
+    ],
+  });
+};
+const PERIOD = 'The parameter MetricDataQueries.member.1.MetricStat.Period';
+
+/** [the request, the GetMetricData call, CloudWatch's error name, HTTP status, the exact message]. */
+const METRIC_ROWS: [string, () => object, string, number, string][] = [
+  [
+    'a negative Period',
+    () => metricData(-60),
+    'InvalidParameterValueException',
+    400,
+    `${PERIOD} must be a whole number of seconds from 1 to 2147483647 (got -60)`,
+  ],
+  [
+    'a Period of 0',
+    () => metricData(0),
+    'InvalidParameterValueException',
+    400,
+    `${PERIOD} must be a whole number of seconds from 1 to 2147483647 (got 0)`,
+  ],
+  [
+    'a Period below a second',
+    () => metricData(0.001),
+    'InvalidParameterValueException',
+    400,
+    `${PERIOD} must be a whole number of seconds from 1 to 2147483647 (got 0.001)`,
+  ],
+  [
+    'a Period that is not a multiple of 60',
+    () => metricData(7),
+    'InvalidParameterValueException',
+    400,
+    `${PERIOD} must be 1, 5, 10, 30 or a multiple of 60 (got 7)`,
+  ],
+  [
+    'a huge Period (over an Integer)',
+    () => metricData(60 * 1e12),
+    'InvalidParameterValueException',
+    400,
+    `${PERIOD} must be a whole number of seconds from 1 to 2147483647 (got 60000000000000)`,
+  ],
+  [
+    'a 1-second Period over a week (604,800 data points)',
+    () => metricData(1, 7 * DAY_S),
+    'InvalidParameterCombinationException',
+    400,
+    'You have requested up to 604800 datapoints, which exceeds the limit of 100800: use a longer Period or a shorter time range',
+  ],
+];
+
+test.each(METRIC_ROWS)(
+  'GetMetricData with %s is refused at once',
+  async (_name, command, errorName, status, message) => {
+    const before = serviceState();
+    const started = Date.now();
+    const error = await cloudwatch.send(command() as never).then(
+      () => new Error('the request succeeded'),
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: errorName, message, $metadata: { httpStatusCode: status } });
+    // Refused before any work: the service answers at once, and still answers.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await fetch(`${local.endpoint}/local/health`)).status).toBe(200);
+    expect(serviceState()).toEqual(before);
+  },
+);
+
+interface RawRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  /** Send the body without a Content-Length (chunked), so only counting its bytes can stop it. */
+  chunked?: boolean;
+}
+
+/** A request as no AWS SDK would send it; resolves with the status and the AWS error the service answered. */
+function rawRequest(request: RawRequest): Promise<{ status: number; code: string; message: string }> {
+  const port = local.port;
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: request.method,
+        path: request.path,
+        headers: {
+          host: `127.0.0.1:${port}`,
+          'content-type': 'application/json',
+          ...(body && !request.chunked && { 'content-length': String(body.length) }),
+          ...request.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const reply = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { message?: string };
+          resolve({
+            status: res.statusCode!,
+            code: String(res.headers['x-amzn-errortype']),
+            message: reply.message ?? '',
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const FN_PATH = `/2015-03-31/functions/${EXISTING}`;
+const createBody = () =>
+  JSON.stringify({ ...createInput({ FunctionName: 'fn-raw' }), Code: { ZipFile: zip.toString('base64') } });
+const FROM_PAGE = { origin: 'http://evil.example', 'content-type': 'text/plain;charset=UTF-8' };
+const own = () => `127.0.0.1:${local.port}`;
+const foreignHost = (host: string) => () =>
+  `Host "${host}" is not the local Lambda service: send requests to http://${own()} (requests naming another host, as a DNS-rebinding web page does, are refused)`;
+const fromWebPage =
+  'the local Lambda service takes no requests from web pages (Origin "http://evil.example"): use an AWS SDK or the AWS CLI, which send no Origin header';
+
+/** [the request, what is sent, the AWS error name, HTTP status, the exact message (or how to make it)]. */
+const RAW_ROWS: [string, () => RawRequest, string, number, string | (() => string)][] = [
+  [
+    'CreateFunction naming another Host (DNS rebinding)',
+    () => ({
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      headers: { host: 'evil.example:9001' },
+      body: createBody(),
+    }),
+    'AccessDeniedException',
+    403,
+    foreignHost('evil.example:9001'),
+  ],
+  [
+    'ListFunctions naming another Host (a rebound page reading replies)',
+    () => ({ method: 'GET', path: '/2015-03-31/functions', headers: { host: 'evil.example' } }),
+    'AccessDeniedException',
+    403,
+    foreignHost('evil.example'),
+  ],
+  [
+    '/local/environments naming another Host',
+    () => ({ method: 'GET', path: '/local/environments', headers: { host: `127.0.0.2:9001` } }),
+    'AccessDeniedException',
+    403,
+    foreignHost('127.0.0.2:9001'),
+  ],
+  [
+    "a web page's no-cors text/plain CreateFunction (Origin header)",
+    () => ({ method: 'POST', path: '/2015-03-31/functions', headers: FROM_PAGE, body: createBody() }),
+    'AccessDeniedException',
+    403,
+    fromWebPage,
+  ],
+  [
+    "a web page's no-cors Invoke (Origin header)",
+    () => ({ method: 'POST', path: `${FN_PATH}/invocations`, headers: FROM_PAGE, body: '{}' }),
+    'AccessDeniedException',
+    403,
+    fromWebPage,
+  ],
+  [
+    "a web page's GetMetricData (Origin header)",
+    () => ({
+      method: 'POST',
+      path: '/',
+      headers: { ...FROM_PAGE, 'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData' },
+      body: '{}',
+    }),
+    'AccessDeniedException',
+    403,
+    fromWebPage,
+  ],
+  [
+    'a text/plain CreateFunction without an Origin',
+    () => ({
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: createBody(),
+    }),
+    'UnsupportedMediaTypeException',
+    415,
+    'The CreateFunction request body must be sent as application/json (got Content-Type "text/plain;charset=UTF-8"): use an AWS SDK or the AWS CLI',
+  ],
+  [
+    'a bare "%" in the path',
+    () => ({ method: 'POST', path: '/2015-03-31/functions/%/invocations', body: '{}' }),
+    'InvalidRequestContentException',
+    400,
+    'The path /2015-03-31/functions/%/invocations is not valid percent-encoding: write "%" as "%25" (the AWS SDKs encode paths this way)',
+  ],
+  [
+    'a CreateFunction body of null',
+    () => ({ method: 'POST', path: '/2015-03-31/functions', body: 'null' }),
+    'InvalidRequestContentException',
+    400,
+    'Could not parse request body into json: it must be a JSON object, not null',
+  ],
+  [
+    'an UpdateFunctionCode body of null',
+    () => ({ method: 'PUT', path: `${FN_PATH}/code`, body: 'null' }),
+    'InvalidRequestContentException',
+    400,
+    'Could not parse request body into json: it must be a JSON object, not null',
+  ],
+  [
+    'a PutFunctionConcurrency body that is an array',
+    () => ({ method: 'PUT', path: `/2017-10-31/functions/${EXISTING}/concurrency`, body: '[5]' }),
+    'InvalidRequestContentException',
+    400,
+    'Could not parse request body into json: it must be a JSON object, not an array',
+  ],
+  [
+    'an unknown API version in the path',
+    () => ({ method: 'GET', path: '/2099-01-01/functions' }),
+    'UnknownOperationException',
+    404,
+    'The local Lambda service does not implement GET /2099-01-01/functions',
+  ],
+  [
+    'a body of the request limit, with its Content-Length',
+    () => ({ method: 'PUT', path: `${FN_PATH}/code`, body: Buffer.alloc(MAX_REQUEST_BYTES, 0x61) }),
+    'RequestEntityTooLargeException',
+    413,
+    `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the UpdateFunctionCode operation`,
+  ],
+  [
+    'a body over the request limit, chunked (no Content-Length)',
+    () => ({
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      body: Buffer.alloc(MAX_REQUEST_BYTES + 1, 0x61),
+      chunked: true,
+    }),
+    'RequestEntityTooLargeException',
+    413,
+    `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the CreateFunction operation`,
+  ],
+];
+
+test.each(RAW_ROWS)('%s is refused; nothing changes', async (_name, request, code, status, message) => {
+  const before = serviceState();
+  const environmentsBefore = await environments();
+
+  const reply = await rawRequest(request());
+  expect(reply).toEqual({ status, code, message: typeof message === 'string' ? message : message() });
 
   expect(serviceState()).toEqual(before);
   expect(await environments()).toEqual(environmentsBefore);

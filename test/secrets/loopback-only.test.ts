@@ -5,6 +5,7 @@
  */
 
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startDevServer } from '../../devstack/dev-server';
@@ -20,6 +21,17 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'loopback-'));
 });
 
+/** GET /api/v1/namespaces on `port` naming `host` as Host (fetch may not set Host; http.get may). */
+const hostStatus = (port: number, host: string) =>
+  new Promise<number>((resolve, reject) =>
+    http
+      .get({ host: '127.0.0.1', port, path: '/api/v1/namespaces', headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+      .on('error', reject),
+  );
+
 const portOf = (address: string) => Number(address.split(':').pop());
 const addresses = (sockets: { address: string }[]) => [...new Set(sockets.map((s) => s.address))];
 
@@ -31,15 +43,24 @@ test('the test dev server (headless) listens on 127.0.0.1 only, on every port it
   expect(addresses(sockets)).toEqual(['127.0.0.1']);
 });
 
-test('`npm run dev-server`-style server with the Web UI: gRPC, HTTP and UI on 127.0.0.1 only', async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
-  const server = await startDevServer({ cli: testEnv('cli'), port, uiPort, logFile: path.join(dir, 'ui-server.log') });
+test('`npm run dev-server`-style server with the Web UI: gRPC, HTTP and UI on 127.0.0.1 only; HTTP API refuses a foreign Host', async () => {
+  const [port, uiPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const server = await startDevServer({
+    cli: testEnv('cli'),
+    port,
+    uiPort,
+    httpPort,
+    logFile: path.join(dir, 'ui-server.log'),
+  });
   try {
     const sockets = listeningSocketsOf(server.process.pid!);
-    expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining([port, uiPort]));
+    expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining([port, uiPort, httpPort]));
     expect(addresses(sockets)).toEqual(['127.0.0.1']);
     // And the UI really answers there.
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The HTTP API answers its own Host only: a DNS-rebinding page (a foreign Host) is refused.
+    expect(await hostStatus(httpPort, `127.0.0.1:${httpPort}`)).toBe(200);
+    expect(await hostStatus(httpPort, 'rebound.example')).toBe(403);
   } finally {
     await server.stop();
   }

@@ -13,6 +13,9 @@ import { deployLambda } from '../../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda, registeredTarget } from '../../deployment/lambda-registration';
 import { redeploy } from '../../deployment/redeploy';
+import { guardRegistration } from '../../deployment/registration-guard';
+import { readZipEntry } from '../../deployment/zip';
+import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
 import { RECORDED_HISTORIES_DIR } from '../../deployment/redeploy-guard';
 import { localLambdaClient } from '../support/function-zips';
 import { startEntryPoint } from '../support/processes';
@@ -28,7 +31,9 @@ const arnOf = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:
 let dir: string;
 let lambda: LambdaClient;
 let native: NativeConnection;
-const zips = { original: '', workflowChanged: '', activityFix: '' };
+const zips = { original: '', workflowChanged: '', activityFix: '', staleBuildInfo: '' };
+/** What the stale package's build-info.json says its workflow hash is, and what its bundle really hashes to. */
+const stale = { recorded: '', actual: '' };
 let badHistories: string;
 
 const functionEnv = () => ({
@@ -68,6 +73,14 @@ beforeAll(async () => {
   });
   zips.workflowChanged = path.join(dir, 'workflow-changed.zip');
   await repackage(zips.original, zips.workflowChanged, { workflowBundle: reordered.code });
+  // The workflow changed but build-info.json still names the original bundle: it must not pass as "same workflow".
+  zips.staleBuildInfo = path.join(dir, 'stale-build-info.zip');
+  stale.actual = (
+    await repackage(zips.original, zips.staleBuildInfo, { workflowBundle: reordered.code, keepBuildInfo: true })
+  ).workflowBundleSha256;
+  stale.recorded = (
+    JSON.parse(String(await readZipEntry(zips.original, BUILD_INFO_FILE))) as BuildInfo
+  ).workflowBundleSha256;
   zips.activityFix = path.join(dir, 'activity-fix.zip');
   await repackage(zips.original, zips.activityFix, {
     addFile: { name: 'activity-fix.txt', content: 'a fix in an activity' },
@@ -125,6 +138,11 @@ const redeployTo = (functionName: string, zipFile: string, historiesDir?: string
     log: () => {},
   });
 
+const staleMessage = () =>
+  `${zips.staleBuildInfo} does not hold the workflow code its build-info.json names: it records workflow sha256 ` +
+  `${stale.recorded.slice(0, 12)}..., but its workflow-bundle.js hashes to ${stale.actual.slice(0, 12)}... ` +
+  '(the package was changed after it was built): rebuild it with npm run build:lambda';
+
 /** [row, the attempt, the exact message]; every row leaves A and B with version 1 only and g2 on A:1. */
 const ROWS: [string, () => Promise<unknown>, () => string | RegExp][] = [
   [
@@ -151,6 +169,25 @@ const ROWS: [string, () => Promise<unknown>, () => string | RegExp][] = [
       `function ${functionA} runs on ${hostArch}, but --arch ${otherArch} was asked: a package for ${otherArch} would ` +
       "fail at every invocation. Leave --arch out (the function's architecture is the default), or create a " +
       `${otherArch} function`,
+  ],
+  [
+    'a package whose build-info.json names another workflow bundle than it holds (redeploy)',
+    () => redeployTo(functionA, zips.staleBuildInfo),
+    () => staleMessage(),
+  ],
+  [
+    'a package whose build-info.json names another workflow bundle than it holds (register:lambda)',
+    () =>
+      guardRegistration({
+        lambda,
+        connection: native,
+        namespace: 'default',
+        version,
+        functionArn: `${arnOf(functionA)}:1`,
+        allowLatest: false,
+        zipFile: zips.staleBuildInfo,
+      }),
+    () => staleMessage(),
   ],
   [
     'a build id registered to another function',

@@ -13,8 +13,10 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchChromium(): Promise<Browser> {
+/** `hostResolverRules`: Chromium's --host-resolver-rules, e.g. "MAP rebound.example 127.0.0.1" (DNS rebinding). */
+export async function launchChromium(options: { hostResolverRules?: string } = {}): Promise<Browser> {
   const executablePath = findBrowser();
   if (!executablePath) throw new Error(NO_BROWSER_MESSAGE);
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const extra = options.hostResolverRules ? [`--host-resolver-rules=${options.hostResolverRules}`] : [];
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extra] });
 }

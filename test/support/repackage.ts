@@ -1,6 +1,7 @@
 /**
  * A built Lambda package with one part swapped, hashes recomputed the way the builder computes them: the workflow
- * bundle (a workflow change under the same build id) or an extra file (an activity-only fix), for the redeploy tests.
+ * bundle (a workflow change under the same build id) or an extra file (an activity-only fix), for the redeploy tests;
+ * with keepBuildInfo, the hashes are left stale. Returns the build info the new package's contents hash to.
  */
 
 import fs from 'node:fs';
@@ -13,7 +14,13 @@ import { extractZip, writeZip } from '../../deployment/zip';
 export async function repackage(
   zipFile: string,
   outFile: string,
-  change: { workflowBundle?: string; addFile?: { name: string; content: string }; buildId?: string },
+  change: {
+    workflowBundle?: string;
+    addFile?: { name: string; content: string };
+    buildId?: string;
+    /** Leave build-info.json as it was (stale): a package changed after its build, which the guards must refuse. */
+    keepBuildInfo?: boolean;
+  },
 ): Promise<BuildInfo> {
   const stage = `${outFile}.stage`;
   fs.rmSync(stage, { recursive: true, force: true });
@@ -27,7 +34,7 @@ export async function repackage(
     ...(change.buildId && { buildId: change.buildId }),
     ...packageHashes(stage, files),
   };
-  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  if (!change.keepBuildInfo) fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
   await writeZip(
     files.map((name) => ({ name, file: path.join(stage, name), executable: name.endsWith('.node') })),
     outFile,
