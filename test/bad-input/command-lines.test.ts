@@ -24,6 +24,12 @@ const ROWS: [entry: string, args: string[], firstLine: string][] = [
     'register:lambda: --scale-up-cooloff-ms must be a whole number of milliseconds from 0 to 600000 (got "soon")',
   ],
   ['scripts/redeploy.ts', [], 'redeploy: --function is required'],
+  [
+    'scripts/redeploy.ts',
+    ['--function', 'f', '--role-arn', 'arn:aws:iam::123456789012:role/r'],
+    'redeploy: --role-arn and --external-id go together (the trust policy requires the external id)',
+  ],
+  ['scripts/doctor.ts', [], 'doctor: --function is required'],
   ['scripts/metrics.ts', ['--minutes', '0'], 'metrics: --minutes must be a whole number from 1 to 1440'],
 ];
 
