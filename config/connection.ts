@@ -31,6 +31,12 @@ export interface TemporalConnectionConfig {
 const DEFAULT_ADDRESS = `127.0.0.1:${DEV_SERVER_PORT}`;
 
 /** Temporal Cloud's endpoints: a namespace's (`<ns>.<account>.tmprl.cloud`) or a regional API one. */
+/**
+ * The function's environment names the Secrets Manager secret (name or ARN) holding the Temporal API key; the key
+ * itself never goes into a function's configuration, where every published version would freeze it.
+ */
+export const API_KEY_SECRET_VARIABLE = 'TEMPORAL_API_KEY_SECRET';
+
 export function isTemporalCloudAddress(address: string): boolean {
   return /\.tmprl\.cloud(:\d+)?$|api\.temporal\.io(:\d+)?$/.test(address);
 }
@@ -92,7 +98,9 @@ function checkProfile(profile: ClientConfigProfile, name: string, env: NodeJS.Pr
       `profile "${name}" has a client certificate without its key (or a key without its certificate): set both`,
     );
   }
-  if (isTemporalCloudAddress(address) && !profile.apiKey && !tls?.clientCert) {
+  // A Lambda function reads its key from the secret store when it starts (TEMPORAL_API_KEY_SECRET); it is not here yet.
+  const keyFromSecretStore = Boolean(env[API_KEY_SECRET_VARIABLE]?.trim());
+  if (isTemporalCloudAddress(address) && !profile.apiKey && !tls?.clientCert && !keyFromSecretStore) {
     throw new ConfigError(
       `profile "${name}" points at Temporal Cloud (${address}) but has no credentials: set TEMPORAL_API_KEY (for example in .env) or client_cert_path and client_key_path`,
     );

@@ -101,6 +101,20 @@ export function checkLedger({ ledger, profile, fn }: DoctorFacts): DoctorRow {
   return pass(check, `${mine}${fn && !failed(fn) ? ', the same as the function' : ''}`);
 }
 
+export function checkApiKey({ fn }: DoctorFacts): DoctorRow {
+  const check = "the function's API key";
+  if (!fn || failed(fn)) return skipped(check, fn?.error ?? 'no function');
+  if (fn.env.TEMPORAL_API_KEY !== undefined) {
+    return fail(
+      check,
+      `function ${fn.name} has TEMPORAL_API_KEY in its configuration: every published version freezes it`,
+      'store it in Secrets Manager and set TEMPORAL_API_KEY_SECRET instead (docs/deploy-to-aws.md, "The API key")',
+    );
+  }
+  const secret = fn.env.TEMPORAL_API_KEY_SECRET;
+  return pass(check, secret ? `read from secret ${secret} when an environment starts` : 'none in the configuration');
+}
+
 export function checkRegistration({ registration, fn }: DoctorFacts): DoctorRow {
   const check = 'registered version';
   if (!registration) return skipped(check, 'not read');
@@ -152,6 +166,7 @@ export function runChecks(facts: DoctorFacts): DoctorRow[] {
     checkArchitecture(facts),
     checkPackagedProfile(facts),
     checkTimeout(facts),
+    checkApiKey(facts),
     checkRegistration(facts),
     checkTrust(facts),
   ];

@@ -143,7 +143,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   if (secrets.length > 0 && !options.includeCerts) {
     throw new InlineSecretError(
       `${tomlFile} has a secret written in it (${secrets.join(', ')}), and temporal.toml goes into the zip: ` +
-        "remove it from the file and set TEMPORAL_API_KEY (or TEMPORAL_TLS_CLIENT_KEY_DATA) in the Lambda function's environment instead, " +
+        'remove it from the file and store it in AWS Secrets Manager (the function gets TEMPORAL_API_KEY_SECRET=<secret>; docs/deploy-to-aws.md), ' +
         'or pass --include-certs to pack it anyway',
     );
   }

@@ -3,10 +3,11 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { PowertoolsLoggerAdapter } from '@temporalio/lambda-worker';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConnectionConfig } from '../config/connection';
+import { API_KEY_SECRET_VARIABLE, loadConnectionConfig } from '../config/connection';
 import { describeLedgerConfig } from '../activities/ledger/open-ledger';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
+import { readApiKeySecret } from './api-key-secret';
 import { readBuildInfo } from './build-info';
 import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
 import { packagedWorkerOptions } from './packaged-worker-options';
@@ -24,12 +25,14 @@ const version = buildInfo
 const jsonLogger = new PowertoolsLogger({ serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'shopflow' });
 let currentIdentity = 'lambda (between invocations)';
 
+const apiKeySecret = process.env[API_KEY_SECRET_VARIABLE]?.trim();
 const dependencies: LifecycleDependencies = {
   connect: (options) => NativeConnection.connect(options),
   createWorker: (options) => Worker.create(options),
   loadConnectConfig: () => loadConnectionConfig(),
   installRuntime: (options) => Runtime.install(options),
   getLogger: () => Runtime.instance().logger,
+  ...(apiKeySecret && { readApiKey: () => readApiKeySecret(apiKeySecret) }),
 };
 
 export const handler = createLambdaWorkerHandler(

@@ -55,6 +55,8 @@ export interface LifecycleDependencies {
   createWorker(options: WorkerOptions): Promise<RunnableWorker>;
   loadConnectConfig(): ClientConnectConfig;
   installRuntime(options: RuntimeOptions): void;
+  /** Reads the Temporal API key from the secret store; read once per execution environment, again after a failure. */
+  readApiKey?: () => Promise<string>;
   getLogger(): Logger;
 }
 
@@ -130,6 +132,17 @@ export function createLambdaWorkerHandler(
     );
   }
   deps.installRuntime(config.runtimeOptions);
+
+  let apiKey: Promise<string> | undefined;
+  /** The key from the secret store, read at the environment's first invocation (an API key implies TLS). */
+  const withApiKey = async (options: NativeConnectionOptions): Promise<NativeConnectionOptions> => {
+    if (!deps.readApiKey) return options;
+    apiKey ??= deps.readApiKey().catch((err: unknown) => {
+      apiKey = undefined;
+      throw err;
+    });
+    return { ...options, apiKey: await apiKey, tls: options.tls ?? true };
+  };
   const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
 
   return async (_event, context) => {
@@ -148,8 +161,9 @@ export function createLambdaWorkerHandler(
     let stopActivationWatch = () => {};
     const stopDeadlineTimer = new AbortController();
     try {
+      const connectionOptions = await withApiKey(config.connectionOptions ?? {});
       const connectStarted = Date.now();
-      connection = await deps.connect(config.connectionOptions ?? {});
+      connection = await deps.connect(connectionOptions);
       const connectMs = Date.now() - connectStarted;
       const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
 

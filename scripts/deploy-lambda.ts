@@ -47,6 +47,12 @@ function usage(message: string): never {
   throw new UsageError(message);
 }
 
+const API_KEY_IN_ENVIRONMENT =
+  '--env TEMPORAL_API_KEY would freeze the key into every published version (rotating it strands the orders pinned to ' +
+  'older ones) and show it to anyone allowed lambda:GetFunction: store it in AWS Secrets Manager ' +
+  '(aws secretsmanager create-secret --name shopflow/temporal-api-key --secret-string "$TEMPORAL_API_KEY") and pass ' +
+  '--env TEMPORAL_API_KEY_SECRET=shopflow/temporal-api-key instead (docs/deploy-to-aws.md, "The API key")';
+
 async function main(): Promise<void> {
   const values = parseCommandLine({
     function: { type: 'string' },
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
     for (const pair of values.env ?? []) {
       const eq = pair.indexOf('=');
       if (eq <= 0) usage(`--env takes KEY=VALUE (got "${pair.split('=')[0]}")`);
+      if (pair.slice(0, eq) === 'TEMPORAL_API_KEY') usage(API_KEY_IN_ENVIRONMENT);
       environment[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     create = { roleArn: values.role, architecture, timeoutSeconds, memoryMb, environment };

@@ -30,6 +30,14 @@ const ROWS: [entry: string, args: string[], firstLine: string][] = [
     'redeploy: --role-arn and --external-id go together (the trust policy requires the external id)',
   ],
   ['scripts/doctor.ts', [], 'doctor: --function is required'],
+  [
+    'scripts/deploy-lambda.ts',
+    ['--function', 'f', '--create', '--role', 'r', '--env', 'TEMPORAL_API_KEY=sk-1'],
+    'deploy:lambda: --env TEMPORAL_API_KEY would freeze the key into every published version (rotating it strands ' +
+      'the orders pinned to older ones) and show it to anyone allowed lambda:GetFunction: store it in AWS Secrets ' +
+      'Manager (aws secretsmanager create-secret --name shopflow/temporal-api-key --secret-string "$TEMPORAL_API_KEY") ' +
+      'and pass --env TEMPORAL_API_KEY_SECRET=shopflow/temporal-api-key instead (docs/deploy-to-aws.md, "The API key")',
+  ],
   ['scripts/metrics.ts', ['--minutes', '0'], 'metrics: --minutes must be a whole number from 1 to 1440'],
 ];
 

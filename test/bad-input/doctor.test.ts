@@ -24,7 +24,7 @@ let lambda: LambdaClient;
 let iam: IAMClient;
 let native: NativeConnection;
 const version = { deploymentName: uniqueName('doctor'), buildId: 'd1' };
-const fns: Record<'good' | 'arm64' | 'short' | 'cloudProfile', string> = {} as never;
+const fns: Record<'good' | 'arm64' | 'short' | 'cloudProfile' | 'frozenKey', string> = {} as never;
 const roles: Record<'good' | 'noCondition', string> = {} as never;
 let zipFile: string;
 let tomlFile: string;
@@ -68,6 +68,7 @@ beforeAll(async () => {
   fns.arm64 = await create({ Architectures: ['arm64'] });
   fns.short = await create({ Architectures: ['x86_64'], Timeout: 30 });
   fns.cloudProfile = await create({ Architectures: ['x86_64'] }, { TEMPORAL_PROFILE: 'cloud' });
+  fns.frozenKey = await create({ Architectures: ['x86_64'] }, { TEMPORAL_API_KEY: 'sk-frozen' });
   const { FunctionArn } = await lambda.send(new PublishVersionCommand({ FunctionName: fns.good }));
   // Registered without a role: the local dev server allows it, Temporal Cloud would refuse to invoke.
   await registerLambda({

@@ -99,13 +99,28 @@ test('the execution role belongs to Lambda, writes logs, and reads and writes on
   expect(execution.Properties.ManagedPolicyArns).toEqual([
     { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
   ]);
-  const statements = (execution.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  const policies = execution.Properties.Policies ?? [];
+  // The API key's read grant is added only when a secret is given (below); every other policy is the ledger's.
+  const statements = policies.filter((p) => p.PolicyDocument).flatMap((p) => p.PolicyDocument.Statement);
   expect(statements).toHaveLength(1);
   expect(statements[0].Effect).toBe('Allow');
   // No Scan, Query, DeleteItem or table actions: a worker only finds and records items by key.
   expect([...actions(statements[0])].sort()).toEqual([...LEDGER_WORKER_ACTIONS].sort());
   expect(statements[0].Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
   expect(statements[0].Condition).toBeUndefined();
+});
+
+test('with ApiKeySecretArn, the execution role may read that one secret and nothing else of Secrets Manager', () => {
+  const conditional = (execution.Properties.Policies ?? []).filter((p) => !p.PolicyDocument) as unknown as {
+    'Fn::If': [string, { PolicyDocument: { Statement: Statement[] } }, unknown];
+  }[];
+  expect(conditional).toHaveLength(1);
+  const [condition, policy, otherwise] = conditional[0]['Fn::If'];
+  expect(condition).toBe('HasApiKeySecret');
+  expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
+  expect(policy.PolicyDocument.Statement).toEqual([
+    { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'ApiKeySecretArn' } },
+  ]);
 });
 
 test('the ledger table is on demand, recoverable to a point in time, kept on stack deletion, and laid out as the ledger expects', () => {

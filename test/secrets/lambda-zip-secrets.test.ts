@@ -95,7 +95,7 @@ test('an api_key written in temporal.toml: the build refuses, names the file and
   expect(run.code).toBe(1);
   expect(run.output).toContain(
     `build:lambda: ${toml()} has a secret written in it (api_key in profile "cloud"), and temporal.toml goes into the zip: ` +
-      "remove it from the file and set TEMPORAL_API_KEY (or TEMPORAL_TLS_CLIENT_KEY_DATA) in the Lambda function's environment instead, " +
+      'remove it from the file and store it in AWS Secrets Manager (the function gets TEMPORAL_API_KEY_SECRET=<secret>; docs/deploy-to-aws.md), ' +
       'or pass --include-certs to pack it anyway',
   );
   expect(fs.existsSync(out)).toBe(false);

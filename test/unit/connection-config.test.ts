@@ -58,3 +58,17 @@ test('SHOPFLOW_* settings are validated', () => {
   );
   expect(loadShopFlowEnvironment({ LAMBDA_TASK_ROOT: '/var/task' }).journalPath).toBe('/tmp/shopflow/journal.jsonl');
 });
+
+test('a Lambda whose key comes from the secret store (TEMPORAL_API_KEY_SECRET) may point at Temporal Cloud without one yet', () => {
+  const env = {
+    TEMPORAL_PROFILE: '',
+    TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233',
+    TEMPORAL_NAMESPACE: 'shop.a1b2c',
+  };
+  // From a folder without temporal.toml: only the environment counts.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'no-toml-'));
+  expect(() => loadConnectionConfig(env, cwd)).toThrow('points at Temporal Cloud');
+  const config = loadConnectionConfig({ ...env, TEMPORAL_API_KEY_SECRET: 'shopflow/temporal-api-key' }, cwd);
+  expect(config.connectionOptions.address).toBe('us-east-1.aws.api.temporal.io:7233');
+  expect(config.connectionOptions.apiKey).toBeUndefined();
+});

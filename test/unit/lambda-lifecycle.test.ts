@@ -247,3 +247,31 @@ test('a missing task queue is a clear error at load time', () => {
     /taskQueue is required: .*TEMPORAL_TASK_QUEUE/,
   );
 });
+
+describe('the API key from the secret store', () => {
+  test('is read once per environment, passed to the connection with TLS, and read again after a failure', async () => {
+    const f = fakes();
+    const connected: unknown[] = [];
+    const connect = f.deps.connect;
+    f.deps.connect = async (options) => {
+      connected.push(options);
+      return connect(options);
+    };
+    let reads = 0;
+    f.deps.readApiKey = async () => {
+      reads++;
+      if (reads === 1) throw new Error('could not read the Temporal API key from secret s (ThrottlingException)');
+      return 'key-from-the-store';
+    };
+    const handler = handlerWith(f, (c) => (c.idleExitMs = 10));
+    await expect(handler({}, fakeContext(60_000))).rejects.toThrow('could not read the Temporal API key');
+    expect(connected).toEqual([]);
+    await handler({}, fakeContext(60_000));
+    await handler({}, fakeContext(60_000));
+    expect(reads).toBe(2);
+    expect(connected).toEqual([
+      { address: 'example:7233', apiKey: 'key-from-the-store', tls: true },
+      { address: 'example:7233', apiKey: 'key-from-the-store', tls: true },
+    ]);
+  });
+});
