@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { localAwsEnvironment } from './local-aws-clients';
-import { freePort } from './ports';
+import { freePortOtherThan } from './ports';
 import { stopProcess } from './stop-process';
 
 export interface DevServerOptions {
@@ -104,7 +104,7 @@ async function waitUntilServing(address: string, server: ChildProcess, timeoutMs
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const address = `127.0.0.1:${options.port}`;
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'inherit';
-  const httpPort = options.httpPort ?? (await freePort());
+  const httpPort = options.httpPort ?? (await freePortOtherThan([options.port, options.uiPort]));
   const child = spawn(options.cli, devServerArgs({ ...options, httpPort }), {
     stdio: ['ignore', output, output],
     env: { ...process.env, ...options.env },

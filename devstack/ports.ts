@@ -21,3 +21,17 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/**
+ * A free port that is none of `taken`: ports chosen with freePort are only free until someone binds them, so a
+ * second choice made before the first is bound can come back with the same number.
+ */
+export async function freePortOtherThan(
+  taken: readonly (number | undefined)[],
+  choose: () => Promise<number> = () => freePort(),
+): Promise<number> {
+  for (;;) {
+    const port = await choose();
+    if (!taken.includes(port)) return port;
+  }
+}
