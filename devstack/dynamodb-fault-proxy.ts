@@ -6,11 +6,13 @@
  * - `commit-then-500`: forwards it, lets it commit, then answers 500 InternalServerError.
  * The last two are the ambiguous outcomes: the write landed, the writer cannot know. moto checks no IAM policy, never
  * throttles and never loses a reply, so this is how the real SDK meets those answers. It listens on loopback only,
- * for the one test or chaos run that started it.
+ * and, as the guard in front of moto does, answers only requests that name it as Host and carry no Origin: a web page
+ * must not reach the table through it.
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreignRequestProblem } from '../lambda-local/request-guard';
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
 
@@ -31,6 +33,11 @@ export async function startDynamoDbFaultProxy(options: {
 }): Promise<FaultProxy> {
   const disturbed: FaultProxy['disturbed'] = [];
   const server = http.createServer((req, res) => {
+    const problem = foreignRequestProblem(req.headers, [(server.address() as AddressInfo).port], 'the fault proxy');
+    if (problem) {
+      res.writeHead(403, { 'content-type': JSON_1_0 });
+      return void res.end(JSON.stringify({ __type: 'AccessDeniedException', message: problem }));
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -5,6 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -223,4 +224,36 @@ describe('DynamoDB table, ambiguous outcomes', () => {
       await ledger.close();
     }
   });
+});
+
+test('the fault proxy answers no web page: a foreign Origin or Host is refused and never reaches the table', async () => {
+  let asked = 0;
+  const proxy = await startDynamoDbFaultProxy({
+    target: (await ledgerServer()).endpoint,
+    decide: () => (asked++, 'forward'),
+  });
+  try {
+    const port = new URL(proxy.endpoint).port;
+    const body = JSON.stringify({});
+    const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' };
+    const fromPage = await fetch(proxy.endpoint, {
+      method: 'POST',
+      body,
+      headers: { ...headers, origin: 'http://evil.example' },
+    });
+    expect(fromPage.status).toBe(403);
+    expect(await fromPage.text()).toContain('takes no requests from web pages');
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, method: 'POST', headers: { ...headers, host: `evil.example:${port}` } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(rebound).toBe(403);
+    expect(asked).toBe(0);
+  } finally {
+    await proxy.close();
+  }
 });
