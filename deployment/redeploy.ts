@@ -116,7 +116,8 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   }
   const version = { deploymentName: info.deploymentName, buildId: info.buildId };
   const role = await resolveInvocationRole(connection, namespace, version, options.role ?? {});
-  validateTarget({ functionArn: `${functionArn}:1`, ...role });
+  // Only the role is checked here (the version's ARN does not exist until it is published).
+  validateTarget({ functionArn, ...role }, true);
   log(
     role.roleArn
       ? `Invocation role ${role.roleArn} with its external id (from ${role.source})`

@@ -7,7 +7,6 @@ import { API_KEY_SECRET_VARIABLE, loadConnectionConfig } from '../config/connect
 import { describeLedgerConfig } from '../activities/ledger/open-ledger';
 import { loadShopFlowEnvironment } from '../config/environment';
 import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
-import { readApiKeySecret } from './api-key-secret';
 import { readBuildInfo } from './build-info';
 import { createLambdaWorkerHandler, type LifecycleDependencies } from './lifecycle';
 import { packagedWorkerOptions } from './packaged-worker-options';
@@ -32,7 +31,10 @@ const dependencies: LifecycleDependencies = {
   loadConnectConfig: () => loadConnectionConfig(),
   installRuntime: (options) => Runtime.install(options),
   getLogger: () => Runtime.instance().logger,
-  ...(apiKeySecret && { readApiKey: () => readApiKeySecret(apiKeySecret) }),
+  // Loaded only when a secret is named: the Secrets Manager client stays off every other cold start.
+  ...(apiKeySecret && {
+    readApiKey: async () => (await import('./api-key-secret')).readApiKeySecret(apiKeySecret),
+  }),
 };
 
 export const handler = createLambdaWorkerHandler(
