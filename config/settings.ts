@@ -41,6 +41,15 @@ export function orderWorkflowId(orderId: string): string {
  */
 export const ACTIVITY_HEARTBEAT_TIMEOUT_MS = 5_000;
 export const ACTIVITY_HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * The SDK sends at most one heartbeat per min(0.8 x heartbeatTimeout, maxHeartbeatThrottleInterval): with the 5 s
+ * timeout alone, progress reached the server every 4 s at best, and a worker killed 2 s into the 20 s shipment left
+ * the retry the first heartbeat's details (it redid 20 s, not 18). The throttle is where the loss happens, so it is
+ * fixed there, on every worker (local and Lambda): details reach the server every interval, and a retry repeats at
+ * most one interval of work. The heartbeat timeout stays 5 s (it is how fast a dead worker is noticed); a final
+ * heartbeat on shutdown would not help a SIGKILL or a frozen Lambda, which is exactly the case that matters.
+ */
+export const HEARTBEAT_THROTTLE_MS = ACTIVITY_HEARTBEAT_INTERVAL_MS;
 export const STEP_START_TO_CLOSE_MS = {
   reserveInventory: 15_000,
   chargeCustomer: 15_000,

@@ -2,7 +2,7 @@
 
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
-import { TASK_QUEUE } from '../config/settings';
+import { HEARTBEAT_THROTTLE_MS, TASK_QUEUE } from '../config/settings';
 import type { OrderActivities } from '../domain/activity-contract';
 
 export type WorkflowSource = { workflowsPath: string } | { workflowBundle: { codePath: string } | { code: string } };
@@ -23,9 +23,14 @@ export function shopFlowWorkerOptions(options: {
   workflows: WorkflowSource;
   /** Defaults to TASK_QUEUE; the Lambda passes TEMPORAL_TASK_QUEUE when its environment sets one. */
   taskQueue?: string;
-}): Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'> {
+}): Pick<
+  WorkerOptions,
+  'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle' | 'maxHeartbeatThrottleInterval'
+> {
   return {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
+    // Every heartbeat's progress reaches the server, so a retry resumes within one interval (settings.ts says why).
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
     activities: options.activities as unknown as WorkerOptions['activities'],
     ...options.workflows,
   };
