@@ -6,6 +6,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { OrderProgressFold, type OrderProgress } from './order-progress';
 
 export interface WatchOrderOptions {
@@ -20,6 +21,10 @@ export interface WatchOrderOptions {
    * lets a caller watching many orders space the reads out as their number grows.
    */
   describeIntervalMs?: number | (() => number);
+  /** Every page of history events as it is read (the console's timeline folds them as well). */
+  onEvents?: (events: temporal.api.history.v1.IHistoryEvent[]) => void;
+  /** The pending activities each time they are read, with the time of the read (epoch ms). */
+  onPendingActivities?: (pending: temporal.api.workflow.v1.IPendingActivityInfo[], at: number) => void;
 }
 
 export const DEFAULT_DESCRIBE_INTERVAL_MS = 1_000;
@@ -71,7 +76,10 @@ export async function watchOrder(
           const description = await guarded(() =>
             client.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId } }),
           );
-          if (!fold.isClosed) fold.setPendingActivities(description.pendingActivities ?? []);
+          if (!fold.isClosed) {
+            fold.setPendingActivities(description.pendingActivities ?? []);
+            options.onPendingActivities?.(description.pendingActivities ?? [], Date.now());
+          }
           emit();
         } catch (err) {
           if (!signal?.aborted) options.onError?.(err as Error);
@@ -105,6 +113,7 @@ export async function watchOrder(
         continue;
       }
       fold.apply(page.history?.events ?? []);
+      options.onEvents?.(page.history?.events ?? []);
       emit();
       // A closed workflow's history ends with an empty token; an open one's long-poll hands back the next one.
       if (!page.nextPageToken?.length) break;

@@ -21,6 +21,8 @@ export const CONSOLE_ORDER_DISCOVERY_MS = 2_000;
 export const CONSOLE_DESCRIBE_INTERVAL_MS = 1_000;
 /** With many open orders those reads are spaced out to stay near this many per second in all (200 orders: 4 s). */
 export const CONSOLE_DESCRIBE_BUDGET_PER_S = 50;
+/** The timeline (local mode: the local Lambda service's invocations) is refreshed and pushed this often. */
+export const CONSOLE_TIMELINE_REFRESH_MS = 1_000;
 /** Local Lambda execution environments are read this often. */
 export const CONSOLE_ENVIRONMENTS_REFRESH_MS = 500;
 /** The board keeps this many orders, newest first; the event log this many lines. */

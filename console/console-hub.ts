@@ -14,6 +14,7 @@ import type {
   RedeployView,
   WorkersView,
 } from './console-types';
+import type { TimelineView } from './timeline/timeline-types';
 
 type Subscriber = (message: ConsoleMessage) => void;
 
@@ -23,6 +24,7 @@ export class ConsoleHub {
   private metrics?: MetricsView;
   private act?: ActView;
   private redeploy?: RedeployView;
+  private timeline?: TimelineView;
   private readonly log: LogEntry[] = [];
   private readonly subscribers = new Set<Subscriber>();
   private changedOrders = new Set<string>();
@@ -41,6 +43,7 @@ export class ConsoleHub {
     subscriber({ type: 'log', entries: [...this.log] });
     if (this.act) subscriber({ type: 'act', act: this.act });
     if (this.redeploy) subscriber({ type: 'redeploy', redeploy: this.redeploy });
+    if (this.timeline) subscriber({ type: 'timeline', timeline: this.timeline });
     this.subscribers.add(subscriber);
     return () => this.subscribers.delete(subscriber);
   }
@@ -98,6 +101,15 @@ export class ConsoleHub {
   setRedeploy(redeploy: RedeployView): void {
     this.redeploy = redeploy;
     this.broadcast({ type: 'redeploy', redeploy });
+  }
+
+  setTimeline(timeline: TimelineView): void {
+    this.timeline = timeline;
+    this.broadcast({ type: 'timeline', timeline });
+  }
+
+  currentTimeline(): TimelineView | undefined {
+    return this.timeline;
   }
 
   currentRedeploy(): RedeployView | undefined {

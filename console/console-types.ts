@@ -1,6 +1,7 @@
 /** What the console server sends the page (Server-Sent Events) and accepts from it: plain types, shared by both. */
 
 import type { OrderProgress } from '../client/order-progress';
+import type { TimelineView } from './timeline/timeline-types';
 
 export type ConsoleMode = 'local' | 'cloud';
 
@@ -142,7 +143,8 @@ export type ConsoleMessage =
   | { type: 'metrics'; metrics: MetricsView }
   | { type: 'log'; entries: LogEntry[] }
   | { type: 'act'; act: ActView }
-  | { type: 'redeploy'; redeploy: RedeployView };
+  | { type: 'redeploy'; redeploy: RedeployView }
+  | { type: 'timeline'; timeline: TimelineView };
 
 export interface SubmitOrdersRequest {
   scenario: string;

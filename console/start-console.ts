@@ -16,6 +16,7 @@ import {
   CONSOLE_LOCAL_METRICS_REFRESH_MS,
   CONSOLE_MAX_ORDERS_PER_SUBMIT,
   CONSOLE_MIN_ORDERS_PER_SUBMIT,
+  CONSOLE_ORDER_LOOKBACK_MINUTES,
   CONSOLE_VERSIONS_REFRESH_MS,
 } from '../config/console';
 import path from 'node:path';
@@ -39,6 +40,8 @@ import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
 import { LambdaMetricsSource } from './sources/lambda-metrics-source';
 import { LocalWorkerProcess } from './sources/local-worker';
 import { OrdersSource } from './sources/orders-source';
+import { TimelineSource } from './sources/timeline-source';
+import type { TimelineView } from './timeline/timeline-types';
 import { buildWebBundle } from './web-bundle';
 
 export interface StartConsoleOptions {
@@ -82,6 +85,8 @@ export interface RunningConsole {
   worker?: LocalWorkerProcess;
   /** "Ship the next build" (local mode); the demo's act 5 runs its redeploy through it, so the page shows it. */
   redeploys?: RedeployControl;
+  /** The timeline as drawn now (workflow tasks included): the demo prints its text form. */
+  timeline(): TimelineView;
   close(): Promise<void>;
 }
 
@@ -121,11 +126,20 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     controls: mode === 'local',
     story: Boolean(options.onNextAct),
   });
+  const ordersSince = options.ordersSince ?? new Date(startedAt - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000);
+  const timeline = new TimelineSource({
+    hub,
+    mode,
+    functionName,
+    lambdaEndpoint: mode === 'local' ? awsEndpoint : undefined,
+    since: ordersSince.getTime(),
+  });
   const orders = new OrdersSource({
     client,
     hub,
     webUiUrl: (id) => workflowUrl(uiBase, temporal.namespace, id),
-    since: options.ordersSince,
+    since: ordersSince,
+    onOrderRead: timeline.onOrderRead,
   });
   const metrics = new LambdaMetricsSource({
     cloudwatch,
@@ -161,7 +175,11 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });
         if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
-        if (view.state === 'killed') hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+        if (view.state === 'killed') {
+          hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+          timeline.markKill(`local pid ${view.pid} ${view.detail}`);
+        }
+        if (view.state === 'draining') timeline.markKill(`local pid ${view.pid} sent SIGINT (drain)`);
         if (view.state === 'stopped' || view.state === 'failed')
           hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
       },
@@ -225,6 +243,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   const url = `http://127.0.0.1:${port}`;
 
   orders.start();
+  timeline.start();
   metrics.start();
   environments?.start();
   redeploys?.start();
@@ -239,8 +258,10 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     worker,
     redeploys,
     setAct: (act) => hub.setAct(act),
+    timeline: () => timeline.view(),
     close: () =>
       (closing ??= (async () => {
+        timeline.close();
         metrics.close();
         environments?.close();
         await redeploys?.close();

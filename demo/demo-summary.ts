@@ -16,6 +16,8 @@ export function printSummary(summary: {
   invocations: number;
   coldStarts: number;
   billedGbSeconds: number;
+  /** The console's timeline in text form (console/timeline/text-timeline.ts). */
+  timeline: string[];
 }): void {
   console.log('\n━━ Summary ━━');
   for (const order of summary.orders) {
@@ -39,4 +41,6 @@ export function printSummary(summary: {
     `Effects in the ${summary.ledger}: ${summary.effects}, each exactly once (${summary.duplicateKeys} duplicates). ` +
       `Demo took ${(summary.tookMs / 1000).toFixed(0)} s.`,
   );
+  console.log('');
+  for (const line of summary.timeline) console.log(line);
 }

@@ -10,6 +10,7 @@ import { readLambdaMetrics } from '../deployment/lambda-metrics';
 import { renderMetricsChart } from '../deployment/metrics-chart';
 import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
+import { formatTextTimeline } from '../console/timeline/text-timeline';
 import { printSummary } from './demo-summary';
 import { DEMO_FUNCTION_NAME, type DemoScene } from './demo-scene';
 import type { FailoverOutcome } from './failover-act';
@@ -55,6 +56,7 @@ export async function scaleToZeroAct(scene: DemoScene, failover: FailoverOutcome
     invocations: sum('Invocations'),
     coldStarts: sum('ColdStarts'),
     billedGbSeconds: sum('BilledGBSeconds'),
+    timeline: formatTextTimeline(scene.presenter.timeline()),
   });
   console.log(
     `DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: failover.finishedAt - failover.killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,

@@ -73,6 +73,10 @@ export class ExecutionEnvironment {
     this.api = new RuntimeApiServer(
       {
         onWaiting: () => this.onWaiting(),
+        onNextRequested: () => {
+          // INIT ends when the runtime first asks for an event (the handler is loaded): REPORT's Init Duration.
+          if (this.initDurationMs === undefined) this.initDurationMs = Date.now() - this.spawnedAt;
+        },
         onReport: (report) => this.onReport(report),
       },
       options.maxResponseBytes,
@@ -210,7 +214,6 @@ export class ExecutionEnvironment {
   }
 
   private onWaiting(): void {
-    if (this.initDurationMs === undefined) this.initDurationMs = Date.now() - this.spawnedAt;
     if (this.current) return; // the event is on its way
     this.state = 'idle';
     this.lastUsedAt = Date.now();

@@ -25,7 +25,7 @@ import {
 import { LATEST, runnableRecord } from './function-versions';
 import type { LambdaService } from './lambda-service';
 import { checkMetricDataRequest, type MetricDataRequest } from './metric-data-request';
-import type { MetricsRecorder } from './metrics';
+import type { LocalInvocationsReport, MetricsRecorder } from './metrics';
 import { lambdaOperation } from './operations';
 import { refuseForeignRequest } from './request-guard';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -178,6 +178,7 @@ export class LocalLambdaHttpApi {
     }
     if (url.pathname === '/local/health') return { status: 200, body: { ok: true } };
     if (url.pathname === '/local/environments') return { status: 200, body: this.environments() };
+    if (url.pathname === '/local/invocations') return { status: 200, body: this.invocations() };
 
     const operation = lambdaOperation(method, segments);
     if (!operation) throw unknownOperation(method, url.pathname);
@@ -385,6 +386,29 @@ export class LocalLambdaHttpApi {
       body: { MetricDataResults: results, Messages: [] },
       headers: { 'content-type': 'application/x-amz-json-1.0' },
     };
+  }
+
+  /** Every invocation of every function, finished and running, for the console's timeline and wake-up ledger. */
+  private invocations(): LocalInvocationsReport[] {
+    return this.registry.list().map((record) => ({
+      functionName: record.FunctionName,
+      memoryMb: record.MemorySize,
+      finished: this.metrics.invocationsOf(record.FunctionName).map((i) => ({
+        requestId: i.requestId,
+        startedAt: i.startedAt,
+        endedAt: i.endedAt,
+        memoryMb: i.memoryMb,
+        ...(i.environmentId && { environmentId: i.environmentId }),
+        ...(i.initDurationMs !== undefined && { initDurationMs: i.initDurationMs }),
+        ...(i.errorType && { errorType: i.errorType }),
+        ...(i.response && { response: i.response }),
+      })),
+      running: this.metrics.runningOf(record.FunctionName).map((r) => ({
+        requestId: r.requestId,
+        startedAt: r.startedAt,
+        ...(r.environmentId && { environmentId: r.environmentId }),
+      })),
+    }));
   }
 
   private environments(): unknown {

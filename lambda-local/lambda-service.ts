@@ -190,7 +190,7 @@ export class LambdaService {
     invokedArn: string,
   ): Promise<InvocationOutcome> {
     const coldStart = env.invocations === 0;
-    this.metrics.started(requestId, record.FunctionName);
+    this.metrics.started(requestId, record.FunctionName, env.id);
     if (coldStart)
       this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
     let outcome: InvocationOutcome;
@@ -214,6 +214,9 @@ export class LambdaService {
       memoryMb: record.MemorySize,
       response,
       maxMemoryUsedMb: outcome.maxMemoryUsedMb,
+      environmentId: env.id,
+      ...(outcome.initDurationMs !== undefined && { initDurationMs: outcome.initDurationMs }),
+      ...(!outcome.ok && outcome.errorType && { errorType: outcome.errorType }),
     });
     const took = `${(outcome.durationMs / 1000).toFixed(1)} s`;
     this.options.narrate(

@@ -16,6 +16,38 @@ export interface InvocationSample {
   maxMemoryUsedMb?: number;
   /** The function's response (its start), like an async destination's responsePayload; absent on errors. */
   response?: string;
+  /** The execution environment that ran it (the console's timeline draws one lane per environment). */
+  environmentId?: string;
+  /** A cold start's Init Duration (REPORT's figure): starting the runtime and loading the handler. */
+  initDurationMs?: number;
+  /** Why it failed (Runtime.ExitError, Sandbox.Timedout, ...); absent when it succeeded. */
+  errorType?: string;
+}
+
+/** An invocation still running: what /local/invocations reports before its end is known. */
+export interface RunningInvocation {
+  requestId: string;
+  functionName: string;
+  startedAt: number;
+  environmentId?: string;
+}
+
+/** One function's invocations as GET /local/invocations reports them (the console's timeline reads it). */
+export interface LocalInvocationsReport {
+  functionName: string;
+  memoryMb: number;
+  finished: {
+    requestId: string;
+    startedAt: number;
+    endedAt: number;
+    memoryMb: number;
+    environmentId?: string;
+    initDurationMs?: number;
+    errorType?: string;
+    /** The start of the handler's response: the Lambda worker's InvocationSummary, as JSON. */
+    response?: string;
+  }[];
+  running: { requestId: string; startedAt: number; environmentId?: string }[];
 }
 
 /** Lambda bills each invocation's duration rounded up to the millisecond (at least 1), times its memory in GB. */
@@ -54,10 +86,10 @@ export class MetricsRecorder {
   private readonly invocations: InvocationSample[] = [];
   private readonly throttles: { functionName: string; at: number }[] = [];
   /** Invocations running now, for ConcurrentExecutions of the current bucket. */
-  private readonly running = new Map<string, { functionName: string; startedAt: number }>();
+  private readonly running = new Map<string, RunningInvocation>();
 
-  started(id: string, functionName: string): void {
-    this.running.set(id, { functionName, startedAt: Date.now() });
+  started(id: string, functionName: string, environmentId?: string): void {
+    this.running.set(id, { requestId: id, functionName, startedAt: Date.now(), environmentId });
   }
 
   finished(id: string, sample: Omit<InvocationSample, 'requestId' | 'startedAt' | 'endedAt'>): InvocationSample {
@@ -75,6 +107,11 @@ export class MetricsRecorder {
   /** Every finished invocation of a function, oldest first (the benchmark bills them one by one). */
   invocationsOf(functionName: string): InvocationSample[] {
     return this.invocations.filter((i) => i.functionName === functionName);
+  }
+
+  /** The invocations of a function running right now, oldest first. */
+  runningOf(functionName: string): RunningInvocation[] {
+    return [...this.running.values()].filter((r) => r.functionName === functionName);
   }
 
   /** Invocations of a function running right now. */

@@ -26,6 +26,8 @@ export type RuntimeReport =
 export interface RuntimeApiHandlers {
   /** The runtime is waiting for an event: the environment is idle from here on (and can be frozen). */
   onWaiting(): void;
+  /** The runtime asked for its next event (its first ask ends the cold start's init, event queued or not). */
+  onNextRequested?(): void;
   onReport(report: RuntimeReport): void;
 }
 
@@ -113,6 +115,7 @@ export class RuntimeApiServer {
     if (refused) return reply(403, { errorMessage: refused.message, errorType: 'AccessDenied' });
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
       this.waiting = res;
+      this.handlers.onNextRequested?.();
       if (this.queued) this.flush(res);
       else this.handlers.onWaiting();
       return;

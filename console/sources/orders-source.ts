@@ -13,7 +13,7 @@ import {
 } from '../../config/console';
 import { ORDER_WORKFLOW_TYPE } from '../../config/settings';
 import type { OrderProgress } from '../../client/order-progress';
-import { watchOrder } from '../../client/watch-order';
+import { watchOrder, type WatchOrderOptions } from '../../client/watch-order';
 import type { ConsoleHub } from '../console-hub';
 import { orderChangeLines } from '../order-events';
 
@@ -23,6 +23,11 @@ export interface OrdersSourceOptions {
   webUiUrl: (workflowId: string) => string;
   /** Orders started before this are not shown. */
   since?: Date;
+  /** Also given every history page and pending-activity read, for the timeline (no extra calls). */
+  onOrderRead?: {
+    events(workflowId: string, events: Parameters<NonNullable<WatchOrderOptions['onEvents']>>[0]): void;
+    pending(workflowId: string, pending: Parameters<NonNullable<WatchOrderOptions['onPendingActivities']>>[0], at: number): void;
+  };
 }
 
 export class OrdersSource {
@@ -58,6 +63,8 @@ export class OrdersSource {
         hub.updateOrder({ ...progress, webUiUrl: this.options.webUiUrl(workflowId) });
       },
       onError: (err) => this.noteError(`following ${workflowId}: ${err.message}`),
+      onEvents: (events) => this.options.onOrderRead?.events(workflowId, events),
+      onPendingActivities: (pending, at) => this.options.onOrderRead?.pending(workflowId, pending, at),
     })
       .catch((err: Error) => this.noteError(err.message))
       .finally(() => this.open--);

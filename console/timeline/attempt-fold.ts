@@ -24,6 +24,20 @@ interface Activity {
   activityId: string;
   name: string;
   attempts: Map<number, TimelineAttempt>;
+  /** The progress in the heartbeat details as last read: what a retry would be handed. */
+  checkpointMs?: number;
+}
+
+/** The `{ progressMs }` our heartbeating activities report (activities/heartbeat-work.ts); undefined otherwise. */
+function progressOf(details: PendingActivity['heartbeatDetails']): number | undefined {
+  const data = details?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    const value = (JSON.parse(Buffer.from(data).toString('utf8')) as { progressMs?: unknown }).progressMs;
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined; // encoded or not JSON: no progress to show
+  }
 }
 
 export class AttemptFold {
@@ -56,16 +70,22 @@ export class AttemptFold {
         a.outcome = failure?.type === 'Timeout' ? 'timed out' : 'failed';
         a.failure = failure?.message;
       }
+      const progress = progressOf(p.heartbeatDetails);
       if (started) {
         const previous = activity.attempts.get(attempt);
+        // First seen now: a retry starts from the checkpoint read before it (the server hands that on).
+        const resumedFromMs = previous?.resumedFromMs ?? (attempt > 1 && !previous ? activity.checkpointMs : undefined);
         activity.attempts.set(attempt, {
           ...this.base(activity, attempt),
           ...previous,
           worker: p.lastWorkerIdentity || previous?.worker,
           startedAt: msOf(p.lastStartedTime) ?? previous?.startedAt ?? now,
           outcome: 'running',
+          ...(progress !== undefined && { progressMs: progress }),
+          ...(resumedFromMs !== undefined && { resumedFromMs }),
         });
       }
+      if (progress !== undefined) activity.checkpointMs = progress;
     }
   }
 

@@ -5,7 +5,7 @@
  * zero invocations). Pure.
  */
 
-import { axisStart, laneResolver, lanesOf, letterOf } from './timeline-lanes';
+import { axisStart, invocationLane, laneResolver, lanesOf, letterOf } from './timeline-lanes';
 import type { TimelineView } from './timeline-types';
 
 function clock(ms: number): string {
@@ -27,7 +27,7 @@ export function formatTextTimeline(view: TimelineView, width = 60): string[] {
     for (let c = col(from); c <= col(to); c++) if (over || row[c] === ' ') row[c] = ch;
   };
   for (const inv of view.invocations) {
-    const key = inv.environmentId ? `env:${inv.environmentId}` : `req:${inv.requestId}`;
+    const key = invocationLane(inv);
     paint(key, inv.startedAt, inv.endedAt ?? view.now, '.');
     if (inv.initMs) paint(key, inv.startedAt, inv.startedAt + inv.initMs, '#');
   }

@@ -4,7 +4,8 @@
  * Pure, shared by the page and the terminal's text timeline.
  */
 
-import type { TimelineView } from './timeline-types';
+import { COMPENSATION_FOR, FORWARD_STEPS } from '../../domain/steps';
+import type { TimelineInvocation, TimelineView } from './timeline-types';
 
 export interface Lane {
   key: string;
@@ -13,22 +14,27 @@ export interface Lane {
   firstAt: number;
 }
 
-/** One letter per activity: the step's initial; its compensation in lower case. */
-export const ACTIVITY_LETTERS: Record<string, string> = {
-  reserveInventory: 'R',
-  chargeCustomer: 'C',
-  createShipment: 'S',
-  notifyCustomer: 'N',
-  releaseInventory: 'r',
-  refundPayment: 'c',
-  cancelShipment: 's',
-};
+/** The letter of each step (the initial of its verb's object: Reserve, Charge, Ship, Notify). */
+const STEP_LETTERS = ['R', 'C', 'S', 'N'] as const;
+
+/** One letter per activity: the step's; its compensation the same in lower case. */
+export const ACTIVITY_LETTERS: Readonly<Record<string, string>> = Object.fromEntries(
+  FORWARD_STEPS.flatMap((step, i) => {
+    const compensation = COMPENSATION_FOR[step];
+    return [[step, STEP_LETTERS[i]], ...(compensation ? [[compensation, STEP_LETTERS[i].toLowerCase()]] : [])];
+  }),
+);
 
 export function letterOf(activity: string): string {
   return ACTIVITY_LETTERS[activity] ?? '?';
 }
 
 export type LaneOf = (worker: string | undefined) => string | undefined;
+
+/** The lane of an invocation: its execution environment's, or (cloud mode, no environment known) its own. */
+export function invocationLane(invocation: Pick<TimelineInvocation, 'environmentId' | 'requestId'>): string {
+  return invocation.environmentId ? `env:${invocation.environmentId}` : `req:${invocation.requestId}`;
+}
 
 /** The lane key of a worker identity, given which environment ran each request. */
 export function laneResolver(view: TimelineView): LaneOf {
@@ -38,8 +44,7 @@ export function laneResolver(view: TimelineView): LaneOf {
     const at = worker.indexOf('@');
     const who = at >= 0 ? worker.slice(0, at) : worker;
     if (worker.includes('@arn:aws:lambda:')) {
-      const env = envOfRequest.get(who);
-      return env ? `env:${env}` : `req:${who}`;
+      return invocationLane({ requestId: who, environmentId: envOfRequest.get(who) });
     }
     return `local:${who}`;
   };
@@ -66,7 +71,7 @@ export function lanesOf(view: TimelineView): Lane[] {
           : `Lambda req ${id.slice(0, 8)}`;
     lanes.set(key, { key, kind: kind === 'local' ? 'local' : 'lambda', label, firstAt: at });
   };
-  for (const i of view.invocations) add(i.environmentId ? `env:${i.environmentId}` : `req:${i.requestId}`, i.startedAt);
+  for (const i of view.invocations) add(invocationLane(i), i.startedAt);
   for (const a of view.attempts) add(laneOf(a.worker), a.startedAt);
   for (const t of view.workflowTasks) add(laneOf(t.worker), t.startedAt);
   return [...lanes.values()].sort(

@@ -16,6 +16,10 @@ export interface TimelineAttempt {
   endedAt?: number;
   outcome: AttemptOutcome;
   failure?: string;
+  /** The last progress this attempt reported in its heartbeat details (`{ progressMs }`), as last read. */
+  progressMs?: number;
+  /** A retry: the checkpoint the server handed it (the last progress read before it started). */
+  resumedFromMs?: number;
 }
 
 export interface TimelineWorkflowTask {
@@ -59,6 +63,8 @@ export interface TimelineInvocation {
   memoryMb: number;
   errorType?: string;
   summary?: InvocationSummaryView;
+  /** When the last task it ran ended: after it, until the exit, the invocation only waited (its idle tail). */
+  lastTaskEndedAt?: number;
   ledger: LedgerEntry;
 }
 

@@ -11,6 +11,7 @@ import { byId } from './dom';
 import { appendLog } from './event-log';
 import { PresenterLayout } from './presenter-layout';
 import { StreamNotice } from './stream-notice';
+import { renderTimeline, setUpTimeline } from './timeline-panel';
 import { renderVersions, setUpVersionsPanel } from './versions-panel';
 import { renderWorkers } from './workers-panel';
 
@@ -68,6 +69,9 @@ function handle(message: ConsoleMessage): void {
     case 'redeploy':
       renderVersions(message.redeploy);
       break;
+    case 'timeline':
+      renderTimeline(message.timeline);
+      break;
   }
 }
 
@@ -76,7 +80,7 @@ function connect(): void {
   status.textContent = 'connecting…';
   notice.waiting();
   const events = new EventSource('/events');
-  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act', 'redeploy'] as const) {
+  for (const type of ['hello', 'orders', 'workers', 'metrics', 'log', 'act', 'redeploy', 'timeline'] as const) {
     events.addEventListener(type, (event) => {
       notice.received();
       handle(JSON.parse((event as MessageEvent<string>).data) as ConsoleMessage);
@@ -100,4 +104,5 @@ function connect(): void {
 layout.setUp();
 byId('next-act').addEventListener('click', () => void postControl('/api/next-act', {}));
 setUpVersionsPanel();
+setUpTimeline();
 connect();

@@ -73,6 +73,22 @@ test('a synchronous invoke returns the payload; the context counts down to the d
   expect(body.remainingMs).toBeLessThanOrEqual(10_000);
   const second = parse((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: json({}) }))).Payload);
   expect(second).toMatchObject({ invocations: 2, pid: body.pid });
+
+  // The console's timeline reads each invocation's environment, and the cold one's init (REPORT's Init Duration).
+  const reports = (await (await fetch(`${local.endpoint}/local/invocations`)).json()) as {
+    functionName: string;
+    finished: { environmentId?: string; initDurationMs?: number; startedAt: number; endedAt: number }[];
+    running: unknown[];
+  }[];
+  const mine = reports.find((r) => r.functionName === name)!;
+  expect(mine.running).toEqual([]);
+  expect(mine.finished).toHaveLength(2);
+  const [cold, warm] = mine.finished;
+  expect(cold.environmentId).toMatch(/^env-[0-9a-f]{8}$/);
+  expect(warm.environmentId).toBe(cold.environmentId);
+  expect(cold.initDurationMs).toBeGreaterThan(0);
+  expect(cold.initDurationMs).toBeLessThan(cold.endedAt - cold.startedAt);
+  expect(warm).not.toHaveProperty('initDurationMs');
 });
 
 test('a handler error comes back as FunctionError with the error in the payload', async () => {
@@ -86,7 +102,7 @@ test('a handler error comes back as FunctionError with the error in the payload'
     errorMessage: 'the handler failed on purpose',
   });
   expect(Buffer.from(result.LogResult ?? '', 'base64').toString()).toMatch(
-    /START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: [1-9]\d* MB/s,
+    /START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: .*Billed Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: [1-9]\d* MB\tInit Duration: \d+\.\d\d ms/s,
   );
 });
 

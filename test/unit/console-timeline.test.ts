@@ -1,5 +1,12 @@
 /** The timeline's pure parts: lanes in order of appearance, the wake-up ledger's causes, the text timeline. */
 
+import { recordsOf, summaryOf } from '../../console/sources/timeline-source';
+import {
+  FOLDED_LANE,
+  MAX_LAMBDA_LANES,
+  MAX_SEPARATE_BARS,
+  layoutTimeline,
+} from '../../console/timeline/timeline-layout';
 import { lanesOf } from '../../console/timeline/timeline-lanes';
 import { formatTextTimeline } from '../../console/timeline/text-timeline';
 import type { TimelineAttempt, TimelineView } from '../../console/timeline/timeline-types';
@@ -128,4 +135,120 @@ test('nothing ran: one line says so', () => {
   expect(
     formatTextTimeline({ mode: 'local', now: T0, attempts: [], workflowTasks: [], invocations: [], marks: [] }),
   ).toEqual(['Timeline: nothing ran.']);
+});
+
+const box = { x: 100, width: 600, laneHeight: 40, now: T0 + 60_000 };
+
+test('layout: bars in their worker lane and step row, spans with cold start and idle tail, marks on the axis', () => {
+  const withTail: TimelineView = {
+    ...view,
+    invocations: view.invocations.map((i) => (i.requestId === 'work0000' ? { ...i, lastTaskEndedAt: T0 + 28_500 } : i)),
+  };
+  const layout = layoutTimeline(withTail, box);
+  expect(layout.lanes.map((l) => [l.key, l.y])).toEqual([
+    ['local:4441', 0],
+    ['env:env-one', 40],
+    ['env:env-two', 80],
+  ]);
+  expect(layout.merged).toBe(false);
+  // The axis runs from the first thing drawn (the check's start, T0 + 100 ms) to now, over 600 px from x = 100.
+  const xAt = (ms: number) => 100 + ((ms - 100) * 600) / 59_900;
+  const retry = layout.bars.find((b) => b.attempt?.attempt === 2)!;
+  expect(retry).toMatchObject({ lane: 'env:env-one', ended: 'ok' });
+  expect([retry.x, retry.width]).toEqual([xAt(10_000), xAt(28_000) - xAt(10_000)]);
+  const timedOut = layout.bars.find((b) => b.attempt?.outcome === 'timed out')!;
+  expect(timedOut).toMatchObject({ lane: 'local:4441', ended: 'failed' });
+  // Reserve in the lane's first step row, the shipment in its third: each step has its own row.
+  const [reserve] = layout.bars;
+  expect(retry.y - timedOut.y).toBe(40); // the same step row, one lane down
+  expect(timedOut.y - reserve.y).toBeCloseTo(2 * ((40 * 0.8) / 4));
+  const work = layout.spans.find((s) => s.invocation.requestId === 'work0000')!;
+  expect(work).toMatchObject({ lane: 'env:env-one', initWidth: 0, x: xAt(8_000), idleX: xAt(28_500) });
+  expect(work.width).toBeCloseTo(xAt(30_000) - xAt(8_000));
+  const check = layout.spans.find((s) => s.invocation.requestId === 'check000')!;
+  expect(check.x).toBe(100);
+  expect(check.initWidth).toBeCloseTo(xAt(500) - 100);
+  expect(layout.marks.map((m) => [m.mark.kind, m.x])).toEqual([
+    ['kill', xAt(3_000)],
+    ['first cold start', 100],
+    ['back to zero', xAt(42_000)],
+  ]);
+  expect(layout.ticks.length).toBeGreaterThan(3);
+  expect(layout.ticks.every((t, i, all) => i === 0 || t.at > all[i - 1].at)).toBe(true);
+});
+
+test('layout: past the bar budget each lane merges its attempts per step, failures still drawn one by one', () => {
+  const many: TimelineAttempt[] = Array.from({ length: MAX_SEPARATE_BARS + 40 }, (_, i) =>
+    attempt('reserveInventory', '4441@laptop', i * 100, i * 100 + 150, 'completed'),
+  );
+  many.push(attempt('chargeCustomer', '4441@laptop', 1_000, 1_200, 'failed'));
+  const layout = layoutTimeline({ ...view, attempts: many, invocations: [], marks: [] }, box);
+  expect(layout.merged).toBe(true);
+  const reserve = layout.bars.filter((b) => b.activity === 'reserveInventory');
+  expect(reserve).toHaveLength(1);
+  expect(reserve[0]).toMatchObject({ count: MAX_SEPARATE_BARS + 40 });
+  expect(reserve[0]).not.toHaveProperty('attempt');
+  expect(layout.bars.filter((b) => b.ended === 'failed')).toHaveLength(1);
+});
+
+test('layout: past six Lambda environments the rest fold into one lane', () => {
+  const invocations = Array.from({ length: MAX_LAMBDA_LANES + 3 }, (_, i) => ({
+    ...view.invocations[0],
+    requestId: `req${i}`,
+    environmentId: `env-${i}`,
+    startedAt: T0 + i * 1_000,
+  }));
+  const layout = layoutTimeline({ ...view, attempts: [], workflowTasks: [], invocations, marks: [] }, box);
+  expect(layout.lanes.map((l) => l.label)).toEqual([
+    ...invocations.slice(0, MAX_LAMBDA_LANES - 1).map((i) => `Lambda ${i.environmentId}`),
+    '4 more Lambda environments',
+  ]);
+  expect(layout.spans.filter((s) => s.lane === FOLDED_LANE)).toHaveLength(4);
+});
+
+test("the local service's report becomes the ledger's records; a summary cut short or not ours is left out", () => {
+  const report = {
+    functionName: 'shopflow-worker',
+    memoryMb: 1769,
+    finished: [
+      {
+        requestId: 'a',
+        startedAt: T0,
+        endedAt: T0 + 900,
+        memoryMb: 1769,
+        environmentId: 'env-1',
+        initDurationMs: 420,
+        response: JSON.stringify({
+          identity: `a@${ARN}`,
+          stopReason: 'idle',
+          activitiesStarted: 2,
+          workflowActivations: 3,
+        }),
+      },
+      { requestId: 'b', startedAt: T0 + 1_000, endedAt: T0 + 2_000, memoryMb: 1769, response: '{"identity":"b@ar' },
+      { requestId: 'old', startedAt: T0 - 60_000, endedAt: T0 - 59_000, memoryMb: 1769 },
+    ],
+    running: [{ requestId: 'c', startedAt: T0 + 3_000, environmentId: 'env-2' }],
+  };
+  expect(recordsOf(report, T0 - 1)).toEqual([
+    {
+      requestId: 'a',
+      environmentId: 'env-1',
+      startedAt: T0,
+      endedAt: T0 + 900,
+      memoryMb: 1769,
+      initMs: 420,
+      errorType: undefined,
+      summary: {
+        identity: `a@${ARN}`,
+        stopReason: 'idle',
+        activitiesStarted: 2,
+        workflowActivations: 3,
+        startupMs: undefined,
+      },
+    },
+    expect.objectContaining({ requestId: 'b', summary: undefined }),
+    { requestId: 'c', environmentId: 'env-2', startedAt: T0 + 3_000, memoryMb: 1769 },
+  ]);
+  expect(summaryOf('not json')).toBeUndefined();
 });
