@@ -12,6 +12,8 @@ export const MAX_LAMBDA_LANES = 6;
 /** More attempt bars than this and each lane draws, per step, the union of its attempts instead. */
 export const MAX_SEPARATE_BARS = 160;
 export const FOLDED_LANE = 'folded';
+/** Merged bars: attempts closer than this many pixels on the axis join one bar. */
+const MERGE_GAP_PX = 4;
 
 export interface LaneBox extends Lane {
   y: number;
@@ -80,13 +82,13 @@ function stepRow(activity: string, kind: TimelineAttempt['kind']): number {
   return kind === 'compensation' || row < 0 ? STEP_ROWS.length - 1 : row;
 }
 
-/** Unions of overlapping [from, to] spans. */
-function union(spans: [number, number][]): [number, number, number][] {
+/** Unions of [from, to] spans that overlap or lie closer than `gap` (what the eye cannot tell apart anyway). */
+function union(spans: [number, number][], gap: number): [number, number, number][] {
   const sorted = [...spans].sort((a, b) => a[0] - b[0]);
   const out: [number, number, number][] = [];
   for (const [from, to] of sorted) {
     const last = out[out.length - 1];
-    if (last && from <= last[1]) {
+    if (last && from <= last[1] + gap) {
       last[1] = Math.max(last[1], to);
       last[2]++;
     } else out.push([from, to, 1]);
@@ -154,7 +156,7 @@ export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayo
     const failures = placed.filter(({ a }) => a.outcome === 'failed' || a.outcome === 'timed out');
     bars = [
       ...[...groups.values()].flatMap(({ lane, a, spans }) =>
-        union(spans).map(([from, to, count]) => ({
+        union(spans, MERGE_GAP_PX / scale).map(([from, to, count]) => ({
           ...barGeometry(lane, a.activity, a.kind, from, to),
           count,
           ended: 'ok' as const,

@@ -33,9 +33,9 @@ export const ACT_LAYOUTS: Record<number, Layout> = {
   1: { areas: ['workers versions', 'log log'], rows: '1fr 1fr', columns: '1fr 1fr' },
   // 2. orders on the local worker: the board, every step tagged with its worker.
   2: { areas: ['orders'], rows: '1fr', columns: '1fr' },
-  // 3. the local worker dies: the timeline (the step moving from the laptop's lane to a Lambda's), the board and
-  //    the workers.
-  3: { areas: ['timeline timeline', 'orders workers'], rows: '3fr 2fr', columns: '3fr 2fr' },
+  // 3. the local worker dies: the timeline (the kill, the step moving from the laptop's lane to a Lambda's, the
+  //    invocation's cold start and idle tail) over the board.
+  3: { areas: ['timeline', 'orders'], rows: '2fr 3fr', columns: '1fr' },
   // 4. scale to zero: the chart falling to zero and the cost answer, large.
   4: { areas: ['chart cost'], rows: '1fr', columns: '3fr 2fr' },
   // 5. ship v3 live: the version table over the board (v3 orders' Notify cells carry the tracking link).

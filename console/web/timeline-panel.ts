@@ -205,6 +205,12 @@ function markLabels(layout: TimelineLayout, fontPx: number, width: number): SVGE
   });
 }
 
+/** The ticks whose clock label fits between the lane labels and the right edge. */
+function visibleTicks(layout: TimelineLayout, fontPx: number, left: number, width: number): TimelineLayout['ticks'] {
+  const half = (8 * fontPx * 0.6) / 2 + 2;
+  return layout.ticks.filter((tick) => tick.x - half >= left && tick.x + half <= width);
+}
+
 function render(): void {
   queued = false;
   const view = current;
@@ -216,12 +222,13 @@ function render(): void {
   const axisHeight = fontPx * 1.6;
   const width = chart.clientWidth;
   const laneCount = Math.max(1, lanesOf(view).length);
+  // As tall as the panel allows (two-line labels from 2.5 em), never under 1.5 em (one line) nor over 4 em.
+  const markRow = fontPx * 1.3;
   const laneHeight = Math.max(
-    fontPx * 1.8,
-    Math.min(fontPx * 4, (chart.clientHeight - axisHeight) / Math.min(laneCount, 8)),
+    fontPx * 1.5,
+    Math.min(fontPx * 4, (chart.clientHeight - axisHeight - markRow - 2) / Math.min(laneCount, 8)),
   );
   const layout = layoutTimeline(view, { x: labelWidth, width: width - labelWidth - 4, laneHeight, now: Date.now() });
-  const markRow = fontPx * 1.3;
   const lanesHeight = layout.lanes.length * laneHeight;
   const height = markRow + lanesHeight + axisHeight;
   const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'timeline' });
@@ -237,12 +244,16 @@ function render(): void {
     ),
     ...drawSpans(layout),
     ...drawBars(layout, fontPx),
-    ...layout.ticks.map((tick) =>
+    ...visibleTicks(layout, fontPx, labelWidth, width).map((tick) =>
       svg(
         'g',
         { class: 'tick' },
         svg('line', { x1: tick.x, x2: tick.x, y1: lanesHeight, y2: lanesHeight + 4 }),
-        svg('text', { x: tick.x, y: lanesHeight + axisHeight - 4, 'text-anchor': 'middle' }, clockOf(tick.at)),
+        svg(
+          'text',
+          { x: tick.x, y: lanesHeight + axisHeight - fontPx * 0.45, 'text-anchor': 'middle' },
+          clockOf(tick.at),
+        ),
       ),
     ),
     ...layout.marks.map(({ x, mark }) =>

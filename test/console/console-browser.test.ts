@@ -23,7 +23,8 @@ import { freePort } from '../../devstack/ports';
 import { localAwsClient } from '../../devstack/local-aws-clients';
 import { startServerlessStack, type ServerlessStack } from '../../devstack/serverless-stack';
 import { startConsole, type RunningConsole } from '../../console/start-console';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import { ACTIVITY_HEARTBEAT_INTERVAL_MS, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import { SLOW_STEP_DURATION_MS } from '../../domain/scenarios';
 import { newOrderId, sampleOrder } from '../../client/sample-order';
 import { launchChromium } from '../support/browser';
 import { auditProjector, openProjectors, waitForAct, type Projector } from '../support/projector';
@@ -40,7 +41,7 @@ interface PageElement {
 }
 declare const document: {
   querySelector<T = PageElement>(selector: string): T | null;
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): { length: number } & Iterable<PageElement>;
 };
 
 const SCREENSHOTS = path.join(DATA_DIR, 'console');
@@ -57,7 +58,7 @@ const DEMO_ACTS = {
 const KEY_PANELS: Record<keyof typeof DEMO_ACTS, string[]> = {
   1: ['workers', 'versions'],
   2: ['orders'],
-  3: ['orders', 'workers', 'log'],
+  3: ['timeline', 'orders'],
   4: ['chart', 'cost'],
   5: ['versions', 'orders'],
 };
@@ -272,6 +273,14 @@ test('act 4: after "kill local worker" the interrupted step is finished by a Lam
   await shipment.locator('[data-worker-kind="local"]').waitFor({ timeout: 30_000 });
   failoverOrderId = (await row('slow').getAttribute('data-workflow-id'))!;
   const localPid = (await shipment.locator('[data-worker-kind="local"]').textContent())!.replace('local pid ', '');
+  // Killed 5 s or more into the 20 s shipment, so the retry has a checkpoint to resume from (the timeline's bar
+  // carries the progress the heartbeats report).
+  const firstAttempt = `#timeline-chart rect.bar[data-workflow-id="${failoverOrderId}"][data-activity="createShipment"][data-attempt="1"]`;
+  await page.waitForFunction(
+    (selector) => Number(document.querySelector(selector)?.dataset.progressMs ?? 0) >= 5_000,
+    firstAttempt,
+    { timeout: 30_000 },
+  );
   await page.click('#worker-kill');
   await page.locator('[data-local-worker="killed"]').waitFor({ timeout: 10_000 });
   await shipment.locator('[data-worker-kind="lambda"]').waitFor({ timeout: 60_000 });
@@ -311,7 +320,50 @@ test('act 4: after "kill local worker" the interrupted step is finished by a Lam
   );
   expect(await row('slow').locator('[data-step="notifyCustomer"] [data-worker-kind="lambda"]').count()).toBe(1);
   expect(await page.locator('#log [data-kind="kill"]').count()).toBeGreaterThan(0);
+  await expectFailoverOnTheTimeline(failoverOrderId);
 });
+
+/** The timeline draws the failover: the kill, attempt 1 in the laptop's lane, attempt 2 resumed on a Lambda's. */
+async function expectFailoverOnTheTimeline(workflowId: string): Promise<void> {
+  const shipment = `#timeline-chart rect.bar[data-workflow-id="${workflowId}"][data-activity="createShipment"]`;
+  await page.locator(`${shipment}[data-attempt="2"][data-outcome="completed"]`).waitFor({ timeout: 10_000 });
+  const seen = await page.evaluate((selector) => {
+    const bar = (n: number) => {
+      const d = document.querySelector(`${selector}[data-attempt="${n}"]`)!.dataset;
+      const lane = document.querySelector(`${selector}[data-attempt="${n}"]`)!.dataset.lane;
+      return {
+        lane,
+        outcome: d.outcome,
+        startedAt: Number(d.startedAt),
+        endedAt: Number(d.endedAt),
+        resumedFromMs: d.resumedFromMs === undefined ? undefined : Number(d.resumedFromMs),
+      };
+    };
+    const kill = document.querySelector('#timeline-chart [data-mark="kill"]')?.dataset;
+    return {
+      first: bar(1),
+      second: bar(2),
+      killAt: Number(kill?.at),
+      killLabel: document.querySelector('#timeline-chart [data-mark-label="kill"]')?.textContent,
+    };
+  }, shipment);
+  expect(seen.killLabel).toMatch(/^kill: local pid \d+ killed by SIGKILL$/);
+  expect(seen.first).toMatchObject({ lane: expect.stringMatching(/^local:\d+$/), outcome: 'timed out' });
+  expect(seen.second).toMatchObject({ lane: expect.stringMatching(/^env:env-[0-9a-f]{8}$/), outcome: 'completed' });
+  expect(seen.first.startedAt).toBeLessThan(seen.killAt);
+  expect(seen.second.startedAt).toBeGreaterThan(seen.killAt);
+  // The checkpoint: what attempt 1 had done at the kill, less at most one heartbeat interval (1 s), never more.
+  const doneAtKill = seen.killAt - seen.first.startedAt;
+  expect(seen.second.resumedFromMs).toBeGreaterThanOrEqual(doneAtKill - ACTIVITY_HEARTBEAT_INTERVAL_MS - 250);
+  expect(seen.second.resumedFromMs).toBeLessThanOrEqual(doneAtKill + 250);
+  // And the retry did only the rest of the 20 s shipment (plus the steps' own overhead), not all of it again.
+  const retryTook = seen.second.endedAt - seen.second.startedAt;
+  expect(retryTook).toBeLessThan(SLOW_STEP_DURATION_MS - seen.second.resumedFromMs! + 1_500);
+  expect(retryTook).toBeGreaterThanOrEqual(SLOW_STEP_DURATION_MS - seen.second.resumedFromMs! - 250);
+  console.log(
+    `timeline: killed ${(doneAtKill / 1000).toFixed(1)} s into the shipment; the retry on the Lambda resumed from ${(seen.second.resumedFromMs! / 1000).toFixed(1)} s and took ${(retryTook / 1000).toFixed(1)} s`,
+  );
+}
 
 test("act 5: the worker starts again; cancelling after the shipment shows the validator's refusal", async () => {
   await page.click('#worker-start');
@@ -386,6 +438,25 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
   const before = stack.lambda.metrics.invocationsOf('shopflow-worker').length;
   await page.waitForTimeout(12_000);
   expect(stack.lambda.metrics.invocationsOf('shopflow-worker').length).toBe(before);
+  // The timeline's wake-up ledger: every invocation, each with what woke it; the count back at zero is marked.
+  await page.locator('#timeline-chart [data-mark="back to zero"]').waitFor({ state: 'attached', timeout: 5_000 });
+  const ledger = await page.evaluate(() =>
+    [...(document.querySelectorAll('#ledger li') as unknown as PageElement[])].map((li) => ({
+      cause: li.dataset.cause,
+      text: li.textContent ?? '',
+    })),
+  );
+  expect(ledger).toHaveLength(before);
+  for (const entry of ledger) {
+    expect(entry.cause).toMatch(/^(registration check|tasks|no task|query or update|failed)$/);
+    expect(entry.text).toMatch(
+      /^\d\d:\d\d:\d\d req [0-9a-f]{8} · env-[0-9a-f]{8}: .+ · \d+\.\d s billed · \d+\.\d{3} GB-s$/,
+    );
+  }
+  // Oldest last: the registration's check of v2, then the failover's work naming its order.
+  expect(ledger.at(-1)).toMatchObject({ cause: 'registration check' });
+  expect(ledger.some((e) => e.cause === 'tasks' && e.text.includes(failoverOrderId.replace(/^order-/, '')))).toBe(true);
+  await page.locator('#timeline-chart').screenshot({ path: path.join(SCREENSHOTS, 'timeline-back-to-zero.png') });
   await shot('act-6-back-to-zero');
   await projectAct(4);
   for (const { page: projector } of projectors) {
@@ -521,6 +592,57 @@ test('act 7: "Ship the next build" refuses bad requests, then ships v3; its orde
   expect(old).not.toMatch(/Track it/);
   await shot('act-7-v3-shipped');
   await projectAct(5);
+  expect(pageErrors).toEqual([]);
+});
+
+test('200 orders: the timeline merges its bars, stays drawn, and we measure its frame time and load time', async () => {
+  await page.click('#worker-start');
+  await page.locator('[data-local-worker="running"]').waitFor({ timeout: 60_000 });
+  const completedBefore = await page.locator('#orders tbody tr [data-order-state="COMPLETED"]').count();
+  await page.fill('#order-count', '200');
+  await page.selectOption('#order-scenario', 'happy');
+  // Frame intervals while the burst is drawn: requestAnimationFrame's spacing is the page's frame time.
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { frames: number[]; requestAnimationFrame(cb: (t: number) => void): void };
+    w.frames = [];
+    let last = 0;
+    const tick = (t: number) => {
+      if (last) w.frames.push(t - last);
+      last = t;
+      if (w.frames.length < 100_000) w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
+  await page.click('#submit-orders');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#orders tbody tr [data-order-state="COMPLETED"]').length >= n + 200,
+    completedBefore,
+    { timeout: 180_000, polling: 1_000 },
+  );
+  await page.locator('#timeline-chart[data-merged="true"]').waitFor({ timeout: 10_000 });
+  const frames = (await page.evaluate(() => (globalThis as unknown as { frames: number[] }).frames)).sort(
+    (a, b) => a - b,
+  );
+  const at = (q: number) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))];
+  const renderMs = Number(await page.locator('#timeline-chart').getAttribute('data-render-ms'));
+  // Merged: one bar per lane, step and stretch of overlapping attempts, so a few dozen shapes, not 800 bars.
+  const bars = await page.locator('#timeline-chart rect.bar').count();
+  expect(bars).toBeGreaterThan(0);
+  expect(bars).toBeLessThan(400);
+  expect(Number(await page.locator('#timeline-chart').getAttribute('data-lanes'))).toBeLessThanOrEqual(8);
+  // A fresh page with the 200 orders: from navigation to the timeline drawn.
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const loadStarted = Date.now();
+  await fresh.goto(`${consoleApp.url}/?view=full`);
+  await fresh.locator('#timeline-chart[data-merged="true"] rect.bar').first().waitFor({ timeout: 30_000 });
+  const loadMs = Date.now() - loadStarted;
+  await fresh.close();
+  console.log(
+    `timeline with 200 orders: frame time p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ` +
+      `${frames[frames.length - 1].toFixed(1)} ms over ${frames.length} frames; last redraw ${renderMs} ms; ` +
+      `${bars} merged bars; page load to timeline drawn ${loadMs} ms`,
+  );
+  await page.locator('#timeline-chart').screenshot({ path: path.join(SCREENSHOTS, 'timeline-200-orders.png') });
   expect(pageErrors).toEqual([]);
 });
 
