@@ -9,6 +9,7 @@ import {
   DEPLOYMENT_NAME,
   DEV_SERVER_PORT,
   DEV_SERVER_UI_PORT,
+  LAMBDA_EMPTY_CACHE_EXIT_MS,
   LAMBDA_FIRST_TASK_GRACE_MS,
   LAMBDA_IDLE_EXIT_MS,
 } from './settings';
@@ -28,6 +29,8 @@ export interface ShopFlowEnvironment {
   lambdaIdleExitMs: number;
   /** Lambda only: stop sooner than the idle exit when no task has come at all; 0 = no shorter wait. */
   lambdaFirstTaskGraceMs: number;
+  /** Lambda only: stop sooner than the idle exit once the workflow cache is empty; 0 = no shorter wait. */
+  lambdaEmptyCacheExitMs: number;
 }
 
 export function resolveBuildId(env: NodeJS.ProcessEnv = process.env): string {
@@ -84,6 +87,13 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
       `SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "${rawGrace}" must be a whole number of milliseconds (0 = wait the idle exit)`,
     );
   }
+  const rawEmptyCache = env.SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS?.trim();
+  const lambdaEmptyCacheExitMs = rawEmptyCache ? Number(rawEmptyCache) : LAMBDA_EMPTY_CACHE_EXIT_MS;
+  if (!Number.isInteger(lambdaEmptyCacheExitMs) || lambdaEmptyCacheExitMs < 0) {
+    throw new ConfigError(
+      `SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS "${rawEmptyCache}" must be a whole number of milliseconds (0 turns the cache-empty exit off)`,
+    );
+  }
   const ledger = loadLedgerConfig(env, journalPath);
   return {
     version: workerDeploymentVersion(env),
@@ -93,6 +103,7 @@ export function loadShopFlowEnvironment(env: NodeJS.ProcessEnv = process.env): S
     latencyScale,
     lambdaIdleExitMs,
     lambdaFirstTaskGraceMs,
+    lambdaEmptyCacheExitMs,
   };
 }
 

@@ -82,6 +82,15 @@ export const LOCAL_WORKER_SHUTDOWN_GRACE_MS = 10_000;
 export const LAMBDA_IDLE_EXIT_MS = 5_000;
 
 /**
+ * The idle exit's short form: once every workflow has left this worker's cache (completed and evicted), no task
+ * can come back on its sticky queue, which the worker controller never invokes for, so the idle exit's tail buys
+ * nothing; the worker stops after this grace instead. It applies only after a task, never while a workflow is
+ * cached, and not when an activity finished after the last workflow task (its workflow may have been evicted from
+ * here and still owe this worker a sticky task). SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS overrides it; 0 turns it off.
+ */
+export const LAMBDA_EMPTY_CACHE_EXIT_MS = 300;
+
+/**
  * An invocation that has received no task at all gives up after this long instead (counted from the worker's
  * start, after connecting). Work waiting for it is handed out at its first poll: in the bench's failover and
  * bursts the first task came within about half a second of the worker's start. An invocation that finds nothing

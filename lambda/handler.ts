@@ -48,6 +48,7 @@ export const handler = createLambdaWorkerHandler(
     config.runtimeOptions.logger = new PowertoolsLoggerAdapter(jsonLogger);
     config.idleExitMs = environment.lambdaIdleExitMs;
     config.firstTaskGraceMs = environment.lambdaFirstTaskGraceMs;
+    config.emptyCacheExitMs = environment.lambdaEmptyCacheExitMs;
     config.scaleUpCooloffMs = LAMBDA_SCALE_UP_COOLOFF_MS;
     config.invocationHooks.push((invocation, context) => {
       currentIdentity = invocation.identity;
@@ -63,5 +64,6 @@ jsonLogger.info('ShopFlow Lambda worker loaded', {
   ledger: describeLedgerConfig(environment.ledger),
   idleExitMs: environment.lambdaIdleExitMs,
   firstTaskGraceMs: environment.lambdaFirstTaskGraceMs,
+  emptyCacheExitMs: environment.lambdaEmptyCacheExitMs,
   scaleUpCooloffMs: LAMBDA_SCALE_UP_COOLOFF_MS,
 });

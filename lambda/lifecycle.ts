@@ -5,7 +5,8 @@
  * things:
  * - idle exit: the worker stops once nothing has been in flight for `idleExitMs`, instead of polling until the
  *   deadline and being billed for it; Temporal's worker controller invokes the function again for the next task.
- *   An invocation that gets no task at all stops after the shorter `firstTaskGraceMs`;
+ *   An invocation that gets no task at all stops after the shorter `firstTaskGraceMs`, and one whose workflow
+ *   cache has emptied (no task can come back on the sticky queue) after the shorter `emptyCacheExitMs`;
  * - the remaining time is measured after connecting, so a slow cold connect cannot eat the shutdown buffer;
  * - eager activity execution is off, as in the Go and Python Lambda workers.
  * Every dependency with an effect is injected, so the lifecycle is tested with fakes and a fake Lambda context.
@@ -23,6 +24,7 @@ import {
 } from '@temporalio/lambda-worker/lib/defaults';
 import type { NativeConnectionOptions, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { IdleStopReason } from './exit-rule';
 import { IdleMonitor, type InFlightSource } from './idle-monitor';
 
 export interface Invocation {
@@ -36,10 +38,15 @@ export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   /** With idle exit on: stop after this long if no task has come at all (0 = wait `idleExitMs` as after work). */
   firstTaskGraceMs: number;
   /**
+   * With idle exit on: after a task, stop after this long once the workflow cache is empty and no workflow may owe
+   * this worker a sticky task (IdleMonitor.taskOwed); never longer than `idleExitMs`. 0 = wait `idleExitMs`.
+   */
+  emptyCacheExitMs: number;
+  /**
    * The worker controller's scale-up cool-off (register:lambda sets it): for this long after invoking us it invokes
-   * no other environment for new tasks, counting on us to take them. So an invocation that has had no task keeps
-   * polling at least this long from its start, or a task arriving late in the cool-off would wait for the
-   * controller's next backlog check (up to a minute). 0: no such floor.
+   * no other environment for new tasks, counting on us to take them. So an invocation keeps polling at least this
+   * long from its start, whether it has had a task or not (every idle exit rule waits for it), or a task arriving
+   * late in the cool-off would wait for the controller's next backlog check (up to a minute). 0: no such floor.
    */
   scaleUpCooloffMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
@@ -60,7 +67,7 @@ export interface LifecycleDependencies {
   getLogger(): Logger;
 }
 
-export type StopReason = 'idle' | 'no-task' | 'deadline';
+export type StopReason = IdleStopReason | 'deadline';
 
 /** The handler's response: what the invocation did, so that an invocation that ran no task can be counted. */
 export interface InvocationSummary {
@@ -116,6 +123,7 @@ export function createLambdaWorkerHandler(
     invocationHooks: [],
     idleExitMs: 0,
     firstTaskGraceMs: 0,
+    emptyCacheExitMs: 0,
     scaleUpCooloffMs: 0,
   };
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
@@ -193,7 +201,8 @@ export function createLambdaWorkerHandler(
       if (config.idleExitMs > 0) {
         const watch = idle.whenIdle(worker, config.idleExitMs, {
           firstTaskGraceMs: config.firstTaskGraceMs,
-          noTaskExitNotBefore: handlerStarted + config.scaleUpCooloffMs,
+          emptyCacheMs: config.emptyCacheExitMs,
+          exitNotBefore: handlerStarted + config.scaleUpCooloffMs,
         });
         stopIdleWatch = watch.cancel;
         stops.push(watch.promise);

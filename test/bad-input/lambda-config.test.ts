@@ -128,6 +128,13 @@ const ROWS: Row[] = [
     error: () =>
       'SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS "-1" must be a whole number of milliseconds (0 = wait the idle exit)',
   },
+  {
+    name: 'a malformed cache-empty exit',
+    env: { SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS: '0.3s' },
+    when: 'load',
+    error: () =>
+      'SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS "0.3s" must be a whole number of milliseconds (0 turns the cache-empty exit off)',
+  },
 ];
 
 function patchBuildInfo(root: string, patch: Record<string, unknown>): void {

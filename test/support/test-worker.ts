@@ -38,6 +38,8 @@ export interface TestWorker {
   version: WorkerDeploymentVersion;
   identity: string;
   journal: EffectJournal;
+  /** The SDK worker itself, for tests that watch its status (its workflow cache, its in-flight tasks). */
+  worker: Worker;
   start(order: unknown, workflowId?: string): Promise<WorkflowHandle<(order: Order) => Promise<OrderResult>>>;
   stop(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     version,
     identity,
     journal,
+    worker,
     start: (order, workflowId) =>
       client.workflow.start(ORDER_WORKFLOW_TYPE, {
         taskQueue,

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConnectionConfig } from '../../config/connection';
 import { loadShopFlowEnvironment, resolveBuildId } from '../../config/environment';
+import { LAMBDA_EMPTY_CACHE_EXIT_MS } from '../../config/settings';
 
 let dir: string;
 beforeEach(() => {
@@ -57,6 +58,15 @@ test('SHOPFLOW_* settings are validated', () => {
     /SHOPFLOW_LATENCY_SCALE "fast" must be a number/,
   );
   expect(loadShopFlowEnvironment({ LAMBDA_TASK_ROOT: '/var/task' }).journalPath).toBe('/tmp/shopflow/journal.jsonl');
+});
+
+test('the cache-empty exit is LAMBDA_EMPTY_CACHE_EXIT_MS unless SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS says otherwise', () => {
+  expect(loadShopFlowEnvironment({}).lambdaEmptyCacheExitMs).toBe(LAMBDA_EMPTY_CACHE_EXIT_MS);
+  expect(loadShopFlowEnvironment({ SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS: '0' }).lambdaEmptyCacheExitMs).toBe(0);
+  expect(loadShopFlowEnvironment({ SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS: ' 750 ' }).lambdaEmptyCacheExitMs).toBe(750);
+  expect(() => loadShopFlowEnvironment({ SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS: '0.3s' })).toThrow(
+    'SHOPFLOW_LAMBDA_EMPTY_CACHE_EXIT_MS "0.3s" must be a whole number of milliseconds (0 turns the cache-empty exit off)',
+  );
 });
 
 test('a Lambda whose key comes from the secret store (TEMPORAL_API_KEY_SECRET) may point at Temporal Cloud without one yet', () => {

@@ -2,7 +2,9 @@
 
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@temporalio/common';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { ActivityExecuteInput, WorkerOptions } from '@temporalio/worker';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS, LAMBDA_WORKER_DEFAULTS } from '@temporalio/lambda-worker/lib/defaults';
 import {
   createLambdaWorkerHandler,
@@ -52,7 +54,11 @@ function fakes(options: { failCreate?: boolean; connectDelayMs?: number } = {}):
         void fake.busyUntil?.then(() => (busy = false));
         if (fake.busyUntil) busy = true;
         return {
-          getStatus: () => ({ numInFlightActivities: busy ? 1 : 0, numInFlightWorkflowActivations: 0 }),
+          getStatus: () => ({
+            numInFlightActivities: busy ? 1 : 0,
+            numInFlightWorkflowActivations: 0,
+            numCachedWorkflows: 0,
+          }),
           runUntil: async (stop) => {
             events.push('run');
             await stop;
@@ -184,6 +190,180 @@ test("workflow activations count as tasks, exactly, from the worker's in-flight 
   expect(summary).toMatchObject({ stopReason: 'idle', activitiesStarted: 0, workflowActivations: 3 });
   expect(summary.firstTaskAfterMs).toBeGreaterThanOrEqual(50);
   expect(summary.firstTaskAfterMs).toBeLessThan(100);
+});
+
+/** What a scripted fake worker does once it runs: the tasks an invocation gets, in order. */
+interface TaskScript {
+  /** One workflow activation of `ms` (its workflow enters the cache); `cachedAfter` workflows stay cached after it. */
+  activation(ms: number, cachedAfter: number): Promise<void>;
+  /** One activity of `ms`, run through the lifecycle's activity interceptors as the SDK runs them. */
+  activity(ms: number): Promise<void>;
+  /** The cache changes between activations (the monitor samples it; it must not depend on how it changed). */
+  setCached(workflows: number): void;
+}
+
+/** A worker with the SDK's in-flight activation stream and cache count, driven by `run` once it starts polling. */
+function scriptedWorker(f: Fakes, run: (script: TaskScript) => Promise<void>): void {
+  f.deps.createWorker = async (options) => {
+    const listeners = new Set<(inFlight: number) => void>();
+    let inFlight = 0;
+    let cached = 0;
+    const emit = () => listeners.forEach((next) => next(inFlight));
+    const interceptors = (options.interceptors?.activity ?? []).map((factory) => factory({} as ActivityContext));
+    const script: TaskScript = {
+      activation: async (ms, cachedAfter) => {
+        inFlight++;
+        cached = Math.max(cached, 1);
+        emit();
+        await sleep(ms);
+        cached = cachedAfter;
+        inFlight--;
+        emit();
+      },
+      activity: async (ms) => {
+        const execute = interceptors.reduceRight<(input: ActivityExecuteInput) => Promise<unknown>>(
+          (next, interceptor) => (input) => interceptor.inbound!.execute!(input, next),
+          () => sleep(ms),
+        );
+        await execute({} as ActivityExecuteInput);
+      },
+      setCached: (workflows) => (cached = workflows),
+    };
+    return {
+      getStatus: () => ({
+        numInFlightActivities: 0, // counted by the interceptor
+        numInFlightWorkflowActivations: inFlight,
+        numCachedWorkflows: cached,
+      }),
+      numInFlightActivations$: {
+        subscribe: (next: (n: number) => void) => {
+          listeners.add(next);
+          next(inFlight);
+          return { unsubscribe: () => listeners.delete(next) };
+        },
+      },
+      runUntil: async (stop) => {
+        void run(script);
+        await stop;
+      },
+    };
+  };
+}
+
+/** A lone order as one invocation runs it: workflow tasks around an activity, then the completion's eviction. */
+async function loneOrder(script: TaskScript): Promise<void> {
+  await script.activation(20, 1);
+  await script.activity(50);
+  await script.activation(20, 1);
+  await script.activation(5, 0); // the completed workflow's eviction
+}
+
+describe('cache-empty exit', () => {
+  const idleExitMs = 2_000;
+  const emptyCacheExitMs = 200;
+  const withCacheExit = (c: ShopFlowLambdaConfig) => {
+    c.idleExitMs = idleExitMs;
+    c.firstTaskGraceMs = 100;
+    c.emptyCacheExitMs = emptyCacheExitMs;
+  };
+
+  test('once the last workflow has left the cache, the worker stops after the short grace, not the idle exit', async () => {
+    const f = fakes();
+    scriptedWorker(f, loneOrder);
+    const started = Date.now();
+    const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
+    expect(summary).toMatchObject({ stopReason: 'cache-empty', activitiesStarted: 1, workflowActivations: 3 });
+    // About 95 ms of work, then the grace; the status is sampled every 100 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95 + emptyCacheExitMs);
+    expect(Date.now() - started).toBeLessThan(95 + emptyCacheExitMs + 500);
+  });
+
+  test('while a workflow stays cached (its next task would come on the sticky queue), it waits the idle exit', async () => {
+    const f = fakes();
+    scriptedWorker(f, async (script) => {
+      await script.activation(20, 1);
+      await script.activity(50);
+      await script.activation(20, 1); // the workflow waits on a timer, say: still open, still cached
+    });
+    const started = Date.now();
+    const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
+    expect(summary.stopReason).toBe('idle');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90 + idleExitMs - 100);
+  });
+
+  test('a cache that empties later stops the worker a grace after it emptied', async () => {
+    const f = fakes();
+    const emptiedAfterMs = 800;
+    scriptedWorker(f, async (script) => {
+      await script.activation(20, 1);
+      await sleep(emptiedAfterMs);
+      script.setCached(0);
+    });
+    const started = Date.now();
+    const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
+    expect(summary.stopReason).toBe('cache-empty');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(emptiedAfterMs + emptyCacheExitMs);
+    expect(Date.now() - started).toBeLessThan(idleExitMs);
+  });
+
+  test('an activity that finished after the last workflow task keeps the idle exit: its workflow may owe a task', async () => {
+    const f = fakes();
+    scriptedWorker(f, async (script) => {
+      await script.activation(20, 1);
+      script.setCached(0); // evicted while its activity runs: the server still sends its next task to our sticky queue
+      await script.activity(50);
+    });
+    const started = Date.now();
+    const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
+    expect(summary).toMatchObject({ stopReason: 'idle', activitiesStarted: 1, workflowActivations: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70 + idleExitMs - 100);
+  });
+
+  test('an activity whose workflow never ran here owes this worker nothing: the grace applies', async () => {
+    const f = fakes();
+    // A failover retry: the workflow lives on another worker; its next task goes to the normal queue.
+    scriptedWorker(f, (script) => script.activity(50));
+    const started = Date.now();
+    const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
+    expect(summary).toMatchObject({ stopReason: 'cache-empty', activitiesStarted: 1, workflowActivations: 0 });
+    expect(Date.now() - started).toBeLessThan(50 + emptyCacheExitMs + 500);
+  });
+
+  test('set to 0, the rule is off: the idle exit applies as before', async () => {
+    const f = fakes();
+    scriptedWorker(f, loneOrder);
+    const started = Date.now();
+    const summary = await handlerWith(f, (c) => (withCacheExit(c), (c.emptyCacheExitMs = 0)))({}, fakeContext(60_000));
+    expect(summary.stopReason).toBe('idle');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95 + idleExitMs - 100);
+  });
+
+  test("it never stops inside the controller's scale-up cool-off", async () => {
+    const f = fakes();
+    scriptedWorker(f, loneOrder);
+    const cooloffMs = 1_000;
+    const started = Date.now();
+    const summary = await handlerWith(f, (c) => (withCacheExit(c), (c.scaleUpCooloffMs = cooloffMs)))(
+      {},
+      fakeContext(60_000),
+    );
+    expect(summary.stopReason).toBe('cache-empty');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(cooloffMs);
+    expect(Date.now() - started).toBeLessThan(idleExitMs);
+  });
+
+  test('before the first task the first-task grace applies, not the shorter cache-empty grace', async () => {
+    const f = fakes();
+    const grace = 600;
+    scriptedWorker(f, async () => {});
+    const started = Date.now();
+    const summary = await handlerWith(f, (c) => (withCacheExit(c), (c.firstTaskGraceMs = grace)))(
+      {},
+      fakeContext(60_000),
+    );
+    expect(summary.stopReason).toBe('no-task');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(grace);
+  });
 });
 
 test('deadline exit: with idle exit off, the worker runs until the deadline minus the shutdown buffer', async () => {
