@@ -13,15 +13,15 @@ import {
   type TimelineLayout,
 } from '../timeline/timeline-layout';
 import { lanesOf, letterOf } from '../timeline/timeline-lanes';
-import type { LedgerEntry, TimelineView } from '../timeline/timeline-types';
+import type { LedgerEntry, TimelineMark, TimelineView } from '../timeline/timeline-types';
 import { byId, el } from './dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
 let current: TimelineView | undefined;
 let queued = false;
 let selected: string | undefined;
-/** How long the last redraw took (ms), for the browser test's frame-time figure. */
-let lastRenderMs = 0;
+/** The slowest redraw so far (ms), for the browser test's frame-time figures. */
+let slowestRenderMs = 0;
 
 function svg<K extends keyof SVGElementTagNameMap>(
   tag: K,
@@ -181,20 +181,26 @@ function laneLabel(lane: LaneBox, fontPx: number, width: number): SVGElement {
   return text;
 }
 
-/** The marks' names above the lanes, each at its line; one that would overlap the one before is left to its tooltip. */
+/** Which mark's name wins a place when two would overlap: the kill first, then the return to zero. */
+const MARK_PRIORITY: TimelineMark['kind'][] = ['kill', 'back to zero', 'first cold start'];
+const MARK_NAMES: Record<TimelineMark['kind'], (mark: TimelineMark) => string> = {
+  kill: (mark) => `kill: ${mark.label}`,
+  'back to zero': () => '0 invocations',
+  'first cold start': () => 'first cold start',
+};
+
+/** The marks' names above the lanes, each at its line; one that would overlap a more important one is left to its tooltip. */
 function markLabels(layout: TimelineLayout, fontPx: number, width: number): SVGElement[] {
-  let freeFrom = 0;
-  const short: Record<string, string> = {
-    kill: 'kill',
-    'first cold start': 'first cold start',
-    'back to zero': '0 invocations',
-  };
-  return layout.marks.flatMap(({ x, mark }) => {
-    const text = mark.kind === 'kill' ? `kill: ${mark.label}` : short[mark.kind];
+  const placed: [number, number][] = [];
+  const ordered = [...layout.marks].sort(
+    (a, b) => MARK_PRIORITY.indexOf(a.mark.kind) - MARK_PRIORITY.indexOf(b.mark.kind),
+  );
+  return ordered.flatMap(({ x, mark }) => {
+    const text = MARK_NAMES[mark.kind](mark);
     const w = text.length * fontPx * 0.6;
     const left = Math.min(Math.max(0, x - w / 2), width - w);
-    if (left < freeFrom) return [];
-    freeFrom = left + w + fontPx;
+    if (placed.some(([from, to]) => left < to + fontPx && left + w > from - fontPx)) return [];
+    placed.push([left, left + w]);
     return [
       svg(
         'text',
@@ -286,8 +292,10 @@ function render(): void {
   renderLedger(view);
   if (view.limits) byId('timeline-limits').textContent = view.limits;
   byId('timeline-limits').hidden = !view.limits;
-  lastRenderMs = performance.now() - began;
-  chart.dataset.renderMs = lastRenderMs.toFixed(1);
+  const took = performance.now() - began;
+  slowestRenderMs = Math.max(slowestRenderMs, took);
+  chart.dataset.renderMs = took.toFixed(1);
+  chart.dataset.slowestRenderMs = slowestRenderMs.toFixed(1);
 }
 
 function renderLedger(view: TimelineView): void {
