@@ -62,10 +62,10 @@ test('a corrupt input checkpoint is refused: the haul starts over from 0', async
 });
 
 test('a chunk without a haul length is refused, not retried', async () => {
-  const failure = await run({ ...haul, totalMs: undefined as never, checkpoint: at(0) }).result.catch((e) => e);
-  expect(failure).toBeInstanceOf(ApplicationFailure);
-  expect(failure.nonRetryable).toBe(true);
-  expect(failure.message).toBe(
-    "haulShipmentChunk needs totalMs, a whole number of ms (got undefined); the workflow passes the order's",
-  );
+  const { result } = run({ ...haul, totalMs: undefined as never, checkpoint: at(0) });
+  await expect(result).rejects.toBeInstanceOf(ApplicationFailure);
+  await expect(result).rejects.toMatchObject({
+    nonRetryable: true,
+    message: "haulShipmentChunk needs totalMs, a whole number of ms (got undefined); the workflow passes the order's",
+  });
 });
