@@ -4,6 +4,7 @@
  * runs, so a step may outlast any Lambda invocation without spending its retry budget on the handovers.
  */
 
+import { FORWARD_STEP_MAX_ATTEMPTS } from '../config/settings';
 import type { Order } from '../domain/order';
 import { checkCheckpoint, haulStart, haulTotalMs, isHaulDone } from '../domain/long-haul';
 import { longHaul } from './activity-options';
@@ -14,6 +15,8 @@ export const LONG_HAUL_PATCH = 'long-haul-chunks';
 export interface HaulOutcome {
   totalMs: number;
   chunks: number;
+  /** Chunks that refused their input checkpoint and started the haul over from 0. */
+  restarts: number;
 }
 
 export async function haulShipment(order: Order, idempotencyKey: string): Promise<HaulOutcome> {
@@ -21,15 +24,23 @@ export async function haulShipment(order: Order, idempotencyKey: string): Promis
   const haul = { orderId: order.orderId, idempotencyKey, totalMs };
   let checkpoint = haulStart(order.orderId, idempotencyKey, totalMs);
   let chunks = 0;
+  let restarts = 0;
   while (!isHaulDone(checkpoint)) {
     const next = checkCheckpoint(await longHaul.haulShipmentChunk({ ...haul, checkpoint }), haul);
-    // A chunk that returns junk or no progress is a bug in the activity: failing the workflow task (plain Error)
-    // keeps the order waiting for a fix, instead of looping forever or compensating a healthy order.
+    // A chunk that returns junk, or keeps starting over, is a bug in the activity: failing the workflow task (a
+    // plain Error) keeps the order waiting for a fix, instead of looping forever or compensating a healthy order.
     if (!next.ok) throw new Error(`haulShipmentChunk returned a checkpoint that is refused: ${next.problem}`);
-    if (next.checkpoint.progressMs <= checkpoint.progressMs)
-      throw new Error(`haulShipmentChunk made no progress (still at ${checkpoint.progressMs} of ${totalMs} ms)`);
+    // No further than before: the chunk refused its input and started the haul over (it never claims more).
+    if (next.checkpoint.progressMs <= checkpoint.progressMs && ++restarts > FORWARD_STEP_MAX_ATTEMPTS)
+      throw new Error(`haulShipmentChunk started the haul over ${restarts} times (at ${checkpoint.progressMs} ms)`);
     checkpoint = next.checkpoint;
     chunks++;
   }
-  return { totalMs, chunks };
+  return { totalMs, chunks, restarts };
+}
+
+/** The shipment step's detail in the order status: "hauled 18000 ms in 5 chunks". */
+export function haulDetail(haul: HaulOutcome): string {
+  const restarts = haul.restarts > 0 ? ` (${haul.restarts} started over from a refused checkpoint)` : '';
+  return `hauled ${haul.totalMs} ms in ${haul.chunks} chunks${restarts}`;
 }

@@ -17,7 +17,7 @@ import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } fro
 import { describeProblems, isValidOrderId, validateOrder } from '../domain/validate-order';
 import { forwardSteps } from './activity-options';
 import { cancelOrderUpdate, getStatusQuery } from './definitions';
-import { haulShipment, LONG_HAUL_PATCH, type HaulOutcome } from './long-haul';
+import { haulDetail, haulShipment, LONG_HAUL_PATCH, type HaulOutcome } from './long-haul';
 import { OrderTracker } from './order-tracker';
 import { Saga } from './saga';
 
@@ -93,7 +93,7 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
           // Once the goods are on their way, nothing may undo the order: the remaining steps ignore cancellation.
           const shipped = tracker.hasCompleted('createShipment');
           results[step] = await (shipped ? CancellationScope.nonCancellable(runStep) : runStep());
-          tracker.stepCompleted(step, results[step], haul && `hauled ${haul.totalMs} ms in ${haul.chunks} chunks`);
+          tracker.stepCompleted(step, results[step], haul && haulDetail(haul));
         } catch (err) {
           tracker.stepFailed(step, failureMessage(err));
           // A notification that fails after shipping is recorded, not rolled back: the goods are on their way.
