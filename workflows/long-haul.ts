@@ -26,7 +26,10 @@ export async function haulShipment(order: Order, idempotencyKey: string): Promis
   let chunks = 0;
   let restarts = 0;
   while (!isHaulDone(checkpoint)) {
-    const next = checkCheckpoint(await longHaul.haulShipmentChunk({ ...haul, checkpoint }), haul);
+    const result = await longHaul.haulShipmentChunk({ ...haul, checkpoint });
+    // Only the numbers come from the result; the identity is this workflow's own, so a replay under another
+    // workflow id (the replay tests) decides exactly as the original run did. The activity checks identities.
+    const next = checkCheckpoint({ ...result, orderId: haul.orderId, idempotencyKey }, haul);
     // A chunk that returns junk, or keeps starting over, is a bug in the activity: failing the workflow task (a
     // plain Error) keeps the order waiting for a fix, instead of looping forever or compensating a healthy order.
     if (!next.ok) throw new Error(`haulShipmentChunk returned a checkpoint that is refused: ${next.problem}`);
