@@ -9,6 +9,8 @@ export interface ChunkRecord {
   result?: HaulCheckpoint;
   /** The attempt that completed (or the last that started). */
   attempt: number;
+  /** The worker that ran that attempt (for a Lambda: `<requestId>@<functionArn>`, one per invocation). */
+  identity?: string;
   startedAtMs?: number;
   completedAtMs?: number;
 }
@@ -35,6 +37,7 @@ export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkReco
     const startedChunk = started && chunks.get(String(started.scheduledEventId));
     if (startedChunk) {
       startedChunk.attempt = started.attempt ?? 0;
+      startedChunk.identity = started.identity ?? undefined;
       startedChunk.startedAtMs = millis(event.eventTime);
     }
     const completed = event.activityTaskCompletedEventAttributes;
