@@ -17,7 +17,8 @@ import {
 import type { OrderActivities } from '../../domain/activity-contract';
 import type { OrderResult } from '../../domain/status';
 import { chunkCount } from '../../domain/long-haul';
-import { effectKinds, effectsOf, historyEventTypes } from '../support/assertions';
+import { cancelOrderUpdate } from '../../workflows/definitions';
+import { effectKinds, effectsOf, failureOf, historyEventTypes, statusIn } from '../support/assertions';
 import { chunkActivities, pendingChunk, type PendingChunk } from '../support/haul-history';
 import { testOrder } from '../support/orders';
 import { startEntryPoint, type RunningProcess } from '../support/processes';
@@ -207,4 +208,50 @@ test('a corrupt chunk input (progress past the total) is refused: the haul start
     `hauled ${HAUL_MS} ms in 4 chunks (1 started over from a refused checkpoint)`,
   );
   expect(effectKinds(await effectsOf(w.journal, order.orderId))).toEqual(['reserve', 'charge', 'ship', 'notify']);
+});
+
+test('cancelOrder mid-haul stops the chunk in flight; the shipment that never happened is "nothing to undo"', async () => {
+  const w = await worker();
+  const order = longHaulOrder();
+  const handle = await w.start(order);
+  for (let i = 0; i < 300 && !(await pendingChunk(handle))?.heartbeat; i++) await sleep(100);
+  const accepted = await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'changed my mind mid-haul' }] });
+  expect(accepted.cancelRequested?.reason).toBe('changed my mind mid-haul');
+  const failure = await failureOf(handle);
+  expect(failure.type).toBe('OrderCancelled');
+  expect(statusIn(failure).compensations.map((c) => [c.compensation, c.detail])).toEqual([
+    ['cancelShipment', 'nothing to undo'],
+    ['refundPayment', expect.stringContaining('refunded')],
+    ['releaseInventory', expect.stringContaining('released')],
+  ]);
+  const chunks = await chunkActivities(handle);
+  expect(chunks).toHaveLength(1); // cancelled inside the first chunk: no further chunk was scheduled
+  expect(chunks[0].result).toBeUndefined();
+  expect(effectKinds(await effectsOf(w.journal, order.orderId))).toEqual([
+    'reserve',
+    'charge',
+    'cancel-shipment',
+    'refund',
+    'release',
+  ]);
+});
+
+test('a carrier that refuses the address after the haul: the saga compensates as for any order', async () => {
+  const w = await worker();
+  const order = { ...longHaulOrder(5_000), faults: { rejectAddress: true } };
+  const failure = await failureOf(await w.start(order));
+  expect(failure.type).toBe('InvalidAddress');
+  expect(failure.message).toContain('failed at createShipment');
+  expect(statusIn(failure).compensations.map((c) => c.compensation)).toEqual([
+    'cancelShipment',
+    'refundPayment',
+    'releaseInventory',
+  ]);
+  expect(effectKinds(await effectsOf(w.journal, order.orderId))).toEqual([
+    'reserve',
+    'charge',
+    'cancel-shipment',
+    'refund',
+    'release',
+  ]);
 });
