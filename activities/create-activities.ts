@@ -4,6 +4,7 @@ import { Context, log } from '@temporalio/activity';
 import type { OrderActivities, StepInput, UndoInput } from '../domain/activity-contract';
 import type { Receipt } from '../domain/status';
 import { heartbeatingWork } from './heartbeat-work';
+import { haulChunk } from './long-haul-chunk';
 import type { Recorded } from './journal';
 import type { CallContext, ShopFlowServices } from './services';
 
@@ -48,6 +49,8 @@ export function createActivities({ services, workerIdentity }: ActivityDependenc
     chargeCustomer: (input) => run(input, (c) => services.payments.charge(input.order, c)),
     createShipment: (input) => run(input, (c) => services.shipping.ship(input.order, c)),
     notifyCustomer: (input) => run(input, (c) => services.notifications.notify(input.order, c)),
+    // No effect and no journal entry: a chunk only moves the haul on; createShipment records the shipment once.
+    haulShipmentChunk: (input) => haulChunk(Context.current(), input, log),
     releaseInventory: (input) => run(input, (c) => services.inventory.release(input.order, undo(input)(c))),
     refundPayment: (input) => run(input, (c) => services.payments.refund(input.order, undo(input)(c))),
     cancelShipment: (input) => run(input, (c) => services.shipping.cancel(input.order, undo(input)(c))),

@@ -10,6 +10,7 @@ import type { Order } from '../domain/order';
 import {
   SCENARIOS,
   SLOW_STEP_DURATION_MS,
+  LONG_HAUL_DEFAULT_MS,
   expectedFailureType,
   expectedOutcome,
   faultsFor,
@@ -52,6 +53,8 @@ const EXTRA_FAULT_SHARE = 0.4;
  * timeout path is exercised, without every killed attempt costing the run another 25 s.
  */
 export const CHAOS_SLOW_STEP_MS = Math.min(SLOW_STEP_DURATION_MS, 5_000);
+/** A long haul in a chaos run: 2.5 chunks, so kills and outages meet chunk handovers without a long run. */
+export const CHAOS_LONG_HAUL_MS = Math.min(LONG_HAUL_DEFAULT_MS, 10_000);
 
 /** Orders are submitted over this long; chaos happens over the same window. */
 export function submissionWindowMs(orders: number): number {
@@ -94,13 +97,14 @@ function extraFaults(random: Random, scenario: Scenario, firstSku: string): { fa
 
 export function planOrders(random: Random, count: number, runId: string): PlannedOrder[] {
   const windowMs = submissionWindowMs(count);
-  // Every scenario in turn, so a run of 7 or more covers them all; the seed decides the order they come in.
+  // Every scenario in turn, so a run of 8 or more covers them all; the seed decides the order they come in.
   const scenarios = shuffle(
     random,
     Array.from({ length: count }, (_, i) => SCENARIOS[i % SCENARIOS.length]),
   );
   return scenarios.map((scenario, i) => {
     const order = sampleOrder(`${runId}-${String(i + 1).padStart(4, '0')}`, scenario, i);
+    if (scenario === 'long-haul') order.longHaulMs = CHAOS_LONG_HAUL_MS;
     const { faults, injected } = extraFaults(random, scenario, order.items[0].sku);
     if (Object.keys(faults).length > 0) order.faults = faults;
     for (const step of FORWARD_STEPS) {

@@ -62,9 +62,26 @@ export const RETRY_MAXIMUM_INTERVAL_MS = 10_000;
 export const RETRY_BACKOFF_COEFFICIENT = 2;
 export const FORWARD_STEP_MAX_ATTEMPTS = 5;
 
+/**
+ * The `long-haul` scenario's shipment outlives any one Lambda invocation (15 min at most on AWS, 67 s for the
+ * demo's function), so it runs as bounded chunk activities: the re-invocation pattern. Why not one long activity
+ * that hands over at the deadline: an activity in the TypeScript SDK gets no reliable signal before the Lambda
+ * freezes at its deadline or is SIGKILLed, so a heartbeat at shutdown cannot be relied on, and every cut-off
+ * attempt spends one of the step's 5 attempts. A chunk instead ends by completing, which spends no retry budget.
+ * The relation that makes every handover a completion: the Lambda worker stops polling LAMBDA_SHUTDOWN_BUFFER_MS
+ * before its deadline and then gives in-flight activities LAMBDA_WORKER_SHUTDOWN_GRACE_MS (the lambda-worker
+ * default, 5 s) to finish; a chunk shorter than that grace finishes inside it, so the next chunk goes to the
+ * next invocation. test/unit/long-haul.test.ts checks it, and that a chunk attempt fits the shortest timeout.
+ */
+export const LONG_HAUL_CHUNK_MS = 4_000;
+export const LAMBDA_WORKER_SHUTDOWN_GRACE_MS = 5_000;
+/** A chunk attempt: one chunk of work plus the overhead of a busy machine; far below any function timeout. */
+export const LONG_HAUL_CHUNK_START_TO_CLOSE_MS = 15_000;
+
 /** The longest an activity attempt may run; the Lambda timeout guidance is derived from it. */
 export const LONGEST_ACTIVITY_START_TO_CLOSE_MS = Math.max(
   COMPENSATION_START_TO_CLOSE_MS,
+  LONG_HAUL_CHUNK_START_TO_CLOSE_MS,
   ...Object.values(STEP_START_TO_CLOSE_MS),
 );
 

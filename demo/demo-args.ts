@@ -24,7 +24,7 @@ finishing the orders; the invocations falling to zero. Everything it starts is s
 
   --interactive      pause before each act (for presenting live)
   --orders N         orders to submit (1-20, default 1)
-  --scenario NAME    ${SCENARIOS.join(', ')} (default slow: the shipment takes 20 s)
+  --scenario NAME    ${SCENARIOS.join(', ')} (default slow: the shipment takes 20 s; long-haul: the shipment in chunks, past any one Lambda invocation)
   --kill HOW         sigkill (default: the worker dies on the spot) or ctrl-c (graceful: in-flight work is handed back)
   --ledger KIND      file (default: one journal file the local worker and the Lambda share) or dynamodb (a table on
                      a local DynamoDB-compatible server, moto, as on AWS where the Lambda has no shared disk)

@@ -5,6 +5,7 @@
 
 import { waitFor } from '../devstack/wait-for';
 import type { LocalWorkerProcess } from '../console/sources/local-worker';
+import type { Scenario } from '../domain/scenarios';
 
 export interface DemoWorker {
   pid: number;
@@ -29,8 +30,16 @@ export async function startDemoWorker(worker: LocalWorkerProcess, lines: readonl
   };
 }
 
-/** The moment to strike: the slow shipment has started, or (other scenarios) the first step is done. */
-export function killPointReached(lines: readonly string[], slowScenario: boolean): boolean {
-  const point = slowScenario ? /createShipment started/ : /reserveInventory done/;
+/**
+ * The moment to strike: the slow shipment has started, the long haul's first chunk has, or (other scenarios) the
+ * first step is done.
+ */
+export function killPointReached(lines: readonly string[], scenario: Scenario): boolean {
+  const point = KILL_POINTS[scenario] ?? /reserveInventory done/;
   return lines.some((line) => point.test(line));
 }
+
+const KILL_POINTS: Partial<Record<Scenario, RegExp>> = {
+  slow: /createShipment started/,
+  'long-haul': /haulShipmentChunk: /,
+};

@@ -13,6 +13,8 @@ import type { DemoScene } from './demo-scene';
 import { killPointReached, type DemoWorker } from './demo-worker';
 import type { Wave } from './order-wave';
 import { lambdaWork } from './verdict';
+import { LONG_HAUL_CHUNK_MS } from '../config/settings';
+import { LONG_HAUL_DEFAULT_MS } from '../domain/scenarios';
 
 export interface FailoverOutcome {
   orders: FollowedOrder[];
@@ -27,6 +29,7 @@ export async function failoverActs(scene: DemoScene): Promise<FailoverOutcome> {
     'orders on the local worker',
     `Submitting ${args.orders} "${args.scenario}" order(s). Each step shows the worker that ran it.`,
   );
+  if (args.scenario === 'long-haul') narrator.say(LONG_HAUL_NARRATION);
   const first = await scene.wave('');
   await waitForKillPoint(worker, first, args);
 
@@ -65,11 +68,17 @@ export async function failoverActs(scene: DemoScene): Promise<FailoverOutcome> {
  * wait too; a worker that never gets there is an error that says so.
  */
 async function waitForKillPoint(worker: DemoWorker, wave: Wave, args: DemoArgs): Promise<void> {
-  const slow = args.scenario === 'slow';
-  await waitFor(() => killPointReached(worker.lines, slow) || wave.openCount() === 0, {
+  const midShipment = args.scenario === 'slow' || args.scenario === 'long-haul';
+  await waitFor(() => killPointReached(worker.lines, args.scenario) || wave.openCount() === 0, {
     timeoutMs: 60_000,
-    what: slow ? 'the local worker to start createShipment' : 'the local worker to finish reserveInventory',
+    what: midShipment ? 'the local worker to start the shipment' : 'the local worker to finish reserveInventory',
     intervalMs: 100,
   });
-  if (slow) await sleep(2_000);
+  if (midShipment) await sleep(2_000);
 }
+
+/** What the long haul shows, said once as its orders go in. */
+const LONG_HAUL_NARRATION =
+  `long-haul: the shipment runs as ${LONG_HAUL_CHUNK_MS / 1000} s chunk activities (${LONG_HAUL_DEFAULT_MS / 1000} s in all here, ` +
+  'any length past the 15-minute Lambda limit works the same): each chunk ends by completing, so the haul moves from ' +
+  'invocation to invocation, and a crash repeats at most one heartbeat of it.';

@@ -37,6 +37,8 @@ export interface Order {
    * starter, `temporal workflow start --input` and tests can all trigger it the same way. Default: `happy`.
    */
   scenario?: Scenario;
+  /** For the `long-haul` scenario: how long the shipment takes in total, in ms (default LONG_HAUL_DEFAULT_MS). */
+  longHaulMs?: number;
   /** Fine-grained fault injection, on top of the scenario (tests, chaos runs). */
   faults?: FaultPlan;
 }

@@ -11,11 +11,14 @@ export const SCENARIOS = [
   'shipping-outage',
   'notify-outage',
   'slow',
+  'long-haul',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SLOW_STEP_DURATION_MS = 20_000;
 export const SHIPPING_OUTAGE_ATTEMPTS = 3;
+/** The long-haul shipment without the order's own `longHaulMs`: 4.5 of config's LONG_HAUL_CHUNK_MS (a unit test checks). */
+export const LONG_HAUL_DEFAULT_MS = 18_000;
 
 export const SCENARIO_DESCRIPTIONS: Readonly<Record<Scenario, string>> = {
   happy: 'every step succeeds',
@@ -25,6 +28,9 @@ export const SCENARIO_DESCRIPTIONS: Readonly<Record<Scenario, string>> = {
   'shipping-outage': `the carrier is down for ${SHIPPING_OUTAGE_ATTEMPTS} attempts, then the retry succeeds`,
   'notify-outage': 'the notification service is down: the order still completes, the failure is recorded',
   slow: `creating the shipment takes ${SLOW_STEP_DURATION_MS / 1000} s: time to kill the worker mid-activity`,
+  'long-haul':
+    `the shipment takes ${LONG_HAUL_DEFAULT_MS / 1000} s (or the order's longHaulMs) in bounded chunks, ` +
+    'each its own activity: a step longer than a Lambda invocation lives',
 };
 
 export function isScenario(value: unknown): value is Scenario {
@@ -48,6 +54,8 @@ export function scenarioFaults(scenario: Scenario, firstSku: string): FaultPlan 
       return { notificationDown: true };
     case 'slow':
       return { slowStep: { step: 'createShipment', durationMs: SLOW_STEP_DURATION_MS } };
+    case 'long-haul':
+      return {}; // The haul is the workflow's chunk loop (workflows/long-haul.ts), not a fault.
   }
 }
 

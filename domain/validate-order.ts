@@ -14,12 +14,26 @@ export const ORDER_LIMITS = {
   maxTextLength: 200,
   maxSlowStepMs: 120_000,
   maxTransientFailures: 100,
+  /**
+   * Two hours: at 4 s a chunk that is 1 800 chunk activities, about 11 000 history events, well under Temporal's
+   * 51 200. A longer haul would need continue-as-new.
+   */
+  maxLongHaulMs: 7_200_000,
   /** Beyond this many problems the rest are counted, not listed: the failure message stays readable and small. */
   maxReportedProblems: 25,
 } as const;
 
 /** The fields an order may have; anything else is a typo (`senario`) or junk, and is named, never ignored. */
-const ORDER_FIELDS = ['orderId', 'customer', 'items', 'shippingAddress', 'paymentToken', 'scenario', 'faults'];
+const ORDER_FIELDS = [
+  'orderId',
+  'customer',
+  'items',
+  'shippingAddress',
+  'paymentToken',
+  'scenario',
+  'longHaulMs',
+  'faults',
+];
 const CUSTOMER_FIELDS = ['id', 'name', 'email'];
 const ITEM_FIELDS = ['sku', 'quantity', 'unitPriceCents'];
 const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'postalCode', 'country'];
@@ -210,6 +224,25 @@ function validateFaults(problems: Problems, value: unknown): void {
   }
 }
 
+/** `longHaulMs` is the long-haul scenario's setting: elsewhere it would be silently ignored, so it is named. */
+function validateLongHaul(problems: Problems, input: Record<string, unknown>): void {
+  const { longHaulMs, scenario } = input;
+  if (longHaulMs === undefined) return;
+  if (scenario !== 'long-haul') {
+    problems.push(
+      `longHaulMs applies only to the long-haul scenario (got scenario ${describe(scenario)}); ` +
+        'set scenario to "long-haul" or remove longHaulMs',
+    );
+  } else if (typeof longHaulMs !== 'number' || !Number.isInteger(longHaulMs)) {
+    problems.push(`longHaulMs must be a whole number of milliseconds (got ${describe(longHaulMs)})`);
+  } else if (longHaulMs < 1 || longHaulMs > ORDER_LIMITS.maxLongHaulMs) {
+    problems.push(
+      `longHaulMs must be between 1 and ${ORDER_LIMITS.maxLongHaulMs} (2 hours; got ${longHaulMs}); ` +
+        'a longer haul needs continue-as-new',
+    );
+  }
+}
+
 /** Checks every field and reports every problem at once, so one round trip fixes the whole order. */
 export function validateOrder(input: unknown): ValidationResult {
   const problems: Problems = [];
@@ -241,6 +274,7 @@ export function validateOrder(input: unknown): ValidationResult {
   if (input.scenario !== undefined && !isScenario(input.scenario)) {
     problems.push(`scenario must be one of ${SCENARIOS.join(', ')} (got ${describe(input.scenario)})`);
   }
+  validateLongHaul(problems, input);
   validateFaults(problems, input.faults);
   return problems.length === 0
     ? { ok: true, order: input as unknown as Order }

@@ -5,6 +5,7 @@ import {
   ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   COMPENSATION_START_TO_CLOSE_MS,
   FORWARD_STEP_MAX_ATTEMPTS,
+  LONG_HAUL_CHUNK_START_TO_CLOSE_MS,
   RETRY_BACKOFF_COEFFICIENT,
   RETRY_INITIAL_INTERVAL_MS,
   RETRY_MAXIMUM_INTERVAL_MS,
@@ -40,6 +41,15 @@ export const forwardSteps: Pick<OrderActivities, ForwardStep> = {
   createShipment: proxyActivities<OrderActivities>(forwardStepOptions('createShipment')).createShipment,
   notifyCustomer: proxyActivities<OrderActivities>(forwardStepOptions('notifyCustomer')).notifyCustomer,
 };
+
+/**
+ * A long-haul chunk has a forward step's retry budget of its own: a chunk cut off mid-way (a crash, a frozen
+ * Lambda) spends an attempt of that chunk only, and the haul as a whole may take any number of invocations.
+ */
+export const longHaul = proxyActivities<OrderActivities>({
+  ...forwardStepOptions('createShipment'),
+  startToCloseTimeout: LONG_HAUL_CHUNK_START_TO_CLOSE_MS,
+});
 
 /** Compensations retry until they succeed (no maximumAttempts means unlimited): an undo is never abandoned. */
 export const compensations = proxyActivities<OrderActivities>({

@@ -6,6 +6,7 @@ import {
   CancellationScope,
   CancelledFailure,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,6 +17,7 @@ import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } fro
 import { describeProblems, isValidOrderId, validateOrder } from '../domain/validate-order';
 import { forwardSteps } from './activity-options';
 import { cancelOrderUpdate, getStatusQuery } from './definitions';
+import { haulDetail, haulShipment, LONG_HAUL_PATCH, type HaulOutcome } from './long-haul';
 import { OrderTracker } from './order-tracker';
 import { Saga } from './saga';
 
@@ -79,12 +81,19 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
         const compensation = COMPENSATION_FOR[step];
         if (compensation) saga.register(compensation, key);
         tracker.stepStarted(step);
-        const runStep = (): Promise<Receipt<unknown>> => forwardSteps[step]({ order, idempotencyKey: key });
+        let haul: HaulOutcome | undefined;
+        const runStep = async (): Promise<Receipt<unknown>> => {
+          // A long haul first runs its chunks; createShipment then records the shipment once, as for any order,
+          // so cancelShipment still undoes it if a later step fails.
+          if (step === 'createShipment' && order.scenario === 'long-haul' && patched(LONG_HAUL_PATCH))
+            haul = await haulShipment(order, key);
+          return forwardSteps[step]({ order, idempotencyKey: key });
+        };
         try {
           // Once the goods are on their way, nothing may undo the order: the remaining steps ignore cancellation.
           const shipped = tracker.hasCompleted('createShipment');
           results[step] = await (shipped ? CancellationScope.nonCancellable(runStep) : runStep());
-          tracker.stepCompleted(step, results[step]);
+          tracker.stepCompleted(step, results[step], haul && haulDetail(haul));
         } catch (err) {
           tracker.stepFailed(step, failureMessage(err));
           // A notification that fails after shipping is recorded, not rolled back: the goods are on their way.

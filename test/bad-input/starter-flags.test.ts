@@ -38,7 +38,7 @@ const ROWS: [string[], string, boolean][] = [
   [['--order-id', 'x'.repeat(65)], `--order-id must be ${ORDER_ID_RULE} (got "${'x'.repeat(65)}")`, false],
   [
     ['--order-id', ID, '--scenario', 'Decline'],
-    '--scenario must be one of happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow (got "Decline")',
+    '--scenario must be one of happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow, long-haul (got "Decline")',
     true,
   ],
 ];

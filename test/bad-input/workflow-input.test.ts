@@ -22,8 +22,8 @@ import { startTestWorker, uniqueName, type TestWorker } from '../support/test-wo
 import { readJournalLines } from '../../devstack/run-ledger';
 
 const ACTIVITY_SCHEDULED = String(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
-const ORDER_FIELDS = 'orderId, customer, items, shippingAddress, paymentToken, scenario, faults';
-const SCENARIO_LIST = 'happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow';
+const ORDER_FIELDS = 'orderId, customer, items, shippingAddress, paymentToken, scenario, longHaulMs, faults';
+const SCENARIO_LIST = 'happy, decline, out-of-stock, bad-address, shipping-outage, notify-outage, slow, long-haul';
 /** 1.9 MB: under the server's 2 MB payload limit, so the order starts and the workflow itself must refuse it. */
 const NEAR_LIMIT = 1_900_000;
 
@@ -78,6 +78,18 @@ const ROWS: [string, (o: Order) => unknown, string[]][] = [
     'an unknown scenario',
     (o) => ({ ...o, scenario: 'meteor' }),
     [`scenario must be one of ${SCENARIO_LIST} (got "meteor")`],
+  ],
+  [
+    'a long haul of minus a minute',
+    (o) => ({ ...o, scenario: 'long-haul', longHaulMs: -60_000 }),
+    ['longHaulMs must be between 1 and 7200000 (2 hours; got -60000); a longer haul needs continue-as-new'],
+  ],
+  [
+    'a long haul on an order that is not one',
+    (o) => ({ ...o, longHaulMs: 60_000 }),
+    [
+      'longHaulMs applies only to the long-haul scenario (got scenario "happy"); set scenario to "long-haul" or remove longHaulMs',
+    ],
   ],
   [
     'a misspelled field',

@@ -1,7 +1,8 @@
 /**
  * `npm run record-histories`: runs each scenario on a private dev server and saves the histories under
  * test/replay/histories/. The replay tests replay them against the current code, so a change that would break
- * in-flight orders fails the build. Re-record only when you ship a new build id on purpose.
+ * in-flight orders fails the build. Re-record only when you ship a new build id on purpose; to add a history for a
+ * new scenario without touching the others, name it: `npm run record-histories -- long-haul`.
  */
 
 import fs from 'node:fs';
@@ -28,9 +29,20 @@ const SCENARIOS: Record<string, () => Order> = {
   'notify-outage': () => testOrder('notify-outage'),
   'shipping-outage': () => testOrder('shipping-outage'),
   'cancelled-by-update': () => testOrder('happy', { slowStep: { step: 'chargeCustomer', durationMs: 10_000 } }),
+  // Three chunk activities under the long-haul-chunks patch marker.
+  'long-haul': () => ({ ...testOrder('long-haul'), longHaulMs: 10_000 }),
 };
 
+/** The histories to record: those named on the command line, else all. */
+function selected(names: string[]): [string, () => Order][] {
+  const unknown = names.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0)
+    throw new Error(`no such history: ${unknown.join(', ')} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+  return Object.entries(SCENARIOS).filter(([name]) => names.length === 0 || names.includes(name));
+}
+
 async function main(): Promise<void> {
+  const histories = selected(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-record-'));
   const server = await startDevServer({
@@ -47,7 +59,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(bundlePath, bundle.code);
     const worker = await startTestWorker({ address: server.address, bundlePath, workDir, identity: '1000@recorder' });
     fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-    for (const [name, makeOrder] of Object.entries(SCENARIOS)) {
+    for (const [name, makeOrder] of histories) {
       const handle = await worker.start(makeOrder(), `order-replay-${name}`);
       if (name === 'cancelled-by-update') {
         while ((await handle.query(getStatusQuery)).state !== 'CHARGING_PAYMENT')

@@ -25,6 +25,7 @@ test('there are recorded histories to replay', () => {
     'cancelled-by-update',
     'decline',
     'happy',
+    'long-haul',
     'notify-outage',
     'shipping-outage',
   ]);

@@ -17,6 +17,8 @@ export function deployTestFunction(
     taskQueue: string;
     /** The function's variables on top of the test server's address, its task queue and instant services. */
     environment: Record<string, string>;
+    /** The function timeout; default 60 s. A short one lets a test outlast several invocations quickly. */
+    timeoutSeconds?: number;
   },
 ): Promise<FunctionConfiguration> {
   return deployLambda({
@@ -28,7 +30,7 @@ export function deployTestFunction(
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-lambda',
       architecture: options.architecture,
-      timeoutSeconds: 60,
+      timeoutSeconds: options.timeoutSeconds ?? 60,
       memoryMb: 1024,
       environment: {
         TEMPORAL_ADDRESS: testEnv('address'),

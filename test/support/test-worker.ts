@@ -13,6 +13,7 @@ import { scaledLatency } from '../../activities/simulated/latency';
 import { createSimulatedServices } from '../../activities/simulated/simulated-services';
 import type { ShopFlowServices } from '../../activities/services';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../../config/settings';
+import type { OrderActivities } from '../../domain/activity-contract';
 import type { Order } from '../../domain/order';
 import type { OrderResult } from '../../domain/status';
 import { ensureCurrentVersion } from '../../worker/ensure-current-version';
@@ -25,6 +26,8 @@ export interface TestWorkerOptions {
   bundlePath?: string;
   workDir?: string;
   services?: ShopFlowServices;
+  /** Wraps the real activities, to plant a fault the simulated services cannot (a corrupt heartbeat). */
+  wrapActivities?: (activities: OrderActivities) => OrderActivities;
   latencyScale?: number;
   identity?: string;
   /** A deployment version and task queue of the test's own (for example one with a Lambda registered). */
@@ -65,7 +68,9 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     namespace: 'default',
     identity,
     ...shopFlowWorkerOptions({
-      activities: createActivities({ services, workerIdentity: () => identity }),
+      activities: (options.wrapActivities ?? ((a) => a))(
+        createActivities({ services, workerIdentity: () => identity }),
+      ),
       workflows: { workflowBundle: { codePath: bundlePath } },
       taskQueue,
     }),

@@ -18,7 +18,7 @@ test.each([
 
 test('the other scenarios must complete, and any failure is unexpected', () => {
   const completing = SCENARIOS.filter((s) => !expectedFailureType(s));
-  expect(completing).toEqual(['happy', 'shipping-outage', 'notify-outage', 'slow']);
+  expect(completing).toEqual(['happy', 'shipping-outage', 'notify-outage', 'slow', 'long-haul']);
   for (const scenario of completing) {
     expect(unexpectedEnding(scenario, { state: 'COMPLETED' })).toBeUndefined();
     expect(unexpectedEnding(scenario, { state: 'FAILED', failureType: 'PaymentDeclined' })).toBe(

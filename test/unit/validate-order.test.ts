@@ -96,7 +96,7 @@ test.each([
     'a misspelled field',
     { ...valid, senario: 'decline' },
     [
-      'senario is not a field of an order (fields: orderId, customer, items, shippingAddress, paymentToken, scenario, faults); remove it or fix its spelling',
+      'senario is not a field of an order (fields: orderId, customer, items, shippingAddress, paymentToken, scenario, longHaulMs, faults); remove it or fix its spelling',
     ],
   ],
   [
@@ -148,6 +148,33 @@ test.each([
     [expect.stringContaining(`faults.outOfStockSkus must be a list of at most ${ORDER_LIMITS.maxItems} SKUs`)],
   ],
   [
+    'longHaulMs on another scenario',
+    { ...valid, longHaulMs: 60_000 },
+    [
+      'longHaulMs applies only to the long-haul scenario (got scenario "happy"); set scenario to "long-haul" or remove longHaulMs',
+    ],
+  ],
+  [
+    'a string longHaulMs',
+    { ...valid, scenario: 'long-haul', longHaulMs: '60s' },
+    ['longHaulMs must be a whole number of milliseconds (got "60s")'],
+  ],
+  [
+    'a fractional longHaulMs',
+    { ...valid, scenario: 'long-haul', longHaulMs: 1.5 },
+    ['longHaulMs must be a whole number of milliseconds (got number 1.5)'],
+  ],
+  [
+    'a zero longHaulMs',
+    { ...valid, scenario: 'long-haul', longHaulMs: 0 },
+    ['longHaulMs must be between 1 and 7200000 (2 hours; got 0); a longer haul needs continue-as-new'],
+  ],
+  [
+    'a longHaulMs over two hours',
+    { ...valid, scenario: 'long-haul', longHaulMs: ORDER_LIMITS.maxLongHaulMs + 1 },
+    ['longHaulMs must be between 1 and 7200000 (2 hours; got 7200001); a longer haul needs continue-as-new'],
+  ],
+  [
     'a huge unknown key',
     { ...valid, ['k'.repeat(10_000)]: 1 },
     [expect.stringMatching(/^"k{40}…" is not a field of an order/)],
@@ -179,6 +206,13 @@ test('a value shown in a message is shortened and its control characters escaped
     ),
     `customer.email must be an email address (got "a\\u0007${'b'.repeat(38)}…")`,
   ]);
+});
+
+test('a long-haul order with or without its own longHaulMs is valid', () => {
+  const longHaul = sampleOrder('ord-1', 'long-haul');
+  expect(validateOrder(longHaul).ok).toBe(true);
+  expect(validateOrder({ ...longHaul, longHaulMs: ORDER_LIMITS.maxLongHaulMs }).ok).toBe(true);
+  expect(validateOrder({ ...longHaul, longHaulMs: 1 }).ok).toBe(true);
 });
 
 test('unicode names and addresses are fine', () => {

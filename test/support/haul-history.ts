@@ -1,0 +1,70 @@
+/** Reads a long-haul order's chunk activities from its history, and the server's view of a chunk in flight. */
+
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { HaulCheckpoint, HaulChunkInput } from '../../domain/long-haul';
+
+export interface ChunkRecord {
+  input: HaulChunkInput;
+  result?: HaulCheckpoint;
+  /** The attempt that completed (or the last that started). */
+  attempt: number;
+  /** The worker that ran that attempt (for a Lambda: `<requestId>@<functionArn>`, one per invocation). */
+  identity?: string;
+  startedAtMs?: number;
+  completedAtMs?: number;
+}
+
+function decode<T>(payloads: Payload[] | null | undefined): T | undefined {
+  const first = payloads?.[0];
+  return first ? defaultPayloadConverter.fromPayload<T>(first) : undefined;
+}
+
+function millis(time: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  return time ? Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : undefined;
+}
+
+/** Every haulShipmentChunk activity of the order, in the order they were scheduled. */
+export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkRecord[]> {
+  const { events } = await handle.fetchHistory();
+  const chunks = new Map<string, ChunkRecord>();
+  for (const event of events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name === 'haulShipmentChunk') {
+      chunks.set(String(event.eventId), { input: decode<HaulChunkInput>(scheduled.input?.payloads)!, attempt: 0 });
+    }
+    const started = event.activityTaskStartedEventAttributes;
+    const startedChunk = started && chunks.get(String(started.scheduledEventId));
+    if (startedChunk) {
+      startedChunk.attempt = started.attempt ?? 0;
+      startedChunk.identity = started.identity ?? undefined;
+      startedChunk.startedAtMs = millis(event.eventTime);
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    const completedChunk = completed && chunks.get(String(completed.scheduledEventId));
+    if (completedChunk) {
+      completedChunk.result = decode<HaulCheckpoint>(completed.result?.payloads);
+      completedChunk.completedAtMs = millis(event.eventTime);
+    }
+  }
+  return [...chunks.values()];
+}
+
+export interface PendingChunk {
+  attempt: number;
+  /** The last heartbeat details that reached the server: what a retry resumes from. */
+  heartbeat?: HaulCheckpoint;
+  lastStartedAtMs?: number;
+}
+
+/** The chunk in flight as the server sees it, if one is. */
+export async function pendingChunk(handle: WorkflowHandle): Promise<PendingChunk | undefined> {
+  const { raw } = await handle.describe();
+  const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'haulShipmentChunk');
+  if (!pending) return undefined;
+  return {
+    attempt: pending.attempt ?? 0,
+    heartbeat: decode<HaulCheckpoint>(pending.heartbeatDetails?.payloads),
+    lastStartedAtMs: millis(pending.lastStartedTime),
+  };
+}
