@@ -53,6 +53,7 @@ const HOSTS_AND_TOOLS = [
   './chaos',
   './bench',
   './console',
+  './cost',
   './devstack',
   './deployment',
 ];
