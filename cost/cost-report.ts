@@ -4,9 +4,11 @@
  * day) with the crossover and the audience's point marked. Honest past the break-even: there the fleet is cheaper.
  */
 
-import type { Workload } from '../config/workload';
+import { DEFAULT_WORKLOAD, type Workload } from '../config/workload';
 import { breakEvenOrdersPerDay, costCurve, costOf, type FleetPrice } from './cost-model';
+import { loadMeasuredTraffic } from './load-measured-traffic';
 import type { MeasuredTraffic } from './measured-traffic';
+import { parseWorkload, workloadText } from './parse-workload';
 
 export function usd(value: number): string {
   if (value >= 1000) return `$${Math.round(value).toLocaleString('en-US')}`;
@@ -68,5 +70,17 @@ export function formatCostAnswer(workload: Workload, fleet: FleetPrice, traffic:
     '  How it is computed:',
     ...a.formulas.map((f) => `    ${f}`),
     `  Measured: ${traffic.command} on ${traffic.date} (${traffic.commit}, ${traffic.machine}).`,
+  ];
+}
+
+/** The demo's closing answer: the default workload, without the chart, and the command for the audience's own. */
+export function defaultWorkloadAnswer(): string[] {
+  const parsed = parseWorkload(workloadText(DEFAULT_WORKLOAD));
+  if (!parsed.ok) throw new Error(`config/workload.ts DEFAULT_WORKLOAD is refused: ${parsed.problems.join('; ')}`);
+  const lines = formatCostAnswer(parsed.workload, parsed.fleet, loadMeasuredTraffic());
+  return [
+    ...lines.slice(0, lines.indexOf('')),
+    '  Your own numbers: npm run cost -- --orders-per-day N --busy-hours H --peak-factor P --fleet 2xt3.small',
+    `  (or the console's "Your workload" panel, whose URL keeps them)`,
   ];
 }

@@ -18,6 +18,8 @@ export function printSummary(summary: {
   billedGbSeconds: number;
   /** The console's timeline in text form (console/timeline/text-timeline.ts). */
   timeline: string[];
+  /** The idle-capacity answer for a default workload (cost/cost-report.ts), and how to rerun it. */
+  costAnswer: string[];
 }): void {
   console.log('\n━━ Summary ━━');
   for (const order of summary.orders) {
@@ -43,4 +45,6 @@ export function printSummary(summary: {
   );
   console.log('');
   for (const line of summary.timeline) console.log(line);
+  console.log('');
+  for (const line of summary.costAnswer) console.log(line);
 }

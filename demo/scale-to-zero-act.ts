@@ -11,6 +11,7 @@ import { renderMetricsChart } from '../deployment/metrics-chart';
 import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
 import { formatTextTimeline } from '../console/timeline/text-timeline';
+import { defaultWorkloadAnswer } from '../cost/cost-report';
 import { printSummary } from './demo-summary';
 import { DEMO_FUNCTION_NAME, type DemoScene } from './demo-scene';
 import type { FailoverOutcome } from './failover-act';
@@ -57,6 +58,7 @@ export async function scaleToZeroAct(scene: DemoScene, failover: FailoverOutcome
     coldStarts: sum('ColdStarts'),
     billedGbSeconds: sum('BilledGBSeconds'),
     timeline: formatTextTimeline(scene.presenter.timeline()),
+    costAnswer: defaultWorkloadAnswer(),
   });
   console.log(
     `DEMO RESULT ${JSON.stringify({ ledger: args.ledger, orders: orders.map((r) => r.state), lambdaSteps: lambdaWork(orders), invocations: sum('Invocations'), killToDoneMs: failover.finishedAt - failover.killedAt, duplicateKeys, lastBucketInvocations: rows[rows.length - 1]?.invocations ?? -1 })}`,

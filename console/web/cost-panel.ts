@@ -32,6 +32,12 @@ export function renderCost(cost: CostView): void {
         { 'data-answer': 'always-on' },
         `${cost.alwaysOn.label}, the same ${minutes} min:`,
         el('b', { 'data-usd': String(cost.alwaysOn.totalUsd) }, usd(cost.alwaysOn.totalUsd)),
+        // The fleet does not stop when the demo does: what it bills for the rest of today, busy or not.
+        el(
+          'span',
+          { class: 'muted', 'data-rest-of-day-usd': String(cost.alwaysOn.usdPerHour * 24) },
+          `and ${usd(cost.alwaysOn.usdPerHour * 24)} a day, orders or none`,
+        ),
       ),
     ),
     el(

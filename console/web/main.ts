@@ -12,6 +12,7 @@ import { appendLog } from './event-log';
 import { PresenterLayout } from './presenter-layout';
 import { StreamNotice } from './stream-notice';
 import { renderTimeline, setUpTimeline } from './timeline-panel';
+import { setUpWorkloadPanel } from './workload-panel';
 import { renderVersions, setUpVersionsPanel } from './versions-panel';
 import { renderWorkers } from './workers-panel';
 
@@ -105,4 +106,5 @@ layout.setUp();
 byId('next-act').addEventListener('click', () => void postControl('/api/next-act', {}));
 setUpVersionsPanel();
 setUpTimeline();
+setUpWorkloadPanel();
 connect();

@@ -11,7 +11,8 @@ export const PANELS = {
   timeline: 'Timeline',
   workers: 'Workers',
   chart: 'Lambda chart',
-  cost: 'Cost',
+  workload: 'Your workload',
+  cost: 'This run',
   versions: 'Versions',
   log: 'Event log',
 } as const;
@@ -36,8 +37,8 @@ export const ACT_LAYOUTS: Record<number, Layout> = {
   // 3. the local worker dies: the timeline (the kill, the step moving from the laptop's lane to a Lambda's, the
   //    invocation's cold start and idle tail) over the board.
   3: { areas: ['timeline', 'orders'], rows: '2fr 3fr', columns: '1fr' },
-  // 4. scale to zero: the chart falling to zero and the cost answer, large.
-  4: { areas: ['chart cost'], rows: '1fr', columns: '3fr 2fr' },
+  // 4. scale to zero: the chart falling to zero beside the answer for the audience's own workload, large.
+  4: { areas: ['chart workload'], rows: '1fr', columns: '2fr 3fr' },
   // 5. ship v3 live: the version table over the board (v3 orders' Notify cells carry the tracking link).
   5: { areas: ['versions', 'orders'], rows: 'auto 1fr', columns: '1fr' },
 };

@@ -59,7 +59,7 @@ const KEY_PANELS: Record<keyof typeof DEMO_ACTS, string[]> = {
   1: ['workers', 'versions'],
   2: ['orders'],
   3: ['timeline', 'orders'],
-  4: ['chart', 'cost'],
+  4: ['chart', 'workload'],
   5: ['versions', 'orders'],
 };
 /** Panels whose newest rows are on top and whose older ones may scroll inside the panel. */
@@ -466,7 +466,9 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
     expect(await legend.textContent()).toMatch(
       /^last bucket \d\d:\d\d:\d\d \(10 s\):invocations 0errors 0throttles 0concurrency 0$/,
     );
-    expect(await projector.locator('#cost [data-answer="always-on"] b').textContent()).toMatch(/^\$\d/);
+    // The answer for a workload, large: the serverless worker's month beside the always-on fleet's.
+    expect(await projector.locator('#workload-answer [data-answer="serverless"] b').textContent()).toMatch(/^\$\d/);
+    expect(await projector.locator('#workload-answer [data-answer="fleet"] b').textContent()).toMatch(/^\$\d/);
   }
   // Over the chart, the legend gives the bucket under the pointer.
   const { page: projector } = projectors[0];

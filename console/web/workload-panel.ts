@@ -1,0 +1,223 @@
+/**
+ * "Your workload": the audience's own traffic priced both ways as the presenter types (cost/cost-model.ts, the
+ * same model as `npm run cost`). The inputs live in the URL, so a presenter prepares one link per customer; bad
+ * input is refused naming the field and its range, and the last good answer stays on screen.
+ */
+
+import uPlot from 'uplot';
+import measured from '../../config/measured-traffic.json';
+import { ALWAYS_ON_INSTANCES } from '../../config/prices';
+import { breakEvenOrdersPerDay, costCurve, costOf } from '../../cost/cost-model';
+import type { MeasuredTraffic } from '../../cost/measured-traffic';
+import { WORKLOAD_FIELDS, parseWorkload, workloadText, type WorkloadText } from '../../cost/parse-workload';
+import { byId, el } from './dom';
+
+const traffic = measured as MeasuredTraffic;
+let plot: uPlot | undefined;
+let marks: { breakEven?: number; yours: number } = { yours: 0 };
+
+function usd(value: number): string {
+  if (value >= 1000) return `$${Math.round(value).toLocaleString('en-US')}`;
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  return `$${value.toPrecision(2)}`;
+}
+
+function count(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(2);
+}
+
+/** The inputs' text as the URL holds it (only what differs from the page's defaults is kept there). */
+function textFromUrl(): WorkloadText {
+  const params = new URLSearchParams(location.search);
+  return Object.fromEntries(WORKLOAD_FIELDS.flatMap((f) => (params.has(f) ? [[f, params.get(f)!]] : [])));
+}
+
+function textFromForm(): WorkloadText {
+  const form = byId<HTMLFormElement>('workload-form');
+  const text: WorkloadText = {};
+  for (const field of WORKLOAD_FIELDS) {
+    const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
+    if (input && input.value.trim() !== '') text[field] = input.value.trim();
+  }
+  return text;
+}
+
+function writeUrl(text: WorkloadText): void {
+  const params = new URLSearchParams(location.search);
+  for (const field of WORKLOAD_FIELDS) {
+    if (text[field] !== undefined) params.set(field, text[field]!);
+    else params.delete(field);
+  }
+  history.replaceState(null, '', `${location.pathname}?${params.toString()}`);
+}
+
+function axisPx(): number {
+  return parseFloat(getComputedStyle(byId('workload-chart')).fontSize) || 16;
+}
+
+function drawChart(data: uPlot.AlignedData): void {
+  const box = byId('workload-chart');
+  const size = { width: Math.max(260, box.clientWidth), height: Math.max(140, box.clientHeight) };
+  if (plot) {
+    plot.setData(data);
+    return;
+  }
+  const px = axisPx();
+  const font = `${px}px system-ui, sans-serif`;
+  const axis = { font, labelFont: font, stroke: '#1f2328', grid: { stroke: '#d0d7de' } };
+  plot = new uPlot(
+    {
+      ...size,
+      legend: { show: false },
+      scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+      series: [
+        {},
+        { label: 'serverless', stroke: '#116329', width: 3 },
+        { label: 'always-on fleet', stroke: '#a40e26', width: 3, dash: [8, 5] },
+      ],
+      axes: [
+        {
+          ...axis,
+          label: 'orders a day',
+          labelSize: px + 8,
+          size: px * 2 + 8,
+          values: (_u, v) => v.map((x) => count(x)),
+        },
+        { ...axis, label: '$ a month', labelSize: px + 8, size: px * 3.5 + 8, values: (_u, v) => v.map((x) => usd(x)) },
+      ],
+      hooks: {
+        // The crossover and the audience's point, drawn over the curves.
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            const line = (x: number, colour: string) => {
+              const left = u.valToPos(x, 'x', true);
+              ctx.save();
+              ctx.strokeStyle = colour;
+              ctx.lineWidth = 2 * devicePixelRatio;
+              ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+              ctx.beginPath();
+              ctx.moveTo(left, u.bbox.top);
+              ctx.lineTo(left, u.bbox.top + u.bbox.height);
+              ctx.stroke();
+              ctx.restore();
+            };
+            if (marks.breakEven) line(marks.breakEven, '#424a53');
+            line(marks.yours, '#0550ae');
+          },
+        ],
+      },
+    },
+    data,
+    box,
+  );
+  new ResizeObserver(() => {
+    const b = byId('workload-chart');
+    plot?.setSize({ width: Math.max(260, b.clientWidth), height: Math.max(140, b.clientHeight) });
+  }).observe(box);
+}
+
+function update(fromUrl: boolean): void {
+  const text = fromUrl ? textFromUrl() : textFromForm();
+  const parsed = parseWorkload(text);
+  const problems = byId('workload-problems');
+  const form = byId<HTMLFormElement>('workload-form');
+  for (const field of WORKLOAD_FIELDS)
+    form.elements.namedItem(field) && (form.elements.namedItem(field) as HTMLElement).removeAttribute('aria-invalid');
+  if (!parsed.ok) {
+    problems.replaceChildren(...parsed.problems.map((p) => el('div', {}, p)));
+    problems.hidden = false;
+    byId('workload').dataset.valid = 'no';
+    for (const p of parsed.problems) {
+      const field = WORKLOAD_FIELDS.find((f) => p.startsWith(FIELD_WORDS[f]));
+      if (field) (form.elements.namedItem(field) as HTMLElement | null)?.setAttribute('aria-invalid', 'true');
+    }
+    return; // the last good answer stays
+  }
+  problems.hidden = true;
+  byId('workload').dataset.valid = 'yes';
+  if (fromUrl) fillForm(workloadText(parsed.workload));
+  else writeUrl(text);
+  const { workload, fleet } = parsed;
+  const a = costOf(workload, fleet, traffic);
+  const even = breakEvenOrdersPerDay(workload, fleet, traffic);
+  const answer = byId('workload-answer');
+  answer.dataset.serverlessUsd = a.serverless.usdPerMonth.toFixed(4);
+  answer.dataset.alwaysOnUsd = a.alwaysOn.usdPerMonth.toFixed(4);
+  answer.dataset.breakEven = even === undefined ? 'none' : even.toFixed(0);
+  answer.dataset.cheaper = a.cheaper;
+  answer.replaceChildren(
+    el(
+      'div',
+      { 'data-answer': 'serverless' },
+      `Serverless worker, a month:`,
+      el('b', {}, usd(a.serverless.usdPerMonth)),
+    ),
+    el(
+      'div',
+      { 'data-answer': 'fleet' },
+      `${a.alwaysOn.instances} × ${fleet.label}, always on:`,
+      el('b', {}, usd(a.alwaysOn.usdPerMonth)),
+    ),
+    el(
+      'p',
+      { 'data-answer': 'idle' },
+      `Idle capacity paid for: `,
+      el('b', {}, `${usd(a.alwaysOn.idleUsdPerMonth)} a month`),
+      ` (${((1 - a.alwaysOn.utilisation) * 100).toPrecision(3)}% of the fleet's bill).`,
+    ),
+    el(
+      'p',
+      { 'data-answer': 'verdict', class: a.cheaper === 'serverless' ? 'ok' : 'warn' },
+      a.cheaper === 'serverless'
+        ? `Serverless is cheaper by ${usd(a.savingUsdPerMonth)} a month.`
+        : `Here the always-on fleet is cheaper, by ${usd(a.savingUsdPerMonth)} a month: steady volume keeps it busy enough.`,
+      even === undefined
+        ? ' No break-even between 1 and 10⁹ orders a day.'
+        : ` Break-even: about ${count(even)} orders a day.`,
+      ` Latency at your ${a.ordersPerMinute.toPrecision(3)} orders/min: p50 ${(a.perOrder.latencyP50Ms / 1000).toFixed(1)} s.`,
+    ),
+  );
+  byId('workload-formulas').replaceChildren(
+    ...a.formulas.map((f) => el('div', { class: 'formula' }, f)),
+    el(
+      'div',
+      { class: 'muted' },
+      `Measured: ${traffic.command} on ${traffic.date} (${traffic.commit}, ${traffic.machine}).`,
+    ),
+  );
+  const curve = costCurve(workload, fleet, traffic, 10, 10_000_000, 61);
+  marks = { breakEven: even, yours: workload.ordersPerDay };
+  drawChart([curve.map((p) => p.ordersPerDay), curve.map((p) => p.serverlessUsd), curve.map((p) => p.alwaysOnUsd)]);
+  plot?.redraw();
+}
+
+/** How each field's problems begin (cost/parse-workload.ts), to mark the input they name. */
+const FIELD_WORDS: Record<(typeof WORKLOAD_FIELDS)[number], string> = {
+  'orders-per-day': 'orders per day',
+  'busy-hours': 'busy hours',
+  'peak-factor': 'peak factor',
+  fleet: 'fleet',
+  'fleet-usd-per-hour': 'fleet price',
+  memory: 'memory',
+  arch: 'architecture',
+};
+
+function fillForm(text: WorkloadText): void {
+  const form = byId<HTMLFormElement>('workload-form');
+  for (const field of WORKLOAD_FIELDS) {
+    const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
+    if (input) input.value = text[field] ?? '';
+  }
+}
+
+export function setUpWorkloadPanel(): void {
+  const instances = byId<HTMLDataListElement>('workload-instances');
+  instances.replaceChildren(
+    ...ALWAYS_ON_INSTANCES.map((i) => el('option', { value: `2x${i.name}` }, `${i.label}, $${i.usdPerHour}/h`)),
+  );
+  const form = byId<HTMLFormElement>('workload-form');
+  form.addEventListener('input', () => update(false));
+  form.addEventListener('submit', (event) => event.preventDefault());
+  update(true);
+}
