@@ -26,7 +26,11 @@ export interface OrdersSourceOptions {
   /** Also given every history page and pending-activity read, for the timeline (no extra calls). */
   onOrderRead?: {
     events(workflowId: string, events: Parameters<NonNullable<WatchOrderOptions['onEvents']>>[0]): void;
-    pending(workflowId: string, pending: Parameters<NonNullable<WatchOrderOptions['onPendingActivities']>>[0], at: number): void;
+    pending(
+      workflowId: string,
+      pending: Parameters<NonNullable<WatchOrderOptions['onPendingActivities']>>[0],
+      at: number,
+    ): void;
   };
 }
 

@@ -123,7 +123,7 @@ function update(fromUrl: boolean): void {
   const problems = byId('workload-problems');
   const form = byId<HTMLFormElement>('workload-form');
   for (const field of WORKLOAD_FIELDS)
-    form.elements.namedItem(field) && (form.elements.namedItem(field) as HTMLElement).removeAttribute('aria-invalid');
+    (form.elements.namedItem(field) as HTMLElement | null)?.removeAttribute('aria-invalid');
   if (!parsed.ok) {
     problems.replaceChildren(...parsed.problems.map((p) => el('div', {}, p)));
     problems.hidden = false;
