@@ -29,7 +29,7 @@ export async function buildForDeployment(
   const memoryMb = options.memoryMb ?? BENCH_MEMORY_MB;
   const variant = `${options.compileCache === false ? '-no-cache' : ''}${memoryMb === BENCH_MEMORY_MB ? '' : `-${memoryMb}mb`}`;
   const built = await buildLambdaPackage({
-    arch: hostArchitecture(),
+    arch: hostArchitecture(process.arch),
     includeCerts: false,
     outFile: path.join(stack.workDir, `${deploymentName}${variant}.zip`),
     compileCache: options.compileCache,
@@ -59,7 +59,7 @@ export async function deployBenchFunction(
     log: () => {},
     create: {
       roleArn: 'arn:aws:iam::000000000000:role/shopflow-bench',
-      architecture: hostArchitecture(),
+      architecture: hostArchitecture(process.arch),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: options.memoryMb ?? BENCH_MEMORY_MB,
       environment: {

@@ -117,7 +117,7 @@ async function localWorkerDrain(stack: BenchStack, sizes: readonly number[]): Pr
 }
 
 export async function measureBurst(stack: BenchStack, sizes: readonly number[]): Promise<BurstResult> {
-  const architecture = hostArchitecture();
+  const architecture = hostArchitecture(process.arch);
   const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
   const alwaysOn = alwaysOnPrice();
   const lambdaRows: Omit<BurstRow, 'localWorkerDrainMs'>[] = [];

@@ -81,7 +81,7 @@ export async function measureMemorySizes(
   sizes: readonly number[],
   reps: number,
 ): Promise<MemorySizeResult> {
-  const architecture = hostArchitecture();
+  const architecture = hostArchitecture(process.arch);
   const price = LAMBDA_PRICES.find((p) => p.architecture === architecture)!;
   const shares = stack.lambda.cpuShares;
   const cpuShare = shares.describe();

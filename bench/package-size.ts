@@ -105,7 +105,7 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
   const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
   stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
   // Load times are measured here, so on this machine's architecture: both packages carry its native core.
-  const loadArch = hostArchitecture();
+  const loadArch = hostArchitecture(process.arch);
   const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET[loadArch], stack.log);
 
   // Outside the project, so that a module missing from the package fails instead of loading from ./node_modules.

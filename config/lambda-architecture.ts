@@ -31,8 +31,8 @@ export function lambdaArchitectureOf(nodeArch: string): LambdaArchitecture | und
   return LAMBDA_ARCHITECTURES.find((arch) => OTHER_NAMES[arch].node === nodeArch);
 }
 
-/** The Lambda architecture of this machine: the packages a local Lambda service here can run. */
-export function hostArchitecture(nodeArch: string = process.arch): LambdaArchitecture {
+/** The Lambda architecture of a machine (give it `process.arch`): the packages a local Lambda service there can run. */
+export function hostArchitecture(nodeArch: string): LambdaArchitecture {
   const arch = lambdaArchitectureOf(nodeArch);
   if (!arch)
     throw new Error(`this machine's architecture is ${nodeArch}; Lambda packages run on x64 (x86_64) or arm64 only`);

@@ -4,8 +4,7 @@
  * is good or none of it is used. Pure, shared by the CLI and the page.
  */
 
-import { LAMBDA_ARCHITECTURES, isLambdaArchitecture } from '../config/lambda-architecture';
-import { ALWAYS_ON_INSTANCES } from '../config/prices';
+import { ALWAYS_ON_INSTANCES, LAMBDA_PRICES } from '../config/prices';
 import { DEFAULT_WORKLOAD, WORKLOAD_BOUNDS, type Workload } from '../config/workload';
 import type { FleetPrice } from './cost-model';
 
@@ -80,9 +79,10 @@ export function parseWorkload(text: WorkloadText): ParsedWorkload {
       `fleet instance "${fleetInstance}" is unknown: choose one of ${instanceNames()}, or give a price per instance-hour (fleet-usd-per-hour)`,
     );
 
+  // The architectures Lambda has a price for (config/prices.ts); the page cannot load the Node-side list.
+  const architectures = LAMBDA_PRICES.map((p) => p.architecture as string);
   const arch = text.arch?.trim() ?? d.architecture;
-  if (!isLambdaArchitecture(arch))
-    problems.push(`architecture "${arch}" is not one of ${LAMBDA_ARCHITECTURES.join(', ')}`);
+  if (!architectures.includes(arch)) problems.push(`architecture "${arch}" is not one of ${architectures.join(', ')}`);
 
   if (problems.length) return { ok: false, problems };
   const fleet: FleetPrice =

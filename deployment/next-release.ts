@@ -61,7 +61,7 @@ export async function buildNextRelease(options: {
   );
   const started = Date.now();
   await buildLambdaPackage({
-    arch: hostArchitecture(),
+    arch: hostArchitecture(process.arch),
     includeCerts: false,
     outFile: zipFile,
     env: { ...process.env, SHOPFLOW_BUILD_ID: version.buildId, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName },

@@ -46,6 +46,9 @@ function cancellationLine(request: CancellationRequest): HTMLElement {
   );
 }
 
+/** Each order's row as last drawn, and what it was drawn from: a burst of 200 orders redraws only rows that changed. */
+const drawn = new Map<string, { signature: string; row: HTMLTableRowElement }>();
+
 export function renderBoard(
   orders: Map<string, OrderView>,
   envs: Record<string, string>,
@@ -55,40 +58,58 @@ export function renderBoard(
   const rows = [...orders.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   const tbody = byId('orders').querySelector('tbody')!;
   byId('orders-empty').hidden = rows.length > 0;
-  tbody.replaceChildren(
-    ...rows.map((order) => {
-      const open = order.state === 'RUNNING' || order.state === 'COMPENSATING';
-      return el(
-        'tr',
-        { 'data-workflow-id': order.workflowId, 'data-state': order.state, 'data-scenario': order.scenario },
+  const envsSignature = JSON.stringify(envs);
+  const rowOf = (order: OrderView) => {
+    const signature = `${JSON.stringify(order)}|${envsSignature}|${controls}`;
+    const known = drawn.get(order.workflowId);
+    if (known?.signature === signature) return known.row;
+    const row = orderRow(order, envs, controls, onCancel);
+    drawn.set(order.workflowId, { signature, row });
+    return row;
+  };
+  const shown = rows.map(rowOf);
+  for (const id of drawn.keys()) if (!orders.has(id)) drawn.delete(id);
+  // Only when the rows or their order changed: moving unchanged rows would lay the table out again for nothing.
+  const current = [...tbody.children];
+  if (current.length !== shown.length || shown.some((row, i) => current[i] !== row)) tbody.replaceChildren(...shown);
+}
+
+function orderRow(
+  order: OrderView,
+  envs: Record<string, string>,
+  controls: boolean,
+  onCancel: (workflowId: string) => void,
+): HTMLTableRowElement {
+  const open = order.state === 'RUNNING' || order.state === 'COMPENSATING';
+  return el(
+    'tr',
+    { 'data-workflow-id': order.workflowId, 'data-state': order.state, 'data-scenario': order.scenario },
+    el(
+      'td',
+      {},
+      el(
+        'a',
+        { href: order.webUiUrl, target: '_blank', rel: 'noopener', title: 'open in the Temporal Web UI' },
+        order.orderId ?? order.workflowId,
+      ),
+      el('div', { class: 'muted' }, `${order.scenario ?? ''} · ${clock(order.startedAt)}`),
+    ),
+    el(
+      'td',
+      {},
+      el('span', { class: `state-${order.state}`, 'data-order-state': order.state }, order.state),
+      order.cancelRequested && el('div', { class: 'muted' }, `cancel: ${order.cancelRequested.reason}`),
+      order.cancellationRequest && cancellationLine(order.cancellationRequest),
+      order.failure &&
         el(
-          'td',
-          {},
-          el(
-            'a',
-            { href: order.webUiUrl, target: '_blank', rel: 'noopener', title: 'open in the Temporal Web UI' },
-            order.orderId ?? order.workflowId,
-          ),
-          el('div', { class: 'muted' }, `${order.scenario ?? ''} · ${clock(order.startedAt)}`),
+          'div',
+          { class: 'reason', 'data-failure': order.failure.type ?? '' },
+          `${order.failure.type ?? ''}: ${order.failure.message}`,
         ),
-        el(
-          'td',
-          {},
-          el('span', { class: `state-${order.state}`, 'data-order-state': order.state }, order.state),
-          order.cancelRequested && el('div', { class: 'muted' }, `cancel: ${order.cancelRequested.reason}`),
-          order.cancellationRequest && cancellationLine(order.cancellationRequest),
-          order.failure &&
-            el(
-              'div',
-              { class: 'reason', 'data-failure': order.failure.type ?? '' },
-              `${order.failure.type ?? ''}: ${order.failure.message}`,
-            ),
-        ),
-        ...order.steps.map((step) => el('td', {}, activityCell(step, envs))),
-        el('td', {}, ...order.compensations.map((c) => el('div', {}, el('b', {}, c.name), ' ', activityCell(c, envs)))),
-        el('td', {}, controls && open && cancelButton(order.workflowId, onCancel)),
-      );
-    }),
+    ),
+    ...order.steps.map((step) => el('td', {}, activityCell(step, envs))),
+    el('td', {}, ...order.compensations.map((c) => el('div', {}, el('b', {}, c.name), ' ', activityCell(c, envs)))),
+    el('td', {}, controls && open && cancelButton(order.workflowId, onCancel)),
   );
 }
 
