@@ -12,6 +12,7 @@ export const BENCH_SECTIONS = [
   'burst',
   'watching',
   'memory',
+  'long-haul',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;

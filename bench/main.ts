@@ -18,6 +18,7 @@ import { measureBurst } from './burst';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
+import { LONG_HAUL_FUNCTION_TIMEOUT_S, LONG_HAUL_TIMEOUTS, measureLongHaul } from './long-haul';
 import { measureMemorySizes } from './memory-size';
 import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
@@ -89,6 +90,13 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
         `Lambda's CPU share (${args.memoryReps} repetition(s) per size, to keep it affordable)`,
     );
     results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
+  }
+  if (wants('long-haul')) {
+    log(
+      `\n▶ long haul: a shipment of ${LONG_HAUL_TIMEOUTS} function timeouts (${LONG_HAUL_FUNCTION_TIMEOUT_S} s) on the ` +
+        'Lambda alone, then on an always-on local worker',
+    );
+    results.longHaul = await measureLongHaul(stack);
   }
   results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =

@@ -5,6 +5,8 @@ import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
 import type { IdleCostResult } from './idle-cost';
+import type { LongHaulResult } from './long-haul';
+import { longHaulRows } from './long-haul-report';
 import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
 import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
@@ -32,9 +34,10 @@ export interface BenchResults {
   idleCost?: IdleCostResult;
   burst?: BurstResult;
   memory?: MemorySizeResult;
+  longHaul?: LongHaulResult;
 }
 
-interface Row {
+export interface Row {
   measure: string;
   shopflow: string;
   baseline: string;
@@ -186,6 +189,7 @@ export function renderReport(results: BenchResults): string {
       verdict: verdict(w.consoleInvocations === 0),
     });
   }
+  if (results.longHaul) rows.push(...longHaulRows(results.longHaul, verdict));
   const m = results.machine;
   const parts = [
     `ShopFlow benchmark: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}; medians of ${results.reps} repetition(s)`,

@@ -6,7 +6,15 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Scenario } from '../domain/scenarios';
-import { COMPENSATIONS, FORWARD_STEPS, type Compensation, type ForwardStep } from '../domain/steps';
+import type { HaulCheckpoint, HaulChunkInput } from '../domain/long-haul';
+import {
+  COMPENSATIONS,
+  FORWARD_STEPS,
+  HAUL_CHUNK_ACTIVITY,
+  HAUL_CHUNK_STEP,
+  type Compensation,
+  type ForwardStep,
+} from '../domain/steps';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
@@ -44,6 +52,15 @@ export interface CancellationRequest {
   at?: string;
 }
 
+/** A long haul seen on the shipment step: its chunk activities come before createShipment itself. */
+export interface HaulProgress {
+  /** The chunk running now, or the last one done (1-based). */
+  chunk: number;
+  /** How far the haul has got: the chunk's last heartbeat, or the last chunk's result. */
+  progressMs: number;
+  totalMs: number;
+}
+
 export interface ObservedActivity {
   name: ForwardStep | Compensation;
   kind: 'step' | 'compensation';
@@ -61,8 +78,10 @@ export interface ObservedActivity {
    * only the latest worker) and why. History, not the current attempt's error.
    */
   previousAttempt?: PreviousAttempt;
-  /** What the service said, for a compensation (`refunded 4200 cents`, `nothing to undo`). */
+  /** What the service said, for a compensation (`refunded 4200 cents`, `nothing to undo`); a haul's progress. */
   detail?: string;
+  /** The shipment step of a long haul: its chunks so far (the step shows running until createShipment is done). */
+  haul?: HaulProgress;
 }
 
 export interface OrderProgress {
@@ -124,10 +143,26 @@ function isForward(name: string): name is ForwardStep {
   return (FORWARD_STEPS as readonly string[]).includes(name);
 }
 
+/** `hauling: chunk 3, 8.0 of 18.0 s` while it runs; `hauled 18.0 s in 5 chunks` once createShipment is done. */
+export function haulWords(haul: HaulProgress, done = false): string {
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  return done
+    ? `hauled ${s(haul.totalMs)} s in ${haul.chunk} chunks`
+    : `hauling: chunk ${haul.chunk}, ${s(haul.progressMs)} of ${s(haul.totalMs)} s`;
+}
+
+function withHaulProgress(activity: ObservedActivity, progressMs: number | undefined): ObservedActivity {
+  if (!activity.haul || progressMs === undefined || progressMs < activity.haul.progressMs) return activity;
+  const haul = { ...activity.haul, progressMs: Math.min(progressMs, activity.haul.totalMs) };
+  return { ...activity, haul, detail: haulWords(haul) };
+}
+
 interface ActivityTrack extends ObservedActivity {
   activityId: string;
   /** Each attempt's worker as DescribeWorkflowExecution showed it: history keeps only the last attempt's. */
   workersByAttempt: Map<number, string>;
+  /** A haulShipmentChunk standing in for the shipment step: its completion does not complete the step. */
+  isHaulChunk?: boolean;
 }
 
 /** Adds the failed attempt before this one, with its worker when it was seen; attempt 1 has none. */
@@ -183,10 +218,15 @@ export class OrderProgressFold {
 
   snapshot(): OrderProgress {
     const overlay = (track: ActivityTrack): ObservedActivity => {
-      const { activityId, workersByAttempt, ...activity } = track;
+      const { activityId, workersByAttempt, isHaulChunk, ...tracked } = track;
       const pending = this.pending.find((p) => p.activityId === activityId);
       if (!pending || ['completed', 'failed', 'cancelled'].includes(track.state))
-        return withPreviousAttempt(activity, workersByAttempt, activity.previousAttempt?.failure);
+        return withPreviousAttempt(tracked, workersByAttempt, tracked.previousAttempt?.failure);
+      // A chunk in flight heartbeats its checkpoint: the haul's progress between chunk completions.
+      const heartbeat = isHaulChunk
+        ? (firstPayload(pending.heartbeatDetails) as HaulCheckpoint | undefined)
+        : undefined;
+      const activity = withHaulProgress(tracked, heartbeat?.progressMs);
       const started = pending.state === PendingState.PENDING_ACTIVITY_STATE_STARTED;
       const lastFailure = reasonOf(pending.lastFailure);
       const attempt = pending.attempt || activity.attempt;
@@ -231,15 +271,23 @@ export class OrderProgressFold {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const attrs = event.activityTaskScheduledEventAttributes;
         const name = attrs?.activityType?.name ?? '';
+        if (name === HAUL_CHUNK_ACTIVITY) {
+          this.scheduleHaulChunk(String(event.eventId), attrs?.activityId ?? String(event.eventId), at, attrs?.input);
+          break;
+        }
         if (!isForward(name) && !isCompensation(name)) break;
+        // After a haul, createShipment keeps the haul (and the haul's start) on the step.
+        const hauled = isForward(name) ? this.stepTracks.get(name) : undefined;
+        const haul = hauled?.haul;
         const track: ActivityTrack = {
           activityId: attrs?.activityId ?? String(event.eventId),
           name,
           kind: isForward(name) ? 'step' : 'compensation',
           state: 'scheduled',
           attempt: 1,
-          scheduledAt: at,
+          scheduledAt: (haul && hauled?.scheduledAt) || at,
           workersByAttempt: new Map(),
+          ...(haul && { haul, detail: haulWords(haul) }),
         };
         this.byScheduledId.set(String(event.eventId), track);
         this.byActivityId.set(track.activityId, track);
@@ -267,6 +315,10 @@ export class OrderProgressFold {
         const attrs = event.activityTaskCompletedEventAttributes;
         const track = this.track(attrs?.scheduledEventId);
         if (!track) break;
+        if (track.isHaulChunk) {
+          this.completeHaulChunk(track, attrs?.identity, firstPayload(attrs?.result) as HaulCheckpoint | undefined);
+          break;
+        }
         const receipt = firstPayload(attrs?.result) as
           { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
         track.state = 'completed';
@@ -274,6 +326,7 @@ export class OrderProgressFold {
         track.worker = attrs?.identity || receipt?.worker || track.worker;
         if (typeof receipt?.attempt === 'number') track.attempt = receipt.attempt;
         if (typeof receipt?.result?.detail === 'string') track.detail = receipt.result.detail;
+        else if (track.haul) track.detail = haulWords(track.haul, true);
         track.failure = undefined;
         break;
       }
@@ -336,6 +389,50 @@ export class OrderProgressFold {
         break;
       default:
         break;
+    }
+  }
+
+  /** A haul chunk becomes the shipment step's track: the step is running the haul, chunk after chunk. */
+  private scheduleHaulChunk(
+    eventId: string,
+    activityId: string,
+    at: string | undefined,
+    input: Payloads | null | undefined,
+  ) {
+    const chunk = firstPayload(input) as HaulChunkInput | undefined;
+    const before = this.stepTracks.get(HAUL_CHUNK_STEP);
+    const haul: HaulProgress = {
+      chunk: (before?.haul?.chunk ?? 0) + 1,
+      progressMs: chunk?.checkpoint?.progressMs ?? before?.haul?.progressMs ?? 0,
+      totalMs: chunk?.totalMs ?? before?.haul?.totalMs ?? 0,
+    };
+    const track: ActivityTrack = {
+      activityId,
+      name: HAUL_CHUNK_STEP,
+      kind: 'step',
+      state: 'scheduled',
+      attempt: 1,
+      // The step started with the haul's first chunk; a chunk's own worker shows while it runs.
+      scheduledAt: before?.scheduledAt ?? at,
+      worker: before?.worker,
+      workersByAttempt: new Map(),
+      isHaulChunk: true,
+      haul,
+      detail: haulWords(haul),
+    };
+    this.byScheduledId.set(eventId, track);
+    this.byActivityId.set(activityId, track);
+    this.stepTracks.set(HAUL_CHUNK_STEP, track);
+  }
+
+  /** A chunk done is not the step done: it stays running (between chunks, on the last chunk's worker). */
+  private completeHaulChunk(track: ActivityTrack, identity: string | null | undefined, result?: HaulCheckpoint) {
+    track.state = 'running';
+    track.worker = identity || track.worker;
+    track.failure = undefined;
+    if (track.haul && typeof result?.progressMs === 'number') {
+      track.haul = { ...track.haul, progressMs: Math.min(result.progressMs, track.haul.totalMs) };
+      track.detail = haulWords(track.haul);
     }
   }
 

@@ -2,7 +2,8 @@
  * What changed between two snapshots of an order's progress, as terminal lines in the starter's style
  * (`✓ step by worker at time`), plus what only the history observer can tell: which worker has the step now,
  * and that an attempt failed and the step is being retried. A step merely scheduled says nothing: with a worker up
- * that lasts milliseconds, and without one the retry line says why it waits.
+ * that lasts milliseconds, and without one the retry line says why it waits. A long haul says one line per chunk
+ * (`… createShipment hauling: chunk 3, 8.0 of 18.0 s by ...`), not one per heartbeat.
  */
 
 import { describeWorker } from './describe-worker';
@@ -16,11 +17,16 @@ function stepLines(before: ObservedActivity | undefined, now: ObservedActivity):
   const lines: string[] = [];
   const attemptChanged = now.attempt !== (before?.attempt ?? 0);
   const stateChanged = now.state !== before?.state;
-  if (!stateChanged && !attemptChanged && now.worker === before?.worker) return lines;
+  const chunkChanged = now.haul?.chunk !== before?.haul?.chunk;
+  if (!stateChanged && !attemptChanged && !chunkChanged && now.worker === before?.worker) return lines;
   const attempt = now.attempt > 1 ? `, attempt ${now.attempt}` : '';
   switch (now.state) {
     case 'running':
-      lines.push(`… ${now.name} started by ${describeWorker(now.worker)}${attempt}`);
+      lines.push(
+        now.haul
+          ? `… ${now.name} ${now.detail} by ${describeWorker(now.worker)}${attempt}`
+          : `… ${now.name} started by ${describeWorker(now.worker)}${attempt}`,
+      );
       break;
     case 'retrying':
       if (attemptChanged || stateChanged)

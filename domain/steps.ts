@@ -1,5 +1,7 @@
 /** The saga's forward steps and their compensations, in the order they run. */
 
+import type { OrderActivities } from './activity-contract';
+
 export const FORWARD_STEPS = ['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer'] as const;
 export type ForwardStep = (typeof FORWARD_STEPS)[number];
 
@@ -13,6 +15,13 @@ export const COMPENSATION_FOR: Readonly<Record<ForwardStep, Compensation | undef
   createShipment: 'cancelShipment',
   notifyCustomer: undefined,
 };
+
+/**
+ * The long haul's chunk activity (workflows/long-haul.ts) is part of the shipment step: it runs before
+ * createShipment, so whoever shows the steps (progress, timeline) shows its chunks as that step.
+ */
+export const HAUL_CHUNK_ACTIVITY = 'haulShipmentChunk' satisfies keyof OrderActivities;
+export const HAUL_CHUNK_STEP: ForwardStep = 'createShipment';
 
 export function isForwardStep(value: unknown): value is ForwardStep {
   return typeof value === 'string' && (FORWARD_STEPS as readonly string[]).includes(value);

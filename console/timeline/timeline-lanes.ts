@@ -4,7 +4,7 @@
  * Pure, shared by the page and the terminal's text timeline.
  */
 
-import { COMPENSATION_FOR, FORWARD_STEPS } from '../../domain/steps';
+import { COMPENSATION_FOR, FORWARD_STEPS, HAUL_CHUNK_ACTIVITY, HAUL_CHUNK_STEP } from '../../domain/steps';
 import type { TimelineInvocation, TimelineView } from './timeline-types';
 
 export interface Lane {
@@ -25,8 +25,13 @@ export const ACTIVITY_LETTERS: Readonly<Record<string, string>> = Object.fromEnt
   }),
 );
 
+/** The step an activity is drawn as: a long haul's chunk is the shipment, one bar broken across invocations. */
+export function drawnAs(activity: string): string {
+  return activity === HAUL_CHUNK_ACTIVITY ? HAUL_CHUNK_STEP : activity;
+}
+
 export function letterOf(activity: string): string {
-  return ACTIVITY_LETTERS[activity] ?? '?';
+  return ACTIVITY_LETTERS[drawnAs(activity)] ?? '?';
 }
 
 export type LaneOf = (worker: string | undefined) => string | undefined;

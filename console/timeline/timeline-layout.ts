@@ -4,7 +4,8 @@
  * start and idle tail, marks and axis ticks. Pure numbers, so the page only draws and a unit test can check it.
  */
 
-import { axisStart, invocationLane, laneResolver, lanesOf, type Lane } from './timeline-lanes';
+import { FORWARD_STEPS } from '../../domain/steps';
+import { axisStart, drawnAs, invocationLane, laneResolver, lanesOf, type Lane } from './timeline-lanes';
 import type { TimelineAttempt, TimelineInvocation, TimelineMark, TimelineView } from './timeline-types';
 
 /** More Lambda environments than this and the rest share one folded lane. */
@@ -74,11 +75,12 @@ export interface LayoutBox {
   now: number;
 }
 
-const STEP_ROWS = ['reserveInventory', 'chargeCustomer', 'createShipment', 'notifyCustomer'];
+/** One row per forward step, in saga order; compensations (and anything unknown) share the last. */
+const STEP_ROWS: readonly string[] = FORWARD_STEPS;
 const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 function stepRow(activity: string, kind: TimelineAttempt['kind']): number {
-  const row = STEP_ROWS.indexOf(activity);
+  const row = STEP_ROWS.indexOf(drawnAs(activity));
   return kind === 'compensation' || row < 0 ? STEP_ROWS.length - 1 : row;
 }
 
@@ -147,7 +149,8 @@ export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayo
   } else {
     const groups = new Map<string, { lane: string; a: TimelineAttempt; spans: [number, number][] }>();
     for (const { a, lane } of placed) {
-      const key = `${lane}|${a.kind}|${a.activity}`;
+      // Per step as drawn: a haul's chunks and its createShipment merge into the one shipment bar.
+      const key = `${lane}|${a.kind}|${drawnAs(a.activity)}`;
       const group = groups.get(key) ?? { lane, a, spans: [] };
       group.spans.push([a.startedAt, a.endedAt ?? box.now]);
       groups.set(key, group);

@@ -19,7 +19,7 @@ import type { OrderResult } from '../../domain/status';
 import { chunkCount } from '../../domain/long-haul';
 import { cancelOrderUpdate } from '../../workflows/definitions';
 import { effectKinds, effectsOf, failureOf, historyEventTypes, statusIn } from '../support/assertions';
-import { chunkActivities, pendingChunk, type PendingChunk } from '../support/haul-history';
+import { chunkActivities, pendingChunk, type PendingChunk } from '../../client/haul-history';
 import { testOrder } from '../support/orders';
 import { startEntryPoint, type RunningProcess } from '../support/processes';
 import { testEnv } from '../support/test-env';

@@ -18,7 +18,7 @@ import { registerLambda } from '../../deployment/lambda-registration';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { startOrder } from '../../client/start-order';
 import { readJournalLines } from '../../devstack/run-ledger';
-import { chunkActivities } from '../support/haul-history';
+import { chunkActivities } from '../../client/haul-history';
 import { testOrder } from '../support/orders';
 import { deployTestFunction } from '../support/shopflow-function';
 import { testEnv } from '../support/test-env';

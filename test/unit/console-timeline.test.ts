@@ -7,7 +7,7 @@ import {
   MAX_SEPARATE_BARS,
   layoutTimeline,
 } from '../../console/timeline/timeline-layout';
-import { lanesOf } from '../../console/timeline/timeline-lanes';
+import { lanesOf, letterOf } from '../../console/timeline/timeline-lanes';
 import { formatTextTimeline } from '../../console/timeline/text-timeline';
 import type { TimelineAttempt, TimelineView } from '../../console/timeline/timeline-types';
 import { invocationMarks, ledgerEntries, type InvocationRecord } from '../../console/timeline/wakeup-ledger';
@@ -189,6 +189,43 @@ test('layout: past the bar budget each lane merges its attempts per step, failur
   expect(reserve[0]).toMatchObject({ count: MAX_SEPARATE_BARS + 40 });
   expect(reserve[0]).not.toHaveProperty('attempt');
   expect(layout.bars.filter((b) => b.ended === 'failed')).toHaveLength(1);
+});
+
+test('a long haul draws as the shipment: letter S in its row, one bar broken across invocations', () => {
+  const haul = [
+    attempt('reserveInventory', `idle0000@${ARN}`, 8_200, 8_300, 'completed'),
+    attempt('haulShipmentChunk', `idle0000@${ARN}`, 8_400, 9_900, 'completed'),
+    attempt('haulShipmentChunk', `work0000@${ARN}`, 10_000, 14_000, 'completed'),
+    attempt('haulShipmentChunk', `work0000@${ARN}`, 14_020, 18_000, 'completed'),
+    attempt('createShipment', `work0000@${ARN}`, 18_020, 18_500, 'completed'),
+  ];
+  expect(letterOf('haulShipmentChunk')).toBe('S');
+  const haulView: TimelineView = { ...view, attempts: haul, workflowTasks: [], marks: [] };
+  const lines = formatTextTimeline(haulView, 60);
+  const lane = (label: string) => lines.find((l) => l.trimStart().startsWith(label))!.split('|')[1];
+  expect(lane('Lambda env-two').slice(8, 10)).toBe('SS');
+  expect(lane('Lambda env-one').slice(10, 19)).toBe('S'.repeat(9));
+  expect(lines.join('\n')).not.toContain('?');
+
+  // Every chunk bar sits in the shipment row of its own lane, where createShipment's bar sits.
+  const layout = layoutTimeline(haulView, box);
+  const laneY = new Map(layout.lanes.map((l) => [l.key, l.y]));
+  const rowOf = (b: (typeof layout.bars)[number]) => b.y - laneY.get(b.lane)!;
+  const shipmentRow = rowOf(layout.bars.find((b) => b.activity === 'createShipment')!);
+  const chunks = layout.bars.filter((b) => b.activity === 'haulShipmentChunk');
+  expect(new Set(chunks.map((b) => b.lane))).toEqual(new Set(['env:env-two', 'env:env-one']));
+  for (const bar of chunks) expect(rowOf(bar)).toBeCloseTo(shipmentRow);
+  expect(shipmentRow).toBeCloseTo(40 * 0.1 + 2 * ((40 * 0.8) / 4));
+
+  // Past the bar budget, a lane's chunks and its createShipment merge into one shipment bar.
+  const filler = Array.from({ length: MAX_SEPARATE_BARS }, (_, i) =>
+    attempt('reserveInventory', '4441@laptop', i * 10, i * 10 + 5, 'completed'),
+  );
+  const merged = layoutTimeline({ ...haulView, attempts: [...filler, ...haul] }, box);
+  expect(merged.merged).toBe(true);
+  const shipment = merged.bars.filter((b) => b.lane === 'env:env-one' && letterOf(b.activity) === 'S');
+  expect(shipment).toHaveLength(1);
+  expect(shipment[0]).toMatchObject({ count: 3 });
 });
 
 test('layout: past six Lambda environments the rest fold into one lane', () => {

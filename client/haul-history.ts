@@ -1,10 +1,16 @@
-/** Reads a long-haul order's chunk activities from its history, and the server's view of a chunk in flight. */
+/**
+ * Reads a long-haul order's chunk activities from its history, and the server's view of a chunk in flight (the
+ * long-haul tests and the bench's long-haul section read the same records).
+ */
 
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { HaulCheckpoint, HaulChunkInput } from '../../domain/long-haul';
+import type { HaulCheckpoint, HaulChunkInput } from '../domain/long-haul';
+import { HAUL_CHUNK_ACTIVITY } from '../domain/steps';
 
 export interface ChunkRecord {
+  /** The activity id: a chunk in flight (pendingChunk) names the same. */
+  activityId?: string;
   input: HaulChunkInput;
   result?: HaulCheckpoint;
   /** The attempt that completed (or the last that started). */
@@ -30,8 +36,12 @@ export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkReco
   const chunks = new Map<string, ChunkRecord>();
   for (const event of events ?? []) {
     const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name === 'haulShipmentChunk') {
-      chunks.set(String(event.eventId), { input: decode<HaulChunkInput>(scheduled.input?.payloads)!, attempt: 0 });
+    if (scheduled?.activityType?.name === HAUL_CHUNK_ACTIVITY) {
+      chunks.set(String(event.eventId), {
+        activityId: scheduled.activityId ?? undefined,
+        input: decode<HaulChunkInput>(scheduled.input?.payloads)!,
+        attempt: 0,
+      });
     }
     const started = event.activityTaskStartedEventAttributes;
     const startedChunk = started && chunks.get(String(started.scheduledEventId));
@@ -51,20 +61,28 @@ export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkReco
 }
 
 export interface PendingChunk {
+  activityId?: string;
   attempt: number;
   /** The last heartbeat details that reached the server: what a retry resumes from. */
   heartbeat?: HaulCheckpoint;
   lastStartedAtMs?: number;
+  /** When that heartbeat reached the server. */
+  lastHeartbeatAtMs?: number;
+  /** The worker running (or that last ran) the attempt. */
+  lastWorkerIdentity?: string;
 }
 
 /** The chunk in flight as the server sees it, if one is. */
 export async function pendingChunk(handle: WorkflowHandle): Promise<PendingChunk | undefined> {
   const { raw } = await handle.describe();
-  const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'haulShipmentChunk');
+  const pending = raw.pendingActivities?.find((a) => a.activityType?.name === HAUL_CHUNK_ACTIVITY);
   if (!pending) return undefined;
   return {
+    activityId: pending.activityId ?? undefined,
     attempt: pending.attempt ?? 0,
     heartbeat: decode<HaulCheckpoint>(pending.heartbeatDetails?.payloads),
     lastStartedAtMs: millis(pending.lastStartedTime),
+    lastHeartbeatAtMs: millis(pending.lastHeartbeatTime),
+    lastWorkerIdentity: pending.lastWorkerIdentity ?? undefined,
   };
 }
