@@ -23,6 +23,8 @@ export const CONSOLE_DESCRIBE_INTERVAL_MS = 1_000;
 export const CONSOLE_DESCRIBE_BUDGET_PER_S = 50;
 /** The timeline (local mode: the local Lambda service's invocations) is refreshed and pushed this often. */
 export const CONSOLE_TIMELINE_REFRESH_MS = 1_000;
+/** Cloud mode: the function's REPORT log lines are read this often (FilterLogEvents is billed by data scanned). */
+export const CONSOLE_CLOUD_LOGS_REFRESH_MS = 15_000;
 /** Local Lambda execution environments are read this often. */
 export const CONSOLE_ENVIRONMENTS_REFRESH_MS = 500;
 /** The board keeps this many orders, newest first; the event log this many lines. */

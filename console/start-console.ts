@@ -5,6 +5,7 @@
  */
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Client } from '@temporalio/client';
 import {
@@ -16,7 +17,9 @@ import {
   CONSOLE_LOCAL_METRICS_REFRESH_MS,
   CONSOLE_MAX_ORDERS_PER_SUBMIT,
   CONSOLE_MIN_ORDERS_PER_SUBMIT,
+  CONSOLE_CLOUD_LOGS_REFRESH_MS,
   CONSOLE_ORDER_LOOKBACK_MINUTES,
+  CONSOLE_TIMELINE_REFRESH_MS,
   CONSOLE_VERSIONS_REFRESH_MS,
 } from '../config/console';
 import path from 'node:path';
@@ -40,7 +43,8 @@ import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
 import { LambdaMetricsSource } from './sources/lambda-metrics-source';
 import { LocalWorkerProcess } from './sources/local-worker';
 import { OrdersSource } from './sources/orders-source';
-import { TimelineSource } from './sources/timeline-source';
+import { ReportLogReader } from './sources/report-log-reader';
+import { TimelineSource, localInvocationReader } from './sources/timeline-source';
 import type { TimelineView } from './timeline/timeline-types';
 import { buildWebBundle } from './web-bundle';
 
@@ -55,6 +59,8 @@ export interface StartConsoleOptions {
   temporal?: TemporalConnectionConfig;
   /** Lambda and CloudWatch endpoint. Local default: AWS_ENDPOINT_URL, else the local Lambda service's port. */
   awsEndpoint?: string;
+  /** Cloud mode: CloudWatch Logs' endpoint, when not AWS's (default: AWS_ENDPOINT_URL_CLOUDWATCH_LOGS or AWS's). */
+  logsEndpoint?: string;
   /** Task queue for orders submitted from the page (default TASK_QUEUE). */
   taskQueue?: string;
   /** Environment of the local worker the console starts (local mode). Default: the console's own Temporal address. */
@@ -127,12 +133,30 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     story: Boolean(options.onNextAct),
   });
   const ordersSince = options.ordersSince ?? new Date(startedAt - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000);
+  // Not the Lambda/CloudWatch endpoint: Logs is a service of its own (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS also works).
+  const logs = localEndpoint
+    ? undefined
+    : new CloudWatchLogsClient({ region: aws.region, ...(options.logsEndpoint && { endpoint: options.logsEndpoint }) });
   const timeline = new TimelineSource({
     hub,
     mode,
-    functionName,
-    lambdaEndpoint: mode === 'local' ? awsEndpoint : undefined,
-    since: ordersSince.getTime(),
+    ...(localEndpoint
+      ? {
+          readInvocations: localInvocationReader(localEndpoint, functionName, ordersSince.getTime()),
+          readEveryMs: CONSOLE_TIMELINE_REFRESH_MS,
+          describeReadFailure: (err) =>
+            `timeline: reading the local Lambda service's invocations failed: ${err.message}`,
+        }
+      : {
+          readInvocations: (
+            (reader) => () =>
+              reader.read()
+          )(new ReportLogReader(logs!, functionName, ordersSince.getTime())),
+          readEveryMs: CONSOLE_CLOUD_LOGS_REFRESH_MS,
+          describeReadFailure: (err) =>
+            `timeline: reading the function's REPORT lines from CloudWatch Logs failed: ${err.message} ` +
+            '(the console needs logs:FilterLogEvents on /aws/lambda/<function>; see docs/deploy-to-aws.md)',
+        }),
   });
   const orders = new OrdersSource({
     client,
@@ -273,6 +297,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
         await client.connection.close();
         cloudwatch.destroy();
         lambda.destroy();
+        logs?.destroy();
       })()),
   };
 }

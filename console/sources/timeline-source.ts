@@ -4,7 +4,7 @@
  * invocations (GET /local/invocations, local mode), and the kills the console sees. Pushed to the page as one view.
  */
 
-import { CONSOLE_MAX_ORDERS, CONSOLE_TIMELINE_REFRESH_MS } from '../../config/console';
+import { CONSOLE_CLOUD_LOGS_REFRESH_MS, CONSOLE_MAX_ORDERS, CONSOLE_TIMELINE_REFRESH_MS } from '../../config/console';
 import type { LocalInvocationsReport } from '../../lambda-local/metrics';
 import type { ConsoleHub } from '../console-hub';
 import type { ConsoleMode } from '../console-types';
@@ -17,17 +17,32 @@ type FoldPending = Parameters<AttemptFold['observePending']>[0];
 
 /** What cloud mode cannot draw, said on the page. */
 export const CLOUD_TIMELINE_LIMITS =
-  'Cloud mode: steps are drawn in the lane of the Lambda request that ran them (from the histories); ' +
-  'invocation spans, cold starts and idle tails need the function\u2019s REPORT log lines, which this console does not read.';
+  'Cloud mode: invocations come from the function\u2019s REPORT log lines (CloudWatch Logs, read every ' +
+  `${CONSOLE_CLOUD_LOGS_REFRESH_MS / 1000} s, so they appear late); a lane is a log stream (one execution ` +
+  'environment); the handler\u2019s own summary is not in the logs, so a query or update that woke a Lambda shows ' +
+  'as "no task".';
 
 export interface TimelineSourceOptions {
   hub: ConsoleHub;
   mode: ConsoleMode;
-  functionName: string;
-  /** Local mode: the local Lambda service (its /local/invocations). */
-  lambdaEndpoint?: string;
-  /** Invocations that started before this are not drawn (the orders source's own bound). */
-  since: number;
+  /** Where the invocations come from: the local Lambda service, or the function's REPORT log lines. */
+  readInvocations?: () => Promise<InvocationRecord[]>;
+  /** How often to call it (the timeline itself is pushed every CONSOLE_TIMELINE_REFRESH_MS). */
+  readEveryMs: number;
+  /** Said once in the event log when reading fails, with the fix. */
+  describeReadFailure: (err: Error) => string;
+}
+
+/** Local mode: the local Lambda service's GET /local/invocations for one function. */
+export function localInvocationReader(endpoint: string, functionName: string, since: number) {
+  return async (): Promise<InvocationRecord[]> => {
+    const response = await fetch(`${endpoint}/local/invocations`, { signal: AbortSignal.timeout(2_000) });
+    const reports = (await response.json()) as LocalInvocationsReport[];
+    return recordsOf(
+      reports.find((r) => r.functionName === functionName),
+      since,
+    );
+  };
 }
 
 /** The handler's response (lambda/lifecycle.ts InvocationSummary), as far as the ledger reads it. */
@@ -87,6 +102,7 @@ export class TimelineSource {
   private readonly kills: TimelineMark[] = [];
   private records: InvocationRecord[] = [];
   private timer?: NodeJS.Timeout;
+  private lastRead = 0;
   private lastPushed = '';
   private failing = false;
 
@@ -161,23 +177,15 @@ export class TimelineSource {
   }
 
   private async refresh(): Promise<void> {
-    const { lambdaEndpoint, functionName, hub, since } = this.options;
-    if (!lambdaEndpoint || this.options.mode !== 'local') return;
+    const { readInvocations, readEveryMs, hub, describeReadFailure } = this.options;
+    if (!readInvocations || Date.now() - this.lastRead < readEveryMs) return;
+    this.lastRead = Date.now();
     try {
-      const response = await fetch(`${lambdaEndpoint}/local/invocations`, { signal: AbortSignal.timeout(2_000) });
-      const reports = (await response.json()) as LocalInvocationsReport[];
-      this.records = recordsOf(
-        reports.find((r) => r.functionName === functionName),
-        since,
-      );
+      this.records = await readInvocations();
       this.failing = false;
     } catch (err) {
-      // The environments source says so in the log already; the timeline keeps the invocations it had.
-      if (!this.failing)
-        hub.record(
-          'error',
-          `timeline: reading the local Lambda service's invocations failed: ${(err as Error).message}`,
-        );
+      // Said once; the timeline keeps the invocations it had.
+      if (!this.failing) hub.record('error', describeReadFailure(err as Error));
       this.failing = true;
     }
   }

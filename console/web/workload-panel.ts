@@ -81,9 +81,15 @@ function drawChart(data: uPlot.AlignedData): void {
           label: 'orders a day',
           labelSize: px + 8,
           size: px * 2 + 8,
-          values: (_u, v) => v.map((x) => count(x)),
+          values: (_u, v) => v.map((x) => (x == null ? '' : count(x))),
         },
-        { ...axis, label: '$ a month', labelSize: px + 8, size: px * 3.5 + 8, values: (_u, v) => v.map((x) => usd(x)) },
+        {
+          ...axis,
+          label: '$ a month',
+          labelSize: px + 8,
+          size: px * 3.5 + 8,
+          values: (_u, v) => v.map((x) => (x == null ? '' : usd(x))),
+        },
       ],
       hooks: {
         // The crossover and the audience's point, drawn over the curves.

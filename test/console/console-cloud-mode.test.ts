@@ -1,9 +1,17 @@
 /**
  * The console in cloud mode, as far as it can be tried offline: watching only (no process controls), metrics per
- * minute from CloudWatch GetMetricData, here the local Lambda service's real implementation of it. No fakes.
+ * minute from CloudWatch GetMetricData, here the local Lambda service's real implementation of it, and the
+ * timeline's invocations from the function's REPORT lines in CloudWatch Logs, here moto's. No fakes.
  */
 
 import type { Browser } from 'playwright-core';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 import { startConsole, type RunningConsole } from '../../console/start-console';
 import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
@@ -11,15 +19,49 @@ import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
+let moto: MotoServer | undefined;
 afterAll(async () => {
   await browser?.close();
   await running?.close();
+  await moto?.stop();
 });
+
+/** Two invocations of the function as Lambda logs them: a cold one with its INIT, then a warm one. */
+async function writeReportLines(endpoint: string): Promise<{ stream: string; requestIds: string[] }> {
+  const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS_CREDENTIALS });
+  const logGroupName = '/aws/lambda/shopflow-worker';
+  const stream = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b`;
+  await logs.send(new CreateLogGroupCommand({ logGroupName }));
+  await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: stream }));
+  const now = Date.now();
+  const requestIds = ['11111111-aaaa-4bbb-8ccc-000000000001', '22222222-aaaa-4bbb-8ccc-000000000002'];
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName,
+      logStreamName: stream,
+      logEvents: [
+        { timestamp: now - 20_000, message: `START RequestId: ${requestIds[0]} Version: 1` },
+        {
+          timestamp: now - 15_000,
+          message: `REPORT RequestId: ${requestIds[0]}\tDuration: 4200.00 ms\tBilled Duration: 4620 ms\tMemory Size: 1769 MB\tMax Memory Used: 160 MB\tInit Duration: 420.00 ms`,
+        },
+        {
+          timestamp: now - 5_000,
+          message: `REPORT RequestId: ${requestIds[1]}\tDuration: 2500.00 ms\tBilled Duration: 2500 ms\tMemory Size: 1769 MB\tMax Memory Used: 162 MB`,
+        },
+      ],
+    }),
+  );
+  logs.destroy();
+  return { stream, requestIds };
+}
 
 test('cloud mode: the page loads clean, shows per-minute metrics, and offers no controls', async () => {
   // Cloud mode takes the SDK's usual credential chain: the environment, here the local service's placeholders.
   process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS_CREDENTIALS.secretAccessKey;
+  moto = await startMotoServer();
+  const reported = await writeReportLines(moto.endpoint);
   running = await startConsole({
     port: 0,
     mode: 'cloud',
@@ -31,6 +73,7 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
       summary: testEnv('address'),
     },
     awsEndpoint: testEnv('lambdaEndpoint'),
+    logsEndpoint: moto.endpoint,
   });
   expect(running.worker).toBeUndefined();
   browser = await launchChromium();
@@ -65,5 +108,21 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
     body: JSON.stringify({ from: 'v2' }),
   });
   expect(redeploy.status).toBe(404);
+
+  // The timeline's invocations come from the REPORT lines: both in the ledger, in the lane of their log stream.
+  await page.goto(`${running.url}/?view=full`);
+  await page.locator('#ledger li').nth(1).waitFor({ timeout: 20_000 });
+  const ledger = await page.locator('#ledger li').allTextContents();
+  expect(ledger).toEqual([
+    expect.stringMatching(/^\d\d:\d\d:\d\d req 22222222 · env-5e6f7a8b: .+ · 2\.5 s billed · 4\.319 GB-s$/),
+    expect.stringMatching(/^\d\d:\d\d:\d\d req 11111111 · env-5e6f7a8b: .+ · 4\.6 s billed · 7\.981 GB-s$/),
+  ]);
+  expect(reported.requestIds).toHaveLength(2);
+  expect(await page.locator('#timeline-chart [data-lane="env:env-5e6f7a8b"]').count()).toBeGreaterThan(0);
+  // The cold one's INIT is drawn hatched; the page says what the logs cannot tell.
+  expect(await page.locator('#timeline-chart g.invocation rect.init').count()).toBe(1);
+  expect(await page.locator('#timeline-limits').textContent()).toMatch(
+    /^Cloud mode: invocations come from the function.s REPORT log lines/,
+  );
   expect(errors).toEqual([]);
 });

@@ -18,6 +18,7 @@ import { testEnv } from '../support/test-env';
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
 let page: Page;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   running = await startConsole({
@@ -33,6 +34,7 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
 });
 afterAll(async () => {
   await browser?.close();
@@ -114,4 +116,5 @@ test('bad input is refused naming the field and its range; the last answer and t
   await fresh.locator('#workload[data-valid="yes"]').waitFor();
   expect(await fresh.locator('#workload-answer').getAttribute('data-serverless-usd')).toBe(before.serverlessUsd);
   await fresh.close();
+  expect(pageErrors).toEqual([]);
 });

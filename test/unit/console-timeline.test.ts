@@ -8,6 +8,7 @@ import {
   layoutTimeline,
 } from '../../console/timeline/timeline-layout';
 import { lanesOf, letterOf } from '../../console/timeline/timeline-lanes';
+import { environmentOfStream, parseReportLine } from '../../console/timeline/report-line';
 import { formatTextTimeline } from '../../console/timeline/text-timeline';
 import type { TimelineAttempt, TimelineView } from '../../console/timeline/timeline-types';
 import { invocationMarks, ledgerEntries, type InvocationRecord } from '../../console/timeline/wakeup-ledger';
@@ -288,4 +289,32 @@ test("the local service's report becomes the ledger's records; a summary cut sho
     { requestId: 'c', environmentId: 'env-2', startedAt: T0 + 3_000, memoryMb: 1769 },
   ]);
   expect(summaryOf('not json')).toBeUndefined();
+});
+
+test('a REPORT line is an invocation: its span ends at the line, INIT before Duration; the stream is its environment', () => {
+  const at = T0 + 10_000;
+  const stream = '2026/12/02/[$LATEST]9f1c2b3a4d5e6f708192a3b4c5d6e7f8';
+  expect(
+    parseReportLine(
+      'REPORT RequestId: 8f5e0c1a-0000-4000-8000-000000000001\tDuration: 1500.25 ms\tBilled Duration: 1913 ms\tMemory Size: 1769 MB\tMax Memory Used: 161 MB\tInit Duration: 412.33 ms\t',
+      at,
+      stream,
+    ),
+  ).toEqual({
+    requestId: '8f5e0c1a-0000-4000-8000-000000000001',
+    environmentId: 'env-9f1c2b3a',
+    startedAt: Math.round(at - 1500.25 - 412.33),
+    endedAt: at,
+    memoryMb: 1769,
+    initMs: 412.33,
+  });
+  expect(
+    parseReportLine(
+      'REPORT RequestId: r2\tDuration: 67000.00 ms\tBilled Duration: 67000 ms\tMemory Size: 1769 MB\tMax Memory Used: 170 MB\tStatus: timeout',
+      at,
+    ),
+  ).toMatchObject({ requestId: 'r2', errorType: 'timeout', startedAt: at - 67_000, environmentId: undefined });
+  expect(parseReportLine('START RequestId: r3 Version: 1', at)).toBeUndefined();
+  expect(parseReportLine('REPORT RequestId: r4\tDuration: soon', at)).toBeUndefined();
+  expect(environmentOfStream('not a stream')).toBeUndefined();
 });
