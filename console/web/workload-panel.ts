@@ -13,6 +13,9 @@ import { WORKLOAD_FIELDS, parseWorkload, workloadText, type WorkloadText } from 
 import { byId, el } from './dom';
 
 const traffic = measured as MeasuredTraffic;
+/** The chart's span of orders a day. */
+const CURVE_FROM_PER_DAY = 10;
+const CURVE_TO_PER_DAY = 10_000_000;
 let plot: uPlot | undefined;
 let marks: { breakEven?: number; yours: number } = { yours: 0 };
 
@@ -20,6 +23,16 @@ function usd(value: number): string {
   if (value >= 1000) return `$${Math.round(value).toLocaleString('en-US')}`;
   if (value >= 1) return `$${value.toFixed(2)}`;
   return `$${value.toPrecision(2)}`;
+}
+
+/** Axis labels: powers of ten only, short (10, 1k, 1M; $0.01, $1, $10k). */
+function short(n: number, prefix = ''): string {
+  const [value, unit] = n >= 1e6 ? [n / 1e6, 'M'] : n >= 1e3 ? [n / 1e3, 'k'] : [n, ''];
+  return `${prefix}${value < 1 ? value.toPrecision(1) : Math.round(value)}${unit}`;
+}
+
+function powersOfTen(_u: uPlot, splits: number[]): (number | null)[] {
+  return splits.map((v) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? v : null));
 }
 
 function count(n: number): string {
@@ -64,16 +77,29 @@ function drawChart(data: uPlot.AlignedData): void {
   }
   const px = axisPx();
   const font = `${px}px system-ui, sans-serif`;
-  const axis = { font, labelFont: font, stroke: '#1f2328', grid: { stroke: '#d0d7de' } };
+  const axis = {
+    font,
+    labelFont: font,
+    stroke: '#1f2328',
+    grid: { stroke: '#d0d7de', filter: powersOfTen },
+    ticks: { filter: powersOfTen },
+  };
   plot = new uPlot(
     {
       ...size,
       legend: { show: false },
-      scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+      // Log scales both ways; uPlot does not auto-range a log x scale, so the curve's own span is given.
+      scales: {
+        x: { time: false, distr: 3, range: () => [CURVE_FROM_PER_DAY, CURVE_TO_PER_DAY] },
+        y: {
+          distr: 3,
+          range: (_u, min, max) => [10 ** Math.floor(Math.log10(min || 0.01)), 10 ** Math.ceil(Math.log10(max || 1))],
+        },
+      },
       series: [
         {},
-        { label: 'serverless', stroke: '#116329', width: 3 },
-        { label: 'always-on fleet', stroke: '#a40e26', width: 3, dash: [8, 5] },
+        { label: 'serverless', stroke: '#116329', width: 3, points: { show: false } },
+        { label: 'always-on fleet', stroke: '#a40e26', width: 3, dash: [8, 5], points: { show: false } },
       ],
       axes: [
         {
@@ -81,14 +107,16 @@ function drawChart(data: uPlot.AlignedData): void {
           label: 'orders a day',
           labelSize: px + 8,
           size: px * 2 + 8,
-          values: (_u, v) => v.map((x) => (x == null ? '' : count(x))),
+          filter: powersOfTen,
+          values: (_u, v) => v.map((x) => (x == null ? '' : short(x))),
         },
         {
           ...axis,
           label: '$ a month',
           labelSize: px + 8,
           size: px * 3.5 + 8,
-          values: (_u, v) => v.map((x) => (x == null ? '' : usd(x))),
+          filter: powersOfTen,
+          values: (_u, v) => v.map((x) => (x == null ? '' : short(x, '$'))),
         },
       ],
       hooks: {
@@ -181,7 +209,7 @@ function update(fromUrl: boolean): void {
       even === undefined
         ? ' No break-even between 1 and 10⁹ orders a day.'
         : ` Break-even: about ${count(even)} orders a day.`,
-      ` Latency at your ${a.ordersPerMinute.toPrecision(3)} orders/min: p50 ${(a.perOrder.latencyP50Ms / 1000).toFixed(1)} s.`,
+      ` Latency at your ${count(a.ordersPerMinute)} orders/min: p50 ${(a.perOrder.latencyP50Ms / 1000).toFixed(1)} s.`,
     ),
   );
   byId('workload-formulas').replaceChildren(
@@ -192,7 +220,7 @@ function update(fromUrl: boolean): void {
       `Measured: ${traffic.command} on ${traffic.date} (${traffic.commit}, ${traffic.machine}).`,
     ),
   );
-  const curve = costCurve(workload, fleet, traffic, 10, 10_000_000, 61);
+  const curve = costCurve(workload, fleet, traffic, CURVE_FROM_PER_DAY, CURVE_TO_PER_DAY, 61);
   marks = { breakEven: even, yours: workload.ordersPerDay };
   drawChart([curve.map((p) => p.ordersPerDay), curve.map((p) => p.serverlessUsd), curve.map((p) => p.alwaysOnUsd)]);
   plot?.redraw();
