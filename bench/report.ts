@@ -7,7 +7,8 @@ import type { WatchingResult } from './watching';
 import type { IdleCostResult } from './idle-cost';
 import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
-import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
+import { renderBreakdown } from './cold-start-breakdown';
+import { COLD_START_TARGET_MS, DEPLOYED_COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
 import type { GrowthRow, ThroughputResult } from './throughput';
 import { renderBurst, renderWaste } from './waste-report';
 
@@ -124,8 +125,8 @@ export function renderReport(results: BenchResults): string {
       measure: `cold start: Invoke -> first activity done, compile cache${c.cacheUsed ? '' : ' NOT USED'} (ms)`,
       shopflow: String(c.medianColdMs),
       baseline: `warm: ${c.medianWarmMs}`,
-      target: `<= ${COLD_START_TARGET_MS} ms`,
-      verdict: verdict(c.medianColdMs <= COLD_START_TARGET_MS),
+      target: `<= ${DEPLOYED_COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianColdMs <= DEPLOYED_COLD_START_TARGET_MS),
     });
     rows.push({
       measure: "  the same with --enable-source-maps (opt-in; handler: Node's cache only)",
@@ -222,6 +223,8 @@ export function renderReport(results: BenchResults): string {
     ...(i?.idleExit.waste ? [{ name: `${i.orders}-order burst (idle-cost)`, waste: i.idleExit.waste }] : []),
     ...burstWasteScenarios(results.burst),
   ];
+  if (c?.breakdown.length) parts.push('', renderBreakdown(c.breakdown, DEPLOYED_COLD_START_TARGET_MS, table));
+  if (c?.breakdownMissing) parts.push('', `Cold start breakdown: MISSING for a cold start: ${c.breakdownMissing}`);
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));

@@ -4,6 +4,8 @@
  * and only then is the handler (its own file in the package) loaded, through its code cache when it can be.
  */
 
+// First: its module evaluation marks the start of the handler's load.
+import { withLoadMarks } from './load-marks';
 import { checkPackage } from './check-package';
 import { enablePackagedCompileCache, requirePackaged } from './compile-cache';
 
@@ -15,4 +17,4 @@ if (cache.used) console.log(`ShopFlow compile cache: used (${cache.message}; ${l
 else if (info?.compileCache) console.warn(`ShopFlow compile cache: NOT used: ${cache.message}`);
 else console.log(`ShopFlow compile cache: none (${cache.message})`);
 
-export const { handler } = loaded.exports as typeof import('./handler');
+export const handler = withLoadMarks((loaded.exports as typeof import('./handler')).handler);
