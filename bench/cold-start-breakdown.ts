@@ -18,8 +18,22 @@ export const COLD_START_PARTS = [
   ['firstTask', 'first task (first task -> first activity done)'],
 ] as const;
 
+/** The first task's own parts, from the order's history (the server's times); they add up to `firstTask`. */
+export const FIRST_TASK_PARTS = [
+  ['workflowTask', '  of which: the workflow task (first task -> workflow task completed)'],
+  ['activityDispatch', '  of which: activity dispatch (-> activity task started)'],
+  ['activityRun', '  of which: the activity (-> activity completed)'],
+] as const;
+
+/** When the order's first workflow task completed and its first activity started and completed (epoch ms). */
+export interface FirstTaskMoments {
+  workflowTaskCompletedAt: number;
+  activityStartedAt: number;
+  activityCompletedAt: number;
+}
+
 export type ColdStartPart = (typeof COLD_START_PARTS)[number][0];
-export type ColdStartBreakdown = Record<ColdStartPart, number> & {
+export type ColdStartBreakdown = Record<ColdStartPart | (typeof FIRST_TASK_PARTS)[number][0], number> & {
   totalMs: number;
   /** The local service's Init Duration (spawn -> the runtime's first request for an event), beside parts 1-2. */
   initDurationMs?: number;
@@ -28,7 +42,7 @@ export type ColdStartBreakdown = Record<ColdStartPart, number> & {
 /** The parts of one cold start; undefined (with why) when the summary lacks what they need. */
 export function coldStartBreakdown(
   invokedAt: number,
-  firstActivityDoneAt: number,
+  moments: FirstTaskMoments,
   response: string | undefined,
   initDurationMs?: number,
 ): ColdStartBreakdown | string {
@@ -42,6 +56,7 @@ export function coldStartBreakdown(
   if (!load || startedAt === undefined || startupMs === undefined || workerCreateMs === undefined || !firstTaskAt)
     return 'the cold invocation summary lacks its load marks or start times (a package built before them?)';
   const pollingAt = startedAt + startupMs;
+  const firstActivityDoneAt = moments.activityCompletedAt;
   return {
     processAndRuntimeInit: load.loadStartedAt - invokedAt,
     handlerLoad: load.loadedAt - load.loadStartedAt,
@@ -50,6 +65,9 @@ export function coldStartBreakdown(
     workerCreate: workerCreateMs,
     firstPoll: firstTaskAt - pollingAt,
     firstTask: firstActivityDoneAt - firstTaskAt,
+    workflowTask: moments.workflowTaskCompletedAt - firstTaskAt,
+    activityDispatch: moments.activityStartedAt - moments.workflowTaskCompletedAt,
+    activityRun: firstActivityDoneAt - moments.activityStartedAt,
     totalMs: firstActivityDoneAt - invokedAt,
     initDurationMs,
   };
@@ -58,9 +76,13 @@ export function coldStartBreakdown(
 /** Each part's median over the cold starts, and its share of the sum of those medians. */
 export function medianBreakdown(
   runs: ColdStartBreakdown[],
-): { part: ColdStartPart; label: string; ms: number; share: number }[] {
-  const medians = COLD_START_PARTS.map(([part, label]) => ({ part, label, ms: median(runs.map((r) => r[part])) }));
+): { part: keyof ColdStartBreakdown; label: string; ms: number; share: number }[] {
+  const of = (parts: readonly (readonly [keyof ColdStartBreakdown, string])[]) =>
+    parts.map(([part, label]) => ({ part, label, ms: median(runs.map((r) => r[part] ?? NaN)) }));
+  const medians = of(COLD_START_PARTS);
   const sum = medians.reduce((total, m) => total + m.ms, 0);
+  const firstTaskAt = medians.findIndex((m) => m.part === 'firstTask') + 1;
+  medians.splice(firstTaskAt, 0, ...of(FIRST_TASK_PARTS));
   return medians.map((m) => ({ ...m, ms: round(m.ms, 0), share: round(m.ms / sum, 3) }));
 }
 

@@ -22,7 +22,7 @@ import {
   waitUntilNoInvocationRuns,
 } from './bench-functions';
 import { coldStartBreakdown, type ColdStartBreakdown } from './cold-start-breakdown';
-import { firstActivityCompletedAt } from './order-history';
+import { firstTaskMoments } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
 import { startOrder } from '../client/start-order';
@@ -88,12 +88,13 @@ export async function measureColdStart(
     const invokedAt = Date.now();
     await invoke(functionName);
     await handle.result();
-    const doneAt = await firstActivityCompletedAt(handle);
+    const moments = await firstTaskMoments(handle);
+    const doneAt = moments.activityCompletedAt;
     await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
     if (cut) {
       // The function is new: its first invocation is the cold one.
       const [cold] = stack.lambda.metrics.invocationsOf(functionName);
-      const parts = coldStartBreakdown(invokedAt, doneAt, cold?.response, cold?.initDurationMs);
+      const parts = coldStartBreakdown(invokedAt, moments, cold?.response, cold?.initDurationMs);
       if (typeof parts === 'string') breakdownMissing = parts;
       else breakdown.push(parts);
     }

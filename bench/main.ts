@@ -15,6 +15,7 @@ import { BENCH_USAGE, WATCH_SECONDS, parseBenchArgs, type BenchArgs } from './ar
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
 import { measureBurst } from './burst';
+import { measureCacheAcceptance } from './cache-acceptance';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
@@ -89,6 +90,13 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
         `Lambda's CPU share (${args.memoryReps} repetition(s) per size, to keep it affordable)`,
     );
     results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
+  }
+  if (wants('cache-acceptance')) {
+    log(
+      `\n▶ compile cache acceptance: a cache made by each of Node ${args.cacheNodeVersions.join(', ')}, ` +
+        'loaded by each',
+    );
+    results.cacheAcceptance = await measureCacheAcceptance(stack, args.cacheNodeVersions, args.reps);
   }
   results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =

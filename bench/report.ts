@@ -1,6 +1,7 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
 import { BURST_SCALERS, type BurstResult } from './burst';
+import { renderCacheAcceptance, type CacheAcceptanceResult } from './cache-acceptance';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
@@ -33,6 +34,7 @@ export interface BenchResults {
   idleCost?: IdleCostResult;
   burst?: BurstResult;
   memory?: MemorySizeResult;
+  cacheAcceptance?: CacheAcceptanceResult;
 }
 
 interface Row {
@@ -228,6 +230,7 @@ export function renderReport(results: BenchResults): string {
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
+  if (results.cacheAcceptance) parts.push('', renderCacheAcceptance(results.cacheAcceptance, table));
   return parts.join('\n');
 }
 

@@ -88,6 +88,16 @@ export function ensureRuntimeNode(
 ): RuntimeNode {
   const version = RUNTIME_NODE_VERSIONS[runtime];
   if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in devstack/runtime-node.ts`);
+  return ensureNodeVersion(version, runtime, log, arch);
+}
+
+/** One Node version's official binary (installed on first use), else the host's Node with a warning saying why. */
+export function ensureNodeVersion(
+  version: string,
+  runtime: string = `Node ${version}`,
+  log: (line: string) => void = console.log,
+  arch: string = process.arch,
+): RuntimeNode {
   // Lambda's machines only: the environments stand in for Lambda's.
   if (process.platform !== 'linux' || !lambdaArchitectureOf(arch)) {
     return hostNode(

@@ -59,12 +59,25 @@ export function compileCacheSubdirectory(tag: number = v8.cachedDataVersionTag()
   return uid === undefined ? base : `${base}-${uid}`;
 }
 
-/** Why this process cannot use a cache made as `info` says, or undefined when it can. */
+/** `v22.23.5` -> `v22`. */
+const majorOf = (version: string) => version.split('.')[0];
+
+/**
+ * Why this process cannot use a cache made as `info` says, or undefined when it can. Another patch of the same Node
+ * major is fine when V8's tag (its version and flags) is the same: every Node 22 patch measured so far runs V8
+ * 12.4.254.21, and V8 takes the cache (bench `cache-acceptance`, docs/bench.md); V8 checks the tag and each
+ * entry's source itself, and compiles anew when either differs.
+ */
 export function compileCacheMismatch(info: CompileCacheInfo, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const here = `this is Node ${process.version} on ${process.arch}`;
-  if (info.node !== process.version || info.arch !== process.arch)
+  if (majorOf(info.node) !== majorOf(process.version) || info.arch !== process.arch)
     return `it was made by Node ${info.node} on ${info.arch}, ${here}`;
   if (v8.cachedDataVersionTag() === info.v8Tag) return undefined;
+  if (info.node !== process.version)
+    return (
+      `it was made by Node ${info.node}, whose V8 differs from this Node ${process.version}'s ` +
+      `(tag ${v8.cachedDataVersionTag()}, not ${info.v8Tag}): rebuild with this Node pinned in devstack/runtime-node.ts`
+    );
   const memory = env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
   if (memory && Number(memory) !== info.memoryMb)
     return (
@@ -116,7 +129,8 @@ export function enablePackagedCompileCache(
   process.env.NODE_COMPILE_CACHE = cacheRoot;
   if (result.status !== 1 && result.status !== 2)
     return { used: false, message: `Node refused it: ${result.message ?? `status ${result.status}`}` };
-  const message = `${entries} of ${info.files.length} entries, made by Node ${info.node} for ${info.memoryMb} MB`;
+  const by = info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 as this ${process.version})`;
+  const message = `${entries} of ${info.files.length} entries, made by ${by} for ${info.memoryMb} MB`;
   return { used: true, directory, entries, message };
 }
 

@@ -19,7 +19,8 @@ test('a cold start cuts into parts that add up to the whole; a summary without m
     workerCreateMs: 300,
     firstTaskAt: 1_700,
   };
-  const parts = coldStartBreakdown(1_000, 1_900, JSON.stringify(summary), 245);
+  const moments = { workflowTaskCompletedAt: 1_750, activityStartedAt: 1_770, activityCompletedAt: 1_900 };
+  const parts = coldStartBreakdown(1_000, moments, JSON.stringify(summary), 245);
   expect(parts).toEqual({
     processAndRuntimeInit: 50,
     handlerLoad: 200,
@@ -28,9 +29,12 @@ test('a cold start cuts into parts that add up to the whole; a summary without m
     workerCreate: 300,
     firstPoll: 40,
     firstTask: 200,
+    workflowTask: 50,
+    activityDispatch: 20,
+    activityRun: 130,
     totalMs: 900,
     initDurationMs: 245,
   });
-  expect(coldStartBreakdown(1_000, 1_900, undefined)).toMatch(/returned no summary \(it failed\)/);
-  expect(coldStartBreakdown(1_000, 1_900, JSON.stringify({ startedAt: 1 }))).toMatch(/lacks its load marks/);
+  expect(coldStartBreakdown(1_000, moments, undefined)).toMatch(/returned no summary \(it failed\)/);
+  expect(coldStartBreakdown(1_000, moments, JSON.stringify({ startedAt: 1 }))).toMatch(/lacks its load marks/);
 });
