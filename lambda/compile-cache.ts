@@ -129,7 +129,8 @@ export function enablePackagedCompileCache(
   process.env.NODE_COMPILE_CACHE = cacheRoot;
   if (result.status !== 1 && result.status !== 2)
     return { used: false, message: `Node refused it: ${result.message ?? `status ${result.status}`}` };
-  const by = info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 as this ${process.version})`;
+  const by =
+    info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 as this ${process.version})`;
   const message = `${entries} of ${info.files.length} entries, made by ${by} for ${info.memoryMb} MB`;
   return { used: true, directory, entries, message };
 }
@@ -142,7 +143,7 @@ export function requirePackaged(
   packageDir: string,
   file: string,
   info: CompileCacheInfo | undefined,
-): { exports: unknown; how: string } {
+): { exports: unknown; how: string; rejected?: boolean } {
   // Without the extension, so that the project's own lambda/index.ts finds handler.ts under tsx.
   const full = path.join(packageDir, file.replace(/\.js$/, ''));
   const codeCache = path.join(packageDir, COMPILE_CACHE_DIR, `${file}.v8cache`);
@@ -153,6 +154,7 @@ export function requirePackaged(
   const loaded = requireWithCodeCache(path.join(packageDir, file), fs.readFileSync(codeCache));
   return {
     exports: loaded.exports,
+    rejected: loaded.cacheRejected,
     how: loaded.cacheRejected
       ? `${file}: its V8 code cache was REJECTED by V8 (compiled anew)`
       : `${file}: V8 code cache taken after load`,
