@@ -130,7 +130,7 @@ export function enablePackagedCompileCache(
   if (result.status !== 1 && result.status !== 2)
     return { used: false, message: `Node refused it: ${result.message ?? `status ${result.status}`}` };
   const by =
-    info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 as this ${process.version})`;
+    info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 tag as this ${process.version})`;
   const message = `${entries} of ${info.files.length} entries, made by ${by} for ${info.memoryMb} MB`;
   return { used: true, directory, entries, message };
 }
