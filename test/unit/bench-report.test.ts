@@ -3,6 +3,7 @@
 import { BENCH_SECTIONS, parseBenchArgs } from '../../bench/args';
 import { UsageError } from '../../devstack/command-line';
 import { BURST_SCALERS } from '../../bench/burst';
+import { renderCacheAcceptance } from '../../bench/cache-acceptance';
 import { renderReport, type BenchResults } from '../../bench/report';
 import { median, percentile } from '../../bench/stats';
 
@@ -135,4 +136,47 @@ test("each burst's waste is judged on ShopFlow's scaler, with the controller's d
     .split('\n')
     .find((l) => l.startsWith('10-order burst, no worker up'));
   expect(line).toMatch(/8%, met\s+80% of 368 GB-s/);
+});
+
+test('the cache acceptance table: a row per maker, a column per loader, each cell used or NOT used with its load', () => {
+  const cell = (madeBy: string, loadedBy: string, used: boolean, ms: number) => ({
+    madeBy,
+    loadedBy,
+    used,
+    line: '',
+    medianLoadMs: ms,
+    medianLoadCpuMs: ms + 10,
+  });
+  const text = renderCacheAcceptance(
+    {
+      nodes: [
+        { version: 'v22.1.0', v8: '12.4', v8Tag: 1 },
+        { version: 'v22.2.0', v8: '12.4', v8Tag: 1 },
+      ],
+      cells: [
+        cell('none', 'v22.1.0', false, 300),
+        cell('none', 'v22.2.0', false, 310),
+        cell('v22.1.0', 'v22.1.0', true, 150),
+        cell('v22.1.0', 'v22.2.0', false, 290),
+      ],
+      skipped: ['22.9.9: not on npm'],
+    },
+    (headers, rows) => [headers, ...rows].map((r) => r.join(' | ')).join('\n'),
+  );
+  expect(text).toContain(' | loaded by v22.1.0 | loaded by v22.2.0');
+  expect(text).toContain('no cache (baseline) | 300 ms (CPU 310) | 310 ms (CPU 320)');
+  expect(text).toContain('cache by v22.1.0 | used, 150 ms (CPU 160) | NOT used, 290 ms (CPU 300)');
+  expect(text).toContain('skipped 22.9.9: not on npm');
+});
+
+test('--lambda-runtime takes a runtime with a pinned Node, --node-versions takes x.y.z versions', () => {
+  expect(parseBenchArgs([], 'x')).toMatchObject({ lambdaRuntime: 'nodejs22.x' });
+  expect(parseBenchArgs(['--lambda-runtime', 'nodejs24.x'], 'x')).toMatchObject({ lambdaRuntime: 'nodejs24.x' });
+  expect(() => parseBenchArgs(['--lambda-runtime', 'nodejs18.x'], 'x')).toThrow(
+    /--lambda-runtime must be one of nodejs22\.x, nodejs24\.x \(got "nodejs18\.x"\); .*devstack\/runtime-node\.ts/,
+  );
+  expect(parseBenchArgs(['--node-versions', '22.23.5, 24.22.3'], 'x')).toMatchObject({
+    cacheNodeVersions: ['22.23.5', '24.22.3'],
+  });
+  expect(() => parseBenchArgs(['--node-versions', '22'], 'x')).toThrow(/--node-versions takes versions like 22\.23\.5/);
 });
