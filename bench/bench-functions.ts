@@ -34,6 +34,7 @@ export async function buildForDeployment(
     outFile: path.join(stack.workDir, `${deploymentName}${variant}.zip`),
     compileCache: options.compileCache,
     compileCacheMemoryMb: memoryMb,
+    runtime: stack.lambdaRuntime,
     env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: deploymentName, SHOPFLOW_BUILD_ID: BENCH_BUILD_ID },
     entry,
   });
@@ -62,6 +63,7 @@ export async function deployBenchFunction(
       architecture: hostArchitecture(process.arch),
       timeoutSeconds: options.timeoutSeconds ?? LAMBDA_RECOMMENDED_TIMEOUT_S,
       memoryMb: options.memoryMb ?? BENCH_MEMORY_MB,
+      runtime: stack.lambdaRuntime,
       environment: {
         TEMPORAL_ADDRESS: stack.address,
         TEMPORAL_NAMESPACE: 'default',

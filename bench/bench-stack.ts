@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { startLocalStack } from '../devstack/local-stack';
 import type { Stage } from '../devstack/stage';
 import type { LocalLambda } from '../lambda-local/local-lambda';
@@ -23,6 +24,8 @@ export interface BenchStack {
   log: (line: string) => void;
   /** Added to every bench function's environment (for example a lifecycle setting measured against its default). */
   functionEnvironment: Record<string, string>;
+  /** The runtime every bench function is built for and created with (--lambda-runtime; default LAMBDA_RUNTIME). */
+  lambdaRuntime: string;
 }
 
 export async function startBenchStack(
@@ -31,6 +34,7 @@ export async function startBenchStack(
   log: (line: string) => void,
   functionEnvironment: Record<string, string> = {},
   lambdaNode: 'runtime' | 'host' = 'runtime',
+  lambdaRuntime: string = LAMBDA_RUNTIME,
 ): Promise<BenchStack> {
   fs.rmSync(workDir, { recursive: true, force: true });
   const stack = await startLocalStack({
@@ -44,5 +48,16 @@ export async function startBenchStack(
   const { lambda, lambdaClient, server } = stack;
   const native = await stack.connectWorker();
   const client = await stack.connectClient();
-  return { address: server.address, workDir, lambda, lambdaClient, native, client, stage, log, functionEnvironment };
+  return {
+    address: server.address,
+    workDir,
+    lambda,
+    lambdaClient,
+    native,
+    client,
+    stage,
+    log,
+    functionEnvironment,
+    lambdaRuntime,
+  };
 }

@@ -21,7 +21,8 @@ import {
   deployBenchFunction,
   waitUntilNoInvocationRuns,
 } from './bench-functions';
-import { firstActivityCompletedAt } from './order-history';
+import { coldStartBreakdown, type ColdStartBreakdown } from './cold-start-breakdown';
+import { firstTaskMoments } from './order-history';
 import { median, round } from './stats';
 import { benchName } from './versioned-worker';
 import { startOrder } from '../client/start-order';
@@ -41,6 +42,10 @@ export interface ColdStartResult {
   medianSourceMapsWarmMs: number;
   /** Whether every cold environment of the cached package said it used the cache (its log line). */
   cacheUsed: boolean;
+  /** The package as deployed: each cold start cut into its parts (bench/cold-start-breakdown.ts). */
+  breakdown: ColdStartBreakdown[];
+  /** Why a cold start has no breakdown, if one had none. */
+  breakdownMissing?: string;
 }
 
 const IDLE_EXIT_MS = 1_500;
@@ -75,15 +80,25 @@ export async function measureColdStart(
   });
   await waitUntilNoInvocationRuns(stack, [setup], 60_000);
 
-  const timeToFirstActivity = async (functionName: string, index: number): Promise<number> => {
+  const breakdown: ColdStartBreakdown[] = [];
+  let breakdownMissing: string | undefined;
+  const timeToFirstActivity = async (functionName: string, index: number, cut = false): Promise<number> => {
     const order = sampleOrder(benchName('cold'), 'happy', index);
     const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
     const invokedAt = Date.now();
     await invoke(functionName);
     await handle.result();
-    const ms = (await firstActivityCompletedAt(handle)) - invokedAt;
+    const moments = await firstTaskMoments(handle);
+    const doneAt = moments.activityCompletedAt;
     await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
-    return ms;
+    if (cut) {
+      // The function is new: its first invocation is the cold one.
+      const [cold] = stack.lambda.metrics.invocationsOf(functionName);
+      const parts = coldStartBreakdown(invokedAt, moments, cold?.response, cold?.initDurationMs);
+      if (typeof parts === 'string') breakdownMissing = parts;
+      else breakdown.push(parts);
+    }
+    return doneAt - invokedAt;
   };
 
   type Kind = 'cache' | 'full' | 'none';
@@ -110,7 +125,7 @@ export async function measureColdStart(
         // With source maps (opt-in: --env NODE_OPTIONS=--enable-source-maps) the handler loads with require.
         environment: kind === 'full' ? { ...environment, NODE_OPTIONS: '--enable-source-maps' } : environment,
       });
-      const cold = await timeToFirstActivity(functionName, rep);
+      const cold = await timeToFirstActivity(functionName, rep, kind === 'cache');
       const warm = await timeToFirstActivity(functionName, rep);
       runs[kind].cold.push(cold);
       runs[kind].warm.push(warm);
@@ -135,6 +150,8 @@ export async function measureColdStart(
     medianSourceMapsColdMs: round(median(runs.full.cold), 0),
     medianSourceMapsWarmMs: round(median(runs.full.warm), 0),
     cacheUsed,
+    breakdown,
+    ...(breakdownMissing && { breakdownMissing }),
   };
 }
 

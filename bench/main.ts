@@ -15,6 +15,7 @@ import { BENCH_USAGE, WATCH_SECONDS, parseBenchArgs, type BenchArgs } from './ar
 import { startBenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
 import { measureBurst } from './burst';
+import { measureCacheAcceptance } from './cache-acceptance';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
@@ -46,6 +47,7 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log,
     functionEnvironment,
     args.lambdaNode,
+    args.lambdaRuntime,
   );
   results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
   const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
@@ -97,6 +99,13 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
         'Lambda alone, then on an always-on local worker',
     );
     results.longHaul = await measureLongHaul(stack);
+  }
+  if (wants('cache-acceptance')) {
+    log(
+      `\n▶ compile cache acceptance: a cache made by each of Node ${args.cacheNodeVersions.join(', ')}, ` +
+        'loaded by each',
+    );
+    results.cacheAcceptance = await measureCacheAcceptance(stack, args.cacheNodeVersions, args.reps);
   }
   results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =

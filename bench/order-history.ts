@@ -20,3 +20,20 @@ export async function firstActivityCompletedAt(handle: WorkflowHandle): Promise<
   if (!event) throw new Error(`${handle.workflowId} has no completed activity`);
   return epochMs(event.eventTime as Timestamp);
 }
+
+/** The order's first workflow task done, its first activity started and completed (epoch ms, the server's times). */
+export async function firstTaskMoments(
+  handle: WorkflowHandle,
+): Promise<{ workflowTaskCompletedAt: number; activityStartedAt: number; activityCompletedAt: number }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const at = (pick: (e: (typeof events)[number]) => unknown, what: string) => {
+    const event = events.find((e) => pick(e));
+    if (!event) throw new Error(`${handle.workflowId} has no ${what}`);
+    return epochMs(event.eventTime as Timestamp);
+  };
+  return {
+    workflowTaskCompletedAt: at((e) => e.workflowTaskCompletedEventAttributes, 'completed workflow task'),
+    activityStartedAt: at((e) => e.activityTaskStartedEventAttributes, 'started activity'),
+    activityCompletedAt: at((e) => e.activityTaskCompletedEventAttributes, 'completed activity'),
+  };
+}

@@ -49,13 +49,13 @@ export interface PackageResult {
   loadArch: LambdaArchitecture;
 }
 
-interface Load {
+export interface Load {
   wallMs: number;
   cpuMs: number;
   output: string;
 }
 
-function measureLoad(node: string, taskRoot: string, handler: string): Load {
+export function measureLoad(node: string, taskRoot: string, handler: string): Load {
   const run = spawnSync(
     node,
     [...lambdaNodeFlags(BENCH_MEMORY_MB), path.join(__dirname, 'measure-handler-load.cjs'), taskRoot, handler],

@@ -1,6 +1,7 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
 import { BURST_SCALERS, type BurstResult } from './burst';
+import { renderCacheAcceptance, type CacheAcceptanceResult } from './cache-acceptance';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
 import type { WatchingResult } from './watching';
@@ -9,7 +10,8 @@ import type { LongHaulResult } from './long-haul';
 import { longHaulRows } from './long-haul-report';
 import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
-import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
+import { renderBreakdown } from './cold-start-breakdown';
+import { COLD_START_TARGET_MS, DEPLOYED_COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
 import type { GrowthRow, ThroughputResult } from './throughput';
 import { renderBurst, renderWaste } from './waste-report';
 
@@ -35,6 +37,7 @@ export interface BenchResults {
   burst?: BurstResult;
   memory?: MemorySizeResult;
   longHaul?: LongHaulResult;
+  cacheAcceptance?: CacheAcceptanceResult;
 }
 
 export interface Row {
@@ -127,8 +130,8 @@ export function renderReport(results: BenchResults): string {
       measure: `cold start: Invoke -> first activity done, compile cache${c.cacheUsed ? '' : ' NOT USED'} (ms)`,
       shopflow: String(c.medianColdMs),
       baseline: `warm: ${c.medianWarmMs}`,
-      target: `<= ${COLD_START_TARGET_MS} ms`,
-      verdict: verdict(c.medianColdMs <= COLD_START_TARGET_MS),
+      target: `<= ${DEPLOYED_COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianColdMs <= DEPLOYED_COLD_START_TARGET_MS),
     });
     rows.push({
       measure: "  the same with --enable-source-maps (opt-in; handler: Node's cache only)",
@@ -226,9 +229,12 @@ export function renderReport(results: BenchResults): string {
     ...(i?.idleExit.waste ? [{ name: `${i.orders}-order burst (idle-cost)`, waste: i.idleExit.waste }] : []),
     ...burstWasteScenarios(results.burst),
   ];
+  if (c?.breakdown.length) parts.push('', renderBreakdown(c.breakdown, DEPLOYED_COLD_START_TARGET_MS, table));
+  if (c?.breakdownMissing) parts.push('', `Cold start breakdown: MISSING for a cold start: ${c.breakdownMissing}`);
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
+  if (results.cacheAcceptance) parts.push('', renderCacheAcceptance(results.cacheAcceptance, table));
   return parts.join('\n');
 }
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DEV_SERVER_PORT, LAMBDA_DEFAULT_MEMORY_MB } from '../config/settings';
 import { COMPILE_CACHE_DIR, compileCacheKey, type CompileCacheInfo } from '../lambda/compile-cache';
 import { lambdaNodeFlags } from '../lambda/runtime-flags';
-import { ensureRuntimeNode } from '../devstack/runtime-node';
+import { ensureRuntimeNode, type RuntimeNode } from '../devstack/runtime-node';
 import { LAMBDA_RUNTIME } from './lambda-deployment';
 
 /** The memory size the cache is made for when the build is not told another: deploy:lambda's default. */
@@ -28,6 +28,8 @@ export interface CompileCacheBuild {
   threadFile: string;
   memoryMb: number;
   log: (line: string) => void;
+  /** The Node that makes it; default the runtime's own (the bench's cache-acceptance section tries others). */
+  node?: RuntimeNode;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface CompileCacheBuild {
  * the log) when the runtime's Node cannot be had here: a cache made by another Node would never be used.
  */
 export function produceCompileCache(build: CompileCacheBuild): CompileCacheInfo | undefined {
-  const node = ensureRuntimeNode(LAMBDA_RUNTIME, build.log);
+  const node = build.node ?? ensureRuntimeNode(LAMBDA_RUNTIME, build.log);
   if (node.warning) {
     build.log(`  compile cache: NOT made (${node.warning}); the package works without it, its cold start is slower`);
     return undefined;

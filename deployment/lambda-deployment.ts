@@ -17,6 +17,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
+  type Runtime,
 } from '@aws-sdk/client-lambda';
 import {
   LAMBDA_MINIMUM_TIMEOUT_S,
@@ -34,6 +35,8 @@ export interface CreateSettings {
   timeoutSeconds: number;
   memoryMb: number;
   environment: Record<string, string>;
+  /** The function's runtime; default LAMBDA_RUNTIME (the bench tries another with --lambda-runtime). */
+  runtime?: string;
 }
 
 export interface DeployOptions {
@@ -98,7 +101,7 @@ export async function deployLambda(options: DeployOptions): Promise<FunctionConf
     result = await client.send(
       new CreateFunctionCommand({
         FunctionName: functionName,
-        Runtime: LAMBDA_RUNTIME,
+        Runtime: (settings.runtime ?? LAMBDA_RUNTIME) as Runtime,
         Role: settings.roleArn,
         Handler: 'index.handler',
         Architectures: [settings.architecture],

@@ -16,6 +16,7 @@ import { BUILD_INFO_FILE, type BuildInfo } from '../lambda/build-info';
 import { RUST_TARGET, nativeArchitecture } from '../lambda/check-package';
 import { currentHost, describeHost, localPackageArchitecture, type HostPlatform } from '../lambda/host-platform';
 import { PROJECT_ROOT } from '../devstack/project-paths';
+import { ensureRuntimeNode } from '../devstack/runtime-node';
 import { DEFAULT_COMPILE_CACHE_MEMORY_MB, produceCompileCache } from './compile-cache';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from './zip';
@@ -38,6 +39,8 @@ export interface BuildOptions {
   compileCache?: boolean;
   /** The function memory the compile cache is made for (Lambda's V8 flags depend on it); default 1024. */
   compileCacheMemoryMb?: number;
+  /** The Lambda runtime whose Node makes the compile cache; default LAMBDA_RUNTIME. */
+  runtime?: string;
 }
 
 export interface PackagePart {
@@ -256,6 +259,7 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
       threadFile: 'workflow-thread-main.js',
       memoryMb: options.compileCacheMemoryMb ?? DEFAULT_COMPILE_CACHE_MEMORY_MB,
       log,
+      ...(options.runtime && { node: ensureRuntimeNode(options.runtime, log) }),
     });
   }
 

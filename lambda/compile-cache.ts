@@ -59,12 +59,25 @@ export function compileCacheSubdirectory(tag: number = v8.cachedDataVersionTag()
   return uid === undefined ? base : `${base}-${uid}`;
 }
 
-/** Why this process cannot use a cache made as `info` says, or undefined when it can. */
+/** `v22.23.5` -> `v22`. */
+const majorOf = (version: string) => version.split('.')[0];
+
+/**
+ * Why this process cannot use a cache made as `info` says, or undefined when it can. Another patch of the same Node
+ * major is fine when V8's tag (its version and flags) is the same: every Node 22 patch measured so far runs V8
+ * 12.4.254.21, and V8 takes the cache (bench `cache-acceptance`, docs/bench.md); V8 checks the tag and each
+ * entry's source itself, and compiles anew when either differs.
+ */
 export function compileCacheMismatch(info: CompileCacheInfo, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const here = `this is Node ${process.version} on ${process.arch}`;
-  if (info.node !== process.version || info.arch !== process.arch)
+  if (majorOf(info.node) !== majorOf(process.version) || info.arch !== process.arch)
     return `it was made by Node ${info.node} on ${info.arch}, ${here}`;
   if (v8.cachedDataVersionTag() === info.v8Tag) return undefined;
+  if (info.node !== process.version)
+    return (
+      `it was made by Node ${info.node}, whose V8 differs from this Node ${process.version}'s ` +
+      `(tag ${v8.cachedDataVersionTag()}, not ${info.v8Tag}): rebuild with this Node pinned in devstack/runtime-node.ts`
+    );
   const memory = env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
   if (memory && Number(memory) !== info.memoryMb)
     return (
@@ -116,7 +129,9 @@ export function enablePackagedCompileCache(
   process.env.NODE_COMPILE_CACHE = cacheRoot;
   if (result.status !== 1 && result.status !== 2)
     return { used: false, message: `Node refused it: ${result.message ?? `status ${result.status}`}` };
-  const message = `${entries} of ${info.files.length} entries, made by Node ${info.node} for ${info.memoryMb} MB`;
+  const by =
+    info.node === process.version ? `Node ${info.node}` : `Node ${info.node} (same V8 tag as this ${process.version})`;
+  const message = `${entries} of ${info.files.length} entries, made by ${by} for ${info.memoryMb} MB`;
   return { used: true, directory, entries, message };
 }
 
@@ -128,7 +143,7 @@ export function requirePackaged(
   packageDir: string,
   file: string,
   info: CompileCacheInfo | undefined,
-): { exports: unknown; how: string } {
+): { exports: unknown; how: string; rejected?: boolean } {
   // Without the extension, so that the project's own lambda/index.ts finds handler.ts under tsx.
   const full = path.join(packageDir, file.replace(/\.js$/, ''));
   const codeCache = path.join(packageDir, COMPILE_CACHE_DIR, `${file}.v8cache`);
@@ -139,6 +154,7 @@ export function requirePackaged(
   const loaded = requireWithCodeCache(path.join(packageDir, file), fs.readFileSync(codeCache));
   return {
     exports: loaded.exports,
+    rejected: loaded.cacheRejected,
     how: loaded.cacheRejected
       ? `${file}: its V8 code cache was REJECTED by V8 (compiled anew)`
       : `${file}: V8 code cache taken after load`,

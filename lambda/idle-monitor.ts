@@ -29,6 +29,8 @@ export class IdleMonitor {
   workflowActivations = 0;
   /** When the first task of either kind started, in ms after the worker started (`whenIdle`); undefined until then. */
   firstTaskAfterMs?: number;
+  /** When the first task of either kind started (the monitor's clock: epoch ms by default). */
+  firstTaskAt?: number;
 
   constructor(private readonly now: () => number = Date.now) {
     this.startedAt = now();
@@ -57,6 +59,7 @@ export class IdleMonitor {
   private taskStarted(): void {
     this.lastBusyAt = this.now();
     this.firstTaskAfterMs ??= this.lastBusyAt - this.startedAt;
+    this.firstTaskAt ??= this.lastBusyAt;
   }
 
   /** An activity interceptor factory that keeps the monitor informed. */

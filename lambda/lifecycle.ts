@@ -78,7 +78,13 @@ export interface InvocationSummary {
   workflowActivations: number;
   /** From the worker's start to its first task; absent when no task came. */
   firstTaskAfterMs?: number;
+  /** When the handler was called (epoch ms): the cold-start breakdown lines the summary up with the Invoke. */
+  startedAt: number;
+  /** When the first task started (epoch ms); absent when no task came. */
+  firstTaskAt?: number;
   connectMs: number;
+  /** Creating the worker (Worker.create: the workflow bundle, the workflow thread, the native worker). */
+  workerCreateMs: number;
   /** From the handler's start to the worker polling: connecting and creating the worker. */
   startupMs: number;
   /** From the worker's start until it had stopped (polling, running tasks, draining). */
@@ -177,6 +183,7 @@ export function createLambdaWorkerHandler(
 
       const idle = new IdleMonitor();
       const { interceptors } = config.workerOptions;
+      const createStarted = Date.now();
       const worker = await deps.createWorker({
         ...config.workerOptions,
         taskQueue,
@@ -192,6 +199,7 @@ export function createLambdaWorkerHandler(
         },
       });
 
+      const workerCreateMs = Date.now() - createStarted;
       stopActivationWatch = idle.watchWorkflowActivations(worker);
       const startupMs = Date.now() - handlerStarted;
       const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
@@ -226,7 +234,10 @@ export function createLambdaWorkerHandler(
         activitiesStarted: idle.activitiesStarted,
         workflowActivations: idle.workflowActivations,
         firstTaskAfterMs: idle.firstTaskAfterMs,
+        startedAt: handlerStarted,
+        firstTaskAt: idle.firstTaskAt,
         connectMs,
+        workerCreateMs,
         startupMs,
         pollingMs: Date.now() - pollingStarted,
       };

@@ -45,7 +45,14 @@ test("entry names are Node 22's: crc32 of type 0, then the path, 8 hex digits (a
 
 test('a cache this process cannot use is named with the reason and the fix', () => {
   expect(compileCacheMismatch(info())).toBeUndefined();
-  expect(compileCacheMismatch(info({ node: 'v22.0.0' }))).toMatch(/made by Node v22\.0\.0 on .*, this is Node /);
+  expect(compileCacheMismatch(info({ node: 'v18.0.0' }))).toMatch(/made by Node v18\.0\.0 on .*, this is Node /);
+  expect(compileCacheMismatch(info({ arch: 'mips' }))).toMatch(/on mips, this is Node .* on /);
+  // Another patch of this major: fine with the same V8 tag, named with the fix when V8 differs.
+  const otherPatch = `${process.version.split('.')[0]}.0.1`;
+  expect(compileCacheMismatch(info({ node: otherPatch }))).toBeUndefined();
+  expect(compileCacheMismatch(info({ node: otherPatch, v8Tag: v8.cachedDataVersionTag() + 1 }))).toMatch(
+    /whose V8 differs from this Node .*: rebuild with this Node pinned in devstack\/runtime-node\.ts/,
+  );
   const otherFlags = info({ v8Tag: v8.cachedDataVersionTag() + 1 });
   expect(compileCacheMismatch(otherFlags, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048' })).toMatch(
     /made for 1024 MB .* this function has 2048 MB: rebuild with `npm run build:lambda -- --compile-cache-memory 2048`/,

@@ -32,7 +32,7 @@ interface Fakes {
   busyUntil?: Promise<void>;
 }
 
-function fakes(options: { failCreate?: boolean; connectDelayMs?: number } = {}): Fakes {
+function fakes(options: { failCreate?: boolean; connectDelayMs?: number; createDelayMs?: number } = {}): Fakes {
   const events: string[] = [];
   const logs: Fakes['logs'] = [];
   let captured: WorkerOptions | undefined;
@@ -49,6 +49,7 @@ function fakes(options: { failCreate?: boolean; connectDelayMs?: number } = {}):
       createWorker: async (workerOptions) => {
         captured = workerOptions;
         events.push('createWorker');
+        if (options.createDelayMs) await new Promise((r) => setTimeout(r, options.createDelayMs));
         if (options.failCreate) throw new Error('cannot create worker');
         let busy = false;
         void fake.busyUntil?.then(() => (busy = false));
@@ -190,6 +191,9 @@ test("workflow activations count as tasks, exactly, from the worker's in-flight 
   expect(summary).toMatchObject({ stopReason: 'idle', activitiesStarted: 0, workflowActivations: 3 });
   expect(summary.firstTaskAfterMs).toBeGreaterThanOrEqual(50);
   expect(summary.firstTaskAfterMs).toBeLessThan(100);
+  // The same moment on the clock, for lining the summary up with the Invoke.
+  const pollingStartedAt = summary.startedAt + summary.startupMs;
+  expect(Math.abs(summary.firstTaskAt! - pollingStartedAt - summary.firstTaskAfterMs!)).toBeLessThanOrEqual(5);
 });
 
 /** What a scripted fake worker does once it runs: the tasks an invocation gets, in order. */
@@ -395,6 +399,22 @@ test('a low deadline is warned about, and the work time is measured after connec
   // 4000 - 500 buffer, minus the 400 ms the connection took: the official lifecycle would have said 3500.
   expect(summary.workTimeMs).toBeLessThanOrEqual(3_100);
   expect(summary.connectMs).toBeGreaterThanOrEqual(390);
+});
+
+test('the summary times the start: when the handler ran, connecting, creating the worker, the first task', async () => {
+  const f = fakes({ connectDelayMs: 100, createDelayMs: 200 });
+  const called = Date.now();
+  const summary = await handlerWith(f, (c) => ((c.idleExitMs = 100), (c.firstTaskGraceMs = 50)))(
+    {},
+    fakeContext(60_000),
+  );
+  expect(summary.startedAt).toBeGreaterThanOrEqual(called);
+  expect(summary.startedAt).toBeLessThan(called + 50);
+  expect(summary.connectMs).toBeGreaterThanOrEqual(90);
+  expect(summary.workerCreateMs).toBeGreaterThanOrEqual(190);
+  expect(summary.workerCreateMs).toBeLessThan(summary.startupMs - summary.connectMs + 1);
+  // No task came: nothing to time.
+  expect(summary.firstTaskAt).toBeUndefined();
 });
 
 test('a slow connect that eats the buffer is caught after connecting, and the connection is still closed', async () => {
