@@ -1,6 +1,7 @@
 /** `npm run bench` options. */
 
 import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { ARRIVAL_RATES_PER_MINUTE, DEFAULT_ARRIVAL_MEMORY_SIZES, DEFAULT_ARRIVAL_WINDOW_S } from './arrival-schedule';
 
 export const BENCH_SECTIONS = [
   'throughput',
@@ -12,6 +13,7 @@ export const BENCH_SECTIONS = [
   'burst',
   'watching',
   'memory',
+  'arrival-rates',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;
@@ -36,12 +38,18 @@ export interface BenchArgs {
   firstTaskGraceMs?: number;
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
   lambdaNode: 'runtime' | 'host';
+  /** Seconds of steady arrivals per rate in the arrival-rates section. */
+  arrivalWindowS: number;
+  /** Function sizes the arrival-rates section deploys, one after the other. */
+  arrivalMemorySizes: number[];
+  /** Write the arrival-rates figures to config/measured-traffic.json (the cost model's input). */
+  saveTraffic: boolean;
   out: string;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
                         [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
-                        [--out FILE]
+                        [--arrival-window-s S] [--arrival-memory-sizes MB,...] [--save-traffic] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -56,6 +64,11 @@ side by side with its baseline in the same run, and prints a table (medians over
                   default: config/settings.ts
   --lambda-node   runtime: Lambda environments run their runtime's Node (nodejs22.x: Node 22, default);
                   host: this machine's Node, to compare
+  --arrival-window-s S  seconds of steady arrivals per rate in the arrival-rates section (10-600, default
+                  ${DEFAULT_ARRIVAL_WINDOW_S}; rates ${ARRIVAL_RATES_PER_MINUTE.join(', ')} orders a minute)
+  --arrival-memory-sizes LIST  function sizes the arrival-rates section tries (128-10240 MB each, default
+                  ${DEFAULT_ARRIVAL_MEMORY_SIZES.join(',')})
+  --save-traffic  write the arrival-rates figures to config/measured-traffic.json (the cost model's input)
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -80,6 +93,9 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       'memory-sizes': { type: 'string' },
       'first-task-grace-ms': { type: 'string' },
       'lambda-node': { type: 'string' },
+      'arrival-window-s': { type: 'string' },
+      'arrival-memory-sizes': { type: 'string' },
+      'save-traffic': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -107,6 +123,11 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
         ? undefined
         : wholeNumber('first-task-grace-ms', values['first-task-grace-ms'], 0, 0, 60_000),
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
+    arrivalWindowS: wholeNumber('arrival-window-s', values['arrival-window-s'], DEFAULT_ARRIVAL_WINDOW_S, 10, 600),
+    arrivalMemorySizes: (values['arrival-memory-sizes'] ?? DEFAULT_ARRIVAL_MEMORY_SIZES.join(','))
+      .split(',')
+      .map((raw) => wholeNumber('arrival-memory-sizes', raw.trim(), 0, 128, 10_240)),
+    saveTraffic: values['save-traffic'] ?? false,
     out: values.out ?? defaultOut,
   };
 }

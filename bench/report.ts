@@ -1,5 +1,7 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
+import { renderArrivalRates } from './arrival-report';
+import type { ArrivalRatesResult } from './arrival-rates';
 import { BURST_SCALERS, type BurstResult } from './burst';
 import type { ColdStartResult } from './cold-start';
 import type { FailoverResult } from './failover';
@@ -32,6 +34,7 @@ export interface BenchResults {
   idleCost?: IdleCostResult;
   burst?: BurstResult;
   memory?: MemorySizeResult;
+  arrivalRates?: ArrivalRatesResult;
 }
 
 interface Row {
@@ -225,6 +228,7 @@ export function renderReport(results: BenchResults): string {
   if (scenarios.length > 0) parts.push('', renderWaste(scenarios, table, results.firstTaskGraceMs));
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
+  if (results.arrivalRates) parts.push('', renderArrivalRates(results.arrivalRates, table));
   return parts.join('\n');
 }
 
