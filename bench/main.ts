@@ -21,6 +21,9 @@ import { measureFailover } from './failover';
 import { measureIdleCost } from './idle-cost';
 import { LONG_HAUL_FUNCTION_TIMEOUT_S, LONG_HAUL_TIMEOUTS, measureLongHaul } from './long-haul';
 import { measureMemorySizes } from './memory-size';
+import { measureArrivalRates } from './arrival-rates';
+import { ARRIVAL_RATES_PER_MINUTE } from './arrival-schedule';
+import { MEASURED_TRAFFIC_FILE, measuredTraffic, saveMeasuredTraffic } from './traffic-file';
 import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
 import { measureWatching } from './watching';
@@ -106,6 +109,18 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
         'loaded by each',
     );
     results.cacheAcceptance = await measureCacheAcceptance(stack, args.cacheNodeVersions, args.reps);
+  }
+  if (wants('arrival-rates')) {
+    log(
+      `\n▶ arrival rates: ${ARRIVAL_RATES_PER_MINUTE.join(', ')} happy orders a minute, ${args.arrivalWindowS} s each, ` +
+        `on the Lambda alone at ${args.arrivalMemorySizes.join(', ')} MB; then one local worker's capacity`,
+    );
+    results.arrivalRates = await measureArrivalRates(stack, args.arrivalMemorySizes, args.arrivalWindowS);
+    if (args.saveTraffic) {
+      const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+      saveMeasuredTraffic(measuredTraffic(results.arrivalRates, command));
+      log(`  figures written to ${path.relative(process.cwd(), MEASURED_TRAFFIC_FILE)}`);
+    }
   }
   results.lambdaCpu = stack.lambda.cpuShares.describe();
   results.lambdaNode =

@@ -1,5 +1,7 @@
 /** The benchmark's results: their shape (also the JSON file's) and the table printed at the end. */
 
+import { renderArrivalRates } from './arrival-report';
+import type { ArrivalRatesResult } from './arrival-rates';
 import { BURST_SCALERS, type BurstResult } from './burst';
 import { renderCacheAcceptance, type CacheAcceptanceResult } from './cache-acceptance';
 import type { ColdStartResult } from './cold-start';
@@ -38,6 +40,7 @@ export interface BenchResults {
   memory?: MemorySizeResult;
   longHaul?: LongHaulResult;
   cacheAcceptance?: CacheAcceptanceResult;
+  arrivalRates?: ArrivalRatesResult;
 }
 
 export interface Row {
@@ -235,6 +238,7 @@ export function renderReport(results: BenchResults): string {
   if (results.burst) parts.push('', renderBurst(results.burst, table));
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
   if (results.cacheAcceptance) parts.push('', renderCacheAcceptance(results.cacheAcceptance, table));
+  if (results.arrivalRates) parts.push('', renderArrivalRates(results.arrivalRates, table));
   return parts.join('\n');
 }
 
