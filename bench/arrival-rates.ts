@@ -6,7 +6,6 @@
  * them, and that wait is what a Lambda invocation is billed for.
  */
 
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { hostArchitecture } from '../config/lambda-architecture';
@@ -14,18 +13,11 @@ import { sampleOrder } from '../client/sample-order';
 import { startOrder } from '../client/start-order';
 import { ARRIVAL_RATES_PER_MINUTE, arrivalPlan } from './arrival-schedule';
 import type { BenchStack } from './bench-stack';
-import {
-  buildForDeployment,
-  deployBenchFunction,
-  registerBenchFunction,
-  waitUntilNoInvocationRuns,
-} from './bench-functions';
+import { REALISTIC_LATENCY_SCALE, deployCostFunction, waitUntilNoInvocationRuns } from './bench-functions';
 import { rateFigures, type RateFigures } from './traffic-figures';
 import { benchName } from './versioned-worker';
 import { measureWorkerCapacity, type WorkerCapacity } from './worker-capacity';
 
-/** Realistic simulated latency (about 2.2 s of service calls per happy order), as the memory section's cost uses. */
-const ARRIVAL_LATENCY_SCALE = 1;
 /** How long after the last arrival the orders may take to finish before the rate counts the rest as not completed. */
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -41,23 +33,6 @@ export interface ArrivalRatesResult {
   alwaysOnWorker: WorkerCapacity;
 }
 
-async function deployArrivalFunction(stack: BenchStack, memoryMb: number): Promise<string> {
-  const deploymentName = benchName(`bench-rate${memoryMb}`);
-  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
-  const functionArn = await deployBenchFunction(stack, {
-    functionName: deploymentName,
-    zipFile,
-    memoryMb,
-    environment: {
-      TEMPORAL_TASK_QUEUE: deploymentName,
-      SHOPFLOW_LATENCY_SCALE: String(ARRIVAL_LATENCY_SCALE),
-      SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
-    },
-  });
-  // Registering makes the controller invoke the function once; that invocation idles out before the first rate.
-  await registerBenchFunction(stack, deploymentName, functionArn);
-  return deploymentName;
-}
 
 /** Start to close from the server's own timestamps, or undefined when the order did not complete. */
 async function completedLatencyMs(handle: WorkflowHandle): Promise<number | undefined> {
@@ -122,13 +97,13 @@ export async function measureArrivalRates(
   const functions: ArrivalFunctionResult[] = [];
   for (const memoryMb of memorySizes) {
     stack.log(`  ${memoryMb} MB function, no local worker up:`);
-    const functionName = await deployArrivalFunction(stack, memoryMb);
+    const functionName = await deployCostFunction(stack, 'bench-rate', memoryMb);
     const rates: RateFigures[] = [];
     for (const ordersPerMinute of ARRIVAL_RATES_PER_MINUTE)
       rates.push(await runRate(stack, functionName, ordersPerMinute, windowS));
     functions.push({ memoryMb, architecture: hostArchitecture(process.arch), rates });
   }
   stack.log('  the always-on side: one local worker, realistic latency, more and more orders in flight');
-  const alwaysOnWorker = await measureWorkerCapacity(stack, ARRIVAL_LATENCY_SCALE);
+  const alwaysOnWorker = await measureWorkerCapacity(stack, REALISTIC_LATENCY_SCALE);
   return { windowS, functions, alwaysOnWorker };
 }

@@ -14,6 +14,7 @@ import { registerLambda } from '../deployment/lambda-registration';
 import { waitFor } from '../devstack/wait-for';
 import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
+import { benchName } from './versioned-worker';
 
 export const BENCH_BUILD_ID = 'bench-1';
 /** The bench's functions get the size deploy:lambda --create gives (the memory section tries others). */
@@ -116,6 +117,30 @@ export async function registerBenchFunction(
   });
   await sleep(1_000);
   await waitUntilNoInvocationRuns(stack, [deploymentName], 60_000);
+}
+
+/** Realistic simulated latency (about 2 s of service calls per order): a real order waits on its services. */
+export const REALISTIC_LATENCY_SCALE = 1;
+
+/**
+ * A function of `memoryMb` for measuring what orders cost: built, deployed with realistic latency and its own
+ * journal, registered, and its registration's invocation idled out. Returns its deployment (and function) name.
+ */
+export async function deployCostFunction(stack: BenchStack, prefix: string, memoryMb: number): Promise<string> {
+  const deploymentName = benchName(`${prefix}${memoryMb}`);
+  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
+  const functionArn = await deployBenchFunction(stack, {
+    functionName: deploymentName,
+    zipFile,
+    memoryMb,
+    environment: {
+      TEMPORAL_TASK_QUEUE: deploymentName,
+      SHOPFLOW_LATENCY_SCALE: String(REALISTIC_LATENCY_SCALE),
+      SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
+    },
+  });
+  await registerBenchFunction(stack, deploymentName, functionArn);
+  return deploymentName;
 }
 
 /** A local worker (`worker/main.ts`, a real process) of the deployment's version; resolves once it polls. */

@@ -7,19 +7,13 @@
  */
 
 import os from 'node:os';
-import path from 'node:path';
 import { LAMBDA_PRICES } from '../config/prices';
 import { lambdaVcpus } from '../lambda-local/cpu-share';
 import { hostArchitecture } from '../config/lambda-architecture';
 import { sampleOrder } from '../client/sample-order';
 import { startOrder } from '../client/start-order';
 import type { BenchStack } from './bench-stack';
-import {
-  buildForDeployment,
-  deployBenchFunction,
-  registerBenchFunction,
-  waitUntilNoInvocationRuns,
-} from './bench-functions';
+import { deployCostFunction, waitUntilNoInvocationRuns } from './bench-functions';
 import { measureColdStart } from './cold-start';
 import { measureFailover } from './failover';
 import { describeWaste, wasteOf, type WasteFigures } from './invocation-waste';
@@ -33,8 +27,6 @@ import { benchName } from './versioned-worker';
  * in steady use would); the cold start's own cost is in the cold start column.
  */
 const COST_ORDERS = 3;
-/** Realistic simulated latency (about 2 s of service calls per order): a real order waits on its services. */
-const COST_LATENCY_SCALE = 1;
 
 /**
  * Billed GB-seconds and invocations of `orders` orders on a function of `memoryMb`, each submitted once the
@@ -45,20 +37,8 @@ async function costOfOrders(
   memoryMb: number,
   orders: number,
 ): Promise<{ waste: WasteFigures; maxMemoryUsedMb?: number }> {
-  const deploymentName = benchName(`bench-mem${memoryMb}`);
-  const zipFile = await buildForDeployment(stack, deploymentName, undefined, { memoryMb });
-  const functionArn = await deployBenchFunction(stack, {
-    functionName: deploymentName,
-    zipFile,
-    memoryMb,
-    environment: {
-      TEMPORAL_TASK_QUEUE: deploymentName,
-      SHOPFLOW_LATENCY_SCALE: String(COST_LATENCY_SCALE),
-      SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
-    },
-  });
   // Registering makes the controller invoke the function once; that invocation is not an order's.
-  await registerBenchFunction(stack, deploymentName, functionArn);
+  const deploymentName = await deployCostFunction(stack, 'bench-mem', memoryMb);
   const started = Date.now();
   const batch = benchName('mem');
   for (let i = 0; i < orders; i++) {

@@ -4,22 +4,11 @@
  */
 
 import { billedGBSeconds, type InvocationSample } from '../lambda-local/metrics';
+import type { MeasuredRate } from '../cost/measured-traffic';
 import { percentile, round } from './stats';
 
-export interface RateFigures {
-  ordersPerMinute: number;
-  orders: number;
-  windowS: number;
-  gbSecondsPerOrder: number;
-  invocationsPerOrder: number;
-  coldStartsPerOrder: number;
-  /** The cold starts' Init Duration (part of the billed time, as Lambda bills INIT) per order. */
-  initGbSecondsPerOrder: number;
-  /** Start to close, from the server's timestamps of each completed order. */
-  latencyP50Ms: number;
-  latencyP95Ms: number;
-  completed: number;
-}
+/** The figures of one rate, in the shape config/measured-traffic.json keeps (cost/measured-traffic.ts). */
+export type RateFigures = MeasuredRate;
 
 export function rateFigures(options: {
   ordersPerMinute: number;

@@ -6,21 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { PROJECT_ROOT } from '../devstack/project-paths';
+import { MEASURED_TRAFFIC_FILE } from '../cost/load-measured-traffic';
+import type { MeasuredTraffic } from '../cost/measured-traffic';
 import type { ArrivalRatesResult } from './arrival-rates';
-import type { RateFigures } from './traffic-figures';
 
-export const MEASURED_TRAFFIC_FILE = path.join(PROJECT_ROOT, 'config', 'measured-traffic.json');
-
-export interface MeasuredTraffic {
-  date: string;
-  commit: string;
-  machine: string;
-  command: string;
-  functions: { memoryMb: number; architecture: string; rates: RateFigures[] }[];
-  alwaysOnWorker: { ordersPerSecond: number; latencyP50Ms: number };
-}
+export { MEASURED_TRAFFIC_FILE };
 
 function shortCommit(): string {
   try {

@@ -11,9 +11,11 @@ export interface MeasuredRate {
   gbSecondsPerOrder: number;
   invocationsPerOrder: number;
   coldStartsPerOrder: number;
-  initGbSecondsPerOrder?: number;
+  /** The cold starts' Init Duration (part of the billed time, as Lambda bills INIT) per order. */
+  initGbSecondsPerOrder: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
+  /** How many of the orders completed (all of them, or the figures are not to be trusted). */
   completed: number;
 }
 

@@ -12,10 +12,10 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
-import { startConsole, type RunningConsole } from '../../console/start-console';
+import type { RunningConsole } from '../../console/start-console';
+import { startTestConsole } from '../support/test-console';
 import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
-import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
@@ -62,17 +62,8 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS_CREDENTIALS.secretAccessKey;
   moto = await startMotoServer();
   const reported = await writeReportLines(moto.endpoint);
-  running = await startConsole({
-    port: 0,
+  running = await startTestConsole({
     mode: 'cloud',
-    functionName: 'shopflow-worker',
-    temporal: {
-      connectionOptions: { address: testEnv('address') },
-      namespace: 'default',
-      profile: 'test',
-      summary: testEnv('address'),
-    },
-    awsEndpoint: testEnv('lambdaEndpoint'),
     logsEndpoint: moto.endpoint,
   });
   expect(running.worker).toBeUndefined();

@@ -1,9 +1,9 @@
 /** The demo's hook into the page: the current act shows, and "Next act" advances the story only while it waits. */
 
 import type { Browser } from 'playwright-core';
-import { startConsole, type RunningConsole } from '../../console/start-console';
+import type { RunningConsole } from '../../console/start-console';
+import { startTestConsole } from '../support/test-console';
 import { launchChromium } from '../support/browser';
-import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
@@ -14,16 +14,7 @@ afterAll(async () => {
 
 test('the page shows the act and its "Next act" button calls the demo back once per waiting act', async () => {
   let nextActs = 0;
-  running = await startConsole({
-    port: 0,
-    functionName: 'shopflow-worker',
-    temporal: {
-      connectionOptions: { address: testEnv('address') },
-      namespace: 'default',
-      profile: 'test',
-      summary: testEnv('address'),
-    },
-    awsEndpoint: testEnv('lambdaEndpoint'),
+  running = await startTestConsole({
     onNextAct: () => nextActs++,
   });
   browser = await launchChromium();

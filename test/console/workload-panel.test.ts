@@ -7,13 +7,13 @@
 
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startConsole, type RunningConsole } from '../../console/start-console';
+import type { RunningConsole } from '../../console/start-console';
+import { startTestConsole } from '../support/test-console';
 import { breakEvenOrdersPerDay, costOf } from '../../cost/cost-model';
 import { loadMeasuredTraffic } from '../../cost/load-measured-traffic';
 import { parseWorkload } from '../../cost/parse-workload';
 import { DATA_DIR } from '../../devstack/project-paths';
 import { launchChromium } from '../support/browser';
-import { testEnv } from '../support/test-env';
 
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
@@ -21,17 +21,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  running = await startConsole({
-    port: 0,
-    functionName: 'shopflow-worker',
-    temporal: {
-      connectionOptions: { address: testEnv('address') },
-      namespace: 'default',
-      profile: 'test',
-      summary: testEnv('address'),
-    },
-    awsEndpoint: testEnv('lambdaEndpoint'),
-  });
+  running = await startTestConsole();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
