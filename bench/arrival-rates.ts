@@ -33,7 +33,6 @@ export interface ArrivalRatesResult {
   alwaysOnWorker: WorkerCapacity;
 }
 
-
 /** Start to close from the server's own timestamps, or undefined when the order did not complete. */
 async function completedLatencyMs(handle: WorkflowHandle): Promise<number | undefined> {
   const description = await handle.describe();
