@@ -1,6 +1,9 @@
 /** The arrival-rates section's pure parts: when orders arrive, and the per-order arithmetic of one rate. */
 
-import { arrivalPlan, MIN_ORDERS_PER_RATE } from '../../bench/arrival-schedule';
+import { parseBenchArgs } from '../../bench/args';
+import { renderArrivalRates } from '../../bench/arrival-report';
+import { arrivalPlan, DEFAULT_ARRIVAL_WINDOW_S, MIN_ORDERS_PER_RATE } from '../../bench/arrival-schedule';
+import { UsageError } from '../../devstack/command-line';
 import { rateFigures } from '../../bench/traffic-figures';
 import type { InvocationSample } from '../../lambda-local/metrics';
 
@@ -69,4 +72,52 @@ test('orders that did not complete count against completed, not in the latencies
   expect(figures.completed).toBe(1);
   expect(figures.latencyP50Ms).toBe(2500);
   expect(figures.gbSecondsPerOrder).toBe(2);
+});
+
+test("the section's flags: window, sizes and --save-traffic, which is off unless given", () => {
+  expect(parseBenchArgs(['--only', 'arrival-rates'], 'x')).toMatchObject({
+    only: ['arrival-rates'],
+    arrivalWindowS: DEFAULT_ARRIVAL_WINDOW_S,
+    arrivalMemorySizes: [1769],
+    saveTraffic: false,
+  });
+  expect(
+    parseBenchArgs(['--arrival-window-s', '30', '--arrival-memory-sizes', '1769,1024', '--save-traffic'], 'x'),
+  ).toMatchObject({ arrivalWindowS: 30, arrivalMemorySizes: [1769, 1024], saveTraffic: true });
+  expect(() => parseBenchArgs(['--arrival-window-s', '5'], 'x')).toThrow(UsageError);
+});
+
+test('the report shows each rate beside the lone order and marks a rate with unfinished orders', () => {
+  const lone = rateFigures({
+    ordersPerMinute: 1,
+    windowS: 120,
+    orders: 2,
+    invocations: [invocation(3_000), invocation(3_000)],
+    completedLatenciesMs: [2_500, 2_600],
+  });
+  const busy = rateFigures({
+    ordersPerMinute: 120,
+    windowS: 60,
+    orders: 120,
+    invocations: [invocation(60_000)],
+    completedLatenciesMs: Array.from({ length: 119 }, () => 2_400),
+  });
+  const text = renderArrivalRates(
+    {
+      windowS: 60,
+      functions: [{ memoryMb: 1024, architecture: 'x86_64', rates: [lone, busy] }],
+      alwaysOnWorker: {
+        ordersPerSecond: 16.8,
+        latencyP50Ms: 5300,
+        latencyP95Ms: 6400,
+        concurrency: 100,
+        steps: [{ concurrency: 100, orders: 200, ordersPerSecond: 16.8, latencyP50Ms: 5300 }],
+      },
+    },
+    (headers, rows) => [headers, ...rows].map((r) => r.join(' | ')).join('\n'),
+  );
+  expect(text).toContain('1/min | 2/2 in 120 s | 3 (baseline)');
+  expect(text).toContain('2/s | 119/120 in 60 s | 0.5 (lone: 3)');
+  expect(text).toContain('not all completed: MISSED');
+  expect(text).toContain('16.8 orders/s at 100 in flight');
 });
