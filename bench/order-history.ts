@@ -13,14 +13,6 @@ function epochMs(time: Timestamp | null | undefined): number {
   return seconds * 1000 + (time.nanos ?? 0) / 1e6;
 }
 
-/** When the order's first activity completed (epoch ms). */
-export async function firstActivityCompletedAt(handle: WorkflowHandle): Promise<number> {
-  const history = await handle.fetchHistory();
-  const event = history.events?.find((e) => e.activityTaskCompletedEventAttributes);
-  if (!event) throw new Error(`${handle.workflowId} has no completed activity`);
-  return epochMs(event.eventTime as Timestamp);
-}
-
 /** The order's first workflow task done, its first activity started and completed (epoch ms, the server's times). */
 export async function firstTaskMoments(
   handle: WorkflowHandle,

@@ -3,6 +3,7 @@
  * long-haul tests and the bench's long-haul section read the same records).
  */
 
+import { epochMsOf } from './proto-time';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { HaulCheckpoint, HaulChunkInput } from '../domain/long-haul';
@@ -26,10 +27,6 @@ function decode<T>(payloads: Payload[] | null | undefined): T | undefined {
   return first ? defaultPayloadConverter.fromPayload<T>(first) : undefined;
 }
 
-function millis(time: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
-  return time ? Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : undefined;
-}
-
 /** Every haulShipmentChunk activity of the order, in the order they were scheduled. */
 export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkRecord[]> {
   const { events } = await handle.fetchHistory();
@@ -48,13 +45,13 @@ export async function chunkActivities(handle: WorkflowHandle): Promise<ChunkReco
     if (startedChunk) {
       startedChunk.attempt = started.attempt ?? 0;
       startedChunk.identity = started.identity ?? undefined;
-      startedChunk.startedAtMs = millis(event.eventTime);
+      startedChunk.startedAtMs = epochMsOf(event.eventTime);
     }
     const completed = event.activityTaskCompletedEventAttributes;
     const completedChunk = completed && chunks.get(String(completed.scheduledEventId));
     if (completedChunk) {
       completedChunk.result = decode<HaulCheckpoint>(completed.result?.payloads);
-      completedChunk.completedAtMs = millis(event.eventTime);
+      completedChunk.completedAtMs = epochMsOf(event.eventTime);
     }
   }
   return [...chunks.values()];
@@ -81,8 +78,8 @@ export async function pendingChunk(handle: WorkflowHandle): Promise<PendingChunk
     activityId: pending.activityId ?? undefined,
     attempt: pending.attempt ?? 0,
     heartbeat: decode<HaulCheckpoint>(pending.heartbeatDetails?.payloads),
-    lastStartedAtMs: millis(pending.lastStartedTime),
-    lastHeartbeatAtMs: millis(pending.lastHeartbeatTime),
+    lastStartedAtMs: epochMsOf(pending.lastStartedTime),
+    lastHeartbeatAtMs: epochMsOf(pending.lastHeartbeatTime),
     lastWorkerIdentity: pending.lastWorkerIdentity ?? undefined,
   };
 }

@@ -3,6 +3,7 @@
  * and DescribeWorkflowExecution's pending activities. Pure: no I/O, so the same fold serves tests, starter and console.
  */
 
+import { epochMsOf } from './proto-time';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Scenario } from '../domain/scenarios';
@@ -106,10 +107,9 @@ export interface OrderProgress {
   eventCount: number;
 }
 
-function isoOf(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
-  if (!ts || ts.seconds === undefined || ts.seconds === null) return undefined;
-  const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
-  return new Date(ms).toISOString();
+function isoOf(ts: Parameters<typeof epochMsOf>[0]): string | undefined {
+  const ms = epochMsOf(ts);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 function firstPayload(payloads: Payloads | null | undefined): unknown {

@@ -133,29 +133,28 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     story: Boolean(options.onNextAct),
   });
   const ordersSince = options.ordersSince ?? new Date(startedAt - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000);
-  // Not the Lambda/CloudWatch endpoint: Logs is a service of its own (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS also works).
+  // Where the timeline's invocations come from: the local service, or the function's REPORT lines in CloudWatch Logs
+  // (a service of its own, not the Lambda/CloudWatch endpoint; AWS_ENDPOINT_URL_CLOUDWATCH_LOGS also works).
   const logs = localEndpoint
     ? undefined
     : new CloudWatchLogsClient({ region: aws.region, ...(options.logsEndpoint && { endpoint: options.logsEndpoint }) });
+  const reports = logs && new ReportLogReader(logs, functionName, ordersSince.getTime());
   const timeline = new TimelineSource({
     hub,
     mode,
-    ...(localEndpoint
+    ...(reports
       ? {
-          readInvocations: localInvocationReader(localEndpoint, functionName, ordersSince.getTime()),
-          readEveryMs: CONSOLE_TIMELINE_REFRESH_MS,
-          describeReadFailure: (err) =>
-            `timeline: reading the local Lambda service's invocations failed: ${err.message}`,
-        }
-      : {
-          readInvocations: (
-            (reader) => () =>
-              reader.read()
-          )(new ReportLogReader(logs!, functionName, ordersSince.getTime())),
+          readInvocations: () => reports.read(),
           readEveryMs: CONSOLE_CLOUD_LOGS_REFRESH_MS,
           describeReadFailure: (err) =>
             `timeline: reading the function's REPORT lines from CloudWatch Logs failed: ${err.message} ` +
             '(the console needs logs:FilterLogEvents on /aws/lambda/<function>; see docs/deploy-to-aws.md)',
+        }
+      : {
+          readInvocations: localInvocationReader(localEndpoint!, functionName, ordersSince.getTime()),
+          readEveryMs: CONSOLE_TIMELINE_REFRESH_MS,
+          describeReadFailure: (err) =>
+            `timeline: reading the local Lambda service's invocations failed: ${err.message}`,
         }),
   });
   const orders = new OrdersSource({

@@ -5,20 +5,11 @@
  */
 
 import { DEFAULT_WORKLOAD, type Workload } from '../config/workload';
+import { count, usd } from './amounts';
 import { breakEvenOrdersPerDay, costCurve, costOf, type FleetPrice } from './cost-model';
 import { loadMeasuredTraffic } from './load-measured-traffic';
 import type { MeasuredTraffic } from './measured-traffic';
 import { parseWorkload, workloadText } from './parse-workload';
-
-export function usd(value: number): string {
-  if (value >= 1000) return `$${Math.round(value).toLocaleString('en-US')}`;
-  if (value >= 1) return `$${value.toFixed(2)}`;
-  return `$${value.toPrecision(2)}`;
-}
-
-function perDay(n: number): string {
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(2);
-}
 
 /** Monthly cost against orders a day: one row per decade step, `L` the serverless cost, `F` the fleet's. */
 export function textChart(workload: Workload, fleet: FleetPrice, traffic: MeasuredTraffic, width = 48): string[] {
@@ -37,10 +28,9 @@ export function textChart(workload: Workload, fleet: FleetPrice, traffic: Measur
     row[col(p.alwaysOnUsd)] = 'F';
     row[col(p.serverlessUsd)] = row[col(p.serverlessUsd)] === 'F' ? '*' : 'L';
     const here = Math.abs(Math.log10(p.ordersPerDay / workload.ordersPerDay)) < 0.25 ? '  <- your workload' : '';
-    const cross =
-      even !== undefined && !crossed && p.ordersPerDay >= even ? `  <- break-even ~${perDay(even)}/day` : '';
+    const cross = even !== undefined && !crossed && p.ordersPerDay >= even ? `  <- break-even ~${count(even)}/day` : '';
     if (cross) crossed = true;
-    lines.push(`  ${perDay(p.ordersPerDay).padStart(10)} |${row.join('')}|${here}${cross}`);
+    lines.push(`  ${count(p.ordersPerDay).padStart(10)} |${row.join('')}|${here}${cross}`);
   }
   return lines;
 }
@@ -55,9 +45,9 @@ export function formatCostAnswer(workload: Workload, fleet: FleetPrice, traffic:
   const evenLine =
     even === undefined
       ? 'Break-even: none between 1 and 10^9 orders a day (one side is cheaper throughout).'
-      : `Break-even: about ${perDay(even)} orders a day; below it serverless costs less, above it the always-on fleet does.`;
+      : `Break-even: about ${count(even)} orders a day; below it serverless costs less, above it the always-on fleet does.`;
   return [
-    `How much are you spending on idle worker capacity? ${perDay(workload.ordersPerDay)} orders a day over ${workload.busyHoursPerDay} busy hours, peak x${workload.peakFactor}:`,
+    `How much are you spending on idle worker capacity? ${count(workload.ordersPerDay)} orders a day over ${workload.busyHoursPerDay} busy hours, peak x${workload.peakFactor}:`,
     `  Serverless worker (Lambda ${workload.architecture}, ${workload.memoryMb} MB): ${usd(a.serverless.usdPerMonth)} a month (${usd(a.serverless.usdPerOrder)} an order)`,
     `  Always-on fleet (${a.alwaysOn.instances} x ${fleet.label}): ${usd(a.alwaysOn.usdPerMonth)} a month, ${(a.alwaysOn.utilisation * 100).toPrecision(2)}% used`,
     `  Idle capacity paid for: ${usd(a.alwaysOn.idleUsdPerMonth)} a month (${((1 - a.alwaysOn.utilisation) * 100).toPrecision(3)}% of the fleet's bill)`,

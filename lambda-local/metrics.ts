@@ -50,9 +50,14 @@ export interface LocalInvocationsReport {
   running: { requestId: string; startedAt: number; environmentId?: string }[];
 }
 
-/** Lambda bills each invocation's duration rounded up to the millisecond (at least 1), times its memory in GB. */
+/** Lambda bills each invocation's duration rounded up to the millisecond (at least 1)... */
+export function billedMs(sample: Pick<InvocationSample, 'startedAt' | 'endedAt'>): number {
+  return Math.max(1, Math.ceil(sample.endedAt - sample.startedAt));
+}
+
+/** ...times its memory in GB. */
 export function billedGBSeconds(sample: Pick<InvocationSample, 'startedAt' | 'endedAt' | 'memoryMb'>): number {
-  return (Math.max(1, Math.ceil(sample.endedAt - sample.startedAt)) / 1000) * (sample.memoryMb / 1024);
+  return (billedMs(sample) / 1000) * (sample.memoryMb / 1024);
 }
 
 /** The most of these [start, end) spans that overlap at any moment. */

@@ -7,6 +7,7 @@
 
 import { temporal } from '@temporalio/proto';
 import { reasonOf } from '../../client/order-progress';
+import { epochMsOf } from '../../client/proto-time';
 import { COMPENSATIONS } from '../../domain/steps';
 import type { AttemptOutcome, TimelineAttempt, TimelineWorkflowTask } from './timeline-types';
 
@@ -14,11 +15,6 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
 const EventType = temporal.api.enums.v1.EventType;
 const PendingState = temporal.api.enums.v1.PendingActivityState;
-
-function msOf(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
-  if (!ts || ts.seconds === undefined || ts.seconds === null) return undefined;
-  return Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
-}
 
 interface Activity {
   activityId: string;
@@ -62,7 +58,7 @@ export class AttemptFold {
       const attempt = p.attempt || 1;
       const started = p.state === PendingState.PENDING_ACTIVITY_STATE_STARTED;
       // Every earlier attempt still drawn as running has ended: the server moved on to this one.
-      const ended = msOf(p.lastAttemptCompleteTime) ?? now;
+      const ended = epochMsOf(p.lastAttemptCompleteTime) ?? now;
       const failure = reasonOf(p.lastFailure);
       for (const [n, a] of activity.attempts) {
         if (n >= attempt || a.outcome !== 'running') continue;
@@ -79,7 +75,7 @@ export class AttemptFold {
           ...this.base(activity, attempt),
           ...previous,
           worker: p.lastWorkerIdentity || previous?.worker,
-          startedAt: msOf(p.lastStartedTime) ?? previous?.startedAt ?? now,
+          startedAt: epochMsOf(p.lastStartedTime) ?? previous?.startedAt ?? now,
           outcome: 'running',
           ...(progress !== undefined && { progressMs: progress }),
           ...(resumedFromMs !== undefined && { resumedFromMs }),
@@ -123,7 +119,7 @@ export class AttemptFold {
   }
 
   private applyOne(event: HistoryEvent): void {
-    const at = msOf(event.eventTime);
+    const at = epochMsOf(event.eventTime);
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const payload = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;

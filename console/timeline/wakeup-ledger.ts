@@ -3,6 +3,7 @@
  * worker ran (matched by identity `<requestId>@<functionArn>`) and the summary its handler returned. Pure.
  */
 
+import { billedGBSeconds, billedMs } from '../../lambda-local/metrics';
 import type {
   InvocationSummaryView,
   LedgerEntry,
@@ -22,11 +23,11 @@ export interface InvocationRecord {
   summary?: InvocationSummaryView;
 }
 
-/** Lambda bills the duration rounded up to the millisecond, times the memory in GB. */
+/** What Lambda bills for a finished invocation (the local service's own rule, lambda-local/metrics.ts). */
 export function billing(record: InvocationRecord): { billedMs?: number; gbSeconds?: number } {
   if (record.endedAt === undefined) return {};
-  const billedMs = Math.max(1, Math.ceil(record.endedAt - record.startedAt));
-  return { billedMs, gbSeconds: (billedMs / 1000) * (record.memoryMb / 1024) };
+  const span = { startedAt: record.startedAt, endedAt: record.endedAt, memoryMb: record.memoryMb };
+  return { billedMs: billedMs(span), gbSeconds: billedGBSeconds(span) };
 }
 
 function plural(n: number, word: string): string {

@@ -7,6 +7,7 @@
 import uPlot from 'uplot';
 import measured from '../../config/measured-traffic.json';
 import { ALWAYS_ON_INSTANCES } from '../../config/prices';
+import { count, usd } from '../../cost/amounts';
 import { breakEvenOrdersPerDay, costCurve, costOf } from '../../cost/cost-model';
 import type { MeasuredTraffic } from '../../cost/measured-traffic';
 import { WORKLOAD_FIELDS, parseWorkload, workloadText, type WorkloadText } from '../../cost/parse-workload';
@@ -19,12 +20,6 @@ const CURVE_TO_PER_DAY = 10_000_000;
 let plot: uPlot | undefined;
 let marks: { breakEven?: number; yours: number } = { yours: 0 };
 
-function usd(value: number): string {
-  if (value >= 1000) return `$${Math.round(value).toLocaleString('en-US')}`;
-  if (value >= 1) return `$${value.toFixed(2)}`;
-  return `$${value.toPrecision(2)}`;
-}
-
 /** Axis labels: powers of ten only, short (10, 1k, 1M; $0.01, $1, $10k). */
 function short(n: number, prefix = ''): string {
   const [value, unit] = n >= 1e6 ? [n / 1e6, 'M'] : n >= 1e3 ? [n / 1e3, 'k'] : [n, ''];
@@ -33,10 +28,6 @@ function short(n: number, prefix = ''): string {
 
 function powersOfTen(_u: uPlot, splits: number[]): (number | null)[] {
   return splits.map((v) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? v : null));
-}
-
-function count(n: number): string {
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(2);
 }
 
 /** The inputs' text as the URL holds it (only what differs from the page's defaults is kept there). */

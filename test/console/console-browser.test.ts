@@ -456,6 +456,18 @@ test('act 6: the chart shows the invocations and returns to zero; an idle consol
   // Oldest last: the registration's check of v2, then the failover's work naming its order.
   expect(ledger.at(-1)).toMatchObject({ cause: 'registration check' });
   expect(ledger.some((e) => e.cause === 'tasks' && e.text.includes(failoverOrderId.replace(/^order-/, '')))).toBe(true);
+  // Hovering a span shows its ledger entry above the list; clicking it highlights that entry.
+  const span = page.locator('#timeline-chart g.invocation[data-cause="tasks"]').first();
+  const requestId = (await span.getAttribute('data-request-id'))!;
+  const entry = (await page.locator(`#ledger li[data-request-id="${requestId}"]`).textContent())!;
+  await span.dispatchEvent('mouseenter');
+  const detail = (await page.locator('#timeline-detail').textContent())!;
+  expect([detail.slice(0, entry.length), detail.slice(entry.length)]).toEqual([
+    entry,
+    expect.stringMatching(/^, (cold start \d+\.\d s|warm start)$/),
+  ]);
+  await span.dispatchEvent('click');
+  await page.locator(`#ledger li.selected[data-request-id="${requestId}"]`).waitFor({ timeout: 5_000 });
   await page.locator('#timeline-chart').screenshot({ path: path.join(SCREENSHOTS, 'timeline-back-to-zero.png') });
   await shot('act-6-back-to-zero');
   await projectAct(4);
