@@ -282,8 +282,8 @@ function principalMatches(principal: PolicyStatement['Principal'], who: Authoriz
   const aws = toList(principal.AWS ?? []);
   if (aws.includes('*')) return true; // {"AWS": "*"} is documented as the same as "*"
   if (who.type === 'Service') return toList(principal.Service ?? []).includes(who.arn);
-  const identities = [who.arn, sessionRoleArn(who.arn)].filter((arn): arn is string => arn !== undefined);
-  return aws.some((arn) => identities.includes(arn) || sameRoleIgnoringPath(arn, identities[1]));
+  const role = sessionRoleArn(who.arn);
+  return aws.some((arn) => arn === who.arn || (role !== undefined && sameRoleIgnoringPath(arn, role)));
 }
 
 /** An assumed-role session acts as its role: arn:aws:sts::A:assumed-role/NAME/S -> arn:aws:iam::A:role/NAME. */
@@ -293,8 +293,7 @@ function sessionRoleArn(arn: string): string | undefined {
 }
 
 /** A session ARN drops the role's path; role names are unique per account, so the path may be ignored. */
-function sameRoleIgnoringPath(policyArn: string, roleArn: string | undefined): boolean {
-  if (roleArn === undefined) return false;
+function sameRoleIgnoringPath(policyArn: string, roleArn: string): boolean {
   const withPath = /^(arn:[^:]+:iam::\d{12}:role\/)(?:.*\/)?([^/]+)$/.exec(policyArn);
   return withPath !== null && `${withPath[1]}${withPath[2]}` === roleArn;
 }

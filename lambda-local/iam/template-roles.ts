@@ -90,7 +90,7 @@ export function resolveTemplateRoles(template: unknown, input: TemplateInput): T
 // ---- parameters ----
 
 function resolveParameters(declared: JsonObject, input: TemplateInput): Map<string, Value> {
-  const unknown = Object.keys(input.parameters).filter((name) => !(name in declared));
+  const unknown = Object.keys(input.parameters).filter((name) => !Object.prototype.hasOwnProperty.call(declared, name));
   if (unknown.length > 0) {
     throw new TemplateError(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
   }
