@@ -11,6 +11,7 @@ import { hostArchitecture } from '../config/lambda-architecture';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
+import { localLambdaTarget } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
 import { isWorkerReadyLine } from '../worker/readiness';
 import type { BenchStack } from './bench-stack';
@@ -110,7 +111,7 @@ export async function registerBenchFunction(
     connection: stack.native,
     namespace: 'default',
     version: { deploymentName, buildId: BENCH_BUILD_ID },
-    target: { functionArn },
+    target: localLambdaTarget(functionArn),
     identity: 'bench',
     makeCurrent: true,
     allowLatest: true,

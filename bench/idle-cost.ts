@@ -9,6 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_RECOMMENDED_TIMEOUT_S } from '../config/settings';
 import { registerLambda } from '../deployment/lambda-registration';
+import { localLambdaTarget } from '../devstack/local-aws-clients';
 import { sampleOrder } from '../client/sample-order';
 import { billedGBSeconds } from '../lambda-local/metrics';
 import type { BenchStack } from './bench-stack';
@@ -68,7 +69,7 @@ async function prepare(stack: BenchStack, prefix: string, entry?: string): Promi
     connection: stack.native,
     namespace: 'default',
     version: { deploymentName, buildId: BENCH_BUILD_ID },
-    target: { functionArn },
+    target: localLambdaTarget(functionArn),
     identity: 'bench',
     makeCurrent: true,
     allowLatest: true,

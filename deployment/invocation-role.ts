@@ -14,6 +14,12 @@ export type InvocationRole = Pick<LambdaTarget, 'roleArn' | 'externalId'> & {
   source: 'flags' | 'this build id' | 'the Current Version' | 'none';
 };
 
+/** Why a registration without a role is refused before anything is published or registered. */
+export const NO_ROLE =
+  'no invocation role: Temporal Cloud (and the local dev server, which enforces the same rule) refuses a Lambda ' +
+  'compute config without a role and external id, and neither this build id nor the Current Version has one: pass ' +
+  '--role-arn and --external-id (the TemporalInvocationRole that infra/iam-roles.json makes, and its ExternalId)';
+
 export async function resolveInvocationRole(
   connection: Pick<ConnectionLike, 'workflowService'>,
   namespace: string,

@@ -8,7 +8,7 @@ import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { isLambdaArchitecture, type LambdaArchitecture } from '../config/lambda-architecture';
-import { resolveInvocationRole } from './invocation-role';
+import { NO_ROLE, resolveInvocationRole } from './invocation-role';
 import { deployLambda } from './lambda-deployment';
 import { buildLambdaPackage } from './lambda-package';
 import { registerLambda, validateTarget, type LambdaTarget, type RegistrationResult } from './lambda-registration';
@@ -118,11 +118,8 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
   const role = await resolveInvocationRole(connection, namespace, version, options.role ?? {});
   // Only the role is checked here (the version's ARN does not exist until it is published).
   validateTarget({ functionArn, ...role }, true);
-  log(
-    role.roleArn
-      ? `Invocation role ${role.roleArn} with its external id (from ${role.source})`
-      : 'No invocation role: Temporal Cloud requires one; pass --role-arn and --external-id',
-  );
+  if (!role.roleArn) throw new RedeployRefusedError(NO_ROLE);
+  log(`Invocation role ${role.roleArn} with its external id (from ${role.source})`);
 
   log(
     `Checking build id ${version.buildId} (workflow sha256 ${workflowBundleSha256.slice(0, 12)}...) ` +

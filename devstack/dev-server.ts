@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { localAwsEnvironment } from './local-aws-clients';
+import { workerControllerEnvironment } from './local-aws-clients';
 import { freePortOtherThan } from './ports';
 import { stopProcess } from './stop-process';
 
@@ -39,7 +39,9 @@ export interface DevServer {
  */
 export const WORKER_CONTROLLER_CONFIG = [
   'workercontroller.enabled=true',
-  'workercontroller.compute_providers.aws.require_role_and_external_id=false',
+  // As on Temporal Cloud: every version's compute config needs a role and external id, and the controller checks
+  // that the role's trust policy requires the external id (devstack/local-aws-clients.ts, lambda-local/sts-api.ts).
+  'workercontroller.compute_providers.aws.require_role_and_external_id=true',
   'workercontroller.compute_providers.enabled=["aws-lambda"]',
   'workercontroller.scaling_algorithms.enabled=["no-sync"]',
   'frontend.enableServerVersionCheck=false',
@@ -50,13 +52,12 @@ export const WORKER_CONTROLLER_CONFIG = [
 ];
 
 /**
- * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service.
- * Anything already set in the environment wins, so a self-hosted server can still reach real AWS.
+ * Environment for the dev server so its worker controller (AWS SDK for Go v2) calls the local Lambda service, with
+ * the worker controller's keys. `env` set AWS_ENDPOINT_URL: it points at another AWS (a self-hosted server reaching
+ * real Lambda), and then its own credentials chain is used whole.
  */
 export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(localAwsEnvironment(endpoint)).map(([name, local]) => [name, env[name] ?? local]),
-  );
+  return env.AWS_ENDPOINT_URL ? {} : workerControllerEnvironment(endpoint);
 }
 
 export function devServerArgs(

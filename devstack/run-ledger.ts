@@ -13,7 +13,7 @@ import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
 import { startDynamoDbFaultProxy, type FaultProxy } from './dynamodb-fault-proxy';
 import { createLedgerTable } from './ledger-table';
-import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from './local-aws-clients';
+import { MOTO_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from './local-aws-clients';
 import { startRestartableMoto } from './restartable-moto';
 
 export const LEDGER_CHOICES = ['file', 'dynamodb'] as const;
@@ -104,7 +104,7 @@ export async function startRunLedger(
     choice,
     description: `DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`,
     env: { SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`, ...localAwsEnvironment(workersEndpoint, 'DYNAMODB') },
-    read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: LOCAL_AWS_CREDENTIALS })),
+    read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: MOTO_CREDENTIALS })),
     restart: () => server.restart(),
     ambiguousWrites: proxy ? () => proxy.disturbed.length : undefined,
   };

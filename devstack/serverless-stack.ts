@@ -14,6 +14,7 @@ import type { DevServer } from './dev-server';
 import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLocalLambdaPackage, mb, type BuildResult } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
+import { localLambdaTarget } from './local-aws-clients';
 import { startLocalStack } from './local-stack';
 import { freePort, isPortFree } from './ports';
 
@@ -104,7 +105,7 @@ export async function startServerlessStack(options: ServerlessStackOptions): Pro
     connection: await stack.connectWorker(),
     namespace: 'default',
     version,
-    target: { functionArn },
+    target: localLambdaTarget(functionArn),
     identity: options.identity,
     makeCurrent: true,
   });

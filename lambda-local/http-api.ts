@@ -1,14 +1,17 @@
 /**
  * The HTTP face of the local Lambda service, on 127.0.0.1: the part of the AWS Lambda REST API that the Temporal
  * worker controller (AWS SDK for Go v2) and ShopFlow's scripts (AWS SDK v3) use, and CloudWatch's GetMetricData
- * (AWS JSON 1.0) for `npm run metrics`. Signatures are not checked; shapes and errors follow AWS's. Only programs on
- * this machine may call it: a foreign Host or any Origin header is refused first (request-guard.ts).
+ * (AWS JSON 1.0) for `npm run metrics`, and STS AssumeRole (sts-api.ts) for the controller. Shapes and errors follow
+ * AWS's. Only programs on this machine may call it: a foreign Host or any Origin header is refused first
+ * (request-guard.ts); then every AWS call must be signed with a key of the local account (signature-check.ts), and
+ * the caller's policies must allow it (local-access.ts), as on AWS.
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   LambdaApiError,
+  accessDenied,
   entityTooLarge,
   invalidParameter,
   invalidRequestContent,
@@ -24,11 +27,14 @@ import {
 } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import type { LambdaService } from './lambda-service';
+import { AccessDeniedError, type Caller, type LocalAccess } from './local-access';
 import { checkMetricDataRequest, type MetricDataRequest } from './metric-data-request';
 import type { LocalInvocationsReport, MetricsRecorder } from './metrics';
-import { lambdaOperation } from './operations';
+import { lambdaOperation, type LambdaOperation } from './operations';
 import { refuseForeignRequest } from './request-guard';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+import { checkSignature, type SignatureOutcome } from './signature-check';
+import { handleSts, stsError } from './sts-api';
 
 /**
  * Lambda refuses a request of base64 of its 50 MB zip quota or more ("Request must be smaller than 69905067 bytes for
@@ -114,6 +120,35 @@ function checkJsonContentType(headers: http.IncomingHttpHeaders, body: Buffer, o
     );
 }
 
+/** Lambda's names for a refused signature (STS uses the refusal's own name). */
+const LAMBDA_SIGNATURE_ERRORS: Record<Exclude<SignatureOutcome, { ok: true }>['refusal'], string> = {
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  IncompleteSignature: 'IncompleteSignatureException',
+  InvalidClientTokenId: 'UnrecognizedClientException',
+  SignatureDoesNotMatch: 'InvalidSignatureException',
+  SignatureExpired: 'InvalidSignatureException',
+};
+
+/** AWS's sentence, then where the local keys are: the fix for a call made with other keys or none. */
+function withLocalKeysHint(outcome: Exclude<SignatureOutcome, { ok: true }>): string {
+  return (
+    `${outcome.message} (the local services take only the local account's keys: sign with an AWS SDK client from ` +
+    'devstack/local-aws-clients.ts, which reads them from data/local-aws/keys.json)'
+  );
+}
+
+/** The IAM action of a Lambda API operation (Invoke is lambda:InvokeFunction; the rest keep their names). */
+function iamAction(operation: LambdaOperation): string {
+  return `lambda:${operation === 'Invoke' ? 'InvokeFunction' : operation}`;
+}
+
+/** A function's ARN from the name, partial ARN (`name:7`) or ARN a request gives, with its qualifier. */
+function functionArnOf(nameOrArn: string, qualifier?: string): string {
+  const { region, accountId } = LOCAL_LAMBDA_DEFAULTS;
+  const base = nameOrArn.startsWith('arn:') ? nameOrArn : `arn:aws:lambda:${region}:${accountId}:function:${nameOrArn}`;
+  return qualifier && base.split(':').length === 7 ? `${base}:${qualifier}` : base;
+}
+
 export class LocalLambdaHttpApi {
   private readonly server: http.Server;
 
@@ -121,6 +156,7 @@ export class LocalLambdaHttpApi {
     private readonly registry: FunctionRegistry,
     private readonly service: LambdaService,
     private readonly metrics: MetricsRecorder,
+    private readonly access: LocalAccess,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
@@ -170,20 +206,27 @@ export class LocalLambdaHttpApi {
     const method = req.method ?? 'GET';
     const segments = pathSegments(url.pathname);
 
-    const target = req.headers['x-amz-target'];
-    if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
-      const body = await readBody(req, 'GetMetricData');
-      checkJsonContentType(req.headers, body, 'GetMetricData');
-      return this.cloudWatch(target, body);
-    }
     if (url.pathname === '/local/health') return { status: 200, body: { ok: true } };
     if (url.pathname === '/local/environments') return { status: 200, body: this.environments() };
     if (url.pathname === '/local/invocations') return { status: 200, body: this.invocations() };
+    if (url.pathname === '/local/calls') return { status: 200, body: this.access.calls() };
+
+    const target = req.headers['x-amz-target'];
+    if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
+      const body = await readBody(req, 'GetMetricData');
+      const caller = await this.authenticate(req, body, 'monitoring');
+      this.authorize(caller, 'cloudwatch:GetMetricData', '*');
+      checkJsonContentType(req.headers, body, 'GetMetricData');
+      return this.cloudWatch(target, body);
+    }
+    if (method === 'POST' && url.pathname === '/') return this.sts(req);
 
     const operation = lambdaOperation(method, segments);
     if (!operation) throw unknownOperation(method, url.pathname);
     const body = await readBody(req, operation);
+    const caller = await this.authenticate(req, body, 'lambda');
     if (operation !== 'Invoke') checkJsonContentType(req.headers, body, operation);
+    this.authorize(caller, iamAction(operation), this.resourceOf(operation, segments[2], url.searchParams, body));
     if (operation === 'CreateFunction') return this.createFunction(body);
     if (operation === 'ListFunctions')
       return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
@@ -270,6 +313,85 @@ export class LocalLambdaHttpApi {
       case 'ListVersionsByFunction':
         return { status: 200, body: this.listVersions(name, url.searchParams) };
     }
+  }
+
+  /** The caller a request's signature proves, scoped to `service`; refused in Lambda's error shape otherwise. */
+  private async authenticate(req: http.IncomingMessage, body: Buffer, service: string): Promise<Caller> {
+    const outcome = await this.checkSigned(req, body, service);
+    if (!outcome.ok) {
+      this.access.record({
+        caller: 'unknown',
+        action: `${service}:${req.method} ${req.url}`,
+        resource: '',
+        outcome: outcome.refusal,
+      });
+      throw new LambdaApiError(403, LAMBDA_SIGNATURE_ERRORS[outcome.refusal], withLocalKeysHint(outcome));
+    }
+    return this.access.callerOf(outcome.accessKeyId);
+  }
+
+  private async checkSigned(req: http.IncomingMessage, body: Buffer, service: string): Promise<SignatureOutcome> {
+    const outcome = await checkSignature(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+      (key) => this.access.keyFor(key),
+    );
+    if (!outcome.ok) return outcome;
+    if (outcome.service !== service)
+      return {
+        ok: false,
+        refusal: 'SignatureDoesNotMatch',
+        message: `Credential should be scoped to correct service: '${service}'.`,
+      };
+    if (outcome.region !== LOCAL_LAMBDA_DEFAULTS.region)
+      return {
+        ok: false,
+        refusal: 'SignatureDoesNotMatch',
+        message: `Credential should be scoped to a valid region (the local services are ${LOCAL_LAMBDA_DEFAULTS.region}).`,
+      };
+    return outcome;
+  }
+
+  private authorize(caller: Caller, action: string, resource: string): void {
+    try {
+      this.access.authorize(caller, action, resource);
+    } catch (err) {
+      if (err instanceof AccessDeniedError) throw accessDenied(err.message);
+      throw err;
+    }
+  }
+
+  /** The ARN IAM decides on: the function (with its qualifier) or, for ListFunctions, every resource. */
+  private resourceOf(
+    operation: LambdaOperation,
+    name: string | undefined,
+    query: URLSearchParams,
+    body: Buffer,
+  ): string {
+    if (operation === 'ListFunctions') return '*';
+    const functionName =
+      operation === 'CreateFunction'
+        ? String(parseJsonObject<{ FunctionName?: unknown }>(body, 'request body').FunctionName ?? '')
+        : (name ?? '');
+    return functionArnOf(functionName, query.get('Qualifier') ?? undefined);
+  }
+
+  /** STS (Query protocol): signed for `sts`, answered in XML, errors in STS's shape. */
+  private async sts(req: http.IncomingMessage): Promise<Reply> {
+    const body = await readBody(req, 'AssumeRole');
+    const type = req.headers['content-type'] ?? '';
+    const outcome = /^application\/x-www-form-urlencoded\b/.test(type)
+      ? await this.checkSigned(req, body, 'sts')
+      : undefined;
+    const reply = !outcome
+      ? stsError(
+          400,
+          'InvalidAction',
+          `STS takes form-encoded requests (got Content-Type ${JSON.stringify(type)}): use an AWS SDK`,
+        )
+      : !outcome.ok
+        ? stsError(403, outcome.refusal, withLocalKeysHint(outcome))
+        : handleSts(body, this.access.callerOf(outcome.accessKeyId), this.access);
+    return { status: reply.status, raw: Buffer.from(reply.xml), headers: { 'content-type': 'text/xml' } };
   }
 
   private async createFunction(body: Buffer): Promise<Reply> {

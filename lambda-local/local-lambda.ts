@@ -5,6 +5,9 @@ import { checkHostSupported, currentHost, type HostPlatform } from '../lambda/ho
 import { CpuShares, cpuShareWanted, type CpuShareOptions } from './cpu-share';
 import { FunctionRegistry } from './function-registry';
 import { LocalLambdaHttpApi } from './http-api';
+import { LocalAccess } from './local-access';
+import { localAccountKeys, type LocalAccountKeys } from './local-account';
+import { localRolesOf, readIamTemplate } from './local-roles';
 import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
 import { MetricsRecorder } from './metrics';
 import { overlayHostNativeCore } from './native-core-overlay';
@@ -31,6 +34,14 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
    */
   cpuShare?: boolean;
   cpuShareHost?: Omit<CpuShareOptions, 'log'>;
+  /**
+   * The CloudFormation template whose roles the account holds, per function (default: infra/iam-roles.json). Tests
+   * give a changed copy (or one per function) to see a trust policy without the external id, or a role without
+   * lambda:InvokeFunction.
+   */
+  iamTemplate?: unknown | ((functionName: string) => unknown);
+  /** The account's keys (default: data/local-aws/keys.json, made on first use). */
+  accountKeys?: LocalAccountKeys;
 }
 
 export interface LocalLambda {
@@ -72,7 +83,17 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     logDir: path.join(options.stateDir, 'logs'),
     cpuShares,
   });
-  const api = new LocalLambdaHttpApi(registry, service, metrics);
+  const keys = options.accountKeys ?? localAccountKeys();
+  const given = options.iamTemplate ?? readIamTemplate();
+  const templateOf = (functionName: string) => (typeof given === 'function' ? given(functionName) : given);
+  // A role exists while its function does, as if the template were deployed beside each function.
+  const roleNamed = (roleArn: string) =>
+    registry
+      .list()
+      .filter((record) => roleArn.includes(`/${record.FunctionName}-`))
+      .flatMap((record) => localRolesOf(record.FunctionName, templateOf(record.FunctionName), keys.externalId))
+      .find((role) => role.arn === roleArn);
+  const api = new LocalLambdaHttpApi(registry, service, metrics, new LocalAccess(keys, roleNamed));
   let endpoint: string;
   try {
     endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);

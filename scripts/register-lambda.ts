@@ -23,6 +23,7 @@ import {
 } from '../deployment/lambda-registration';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 import { guardRegistration } from '../deployment/registration-guard';
+import { NO_ROLE, resolveInvocationRole } from '../deployment/invocation-role';
 
 const USAGE = `Usage: npm run register:lambda -- --function-arn ARN:VERSION [--role-arn ROLE --external-id ID] [--no-set-current]
                                  [--allow-latest] [--zip FILE] [--scale-up-cooloff-ms MS]
@@ -62,20 +63,22 @@ async function main(): Promise<void> {
   loadDotEnv();
   const temporal = loadConnectionConfig();
   const version = workerDeploymentVersion();
-  const target = {
-    functionArn: values['function-arn'],
-    roleArn: values['role-arn'],
-    externalId: values['external-id'],
-  };
+  const given = { roleArn: values['role-arn'], externalId: values['external-id'] };
+  const flagged = { functionArn: values['function-arn'], ...given };
   const allowLatest = Boolean(values['allow-latest']);
-  validateTarget(target, allowLatest); // before connecting to anything
+  validateTarget(flagged, allowLatest); // before connecting to anything
   Runtime.install({ logger: new DefaultLogger('WARN') }); // the guard's replay worker: its state changes are not news
   console.log(
-    `Registering ${target.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`,
+    `Registering ${flagged.functionArn} as ${version.deploymentName}/${version.buildId} on ${temporal.summary}...`,
   );
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const lambda = lambdaClient();
   try {
+    // Flags win; else the role this build id, or else the Current Version, is registered with: nothing strips it.
+    const role = await resolveInvocationRole(connection, temporal.namespace, version, given);
+    if (!role.roleArn) throw new UsageError(NO_ROLE);
+    const target = { functionArn: flagged.functionArn, roleArn: role.roleArn, externalId: role.externalId };
+    console.log(`Invocation role ${role.roleArn} with its external id (from ${role.source})`);
     const verdict = await guardRegistration({
       lambda,
       connection,

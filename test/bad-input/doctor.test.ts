@@ -13,7 +13,7 @@ import { runDoctor, templatePrincipals } from '../../deployment/doctor';
 import type { DoctorRow } from '../../deployment/doctor-checks';
 import { registerLambda } from '../../deployment/lambda-registration';
 import { writeZip } from '../../deployment/zip';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { ledgerServer, stopLedgerServer } from '../support/ledger-server';
 import { testEnv } from '../support/test-env';
@@ -75,7 +75,7 @@ beforeAll(async () => {
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn: FunctionArn! },
+    target: localLambdaTarget(FunctionArn!),
     identity: 'doctor-test',
     makeCurrent: false,
   });

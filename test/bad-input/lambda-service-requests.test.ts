@@ -27,6 +27,7 @@ import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lam
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
 import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { lyingZipBomb, zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
+import { signedHeaders } from '../support/signed-request';
 import { testEnv } from '../support/test-env';
 
 const MISSING = 'no-such-function';
@@ -362,42 +363,65 @@ interface RawRequest {
   body?: Buffer | string;
   /** Send the body without a Content-Length (chunked), so only counting its bytes can stop it. */
   chunked?: boolean;
+  /** How it is signed: by default with the developer's keys, as the AWS SDKs sign; `false`: not at all. */
+  signing?: false | Parameters<typeof signedHeaders>[1];
+  /** Changes the request after it was signed (a body swapped on the way). */
+  tamper?: (request: { headers: Record<string, string>; body?: Buffer }) => void;
 }
 
 /** A request as no AWS SDK would send it; resolves with the status and the AWS error the service answered. */
-function rawRequest(request: RawRequest): Promise<{ status: number; code: string; message: string }> {
+async function rawRequest(request: RawRequest): Promise<{ status: number; code: string; message: string }> {
   const port = local.port;
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const plain: Record<string, string> = {
+    host: `127.0.0.1:${port}`,
+    'content-type': 'application/json',
+    ...(body && !request.chunked && { 'content-length': String(body.length) }),
+    ...request.headers,
+  };
+  const sent = {
+    headers:
+      request.signing === false
+        ? plain
+        : await signedHeaders({ method: request.method, path: request.path, headers: plain, body }, request.signing),
+    body,
+  };
+  request.tamper?.(sent);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: request.method,
-        path: request.path,
-        headers: {
-          host: `127.0.0.1:${port}`,
-          'content-type': 'application/json',
-          ...(body && !request.chunked && { 'content-length': String(body.length) }),
-          ...request.headers,
-        },
-      },
+      { host: '127.0.0.1', port, method: request.method, path: request.path, headers: sent.headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const reply = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { message?: string };
+          const text = Buffer.concat(chunks).toString('utf8');
+          const reply = (text.startsWith('<') ? xmlError(text) : JSON.parse(text || '{}')) as {
+            message?: string;
+            code?: string;
+          };
           resolve({
             status: res.statusCode!,
-            code: String(res.headers['x-amzn-errortype']),
+            code: String(res.headers['x-amzn-errortype'] ?? reply.code),
             message: reply.message ?? '',
           });
         });
       },
     );
     req.on('error', reject);
-    req.end(body);
+    req.end(sent.body);
   });
+}
+
+/** STS's XML error: its Code and Message. */
+function xmlError(xml: string): { code?: string; message?: string } {
+  const unescape = (t?: string) =>
+    t
+      ?.replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  return { code: /<Code>(.*?)<\/Code>/.exec(xml)?.[1], message: unescape(/<Message>(.*?)<\/Message>/s.exec(xml)?.[1]) };
 }
 
 const FN_PATH = `/2015-03-31/functions/${EXISTING}`;

@@ -8,7 +8,7 @@ import { ConfigError } from '../../config/config-error';
 import { loadLedgerConfig } from '../../config/ledger-config';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError, type LedgerProblem } from '../../activities/ledger/ledger-errors';
-import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { freePort } from '../../devstack/ports';
 import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
 import { startEntryPoint } from '../support/processes';
@@ -171,7 +171,7 @@ describe('DynamoDB faults', () => {
 
   const TITLE = '%s: a clear error naming the table and the fix, and the ledger unchanged';
   test.each(ROWS)(TITLE, async (_fault, where, problem, message) => {
-    const faulty = new DynamoDbLedger({ ...(await where()), credentials: LOCAL_AWS_CREDENTIALS });
+    const faulty = new DynamoDbLedger({ ...(await where()), credentials: MOTO_CREDENTIALS });
     const body = { effect: 'refund' as const, orderId: 'o1', result: 'r', worker: 'w', attempt: 1 };
     try {
       for (const call of [

@@ -13,7 +13,7 @@ import { watchOrder } from '../../client/watch-order';
 import type { OrderProgress } from '../../client/order-progress';
 import { readLambdaMetrics } from '../../deployment/lambda-metrics';
 import { registerLambda } from '../../deployment/lambda-registration';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { getStatusQuery } from '../../workflows/definitions';
 import { createTestFunction, localLambdaClient } from '../support/function-zips';
@@ -124,7 +124,7 @@ describe('with a Lambda registered and no worker running', () => {
       connection: native,
       namespace: 'default',
       version,
-      target: { functionArn },
+      target: localLambdaTarget(functionArn),
       identity: 'test',
       makeCurrent: true,
       allowLatest: true,

@@ -14,7 +14,7 @@ import {
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 import type { RunningConsole } from '../../console/start-console';
 import { startTestConsole } from '../support/test-console';
-import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
 
 let browser: Browser | undefined;
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** Two invocations of the function as Lambda logs them: a cold one with its INIT, then a warm one. */
 async function writeReportLines(endpoint: string): Promise<{ stream: string; requestIds: string[] }> {
-  const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS_CREDENTIALS });
+  const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint, credentials: MOTO_CREDENTIALS });
   const logGroupName = '/aws/lambda/shopflow-worker';
   const stream = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b`;
   await logs.send(new CreateLogGroupCommand({ logGroupName }));
@@ -57,9 +57,9 @@ async function writeReportLines(endpoint: string): Promise<{ stream: string; req
 }
 
 test('cloud mode: the page loads clean, shows per-minute metrics, and offers no controls', async () => {
-  // Cloud mode takes the SDK's usual credential chain: the environment, here the local service's placeholders.
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS_CREDENTIALS.secretAccessKey;
+  // Cloud mode takes the SDK's usual credential chain: the environment, here moto's placeholders.
+  process.env.AWS_ACCESS_KEY_ID ??= MOTO_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= MOTO_CREDENTIALS.secretAccessKey;
   moto = await startMotoServer();
   const reported = await writeReportLines(moto.endpoint);
   running = await startTestConsole({

@@ -15,7 +15,7 @@ import type { EffectLedger, ForwardBody } from '../../activities/ledger/effect-l
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
-import { LOCAL_AWS_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
 import { freshLedgerTable, ledgerServer, stopLedgerServer } from '../support/ledger-server';
 
 const run = promisify(execFile);
@@ -173,7 +173,7 @@ describe('DynamoDB table, ambiguous outcomes', () => {
       target: (await ledgerServer()).endpoint,
       decide: (op) => (op === operation && left-- > 0 ? action : 'forward'),
     });
-    return new DynamoDbLedger({ ...table.config, endpoint: proxy.endpoint, credentials: LOCAL_AWS_CREDENTIALS });
+    return new DynamoDbLedger({ ...table.config, endpoint: proxy.endpoint, credentials: MOTO_CREDENTIALS });
   }
 
   test.each(['commit-then-drop', 'commit-then-500'] as const)(

@@ -21,6 +21,7 @@ import { startLocalStack, type LocalStack } from '../../devstack/local-stack';
 import { Stage } from '../../devstack/stage';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda } from '../../deployment/lambda-registration';
+import { localLambdaTarget } from '../../devstack/local-aws-clients';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { startOrder } from '../../client/start-order';
 import { readJournalLines } from '../../devstack/run-ledger';
@@ -78,7 +79,7 @@ beforeAll(async () => {
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn: deployed.FunctionArn! },
+    target: localLambdaTarget(deployed.FunctionArn!),
     identity: 'long-haul-crash-test',
     makeCurrent: true,
   });

@@ -12,7 +12,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { LONG_HAUL_CHUNK_MS } from '../../config/settings';
 import { chunkCount } from '../../domain/long-haul';
 import type { OrderResult } from '../../domain/status';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda } from '../../deployment/lambda-registration';
 import { isLambdaIdentity } from '../../client/describe-worker';
@@ -56,7 +56,7 @@ beforeAll(async () => {
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn: deployed.FunctionArn! },
+    target: localLambdaTarget(deployed.FunctionArn!),
     identity: 'long-haul-test',
     makeCurrent: true,
   });

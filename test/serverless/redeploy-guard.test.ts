@@ -12,6 +12,7 @@ import { DefaultLogger, NativeConnection, bundleWorkflowCode } from '@temporalio
 import { deployLambda } from '../../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda, registeredTarget } from '../../deployment/lambda-registration';
+import { localLambdaTarget } from '../../devstack/local-aws-clients';
 import { redeploy } from '../../deployment/redeploy';
 import { guardRegistration } from '../../deployment/registration-guard';
 import { readZipEntry } from '../../deployment/zip';
@@ -111,7 +112,7 @@ beforeAll(async () => {
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn: `${arnOf(functionA)}:1` },
+    target: localLambdaTarget(`${arnOf(functionA)}:1`),
     identity: 'test',
     makeCurrent: true,
   });

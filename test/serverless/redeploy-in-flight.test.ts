@@ -14,7 +14,7 @@ import type { OrderResult } from '../../domain/status';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { describeVersion, registerLambda } from '../../deployment/lambda-registration';
-import { localAwsEnvironment } from '../../devstack/local-aws-clients';
+import { localAwsEnvironment, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
 import { localLambdaClient } from '../support/function-zips';
 import { testOrder } from '../support/orders';
@@ -61,7 +61,7 @@ beforeAll(async () => {
     connection: native,
     namespace: 'default',
     version: { deploymentName, buildId: 'r2' },
-    target: { functionArn: `${arn}:1` },
+    target: localLambdaTarget(`${arn}:1`),
     identity: 'test',
     makeCurrent: true,
   });

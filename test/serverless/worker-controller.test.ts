@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
-import { localAwsClient, localAwsEnvironment } from '../../devstack/local-aws-clients';
+import { localAwsClient, localAwsEnvironment, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { deployTestFunction } from '../support/shopflow-function';
 import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda, registeredCooloffMs, registeredTarget } from '../../deployment/lambda-registration';
@@ -81,7 +81,7 @@ test('register:lambda creates the version with the function as its compute, make
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn },
+    target: localLambdaTarget(functionArn),
     identity: 'test',
     makeCurrent: true,
   });
@@ -94,7 +94,7 @@ test('register:lambda creates the version with the function as its compute, make
     connection: native,
     namespace: 'default',
     version,
-    target: { functionArn },
+    target: localLambdaTarget(functionArn),
     identity: 'test',
     makeCurrent: true,
   });

@@ -15,6 +15,7 @@ import type { LedgerConfig } from '../../config/ledger-config';
 import { deployTestFunction } from './shopflow-function';
 import { buildLambdaPackage } from '../../deployment/lambda-package';
 import { registerLambda } from '../../deployment/lambda-registration';
+import { localLambdaTarget } from '../../devstack/local-aws-clients';
 import { shopFlowWorkerOptions, versioningOptions } from '../../worker/worker-options';
 import { localLambdaClient } from './function-zips';
 import { testEnv } from './test-env';
@@ -69,7 +70,7 @@ export async function startFailoverStack(options: {
     connection,
     namespace: 'default',
     version,
-    target: { functionArn: deployed.FunctionArn! },
+    target: localLambdaTarget(deployed.FunctionArn!),
     identity: 'failover-test',
     makeCurrent: true,
   });

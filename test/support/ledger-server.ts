@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { createLedgerTable } from '../../devstack/ledger-table';
-import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 
 let server: Promise<MotoServer> | undefined;
@@ -40,6 +40,6 @@ export async function freshLedgerTable(prefix = 'ledger'): Promise<TestTable> {
   return {
     config,
     env: { SHOPFLOW_LEDGER: `dynamodb:${tableName}`, ...localAwsEnvironment(endpoint, 'DYNAMODB') },
-    open: () => new DynamoDbLedger({ ...config, credentials: LOCAL_AWS_CREDENTIALS }),
+    open: () => new DynamoDbLedger({ ...config, credentials: MOTO_CREDENTIALS }),
   };
 }
