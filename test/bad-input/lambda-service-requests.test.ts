@@ -21,7 +21,8 @@ import {
   UpdateFunctionCodeCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { LOCAL_USERS, localAwsClient, localDeveloperCredentials } from '../../devstack/local-aws-clients';
+import { localAccountKeys } from '../../lambda-local/local-account';
 import { MAX_REQUEST_BYTES } from '../../lambda-local/http-api';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
@@ -434,6 +435,19 @@ const foreignHost = (host: string) => () =>
 const fromWebPage =
   'the local Lambda service takes no requests from web pages (Origin "http://evil.example"): use an AWS SDK or the AWS CLI, which send no Origin header';
 
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const withKeysHint = (message: string) =>
+  `${message} (the local services take only the local account's keys: sign with an AWS SDK client from ` +
+  'devstack/local-aws-clients.ts, which reads them from data/local-aws/keys.json)';
+const STALE = new Date(Date.now() - 10 * 60_000);
+const amzDate = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+const controllerKey = () => localAccountKeys().workerController;
+
 /** [the request, what is sent, the AWS error name, HTTP status, the exact message (or how to make it)]. */
 const RAW_ROWS: [string, () => RawRequest, string, number, string | (() => string)][] = [
   [
@@ -499,6 +513,79 @@ const RAW_ROWS: [string, () => RawRequest, string, number, string | (() => strin
     'UnsupportedMediaTypeException',
     415,
     'The CreateFunction request body must be sent as application/json (got Content-Type "text/plain;charset=UTF-8"): use an AWS SDK or the AWS CLI',
+  ],
+  [
+    'an unsigned CreateFunction (no Authorization header)',
+    () => ({ method: 'POST', path: '/2015-03-31/functions', body: createBody(), signing: false }),
+    'MissingAuthenticationTokenException',
+    403,
+    withKeysHint('Missing Authentication Token'),
+  ],
+  [
+    'a CreateFunction signed with the wrong secret',
+    () => ({
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      body: createBody(),
+      signing: { key: { ...localDeveloperCredentials(), secretAccessKey: 'not-the-secret' } },
+    }),
+    'InvalidSignatureException',
+    403,
+    withKeysHint(SIGNATURE_MISMATCH),
+  ],
+  [
+    'an Invoke signed with a key the account does not have',
+    () => ({
+      method: 'POST',
+      path: `${FN_PATH}/invocations`,
+      body: '{}',
+      signing: { key: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG' } },
+    }),
+    'UnrecognizedClientException',
+    403,
+    withKeysHint('The security token included in the request is invalid.'),
+  ],
+  [
+    'an Invoke signed ten minutes ago (a replayed request)',
+    () => ({ method: 'POST', path: `${FN_PATH}/invocations`, body: '{}', signing: { date: STALE } }),
+    'InvalidSignatureException',
+    403,
+    () => withKeysHint(`Signature expired: ${amzDate(STALE)} is more than 5 min from the server's time`),
+  ],
+  [
+    'an Invoke whose payload was swapped after signing',
+    () => ({
+      method: 'POST',
+      path: `${FN_PATH}/invocations`,
+      body: '{"action":"echo"}',
+      tamper: (sent) => void (sent.body = Buffer.from('{"action":"fail"}')),
+    }),
+    'InvalidSignatureException',
+    403,
+    withKeysHint(SIGNATURE_MISMATCH),
+  ],
+  [
+    'an Invoke signed for another service (STS)',
+    () => ({ method: 'POST', path: `${FN_PATH}/invocations`, body: '{}', signing: { service: 'sts' } }),
+    'InvalidSignatureException',
+    403,
+    withKeysHint("Credential should be scoped to correct service: 'lambda'."),
+  ],
+  [
+    "a CreateFunction with the worker controller's keys (it may only assume the invocation role)",
+    () => ({ method: 'POST', path: '/2015-03-31/functions', body: createBody(), signing: { key: controllerKey() } }),
+    'AccessDeniedException',
+    403,
+    `User: ${LOCAL_USERS.workerController} is not authorized to perform: lambda:CreateFunction on resource: ` +
+      'arn:aws:lambda:us-east-1:000000000000:function:fn-raw because no identity-based policy allows the lambda:CreateFunction action',
+  ],
+  [
+    "an Invoke with the worker controller's own keys, not the role's",
+    () => ({ method: 'POST', path: `${FN_PATH}/invocations`, body: '{}', signing: { key: controllerKey() } }),
+    'AccessDeniedException',
+    403,
+    `User: ${LOCAL_USERS.workerController} is not authorized to perform: lambda:InvokeFunction on resource: ` +
+      `arn:aws:lambda:us-east-1:000000000000:function:${EXISTING} because no identity-based policy allows the lambda:InvokeFunction action`,
   ],
   [
     'a bare "%" in the path',
