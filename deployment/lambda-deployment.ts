@@ -28,6 +28,7 @@ import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { checkPackagedProfile } from './packaged-profile';
 import { packageWorkflow } from './package-workflow';
 import { versionDescription } from './version-label';
+import { localCredentialsFor } from '../devstack/local-aws-clients';
 
 export interface CreateSettings {
   roleArn: string;
@@ -63,8 +64,9 @@ export function timeoutWarning(timeoutSeconds: number): string | undefined {
 }
 
 export function lambdaClient(env: NodeJS.ProcessEnv = process.env): LambdaClient {
-  // The SDK reads AWS_ENDPOINT_URL, AWS_REGION and the usual credential chain by itself.
-  return new LambdaClient({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
+  // The SDK reads AWS_ENDPOINT_URL, AWS_REGION and the usual credential chain by itself (the local service: its keys).
+  const credentials = localCredentialsFor(env);
+  return new LambdaClient({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION, ...(credentials && { credentials }) });
 }
 
 async function existing(client: LambdaClient, functionName: string): Promise<FunctionConfiguration | undefined> {

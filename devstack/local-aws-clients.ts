@@ -97,3 +97,18 @@ export function localLambdaTarget(functionArn: string): { functionArn: string; r
   const functionName = functionArn.split(':')[6] ?? functionArn;
   return { functionArn, ...localInvocationRole(functionName) };
 }
+
+/**
+ * For the scripts that take the SDK's usual chain (deploy:lambda, register:lambda, redeploy, metrics): when
+ * AWS_ENDPOINT_URL names a service on this machine and no keys are set, the developer's local keys, so
+ * `AWS_ENDPOINT_URL=http://127.0.0.1:9001 npm run deploy:lambda ...` signs as the local account expects. Otherwise
+ * undefined: the SDK's chain (environment, profile, role) as against AWS.
+ */
+export function localCredentialsFor(
+  env: NodeJS.ProcessEnv = process.env,
+): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const endpoint = env.AWS_ENDPOINT_URL;
+  if (!endpoint || env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE) return undefined;
+  const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
+  return host === '127.0.0.1' || host === 'localhost' ? localDeveloperCredentials() : undefined;
+}

@@ -10,6 +10,7 @@ import { loadDotEnv } from '../config/load-dotenv';
 import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
 import { readLambdaMetrics } from '../deployment/lambda-metrics';
 import { renderMetricsChart } from '../deployment/metrics-chart';
+import { localCredentialsFor } from '../devstack/local-aws-clients';
 
 export const DEFAULT_FUNCTION_NAME = 'shopflow-worker';
 
@@ -41,7 +42,11 @@ async function main(): Promise<void> {
     usage('--period must be a whole number of seconds from 1 to 3600');
   loadDotEnv();
   const functionName = values.function ?? DEFAULT_FUNCTION_NAME;
-  const client = new CloudWatchClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION });
+  const credentials = localCredentialsFor();
+  const client = new CloudWatchClient({
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    ...(credentials && { credentials }),
+  });
   const source = process.env.AWS_ENDPOINT_URL ? `the Lambda service at ${process.env.AWS_ENDPOINT_URL}` : 'CloudWatch';
   do {
     const rows = await readLambdaMetrics(client, functionName, minutes, period);

@@ -14,6 +14,7 @@ import type { DoctorRow } from '../../deployment/doctor-checks';
 import { registerLambda } from '../../deployment/lambda-registration';
 import { writeZip } from '../../deployment/zip';
 import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
+import { localInvocationRoleArn } from '../../lambda-local/local-roles';
 import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { ledgerServer, stopLedgerServer } from '../support/ledger-server';
 import { testEnv } from '../support/test-env';
@@ -70,7 +71,7 @@ beforeAll(async () => {
   fns.cloudProfile = await create({ Architectures: ['x86_64'] }, { TEMPORAL_PROFILE: 'cloud' });
   fns.frozenKey = await create({ Architectures: ['x86_64'] }, { TEMPORAL_API_KEY: 'sk-frozen' });
   const { FunctionArn } = await lambda.send(new PublishVersionCommand({ FunctionName: fns.good }));
-  // Registered without a role: the local dev server allows it, Temporal Cloud would refuse to invoke.
+  // Registered with its invocation role and external id: the local dev server, like Temporal Cloud, takes no other.
   await registerLambda({
     connection: native,
     namespace: 'default',
@@ -125,11 +126,10 @@ function doctor(options: { fn?: keyof typeof fns; profile?: string; roleArn?: st
 const failing = (rows: DoctorRow[]) => rows.filter((r) => r.outcome === 'fail').map((r) => r.check);
 const row = (rows: DoctorRow[], check: string) => rows.find((r) => r.check === check)!;
 
-test('the baseline passes everything but the role-less registration the local server allowed', async () => {
+test('the baseline passes everything: the registration carries its role (the local server refuses one without)', async () => {
   const rows = await doctor({});
-  expect(failing(rows)).toEqual(['registered version']);
-  expect(row(rows, 'registered version').detail).toContain('it has no invocation role and external id');
-  expect(row(rows, 'registered version').fix).toContain('--role-arn <role> --external-id <id>');
+  expect(failing(rows)).toEqual([]);
+  expect(row(rows, 'registered version').detail).toContain(`role ${localInvocationRoleArn(fns.good)}`);
   expect(row(rows, 'invocation role trust')).toMatchObject({ outcome: 'pass' });
 });
 

@@ -1,4 +1,4 @@
-/** The doctor's rules that the local stack cannot plant: Temporal Cloud's principals, a complete registration. */
+/** The doctor's rules that the local stack cannot plant: Temporal Cloud's principals, a complete registration, one without a role. */
 
 import { checkRegistration, checkTrust, type DoctorFacts } from '../../deployment/doctor-checks';
 import { templatePrincipals } from '../../deployment/doctor';
@@ -41,4 +41,14 @@ test('a registration of a published version with a role and external id passes; 
   const latest = { ...target, functionArn: 'arn:aws:lambda:us-east-1:1:function:shopflow-worker' };
   const row = checkRegistration(facts({ registration: { version: 'shopflow/v2', target: latest } }));
   expect(row).toMatchObject({ outcome: 'fail', detail: expect.stringContaining('is not a published version') });
+});
+
+test('a registration without a role and external id (a self-hosted server may allow one) fails, with the fix', () => {
+  const target = { functionArn: 'arn:aws:lambda:us-east-1:1:function:shopflow-worker:4' };
+  const row = checkRegistration(facts({ registration: { version: 'shopflow/v2', target } }));
+  expect(row).toMatchObject({
+    outcome: 'fail',
+    detail: expect.stringContaining('it has no invocation role and external id'),
+    fix: expect.stringContaining('--role-arn <role> --external-id <id>'),
+  });
 });
