@@ -16,6 +16,14 @@ export const COMPENSATION_FOR: Readonly<Record<ForwardStep, Compensation | undef
   notifyCustomer: undefined,
 };
 
+/** What a person reads for each step: the console's column headings. A new step needs one (the type says so). */
+export const STEP_HEADINGS: Readonly<Record<ForwardStep, string>> = {
+  reserveInventory: 'Reserve',
+  chargeCustomer: 'Charge',
+  createShipment: 'Ship',
+  notifyCustomer: 'Notify',
+};
+
 /**
  * The long haul's chunk activity (workflows/long-haul.ts) is part of the shipment step: it runs before
  * createShipment, so whoever shows the steps (progress, timeline) shows its chunks as that step.

@@ -1,9 +1,10 @@
-/** The order board: one row per order, its four steps (state, attempt, worker), compensations, the reason it failed. */
+/** The order board: one row per order, its steps (state, attempt, worker), compensations, the reason it failed. */
 
 import type { CancellationRequest, ObservedActivity } from '../../client/order-progress';
 import { failureWords } from '../../client/failure-words';
 import { previousAttemptLine } from './attempt-history';
 import type { OrderView } from '../console-types';
+import { FORWARD_STEPS, STEP_HEADINGS } from '../../domain/steps';
 import { byId, clock, el } from './dom';
 import { workerLabel } from './worker-label';
 
@@ -56,6 +57,7 @@ export function renderBoard(
   onCancel: (workflowId: string) => void,
 ): void {
   const rows = [...orders.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  showStepHeadings();
   const tbody = byId('orders').querySelector('tbody')!;
   byId('orders-empty').hidden = rows.length > 0;
   const envsSignature = JSON.stringify(envs);
@@ -72,6 +74,13 @@ export function renderBoard(
   // Only when the rows or their order changed: moving unchanged rows would lay the table out again for nothing.
   const current = [...tbody.children];
   if (current.length !== shown.length || shown.some((row, i) => current[i] !== row)) tbody.replaceChildren(...shown);
+}
+
+/** The step columns' headings, from the step list (once): a new step gets its column without touching the page. */
+function showStepHeadings(): void {
+  const compensations = byId('compensations-heading');
+  if (compensations.parentElement?.querySelector('[data-step]')) return;
+  for (const step of FORWARD_STEPS) compensations.before(el('th', { 'data-step': step }, STEP_HEADINGS[step]));
 }
 
 function orderRow(

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_MEMORY_REASON } from '../../config/settings';
+import { localAwsEnvironment } from '../../devstack/local-aws-clients';
 import { handlerZip, localLambdaClient } from '../support/function-zips';
 import { startEntryPoint } from '../support/processes';
 import { testEnv } from '../support/test-env';
@@ -14,12 +15,7 @@ test('without --memory, the function is created with the default size; --help gi
   const zipFile = path.join(dir, 'function.zip');
   fs.writeFileSync(zipFile, await handlerZip(dir, 'v1'));
   const functionName = uniqueName('default-memory');
-  const env = {
-    AWS_ENDPOINT_URL: testEnv('lambdaEndpoint'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
+  const env = localAwsEnvironment(testEnv('lambdaEndpoint'));
   const args = ['--function', functionName, '--zip', zipFile, '--no-publish', '--create'];
   const deploy = startEntryPoint(
     'scripts/deploy-lambda.ts',
