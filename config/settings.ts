@@ -149,3 +149,10 @@ export const LAMBDA_DEFAULT_MEMORY_REASON = [
   'failover met at each. Cost: $0.22 per 1000 orders (1024 MB $0.13, 768 MB $0.10). Pass --memory',
   '1024 to pay less for a slower cold start; re-run the section after start-up changes (docs/bench.md)',
 ] as const;
+
+/**
+ * How often the server re-checks whether a version that stopped being current has drained (its drainage status).
+ * The dev server is started with 2 s (devstack/dev-server.ts) so the demo's table moves; Temporal Cloud and a
+ * default server check every 180 s. Retiring a version waits for two reads at least this far apart.
+ */
+export const VERSION_DRAINAGE_REFRESH_S = { devServer: 2, default: 180 } as const;

@@ -14,6 +14,7 @@ import { TRACKING_LINE } from '../activities/simulated/notification-message';
 import type { RedeployControl } from '../console/actions/redeploy-action';
 import { buildNextRelease, currentVersion, shipRelease } from '../deployment/next-release';
 import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
+import { VERSION_DRAINAGE_REFRESH_S } from '../config/settings';
 import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
 import { localAwsClient } from '../devstack/local-aws-clients';
 import { waitFor } from '../devstack/wait-for';
@@ -169,9 +170,14 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
     return after.find((v) => v.buildId === version.buildId)?.status === 'DRAINED';
   };
   await waitFor(drained, { timeoutMs: DRAINED_WITHIN_MS, intervalMs: 1_000, what: 'drained' }).catch(() => undefined);
+  // Retiring needs DRAINED and no open order on two reads a drainage refresh apart: read once more after one.
+  const first = { at: Date.now(), rows: after };
+  await sleep(VERSION_DRAINAGE_REFRESH_S.devServer * 1000 + 250);
+  const second = { at: Date.now(), rows: await versionTable(connection, 'default', version.deploymentName) };
   narrator.say('Versions now:');
-  for (const line of formatVersionTable(after)) narrator.say(`  ${line}`);
-  for (const line of retirementAdvice(after, version.deploymentName)) narrator.say(line);
+  for (const line of formatVersionTable(second.rows)) narrator.say(`  ${line}`);
+  for (const line of retirementAdvice([first, second], version.deploymentName, VERSION_DRAINAGE_REFRESH_S.devServer))
+    narrator.say(line);
   await waitFor(() => input.busyEnvironments() === 0, {
     timeoutMs: 120_000,
     intervalMs: 200,

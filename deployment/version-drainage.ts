@@ -110,22 +110,57 @@ export function formatVersionTable(rows: VersionRow[]): string[] {
   );
 }
 
-/** For each version no longer current or ramping: how to retire it, now if drained, else once its orders end. */
-export function retirementAdvice(rows: VersionRow[], deploymentName: string): string[] {
+/** One read of the version table, and when it was taken. */
+export interface VersionTableRead {
+  at: number;
+  rows: VersionRow[];
+}
+
+const drained = (row: VersionRow | undefined) =>
+  row !== undefined && (row.status === 'DRAINED' || row.drainage === 'DRAINED') && row.openOrders === 0;
+
+/**
+ * For each version no longer current or ramping: whether it may be retired yet, and how. Only when the server says
+ * DRAINED and visibility counts no open order on two reads at least one drainage refresh apart: visibility counts
+ * lag, and an order pinned to the version but not yet counted would lose its code with the Lambda version.
+ * `reads`: oldest first, the latest last.
+ */
+export function retirementAdvice(reads: VersionTableRead[], deploymentName: string, refreshS: number): string[] {
+  const latest = reads.at(-1);
+  if (!latest) return [];
   const lines: string[] = [];
-  for (const row of rows.filter((r) => r.status !== 'CURRENT' && r.status !== 'RAMPING')) {
-    const when =
-      row.openOrders === 0
-        ? 'drained: retire it with'
-        : `${row.openOrders} order(s) still open: once they end, retire it with`;
-    lines.push(`${row.buildId}: ${when}`);
-    lines.push(
-      `  temporal worker deployment delete-version --deployment-name ${deploymentName} --build-id ${row.buildId}`,
+  for (const row of latest.rows.filter((r) => r.status !== 'CURRENT' && r.status !== 'RAMPING')) {
+    const confirmedBy = reads.find(
+      (read) => read.at <= latest.at - refreshS * 1000 && drained(read.rows.find((r) => r.buildId === row.buildId)),
     );
-    const arn = row.functionArn ? splitFunctionArn(row.functionArn) : undefined;
-    if (arn?.qualifier && /^\d+$/.test(arn.qualifier)) {
-      lines.push(`  aws lambda delete-function --function-name ${arn.functionName} --qualifier ${arn.qualifier}`);
+    if (!drained(row)) {
+      lines.push(
+        `${row.buildId}: ${row.openOrders} order(s) still open (${row.drainage ?? row.status}): retire it once it ` +
+          `is DRAINED with no open order on two reads ${refreshS} s apart`,
+      );
+      continue;
     }
+    if (!confirmedBy) {
+      lines.push(
+        `${row.buildId}: DRAINED with no open order, on one read so far: read again in ${refreshS} s before ` +
+          `retiring it (temporal worker deployment describe --name ${deploymentName}); visibility counts lag`,
+      );
+      continue;
+    }
+    const apart = Math.round((latest.at - confirmedBy.at) / 1000);
+    lines.push(`${row.buildId}: drained (DRAINED, no open order, on two reads ${apart} s apart): retire it with`);
+    lines.push(...retireCommands(row, deploymentName));
   }
   return lines;
+}
+
+function retireCommands(row: VersionRow, deploymentName: string): string[] {
+  const commands = [
+    `  temporal worker deployment delete-version --deployment-name ${deploymentName} --build-id ${row.buildId}`,
+  ];
+  const arn = row.functionArn ? splitFunctionArn(row.functionArn) : undefined;
+  if (arn?.qualifier && /^\d+$/.test(arn.qualifier)) {
+    commands.push(`  aws lambda delete-function --function-name ${arn.functionName} --qualifier ${arn.qualifier}`);
+  }
+  return commands;
 }

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { VERSION_DRAINAGE_REFRESH_S } from '../config/settings';
 import { workerControllerEnvironment } from './local-aws-clients';
 import { freePortOtherThan } from './ports';
 import { stopProcess } from './stop-process';
@@ -48,7 +49,7 @@ export const WORKER_CONTROLLER_CONFIG = [
   // A version that stopped being current shows DRAINED seconds after its last order ends, not minutes (default 180 s
   // grace, then a check every 180 s): the demo's act 5 ends on that table.
   'matching.wv.VersionDrainageStatusVisibilityGracePeriod=5',
-  'matching.wv.VersionDrainageStatusRefreshInterval=2',
+  `matching.wv.VersionDrainageStatusRefreshInterval=${VERSION_DRAINAGE_REFRESH_S.devServer}`,
 ];
 
 /**

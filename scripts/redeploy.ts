@@ -15,6 +15,7 @@ import { lambdaClient } from '../deployment/lambda-deployment';
 import { PROJECT_ROOT } from '../devstack/project-paths';
 import { redeploy } from '../deployment/redeploy';
 import { formatVersionTable, retirementAdvice } from '../deployment/version-drainage';
+import { VERSION_DRAINAGE_REFRESH_S } from '../config/settings';
 
 const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64]
                               [--role-arn ARN --external-id ID] [--zip FILE [--skip-build]]
@@ -79,12 +80,24 @@ async function main(): Promise<void> {
     );
     console.log('\nVersions (open orders from visibility; nothing here wakes a worker):');
     for (const line of formatVersionTable(result.versions)) console.log(`  ${line}`);
-    const advice = retirementAdvice(result.versions, result.version.deploymentName);
+    const refreshS = isLocalAddress(temporal.connectionOptions.address)
+      ? VERSION_DRAINAGE_REFRESH_S.devServer
+      : VERSION_DRAINAGE_REFRESH_S.default;
+    const advice = retirementAdvice(
+      [{ at: Date.now(), rows: result.versions }],
+      result.version.deploymentName,
+      refreshS,
+    );
     if (advice.length > 0) console.log(`\n${advice.join('\n')}`);
   } finally {
     lambda.destroy();
     await connection.close();
   }
+}
+
+/** A server on this machine is the dev server, which re-checks drainage every few seconds. */
+function isLocalAddress(address: string | undefined): boolean {
+  return /^(127\.0\.0\.1|localhost)(:|$)/.test(address ?? '');
 }
 
 runEntryPoint('redeploy', USAGE, main);
