@@ -14,13 +14,19 @@ import {
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 import type { RunningConsole } from '../../console/start-console';
 import { startTestConsole } from '../support/test-console';
-import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS, localDeveloperCredentials } from '../../devstack/local-aws-clients';
 import { launchChromium } from '../support/browser';
 
 let browser: Browser | undefined;
 let running: RunningConsole | undefined;
 let moto: MotoServer | undefined;
+const savedKeys = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 afterAll(async () => {
+  // This worker process runs other test files next: leave its environment as it was.
+  if (savedKeys.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+  else process.env.AWS_ACCESS_KEY_ID = savedKeys.id;
+  if (savedKeys.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  else process.env.AWS_SECRET_ACCESS_KEY = savedKeys.secret;
   await browser?.close();
   await running?.close();
   await moto?.stop();
@@ -57,9 +63,11 @@ async function writeReportLines(endpoint: string): Promise<{ stream: string; req
 }
 
 test('cloud mode: the page loads clean, shows per-minute metrics, and offers no controls', async () => {
-  // Cloud mode takes the SDK's usual credential chain: the environment, here moto's placeholders.
-  process.env.AWS_ACCESS_KEY_ID ??= MOTO_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= MOTO_CREDENTIALS.secretAccessKey;
+  // Cloud mode takes the SDK's usual credential chain: the environment, here the local account's developer keys
+  // (its CloudWatch is the local service, which checks signatures; moto takes any).
+  const developer = localDeveloperCredentials();
+  process.env.AWS_ACCESS_KEY_ID = developer.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = developer.secretAccessKey;
   moto = await startMotoServer();
   const reported = await writeReportLines(moto.endpoint);
   running = await startTestConsole({
