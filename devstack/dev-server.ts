@@ -61,15 +61,18 @@ export function localLambdaEnvironment(endpoint: string, env: NodeJS.ProcessEnv 
   return env.AWS_ENDPOINT_URL ? {} : workerControllerEnvironment(endpoint);
 }
 
+/** A Host no request can name (the .invalid TLD never resolves): the only one the HTTP API would accept. */
+export const CLOSED_HTTP_API_HOST = 'http-api-closed.invalid';
+
 export function devServerArgs(
   options: Pick<DevServerOptions, 'port' | 'uiPort' | 'httpPort' | 'dbFile' | 'dynamicConfig'>,
 ): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (options.httpPort) {
-    // The HTTP API answers only requests naming it as Host: a DNS-rebinding page gets 403 (docs/architecture.md).
-    const own = [`127.0.0.1:${options.httpPort}`, `localhost:${options.httpPort}`];
+    // Nothing of ShopFlow's, nor the Web UI (its server speaks gRPC), uses the frontend's HTTP API, and it checks no
+    // Origin: a web page's no-cors POST could terminate an order. So it takes no Host at all (403 to every request).
     args.push('--http-port', String(options.httpPort));
-    args.push('--dynamic-config-value', `frontend.httpAllowedHosts=${JSON.stringify(own)}`);
+    args.push('--dynamic-config-value', `frontend.httpAllowedHosts=${JSON.stringify([CLOSED_HTTP_API_HOST])}`);
   }
   if (options.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');

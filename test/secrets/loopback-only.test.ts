@@ -43,7 +43,7 @@ test('the test dev server (headless) listens on 127.0.0.1 only, on every port it
   expect(addresses(sockets)).toEqual(['127.0.0.1']);
 });
 
-test('`npm run dev-server`-style server with the Web UI: gRPC, HTTP and UI on 127.0.0.1 only; HTTP API refuses a foreign Host', async () => {
+test('`npm run dev-server`-style server with the Web UI: gRPC, HTTP and UI on 127.0.0.1 only; the HTTP API is closed', async () => {
   const [port, uiPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const server = await startDevServer({
     cli: testEnv('cli'),
@@ -58,9 +58,19 @@ test('`npm run dev-server`-style server with the Web UI: gRPC, HTTP and UI on 12
     expect(addresses(sockets)).toEqual(['127.0.0.1']);
     // And the UI really answers there.
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
-    // The HTTP API answers its own Host only: a DNS-rebinding page (a foreign Host) is refused.
-    expect(await hostStatus(httpPort, `127.0.0.1:${httpPort}`)).toBe(200);
+    // The HTTP API is closed (nothing uses it, and it checks no Origin): its own Host and a rebound page's both get
+    // 403, and so does a page's no-cors text/plain POST; the Web UI still reads the server (through gRPC).
+    expect(await hostStatus(httpPort, `127.0.0.1:${httpPort}`)).toBe(403);
     expect(await hostStatus(httpPort, 'rebound.example')).toBe(403);
+    const fromPage = await fetch(`http://127.0.0.1:${httpPort}/api/v1/namespaces/default/workflows/x/terminate`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: '{}',
+    });
+    expect(fromPage.status).toBe(403);
+    const viaUi = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces`);
+    expect(viaUi.status).toBe(200);
+    expect(JSON.stringify(await viaUi.json())).toContain('"name":"default"');
   } finally {
     await server.stop();
   }
