@@ -83,7 +83,7 @@ type Flavour = { version: 'v1' | 'v2'; base: string };
 
 const GROUP_PREFIX = 'shopflow-lambda-';
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e.code ? `${e.code}: ${e.message}` : String(err);
 }
@@ -231,7 +231,7 @@ export class CpuShares {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -240,7 +240,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function safeList(fsOps: CgroupFs, dir: string): string[] {
+export function safeList(fsOps: CgroupFs, dir: string): string[] {
   try {
     return fsOps.list(dir);
   } catch {

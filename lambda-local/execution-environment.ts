@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import type { AppliedShare, CpuShares } from './cpu-share';
 import { lambdaNodeFlags } from '../lambda/runtime-flags';
 import type { FunctionRecord } from './function-registry';
+import type { AppliedLimit, MemoryLimits } from './memory-limit';
+import { packageArchitectureProblem } from './package-architecture';
 import { PeakMemory } from './peak-memory';
 import { RuntimeApiServer, type RuntimeReport } from './runtime-api-server';
 
@@ -17,7 +19,7 @@ export interface InvocationOutcome {
   requestId: string;
   ok: boolean;
   body: Buffer;
-  /** For errors: Unhandled, Sandbox.Timedout, Runtime.ExitError, Runtime.ImportModuleError... */
+  /** For errors: Unhandled, Sandbox.Timedout, Runtime.ExitError, Runtime.OutOfMemory, Runtime.ImportModuleError... */
   errorType?: string;
   durationMs: number;
   /** Set on a cold start: how long loading the code took before the handler ran. */
@@ -38,6 +40,8 @@ export interface EnvironmentOptions {
   maxResponseBytes: number;
   /** Caps the process to the CPU Lambda gives the function's memory size, where the host allows it. */
   cpuShares?: CpuShares;
+  /** Holds the process to the function's memory size (the OOM killer ends it beyond), where the host allows it. */
+  memoryLimits?: MemoryLimits;
 }
 
 type State = 'starting' | 'busy' | 'idle' | 'dead';
@@ -65,6 +69,8 @@ export class ExecutionEnvironment {
   private readonly peakMemory = new PeakMemory();
   /** The CPU share the process got (its cgroup and quota); undefined when it runs unlimited. */
   cpuShare?: AppliedShare;
+  /** The memory limit the process got (its cgroup); undefined when it runs unlimited. */
+  memoryLimit?: AppliedLimit;
   private markExited!: () => void;
   private readonly processExited = new Promise<void>((resolve) => (this.markExited = resolve));
 
@@ -82,7 +88,10 @@ export class ExecutionEnvironment {
       options.maxResponseBytes,
     );
     // A group can only be removed once no process is left in it.
-    void this.processExited.then(() => options.cpuShares?.release(this.id));
+    void this.processExited.then(() => {
+      options.cpuShares?.release(this.id);
+      options.memoryLimits?.release(this.id);
+    });
   }
 
   get pid(): number | undefined {
@@ -158,6 +167,9 @@ export class ExecutionEnvironment {
     const runtimeApi = await this.api.listen();
     if (this.state === 'dead') return; // shut down while the runtime API was opening: start nothing
     const memory = record.MemorySize;
+    // Lambda runs the code on the function's architecture: a zip built for the other one fails its init there.
+    const wrongArchitecture = packageArchitectureProblem(record.codeDir, record.Architectures[0] ?? 'x86_64');
+    if (wrongArchitecture !== undefined) return this.failInit('Runtime.ImportModuleError', wrongArchitecture);
     // Only what Lambda's own environment has, plus the function's variables: nothing of this machine leaks in.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -189,7 +201,10 @@ export class ExecutionEnvironment {
     });
     this.process = child;
     // Capped right after the spawn, before Node has loaded anything (a spawn that failed has no pid).
-    if (child.pid !== undefined) this.cpuShare = this.options.cpuShares?.apply(this.id, child.pid, memory);
+    if (child.pid !== undefined) {
+      this.cpuShare = this.options.cpuShares?.apply(this.id, child.pid, memory);
+      this.memoryLimit = this.options.memoryLimits?.apply(this.id, child.pid, memory, this.cpuShare?.group);
+    }
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     const ended = (why: string) => {
@@ -206,11 +221,35 @@ export class ExecutionEnvironment {
       this.kill();
       this.markExited();
     };
-    child.on('exit', (code, signal) =>
-      ended(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`),
-    );
+    child.on('exit', (code, signal) => {
+      // Killed by the OOM killer for going past its memory size (its group's oom_kill count, read before the
+      // group is removed): Lambda's own words, and the REPORT line's Max Memory Used at the memory size.
+      if (
+        signal === 'SIGKILL' &&
+        this.options.memoryLimits?.oomKilled(this.id) &&
+        this.state !== 'dead' &&
+        this.current
+      ) {
+        const errorMessage = `RequestId: ${this.current.requestId} Error: Runtime exited with error: signal: killed`;
+        this.finish(
+          false,
+          JSON.stringify({ errorType: 'Runtime.OutOfMemory', errorMessage }),
+          'Runtime.OutOfMemory',
+          memory,
+        );
+      }
+      ended(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`);
+    });
     // The runtime command could not be started (spawn failed): there is no process to wait for.
     child.on('error', (err) => ended(`Runtime failed to start: ${err.message}`));
+  }
+
+  /** The init failed before any process started: the invocation fails as an init error, and nothing is reused. */
+  private failInit(errorType: string, errorMessage: string): void {
+    const body = JSON.stringify({ errorType, errorMessage });
+    this.log(`${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${body}\n`);
+    this.finish(false, body, errorType);
+    this.kill();
   }
 
   private onWaiting(): void {
@@ -239,7 +278,8 @@ export class ExecutionEnvironment {
     this.kill();
   }
 
-  private finish(ok: boolean, body: string, errorType?: string): void {
+  /** `maxMemoryUsedMb` overrides the process's measured peak (an OOM kill used all of the memory size). */
+  private finish(ok: boolean, body: string, errorType?: string, maxMemoryUsedMb?: number): void {
     const current = this.current;
     if (!current) return;
     this.current = undefined;
@@ -250,7 +290,7 @@ export class ExecutionEnvironment {
       this.invocations === 1 && this.initDurationMs !== undefined
         ? `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms`
         : '';
-    const maxMemoryUsedMb = this.peakMemory.sample(this.process?.pid);
+    maxMemoryUsedMb ??= this.peakMemory.sample(this.process?.pid);
     const maxUsed = maxMemoryUsedMb === undefined ? '' : `\tMax Memory Used: ${maxMemoryUsedMb} MB`;
     const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${maxUsed}${init}\n`;
     this.log(report);

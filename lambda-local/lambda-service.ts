@@ -12,6 +12,7 @@ import type { CpuShares } from './cpu-share';
 import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
+import type { MemoryLimits } from './memory-limit';
 import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   narrate: (line: string) => void;
   /** Lambda's CPU share for each environment's memory size; absent = every environment runs unlimited. */
   cpuShares?: CpuShares;
+  /** Lambda's memory limit for each environment (its memory size); absent = every environment runs unlimited. */
+  memoryLimits?: MemoryLimits;
 }
 
 interface QueuedEvent {
@@ -148,6 +151,7 @@ export class LambdaService {
     environments.forEach((e) => e.kill());
     await Promise.all(environments.map((e) => e.exited()));
     this.options.cpuShares?.close();
+    this.options.memoryLimits?.close();
   }
 
   private acquire(record: FunctionRecord, version: string): ExecutionEnvironment | undefined {
@@ -175,6 +179,7 @@ export class LambdaService {
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
       cpuShares: this.options.cpuShares,
+      memoryLimits: this.options.memoryLimits,
     });
     envs.push(env);
     this.notYetExited.add(env);

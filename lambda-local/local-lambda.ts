@@ -9,13 +9,16 @@ import { LocalAccess } from './local-access';
 import { localAccountKeys, type LocalAccountKeys } from './local-account';
 import { localRolesOf, readIamTemplate } from './local-roles';
 import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
+import { MemoryLimits, memoryLimitWanted, type MemoryLimitOptions } from './memory-limit';
 import { MetricsRecorder } from './metrics';
 import { overlayHostNativeCore } from './native-core-overlay';
 import { chooseRuntime } from './runtime-command';
 import { runtimeNodeChooser } from './runtime-node-choice';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
-export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares'>> {
+export interface LocalLambdaOptions extends Partial<
+  Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares' | 'memoryLimits'>
+> {
   stateDir: string;
   port?: number;
   runtime?: 'auto' | 'aws' | 'builtin';
@@ -34,6 +37,12 @@ export interface LocalLambdaOptions extends Partial<Omit<ServiceOptions, 'runtim
    */
   cpuShare?: boolean;
   cpuShareHost?: Omit<CpuShareOptions, 'log'>;
+  /**
+   * Hold each environment to the function's memory size (default: on, unless SHOPFLOW_LAMBDA_MEMORY_LIMIT=off).
+   * Tests pass where the cgroup filesystem is (`root`) or a fake of it.
+   */
+  memoryLimit?: boolean;
+  memoryLimitHost?: Omit<MemoryLimitOptions, 'log'>;
   /**
    * The CloudFormation template whose roles the account holds, per function (default: infra/iam-roles.json). Tests
    * give a changed copy (or one per function) to see a trust policy without the external id, or a role without
@@ -55,6 +64,8 @@ export interface LocalLambda {
   metrics: MetricsRecorder;
   /** Whether environments get Lambda's CPU share, and if not, why. */
   cpuShares: CpuShares;
+  /** Whether environments are held to their memory size, and if not, why. */
+  memoryLimits: MemoryLimits;
   close(): Promise<void>;
 }
 
@@ -73,6 +84,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const nodeVersions = new Map<string, string>();
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
+  const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,
     ...options,
@@ -82,6 +94,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, log) : undefined,
     logDir: path.join(options.stateDir, 'logs'),
     cpuShares,
+    memoryLimits,
   });
   const keys = options.accountKeys ?? localAccountKeys();
   const given = options.iamTemplate ?? readIamTemplate();
@@ -98,7 +111,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   try {
     endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
   } catch (err) {
-    await service.shutdown(); // removes the CPU share's group too
+    await service.shutdown(); // removes the CPU share's and the memory limit's groups too
     throw err;
   }
   return {
@@ -110,6 +123,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     service,
     metrics,
     cpuShares,
+    memoryLimits,
     close: async () => {
       await service.shutdown();
       await api.close();

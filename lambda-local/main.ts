@@ -7,7 +7,7 @@ import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
-                                [--no-cpu-share]
+                                [--no-cpu-share] [--no-memory-limit]
 
 Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
 running each function's zip in separate Node processes the way Lambda runs them.
@@ -18,7 +18,10 @@ running each function's zip in separate Node processes the way Lambda runs them.
   --runtime           aws: AWS's aws-lambda-ric; builtin: the bundled client; auto (default): aws if installed
   --no-cpu-share      let every environment use the whole host CPU; by default each gets what Lambda gives
                       its memory size (1 vCPU per ${LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu} MB) through a cgroup, where the host
-                      allows it (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off`;
+                      allows it (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off
+  --no-memory-limit   let every environment use as much memory as the host gives it; by default each is held to
+                      its function's memory size, without swap, through a cgroup where the host allows it (root;
+                      cgroup v1 or v2): more, and it is killed (Runtime.OutOfMemory). Also SHOPFLOW_LAMBDA_MEMORY_LIMIT=off`;
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     'idle-ttl': { type: 'string' },
     runtime: { type: 'string' },
     'no-cpu-share': { type: 'boolean' },
+    'no-memory-limit': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
@@ -53,14 +57,18 @@ async function main(): Promise<void> {
       wholeNumber(values['idle-ttl'], '--idle-ttl', LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs / 1000) * 1000,
     runtime: runtime as 'auto' | 'aws' | 'builtin',
     cpuShare: values['no-cpu-share'] ? false : undefined,
+    memoryLimit: values['no-memory-limit'] ? false : undefined,
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   const perVcpu = LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu;
   const cpu = local.cpuShares.applies
     ? `CPU share per environment: 1 vCPU per ${perVcpu} MB (cgroup ${local.cpuShares.version})`
     : 'no CPU share';
+  const memory = local.memoryLimits.applies
+    ? `memory limit per environment: its memory size (cgroup ${local.memoryLimits.version})`
+    : 'no memory limit';
   console.log(
-    `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}); state in ${stateDir}`,
+    `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}; ${memory}); state in ${stateDir}`,
   );
   console.log(
     `Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`,

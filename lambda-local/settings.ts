@@ -33,4 +33,10 @@ export const LOCAL_LAMBDA_DEFAULTS = {
   cpuShare: true,
   cpuShareMbPerVcpu: 1769,
   cpuSharePeriodUs: 100_000,
+  /**
+   * Each environment's process is held to the function's memory size, without swap (a cgroup, where the host allows
+   * it): more, and the kernel's OOM killer ends it, reported as Lambda does (Runtime.OutOfMemory). Off (false,
+   * `--no-memory-limit`, SHOPFLOW_LAMBDA_MEMORY_LIMIT=off): an environment may use as much as the host gives it.
+   */
+  memoryLimit: true,
 } as const;
