@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { NativeConnection } from '@temporalio/worker';
 import { runDoctor, templatePrincipals } from '../../deployment/doctor';
 import type { DoctorRow } from '../../deployment/doctor-checks';
 import { registerLambda } from '../../deployment/lambda-registration';
 import { writeZip } from '../../deployment/zip';
 import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { ledgerServer, stopLedgerServer } from '../support/ledger-server';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
@@ -61,7 +61,7 @@ beforeAll(async () => {
       Environment: { Variables: { ...ledgerEnv, ...env } },
       ...overrides,
     });
-    await lambda.send(new CreateFunctionCommand(input));
+    await createFunctionAndWait(lambda, input);
     return input.FunctionName!;
   };
   fns.good = await create({ Architectures: ['x86_64'] });
