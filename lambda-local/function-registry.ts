@@ -56,12 +56,31 @@ export type PrepareCode = (codeDir: string, functionName: string) => void;
 
 const NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
 
+/**
+ * Where $LATEST is in its lifecycle, as Lambda reports it: Pending after CreateFunction, then Active; an update
+ * leaves it Active with LastUpdateStatus InProgress, then Successful. Published versions are always Active.
+ */
+export interface FunctionStatus {
+  State: 'Pending' | 'Active';
+  /** Absent while the function is being created (Lambda sets it to Successful once creation completes). */
+  LastUpdateStatus?: 'InProgress' | 'Successful';
+}
+
+const SETTLED: FunctionStatus = { State: 'Active', LastUpdateStatus: 'Successful' };
+/** Lambda's reason while a function is created or updated (StateReason / LastUpdateStatusReason, code Creating). */
+const BEING_CREATED = 'The function is being created.';
+
 function lastModified(): string {
   return new Date().toISOString().replace('Z', '+0000');
 }
 
 export class FunctionRegistry {
   private readonly functions = new Map<string, FunctionRecord>();
+  /** Functions not yet settled (Pending or InProgress); a function missing here is Active and Successful. */
+  private readonly unsettled = new Map<
+    string,
+    { status: FunctionStatus; timer: NodeJS.Timeout; previous?: FunctionRecord }
+  >();
   /** Each published version's frozen code and settings. */
   readonly versions: FunctionVersions;
 
@@ -70,6 +89,8 @@ export class FunctionRegistry {
     private readonly region: string = LOCAL_LAMBDA_DEFAULTS.region,
     private readonly accountId: string = LOCAL_LAMBDA_DEFAULTS.accountId,
     private readonly prepareCode: PrepareCode = () => {},
+    /** How long Pending and InProgress last (settings.ts stateTransitionMs). */
+    private readonly stateTransitionMs: number = LOCAL_LAMBDA_DEFAULTS.stateTransitionMs,
   ) {
     this.versions = new FunctionVersions(stateDir);
     fs.mkdirSync(path.join(stateDir, 'functions'), { recursive: true });
@@ -134,17 +155,22 @@ export class FunctionRegistry {
     };
     this.validate(record);
     await this.storeCode(record, zip);
+    this.begin(record.FunctionName, { State: 'Pending' });
     return record;
   }
 
   async updateCode(nameOrArn: string, zip: Buffer): Promise<FunctionRecord> {
     const { record } = this.resolve(nameOrArn);
+    this.assertSettled(record);
+    const previous = { ...record };
     await this.storeCode(record, zip);
+    this.begin(record.FunctionName, { State: 'Active', LastUpdateStatus: 'InProgress' }, previous);
     return record;
   }
 
   updateConfiguration(nameOrArn: string, settings: FunctionSettings): FunctionRecord {
     const { record } = this.resolve(nameOrArn);
+    this.assertSettled(record);
     const updated: FunctionRecord = {
       ...record,
       ...(settings.Runtime && { Runtime: settings.Runtime }),
@@ -159,7 +185,49 @@ export class FunctionRegistry {
     };
     this.validate(updated);
     this.save(updated);
+    this.begin(updated.FunctionName, { State: 'Active', LastUpdateStatus: 'InProgress' }, record);
     return updated;
+  }
+
+  /** Where $LATEST is in its lifecycle (published versions are always Active and Successful). */
+  statusOf(record: FunctionRecord): FunctionStatus {
+    return this.unsettled.get(record.FunctionName)?.status ?? SETTLED;
+  }
+
+  /**
+   * Refuses, with Lambda's ResourceConflictException, what Lambda refuses before a function has settled: anything
+   * while it is Pending, another update or a PublishVersion while an update is InProgress.
+   */
+  assertSettled(record: FunctionRecord): void {
+    const status = this.statusOf(record);
+    if (status.State === 'Pending') throw notReady(status.State);
+    if (status.LastUpdateStatus === 'InProgress')
+      throw conflict(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${record.FunctionArn}`,
+      );
+  }
+
+  /**
+   * The record an invocation of $LATEST runs: refused while the function is Pending; while an update is InProgress,
+   * Lambda keeps running the code and configuration from before the update.
+   */
+  invocable(record: FunctionRecord): FunctionRecord {
+    const unsettled = this.unsettled.get(record.FunctionName);
+    if (unsettled?.status.State === 'Pending') throw notReady(unsettled.status.State);
+    return unsettled?.previous ?? record;
+  }
+
+  /** Marks $LATEST unsettled for stateTransitionMs, then Active and Successful. */
+  private begin(name: string, status: FunctionStatus, previous?: FunctionRecord): void {
+    this.settle(name);
+    const timer = setTimeout(() => this.settle(name), this.stateTransitionMs);
+    timer.unref();
+    this.unsettled.set(name, { status, timer, previous });
+  }
+
+  private settle(name: string): void {
+    clearTimeout(this.unsettled.get(name)?.timer);
+    this.unsettled.delete(name);
   }
 
   setReservedConcurrency(nameOrArn: string, reserved: number | undefined): FunctionRecord {
@@ -202,6 +270,7 @@ export class FunctionRegistry {
       return { record, version: qualifier };
     }
     this.functions.delete(record.FunctionName);
+    this.settle(record.FunctionName);
     fs.rmSync(path.join(this.stateDir, 'functions', record.FunctionName), { recursive: true, force: true });
     return { record };
   }
@@ -282,16 +351,39 @@ export class FunctionRegistry {
   }
 }
 
-/** FunctionConfiguration as the Lambda API returns it. */
-export function functionConfiguration(record: FunctionRecord, version = '$LATEST'): Record<string, unknown> {
+/** What Lambda answers while a function is Pending ("Invoke" and every operation on the function). */
+function notReady(state: string) {
+  return conflict(
+    `The operation cannot be performed at this time. The function is currently in the following state: ${state}`,
+  );
+}
+
+/** The state fields of FunctionConfiguration, with Lambda's reasons while creating or updating. */
+function stateFields(status: FunctionStatus): Record<string, unknown> {
+  return {
+    State: status.State,
+    ...(status.State === 'Pending' && { StateReason: BEING_CREATED, StateReasonCode: 'Creating' }),
+    ...(status.LastUpdateStatus && { LastUpdateStatus: status.LastUpdateStatus }),
+    ...(status.LastUpdateStatus === 'InProgress' && {
+      LastUpdateStatusReason: BEING_CREATED,
+      LastUpdateStatusReasonCode: 'Creating',
+    }),
+  };
+}
+
+/** FunctionConfiguration as the Lambda API returns it; `status` is $LATEST's (versions are Active and Successful). */
+export function functionConfiguration(
+  record: FunctionRecord,
+  version = '$LATEST',
+  status: FunctionStatus = SETTLED,
+): Record<string, unknown> {
   const { codeDir: _codeDir, PublishedVersions: _versions, ReservedConcurrentExecutions: _reserved, ...aws } = record;
   return {
     ...aws,
     FunctionArn: version === '$LATEST' ? record.FunctionArn : `${record.FunctionArn}:${version}`,
     Version: version,
     TracingConfig: { Mode: 'PassThrough' },
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
+    ...stateFields(status),
     PackageType: 'Zip',
     EphemeralStorage: { Size: 512 },
   };

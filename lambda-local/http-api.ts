@@ -229,7 +229,12 @@ export class LocalLambdaHttpApi {
     this.authorize(caller, iamAction(operation), this.resourceOf(operation, segments[2], url.searchParams, body));
     if (operation === 'CreateFunction') return this.createFunction(body);
     if (operation === 'ListFunctions')
-      return { status: 200, body: { Functions: this.registry.list().map((r) => functionConfiguration(r)) } };
+      return {
+        status: 200,
+        body: {
+          Functions: this.registry.list().map((r) => functionConfiguration(r, LATEST, this.registry.statusOf(r))),
+        },
+      };
 
     const name = segments[2];
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
@@ -240,7 +245,7 @@ export class LocalLambdaHttpApi {
         return {
           status: 200,
           body: {
-            Configuration: functionConfiguration(record, version),
+            Configuration: this.configurationOf(record, version),
             Code: { RepositoryType: 'S3', Location: `file://${record.codeDir}` },
             ...(record.ReservedConcurrentExecutions !== undefined && {
               Concurrency: { ReservedConcurrentExecutions: record.ReservedConcurrentExecutions },
@@ -250,7 +255,7 @@ export class LocalLambdaHttpApi {
       }
       case 'GetFunctionConfiguration': {
         const { record, version } = this.versionOf(nameWithQualifier);
-        return { status: 200, body: functionConfiguration(record, version) };
+        return { status: 200, body: this.configurationOf(record, version) };
       }
       case 'DeleteFunction':
         this.registry.delete(nameWithQualifier);
@@ -265,20 +270,25 @@ export class LocalLambdaHttpApi {
           );
         const zip = Buffer.from(input.ZipFile, 'base64');
         if (zip.length > LOCAL_LAMBDA_DEFAULTS.maxZipBytes) throw requestTooLarge(operation);
-        if (input.DryRun) return { status: 200, body: functionConfiguration(this.registry.resolve(name).record) };
+        if (input.DryRun) {
+          const { record } = this.registry.resolve(name);
+          this.registry.assertSettled(record);
+          return { status: 200, body: this.configurationOf(record, LATEST) };
+        }
         let record = await this.registry.updateCode(name, zip);
         let version = '$LATEST';
         if (input.Publish) ({ record, version } = this.registry.publishVersion(name));
         return {
           status: 200,
-          body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+          body: this.configurationOf(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
         };
       }
       case 'UpdateFunctionConfiguration':
         return {
           status: 200,
-          body: functionConfiguration(
+          body: this.configurationOf(
             this.registry.updateConfiguration(name, parseJsonObject<FunctionSettings>(body, 'request body')),
+            LATEST,
           ),
         };
       case 'PutFunctionConcurrency': {
@@ -301,13 +311,14 @@ export class LocalLambdaHttpApi {
         return { status: 204 };
       case 'PublishVersion': {
         const input = parseJsonObject<{ Description?: string; CodeSha256?: string }>(body, 'request body');
+        this.registry.assertSettled(this.registry.resolve(name).record);
         const { record, version } = this.registry.publishVersion(name, {
           description: input.Description,
           expectedCodeSha256: input.CodeSha256,
         });
         return {
           status: 201,
-          body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+          body: this.configurationOf(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
         };
       }
       case 'ListVersionsByFunction':
@@ -408,8 +419,15 @@ export class LocalLambdaHttpApi {
     if (input.Publish) ({ record, version } = this.registry.publishVersion(record.FunctionName));
     return {
       status: 201,
-      body: functionConfiguration(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
+      body: this.configurationOf(runnableRecord(record, this.registry.snapshotOf(record, version)), version),
     };
+  }
+
+  /** FunctionConfiguration of `version`, with $LATEST's state (Pending, an update InProgress) as Lambda shows it. */
+  private configurationOf(record: FunctionRecord, version: string): Record<string, unknown> {
+    return version === LATEST
+      ? functionConfiguration(record, version, this.registry.statusOf(record))
+      : functionConfiguration(record, version);
   }
 
   /** What `name[:qualifier]` names: $LATEST, or a published version with its frozen code and settings. */
@@ -423,7 +441,7 @@ export class LocalLambdaHttpApi {
   private listVersions(name: string, query: URLSearchParams): Record<string, unknown> {
     const { record } = this.registry.resolve(name);
     const all = [
-      functionConfiguration(record),
+      this.configurationOf(record, LATEST),
       ...this.registry.versions
         .list(record.FunctionName)
         .map((v) => functionConfiguration(runnableRecord(record, v), v.Version)),
@@ -439,8 +457,12 @@ export class LocalLambdaHttpApi {
   }
 
   private async invoke(nameOrArn: string, payload: Buffer, headers: http.IncomingHttpHeaders): Promise<Reply> {
-    const { record, version } = this.versionOf(nameOrArn);
-    const { qualifier } = this.registry.resolve(nameOrArn);
+    const resolved = this.versionOf(nameOrArn);
+    const { record: latest, qualifier } = this.registry.resolve(nameOrArn);
+    // Refused while the function is Pending (every invocation type); during an update $LATEST runs its previous code.
+    const current = this.registry.invocable(latest);
+    const { version } = resolved;
+    const record = version === LATEST ? current : resolved.record;
     // context.invokedFunctionArn is the ARN the caller used: qualified when invoked with a version.
     const invoked = { version, invokedArn: qualifier ? `${record.FunctionArn}:${qualifier}` : record.FunctionArn };
     const type = String(headers['x-amz-invocation-type'] ?? 'RequestResponse');

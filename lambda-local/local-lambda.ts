@@ -51,6 +51,8 @@ export interface LocalLambdaOptions extends Partial<
   iamTemplate?: unknown | ((functionName: string) => unknown);
   /** The account's keys (default: data/local-aws/keys.json, made on first use). */
   accountKeys?: LocalAccountKeys;
+  /** How long a new function stays Pending and an update InProgress (default: settings.ts stateTransitionMs). */
+  stateTransitionMs?: number;
 }
 
 export interface LocalLambda {
@@ -75,10 +77,16 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const region = options.region ?? LOCAL_LAMBDA_DEFAULTS.region;
   const narrate = options.narrate ?? (() => {});
   // On a Mac, each deployed package gets the Mac's native Temporal core next to its Linux one (and says so).
-  const registry = new FunctionRegistry(options.stateDir, region, undefined, (codeDir, functionName) => {
-    const said = overlayHostNativeCore(codeDir, host);
-    if (said) narrate(`${functionName}: ${said}`);
-  });
+  const registry = new FunctionRegistry(
+    options.stateDir,
+    region,
+    undefined,
+    (codeDir, functionName) => {
+      const said = overlayHostNativeCore(codeDir, host);
+      if (said) narrate(`${functionName}: ${said}`);
+    },
+    options.stateTransitionMs,
+  );
   const metrics = new MetricsRecorder();
   const runtime = chooseRuntime(options.runtime ?? (options.runtimeNode ? 'builtin' : 'auto'), host);
   const nodeVersions = new Map<string, string>();

@@ -23,6 +23,13 @@ export const LOCAL_LAMBDA_DEFAULTS = {
    * ShopFlow package has a few dozen, and 100,000 empty files would fill no quota yet cost the disk 100,000 inodes.
    */
   maxZipEntries: 20_000,
+  /**
+   * How long a new function stays Pending and an update InProgress before it is Active / Successful. Lambda takes
+   * about a second for a zip function outside a VPC; the same second here makes callers that do not wait (with
+   * waitUntilFunctionActiveV2 / waitUntilFunctionUpdatedV2) fail locally as they would on AWS. Never 0: a caller
+   * that forgets to wait would pass here and fail in the cloud.
+   */
+  stateTransitionMs: 1000,
   defaultTimeoutSeconds: 3,
   defaultMemoryMb: 128,
   /**

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { NativeConnection } from '@temporalio/worker';
 import { runDoctor, templatePrincipals } from '../../deployment/doctor';
 import type { DoctorRow } from '../../deployment/doctor-checks';
@@ -15,7 +15,7 @@ import { registerLambda } from '../../deployment/lambda-registration';
 import { writeZip } from '../../deployment/zip';
 import { localAwsClient, localLambdaTarget } from '../../devstack/local-aws-clients';
 import { localInvocationRoleArn } from '../../lambda-local/local-roles';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { ledgerServer, stopLedgerServer } from '../support/ledger-server';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
@@ -62,7 +62,7 @@ beforeAll(async () => {
       Environment: { Variables: { ...ledgerEnv, ...env } },
       ...overrides,
     });
-    await lambda.send(new CreateFunctionCommand(input));
+    await createFunctionAndWait(lambda, input);
     return input.FunctionName!;
   };
   fns.good = await create({ Architectures: ['x86_64'] });

@@ -26,7 +26,7 @@ import { localAccountKeys } from '../../lambda-local/local-account';
 import { MAX_REQUEST_BYTES } from '../../lambda-local/http-api';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { lyingZipBomb, zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
 import { signedHeaders } from '../support/signed-request';
 import { testEnv } from '../support/test-env';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   lambda = localLambdaClient(local.endpoint);
   cloudwatch = localAwsClient(CloudWatchClient, local.endpoint, { maxAttempts: 1 });
   zip = await handlerZip(dir, 'v1');
-  await lambda.send(new CreateFunctionCommand(createInput({})));
+  await createFunctionAndWait(lambda, createInput({}));
   hostile.dotDot = await zipWithEntryNamed('../../evil.js');
   hostile.absolute = await zipWithEntryNamed('/tmp/evil.js');
   hostile.symlink = await zipWithSymlink('passwd', '/etc/passwd');

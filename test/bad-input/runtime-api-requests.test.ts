@@ -8,10 +8,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../deployment/zip';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { createTestFunction, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import {
+  createFunctionAndWait,
+  createTestFunction,
+  localLambdaClient,
+  testFunctionInput,
+} from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 let dir: string;
@@ -102,10 +107,9 @@ test('a response over 6 MB is refused by size, counted to its end but not kept',
   fs.writeFileSync(source, `exports.handler = async () => 'x'.repeat(${bytes - 2});\n`);
   const zipFile = path.join(dir, 'big.zip');
   await writeZip([{ name: 'big.js', file: source }], zipFile);
-  const big = await lambda.send(
-    new CreateFunctionCommand(
-      testFunctionInput(fs.readFileSync(zipFile), { Handler: 'big.handler', Timeout: 10, MemorySize: 256 }),
-    ),
+  const big = await createFunctionAndWait(
+    lambda,
+    testFunctionInput(fs.readFileSync(zipFile), { Handler: 'big.handler', Timeout: 10, MemorySize: 256 }),
   );
   const reply = await lambda.send(new InvokeCommand({ FunctionName: big.FunctionName }));
   expect(reply.FunctionError).toBe('Unhandled');

@@ -12,12 +12,11 @@ import {
   InvokeCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
-  UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { waitFor } from '../../devstack/wait-for';
-import { createTestFunction, handlerZip, localLambdaClient } from '../support/function-zips';
+import { createTestFunction, handlerZip, localLambdaClient, updateCodeAndWait } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 let dir: string;
@@ -53,7 +52,7 @@ test('a published version keeps running its own code after UpdateFunctionCode; $
   const name = await createTestFunction(lambda, dir);
   const published = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'shopflow v1' }));
   expect(published).toMatchObject({ Version: '1', Description: 'shopflow v1', FunctionArn: `${ARN_PREFIX}${name}:1` });
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  await updateCodeAndWait(lambda, { FunctionName: name, ZipFile: await handlerZip(dir, 'v2') });
 
   expect(await invoke(name)).toMatchObject({
     version: 'v2',
@@ -74,9 +73,11 @@ test('a published version keeps running its own code after UpdateFunctionCode; $
     arn: `${ARN_PREFIX}${name}:1`,
   });
 
-  const second = await lambda.send(
-    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v3'), Publish: true }),
-  );
+  const second = await updateCodeAndWait(lambda, {
+    FunctionName: name,
+    ZipFile: await handlerZip(dir, 'v3'),
+    Publish: true,
+  });
   expect(second.Version).toBe('2');
   expect(await invoke(name, '2')).toMatchObject({ version: 'v3', executed: '2' });
   expect(await invoke(name, '1')).toMatchObject({ version: 'v1', executed: '1' });
@@ -85,7 +86,7 @@ test('a published version keeps running its own code after UpdateFunctionCode; $
 test('an Event invoke of a version runs that version', async () => {
   const name = await createTestFunction(lambda, dir);
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  await updateCodeAndWait(lambda, { FunctionName: name, ZipFile: await handlerZip(dir, 'v2') });
   const file = path.join(dir, `${name}.event`);
   const payload = new TextEncoder().encode(JSON.stringify({ action: 'append', file }));
   const accepted = await lambda.send(
@@ -106,7 +107,7 @@ test('publishing unchanged code returns the same version; GetFunction and ListVe
   );
   const again = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'ignored' }));
   expect(again).toMatchObject({ Version: '1', Description: 'build v2 workflow sha256:aaa' });
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  await updateCodeAndWait(lambda, { FunctionName: name, ZipFile: await handlerZip(dir, 'v2') });
   const second = await lambda.send(
     new PublishVersionCommand({ FunctionName: name, Description: 'build v3 workflow sha256:bbb' }),
   );
@@ -141,7 +142,7 @@ test('DeleteFunction removes one version (numbers are never reused), then the wh
     status: 404,
     message: `Function not found: ${ARN_PREFIX}${name}:1`,
   });
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }));
+  await updateCodeAndWait(lambda, { FunctionName: name, ZipFile: await handlerZip(dir, 'v2') });
   expect((await lambda.send(new PublishVersionCommand({ FunctionName: name }))).Version).toBe('2');
 
   await lambda.send(new DeleteFunctionCommand({ FunctionName: `${ARN_PREFIX}${name}` }));

@@ -9,13 +9,12 @@ import {
   LambdaClient,
   PutFunctionConcurrencyCommand,
   TooManyRequestsException,
-  UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { localAwsClient } from '../../devstack/local-aws-clients';
 import { waitFor } from '../../devstack/wait-for';
-import { createTestFunction, handlerZip } from '../support/function-zips';
+import { createTestFunction, handlerZip, updateCodeAndWait } from '../support/function-zips';
 import { processState } from '../support/host-processes';
 import { testEnv } from '../support/test-env';
 
@@ -164,9 +163,7 @@ test('beyond the reserved concurrency a synchronous invoke is throttled', async 
 test('UpdateFunctionCode: the next invoke runs the new code', async () => {
   const name = await createFunction();
   expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload).version).toBe('v1');
-  const updated = await lambda.send(
-    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') }),
-  );
+  const updated = await updateCodeAndWait(lambda, { FunctionName: name, ZipFile: await handlerZip(dir, 'v2') });
   expect(updated.CodeSha256).toBeTruthy();
   expect(parse((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload)).toMatchObject({
     version: 'v2',

@@ -24,7 +24,7 @@ import { LOCAL_USERS } from '../../devstack/local-aws-clients';
 import { localAccountKeys } from '../../lambda-local/local-account';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { localInvocationRoleArn } from '../../lambda-local/local-roles';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 const FUNCTION = 'sts-fn';
@@ -38,9 +38,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'sts-'));
   local = await startLocalLambda({ stateDir: path.join(dir, 'state'), port: 0 });
   developer = localLambdaClient(local.endpoint);
-  await developer.send(
-    new CreateFunctionCommand(testFunctionInput(await handlerZip(dir, 'v1'), { FunctionName: FUNCTION })),
-  );
+  await createFunctionAndWait(developer, testFunctionInput(await handlerZip(dir, 'v1'), { FunctionName: FUNCTION }));
   published = (await developer.send(new PublishVersionCommand({ FunctionName: FUNCTION }))).FunctionArn!;
 }, 60_000);
 afterAll(async () => {

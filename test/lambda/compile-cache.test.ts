@@ -9,7 +9,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
 import { lambdaNodeFlags } from '../../lambda/runtime-flags';
 import { localPackageArchitecture } from '../../lambda/host-platform';
@@ -19,7 +19,7 @@ import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../../deployment/compile-cache'
 import { listZip, readZipEntry } from '../../deployment/zip';
 import { RUNTIME_NODE_VERSIONS } from '../../devstack/runtime-node';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { localLambdaClient } from '../support/function-zips';
+import { createFunctionAndWait, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
@@ -56,27 +56,25 @@ afterAll(async () => {
 /** Creates a function running the package with `memoryMb`, invokes it once (no task comes) and returns its log. */
 async function runOnce(memoryMb: number, nodeOptions = ''): Promise<string> {
   const functionName = uniqueName('cache-fn');
-  await client.send(
-    new CreateFunctionCommand({
-      FunctionName: functionName,
-      Runtime: LAMBDA_RUNTIME,
-      Role: 'arn:aws:iam::000000000000:role/local',
-      Handler: 'index.handler',
-      Code: { ZipFile: fs.readFileSync(zipFile) },
-      Timeout: 60,
-      MemorySize: memoryMb,
-      Environment: {
-        Variables: {
-          NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
-          NODE_OPTIONS: nodeOptions,
-          TEMPORAL_ADDRESS: testEnv('address'),
-          TEMPORAL_TASK_QUEUE: uniqueName('cache-queue'),
-          SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS: '200',
-          SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '200',
-        },
+  await createFunctionAndWait(client, {
+    FunctionName: functionName,
+    Runtime: LAMBDA_RUNTIME,
+    Role: 'arn:aws:iam::000000000000:role/local',
+    Handler: 'index.handler',
+    Code: { ZipFile: fs.readFileSync(zipFile) },
+    Timeout: 60,
+    MemorySize: memoryMb,
+    Environment: {
+      Variables: {
+        NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+        NODE_OPTIONS: nodeOptions,
+        TEMPORAL_ADDRESS: testEnv('address'),
+        TEMPORAL_TASK_QUEUE: uniqueName('cache-queue'),
+        SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS: '200',
+        SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '200',
       },
-    }),
-  );
+    },
+  });
   const response = await client.send(new InvokeCommand({ FunctionName: functionName }));
   const body = Buffer.from(response.Payload ?? []).toString();
   expect({ error: response.FunctionError, body }).toEqual({

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { BUILD_INFO_FILE } from '../../lambda/build-info';
 import { checkPackage } from '../../lambda/check-package';
 import type { HostPlatform } from '../../lambda/host-platform';
@@ -15,7 +15,12 @@ import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lam
 import { projectCoreBridgeDir } from '../../lambda-local/native-core-overlay';
 import { buildLocalLambdaPackage, filesUnder, type BuildResult } from '../../deployment/lambda-package';
 import { extractZip, listZip, writeZip } from '../../deployment/zip';
-import { localLambdaClient, testFunctionInput } from '../support/function-zips';
+import {
+  createFunctionAndWait,
+  localLambdaClient,
+  testFunctionInput,
+  updateCodeAndWait,
+} from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
@@ -112,9 +117,9 @@ describe.each(HOSTS)('$name', ({ name, host, linuxCore, added }) => {
       ];
       for (const [operation, zip] of deployments) {
         if (operation === 'CreateFunction') {
-          await client.send(new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: functionName })));
+          await createFunctionAndWait(client, testFunctionInput(zip, { FunctionName: functionName }));
         } else {
-          await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+          await updateCodeAndWait(client, { FunctionName: functionName, ZipFile: zip });
         }
         const { codeDir } = local.registry.resolve(functionName).record;
         expect(
@@ -139,7 +144,7 @@ test('a macOS arm64 service given the x86_64 package adds nothing, says why, and
   try {
     const functionName = uniqueName('platform');
     const zip = fs.readFileSync(built.get('macOS x64')!.outFile);
-    await client.send(new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: functionName })));
+    await createFunctionAndWait(client, testFunctionInput(zip, { FunctionName: functionName }));
     const { codeDir } = local.registry.resolve(functionName).record;
     expect(fs.readdirSync(path.join(codeDir, 'releases'))).toEqual(['x86_64-unknown-linux-gnu']);
     expect(said).toEqual([

@@ -7,12 +7,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startDevServer } from '../../devstack/dev-server';
 import { localAwsClient } from '../../devstack/local-aws-clients';
 import { freePort } from '../../devstack/ports';
 import { writeZip } from '../../deployment/zip';
 import { listeningOn, listeningSocketsOf, pidListeningOn } from '../support/listening-sockets';
+import { createFunctionAndWait } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
@@ -90,15 +91,13 @@ test("each execution environment's Runtime API server listens on 127.0.0.1 only"
   const lambda = localAwsClient(LambdaClient, testEnv('lambdaEndpoint'));
   try {
     const name = uniqueName('loopback');
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: 'nodejs22.x',
-        Role: 'arn:aws:iam::000000000000:role/local',
-        Handler: 'index.handler',
-        Code: { ZipFile: fs.readFileSync(zipFile) },
-      }),
-    );
+    await createFunctionAndWait(lambda, {
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Role: 'arn:aws:iam::000000000000:role/local',
+      Handler: 'index.handler',
+      Code: { ZipFile: fs.readFileSync(zipFile) },
+    });
     const reply = await lambda.send(new InvokeCommand({ FunctionName: name }));
     const { runtimeApi } = JSON.parse(new TextDecoder().decode(reply.Payload)) as { runtimeApi: string };
     expect(runtimeApi).toMatch(/^127\.0\.0\.1:\d+$/);

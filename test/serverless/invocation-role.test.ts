@@ -7,7 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { NativeConnection } from '@temporalio/worker';
 import { describeVersion, registerLambda, type LambdaTarget } from '../../deployment/lambda-registration';
 import { localLambdaEnvironment, startDevServer, type DevServer } from '../../devstack/dev-server';
@@ -16,7 +16,7 @@ import { freePort } from '../../devstack/ports';
 import type { CallRecord } from '../../lambda-local/local-access';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { localInvocationRoleArn, readIamTemplate } from '../../lambda-local/local-roles';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 type Template = {
@@ -58,7 +58,7 @@ beforeAll(async () => {
   lambda = localLambdaClient(local.endpoint);
   const zip = await handlerZip(dir, 'v1');
   for (const name of ['role-ok', 'role-no-condition', 'role-no-get', 'role-no-invoke']) {
-    await lambda.send(new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: name })));
+    await createFunctionAndWait(lambda, testFunctionInput(zip, { FunctionName: name }));
     published[name] = (await lambda.send(new PublishVersionCommand({ FunctionName: name }))).FunctionArn!;
   }
   connection = await NativeConnection.connect({ address: server.address });

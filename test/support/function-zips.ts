@@ -2,7 +2,17 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  LambdaClient,
+  UpdateFunctionCodeCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+  type CreateFunctionCommandInput,
+  type CreateFunctionCommandOutput,
+  type UpdateFunctionCodeCommandInput,
+  type UpdateFunctionCodeCommandOutput,
+} from '@aws-sdk/client-lambda';
 import { writeZip } from '../../deployment/zip';
 import { localAwsClient } from '../../devstack/local-aws-clients';
 import { uniqueName } from './test-worker';
@@ -58,7 +68,33 @@ export function testFunctionInput(
   };
 }
 
-/** Creates a test function running the handlers above and returns its name. */
+/**
+ * How the tests wait for a function to settle, with the SDK's own waiters: every 0.2 s at first, at most 1 s apart
+ * (the waiters take fractions of a second: they multiply by 1000), for at most a minute.
+ */
+export const LOCAL_WAITER = { maxWaitTime: 60, minDelay: 0.2, maxDelay: 1 };
+
+/** CreateFunction, then waits until the function is Active (Lambda refuses Invoke and PublishVersion while Pending). */
+export async function createFunctionAndWait(
+  lambda: LambdaClient,
+  input: CreateFunctionCommandInput,
+): Promise<CreateFunctionCommandOutput> {
+  const created = await lambda.send(new CreateFunctionCommand(input));
+  await waitUntilFunctionActiveV2({ client: lambda, ...LOCAL_WAITER }, { FunctionName: input.FunctionName });
+  return created;
+}
+
+/** UpdateFunctionCode, then waits until LastUpdateStatus is Successful (before the next update or PublishVersion). */
+export async function updateCodeAndWait(
+  lambda: LambdaClient,
+  input: UpdateFunctionCodeCommandInput,
+): Promise<UpdateFunctionCodeCommandOutput> {
+  const updated = await lambda.send(new UpdateFunctionCodeCommand(input));
+  await waitUntilFunctionUpdatedV2({ client: lambda, ...LOCAL_WAITER }, { FunctionName: input.FunctionName });
+  return updated;
+}
+
+/** Creates a test function running the handlers above, waits until it is Active and returns its name. */
 export async function createTestFunction(
   lambda: LambdaClient,
   dir: string,
@@ -69,6 +105,6 @@ export async function createTestFunction(
     MemorySize: options.memoryMb ?? 256,
     Environment: { Variables: options.env ?? {} },
   });
-  await lambda.send(new CreateFunctionCommand(input));
+  await createFunctionAndWait(lambda, input);
   return input.FunctionName!;
 }
