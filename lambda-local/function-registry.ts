@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { extractZip } from '../deployment/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
+import { checkEnvironmentVariables } from './environment-rules';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 import { checkUploadedZip } from './zip-checks';
@@ -133,6 +134,7 @@ export class FunctionRegistry {
       codeDir: '',
     };
     this.validate(record);
+    checkEnvironmentVariables(record.Environment.Variables);
     await this.storeCode(record, zip);
     return record;
   }
@@ -158,6 +160,8 @@ export class FunctionRegistry {
       RevisionId: randomUUID(),
     };
     this.validate(updated);
+    // Only what the request sets is checked: a configuration saved before these rules still takes other updates.
+    if (settings.Environment) checkEnvironmentVariables(updated.Environment.Variables);
     this.save(updated);
     return updated;
   }
