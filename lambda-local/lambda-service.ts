@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { throttled } from './aws-errors';
 import type { CpuShares } from './cpu-share';
-import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
+import { ExecutionEnvironment, type ExecutionCredentials, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
@@ -31,6 +31,8 @@ export interface ServiceOptions {
   narrate: (line: string) => void;
   /** Lambda's CPU share for each environment's memory size; absent = every environment runs unlimited. */
   cpuShares?: CpuShares;
+  /** The temporary credentials of the function's execution role, for each environment that starts. */
+  executionCredentials?: (record: FunctionRecord) => ExecutionCredentials;
 }
 
 interface QueuedEvent {
@@ -165,6 +167,7 @@ export class LambdaService {
       warm.state = 'busy';
       return warm;
     }
+    const credentialsOf = this.options.executionCredentials;
     const env = new ExecutionEnvironment({
       record,
       version,
@@ -175,6 +178,7 @@ export class LambdaService {
       logFile: path.join(this.options.logDir, `${record.FunctionName}.log`),
       maxResponseBytes: this.options.maxResponseBytes,
       cpuShares: this.options.cpuShares,
+      credentials: credentialsOf && (() => credentialsOf(record)),
     });
     envs.push(env);
     this.notYetExited.add(env);
