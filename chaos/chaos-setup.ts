@@ -73,7 +73,7 @@ export async function setUpChaos(
     dbFile: path.join(dir, 'temporal.db'),
     // Two cores: a few Lambda environments at once are plenty; more events wait in the queue, as on Lambda.
     lambdaService: { accountConcurrency: 4 },
-    functionEnvironment: { SHOPFLOW_LATENCY_SCALE: latencyScale, ...ledger.env },
+    functionEnvironment: { SHOPFLOW_LATENCY_SCALE: latencyScale, ...ledger.functionEnv },
     identity: 'shopflow-chaos',
   });
   const address = stack.server.address;

@@ -39,7 +39,7 @@ export async function stageAct(args: DemoArgs, stage: Stage, narrator: Narrator)
     lambdaNarrate: (line) => narrator.say(`[Lambda service] ${line}`),
     ui: true,
     identity: 'shopflow-demo',
-    functionEnvironment: ledger.env,
+    functionEnvironment: ledger.functionEnv,
   });
   const workerLines: string[] = [];
   const presenter = await startDemoConsole(stage, narrator, {

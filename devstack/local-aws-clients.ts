@@ -4,8 +4,9 @@
  * the endpoint given, the local region, and whose keys sign:
  * - the developer's (scripts, tests, the console): the local account's administrator;
  * - the worker controller's (the dev server): it may only assume the invocation role, as on Temporal Cloud;
- * - placeholders for what only moto reads (a function's DynamoDB ledger): moto checks no signature, and the local
- *   Lambda service does not know them, so a function's environment cannot drive the Lambda API.
+ * - placeholders for what only moto reads (a local worker's DynamoDB ledger): moto checks no signature, and the
+ *   local Lambda service does not know them. A Lambda function gets only the endpoint (localFunctionEnvironment):
+ *   its region and credentials are its execution role's, given by the local Lambda service as Lambda does.
  * Clients of real AWS never come here: they use the SDK's usual chain (environment, profile, the Lambda role).
  */
 
@@ -71,6 +72,16 @@ export function localAwsEnvironment(endpoint: string, service?: 'DYNAMODB'): Rec
     AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
     ...(service ? {} : REAL_AWS_VARIABLES),
   };
+}
+
+/**
+ * What a Lambda function's own configuration carries to reach a local service: its endpoint alone
+ * (AWS_ENDPOINT_URL_DYNAMODB, not reserved). Lambda refuses AWS_REGION and credentials among a function's variables
+ * (reserved keys): the local Lambda service, as Lambda does, gives each environment its region and the execution
+ * role's temporary credentials, which moto accepts (it checks no signature).
+ */
+export function localFunctionEnvironment(endpoint: string, service: 'DYNAMODB'): Record<string, string> {
+  return { [`AWS_ENDPOINT_URL_${service}`]: endpoint };
 }
 
 /**

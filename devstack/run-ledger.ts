@@ -13,7 +13,7 @@ import { DynamoDbLedger } from '../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError } from '../activities/ledger/ledger-errors';
 import { startDynamoDbFaultProxy, type FaultProxy } from './dynamodb-fault-proxy';
 import { createLedgerTable } from './ledger-table';
-import { MOTO_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from './local-aws-clients';
+import { MOTO_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment, localFunctionEnvironment } from './local-aws-clients';
 import { startRestartableMoto } from './restartable-moto';
 
 export const LEDGER_CHOICES = ['file', 'dynamodb'] as const;
@@ -24,8 +24,13 @@ const READ_RETRY_MS = 30_000;
 export interface RunLedger {
   choice: LedgerChoice;
   description: string;
-  /** Variables for the local worker and the Lambda function, so both record in this ledger. */
+  /** Variables for the local worker (region and moto's placeholder keys included), to record in this ledger. */
   env: Record<string, string>;
+  /**
+   * The Lambda function's variables for the same ledger: no reserved key (AWS_REGION, credentials), which Lambda
+   * refuses; the service gives the function its region and its execution role's credentials.
+   */
+  functionEnv: Record<string, string>;
   /** Every entry recorded (for the file: every line, duplicates included, which the invariants look for). */
   read(): Promise<JournalEntry[]>;
   /** DynamoDB only: restarts the local server (its data kept, as DynamoDB's is); resolves with the downtime. */
@@ -84,7 +89,8 @@ export async function startRunLedger(
   if (choice === 'file') {
     const file = path.join(options.dir, 'journal.jsonl');
     const read = async () => readJournalLines(file);
-    return { choice, description: `file journal ${file}`, env: { SHOPFLOW_JOURNAL: file }, read };
+    const env = { SHOPFLOW_JOURNAL: file };
+    return { choice, description: `file journal ${file}`, env, functionEnv: env, read };
   }
   options.step('starting the DynamoDB-compatible ledger server (moto)...');
   const server = await startRestartableMoto(options.dir);
@@ -104,6 +110,10 @@ export async function startRunLedger(
     choice,
     description: `DynamoDB table ${RUN_LEDGER_TABLE} at ${server.endpoint}`,
     env: { SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`, ...localAwsEnvironment(workersEndpoint, 'DYNAMODB') },
+    functionEnv: {
+      SHOPFLOW_LEDGER: `dynamodb:${RUN_LEDGER_TABLE}`,
+      ...localFunctionEnvironment(workersEndpoint, 'DYNAMODB'),
+    },
     read: () => readRetrying(new DynamoDbLedger({ ...where, credentials: MOTO_CREDENTIALS })),
     restart: () => server.restart(),
     ambiguousWrites: proxy ? () => proxy.disturbed.length : undefined,

@@ -42,6 +42,15 @@ export interface EnvironmentOptions {
   cpuShares?: CpuShares;
   /** Holds the process to the function's memory size (the OOM killer ends it beyond), where the host allows it. */
   memoryLimits?: MemoryLimits;
+  /** The execution role's temporary credentials, asked for when the process starts; absent = none are given. */
+  credentials?: () => ExecutionCredentials;
+}
+
+/** What Lambda puts in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. */
+export interface ExecutionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
 }
 
 type State = 'starting' | 'busy' | 'idle' | 'dead';
@@ -176,6 +185,8 @@ export class ExecutionEnvironment {
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       HOME: '/tmp',
+      // The function's variables may replace PATH, LANG, TZ or HOME, never what Lambda reserves (set below).
+      ...record.Environment.Variables,
       LAMBDA_TASK_ROOT: record.codeDir,
       LAMBDA_RUNTIME_DIR: record.codeDir,
       AWS_LAMBDA_RUNTIME_API: runtimeApi,
@@ -189,7 +200,7 @@ export class ExecutionEnvironment {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       _HANDLER: record.Handler,
-      ...record.Environment.Variables,
+      ...executionCredentials(this.options.credentials?.()),
     };
     this.spawnedAt = Date.now();
     const [command, ...args] = runtimeCommand;
@@ -324,4 +335,14 @@ export class ExecutionEnvironment {
     if (this.current) this.current.log += text;
     fs.appendFileSync(this.options.logFile, text);
   }
+}
+
+/** The credentials' variables (the values go to the process only: never to a log). */
+function executionCredentials(credentials: ExecutionCredentials | undefined): NodeJS.ProcessEnv {
+  if (!credentials) return {};
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+  };
 }

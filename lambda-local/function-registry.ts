@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
 import { extractZip } from '../deployment/zip';
 import { conflict, invalidParameter, notFound } from './aws-errors';
+import { checkEnvironmentVariables } from './environment-rules';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 import { checkUploadedZip } from './zip-checks';
@@ -154,6 +155,7 @@ export class FunctionRegistry {
       codeDir: '',
     };
     this.validate(record);
+    checkEnvironmentVariables(record.Environment.Variables);
     await this.storeCode(record, zip);
     this.begin(record.FunctionName, { State: 'Pending' });
     return record;
@@ -184,6 +186,8 @@ export class FunctionRegistry {
       RevisionId: randomUUID(),
     };
     this.validate(updated);
+    // Only what the request sets is checked: a configuration saved before these rules still takes other updates.
+    if (settings.Environment) checkEnvironmentVariables(updated.Environment.Variables);
     this.save(updated);
     this.begin(updated.FunctionName, { State: 'Active', LastUpdateStatus: 'InProgress' }, record);
     return updated;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { throttled } from './aws-errors';
 import type { CpuShares } from './cpu-share';
-import { ExecutionEnvironment, type InvocationOutcome } from './execution-environment';
+import { ExecutionEnvironment, type ExecutionCredentials, type InvocationOutcome } from './execution-environment';
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import type { MemoryLimits } from './memory-limit';
@@ -34,6 +34,8 @@ export interface ServiceOptions {
   cpuShares?: CpuShares;
   /** Lambda's memory limit for each environment (its memory size); absent = every environment runs unlimited. */
   memoryLimits?: MemoryLimits;
+  /** The temporary credentials of the function's execution role, for each environment that starts. */
+  executionCredentials?: (record: FunctionRecord) => ExecutionCredentials;
 }
 
 interface QueuedEvent {
@@ -169,6 +171,7 @@ export class LambdaService {
       warm.state = 'busy';
       return warm;
     }
+    const credentialsOf = this.options.executionCredentials;
     const env = new ExecutionEnvironment({
       record,
       version,
@@ -180,6 +183,7 @@ export class LambdaService {
       maxResponseBytes: this.options.maxResponseBytes,
       cpuShares: this.options.cpuShares,
       memoryLimits: this.options.memoryLimits,
+      credentials: credentialsOf && (() => credentialsOf(record)),
     });
     envs.push(env);
     this.notYetExited.add(env);

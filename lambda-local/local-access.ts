@@ -49,6 +49,9 @@ export interface CallRecord {
   withExternalId?: boolean;
 }
 
+/** How long the credentials Lambda gives an execution environment last (the longest a role session may). */
+export const EXECUTION_SESSION_SECONDS = 12 * 60 * 60;
+
 /** The most recent decisions kept: enough to follow a demo's registrations and invocations. */
 const KEPT_CALLS = 500;
 
@@ -159,7 +162,23 @@ export class LocalAccess {
     return this.issue(role, input);
   }
 
-  private issue(role: TemplateRole, input: AssumeRoleInput): IssuedCredentials {
+  /**
+   * The credentials Lambda puts in a function's execution environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+   * AWS_SESSION_TOKEN): a session of the function's execution role, named after the function, with the role's
+   * policies when the account holds that role (one of the template's), else none, so it may call nothing here.
+   * Lambda assumes the role itself: no caller, no trust check, nothing recorded in the calls.
+   */
+  executionRoleSession(roleArn: string, functionName: string): IssuedCredentials {
+    const role = this.roleNamed(roleArn);
+    const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1) || roleArn;
+    return this.issue(role ?? { arn: roleArn, roleName, policies: [] }, {
+      roleArn,
+      sessionName: functionName,
+      durationSeconds: EXECUTION_SESSION_SECONDS,
+    });
+  }
+
+  private issue(role: Pick<TemplateRole, 'arn' | 'roleName' | 'policies'>, input: AssumeRoleInput): IssuedCredentials {
     const accessKeyId = `ASIALOCAL${crypto.randomBytes(6).toString('hex').toUpperCase()}`;
     const roleId = `AROALOCAL${crypto.createHash('sha256').update(role.arn).digest('hex').slice(0, 12).toUpperCase()}`;
     const session: Session = {

@@ -93,17 +93,6 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
   const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
-  const service = new LambdaService(registry, metrics, {
-    ...DEFAULT_SERVICE_OPTIONS,
-    ...options,
-    narrate,
-    region,
-    runtime,
-    nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, log) : undefined,
-    logDir: path.join(options.stateDir, 'logs'),
-    cpuShares,
-    memoryLimits,
-  });
   const keys = options.accountKeys ?? localAccountKeys();
   const given = options.iamTemplate ?? readIamTemplate();
   const templateOf = (functionName: string) => (typeof given === 'function' ? given(functionName) : given);
@@ -114,7 +103,21 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       .filter((record) => roleArn.includes(`/${record.FunctionName}-`))
       .flatMap((record) => localRolesOf(record.FunctionName, templateOf(record.FunctionName), keys.externalId))
       .find((role) => role.arn === roleArn);
-  const api = new LocalLambdaHttpApi(registry, service, metrics, new LocalAccess(keys, roleNamed));
+  const access = new LocalAccess(keys, roleNamed);
+  const service = new LambdaService(registry, metrics, {
+    ...DEFAULT_SERVICE_OPTIONS,
+    ...options,
+    narrate,
+    region,
+    runtime,
+    nodeFor: options.runtimeNode ? runtimeNodeChooser(runtime, nodeVersions, log) : undefined,
+    logDir: path.join(options.stateDir, 'logs'),
+    cpuShares,
+    memoryLimits,
+    // As Lambda does: each environment gets the region and a session of the function's execution role.
+    executionCredentials: (record) => access.executionRoleSession(record.Role, record.FunctionName),
+  });
+  const api = new LocalLambdaHttpApi(registry, service, metrics, access);
   let endpoint: string;
   try {
     endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   roles.noCondition = await createRole(uniqueName('invoke-open'), false);
 
   const code = await handlerZip(dir, 'v1');
-  const ledgerEnv = { SHOPFLOW_LEDGER: 'dynamodb:shopflow-ledger', AWS_REGION: 'us-east-1' };
+  const ledgerEnv = { SHOPFLOW_LEDGER: 'dynamodb:shopflow-ledger' };
   const create = async (overrides: Record<string, unknown>, env: Record<string, string> = {}) => {
     const input = testFunctionInput(code, {
       Timeout: 90,

@@ -82,7 +82,7 @@ test('with the DynamoDB ledger shared by the laptop and the Lambda, the charge i
   // The laptop's worker runs in this process: give it the credentials a laptop's AWS profile would.
   process.env.AWS_ACCESS_KEY_ID = table.env.AWS_ACCESS_KEY_ID;
   process.env.AWS_SECRET_ACCESS_KEY = table.env.AWS_SECRET_ACCESS_KEY;
-  const stack = await startFailoverStack({ dir, localLedger: table.config, lambdaEnvironment: table.env });
+  const stack = await startFailoverStack({ dir, localLedger: table.config, lambdaEnvironment: table.functionEnv });
   const ledger: EffectLedger = table.open();
   try {
     const { order, failure } = await runWithFailover(stack);

@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { createLedgerTable } from '../../devstack/ledger-table';
-import { MOTO_CREDENTIALS, LOCAL_AWS_REGION, localAwsEnvironment } from '../../devstack/local-aws-clients';
+import {
+  MOTO_CREDENTIALS,
+  LOCAL_AWS_REGION,
+  localAwsEnvironment,
+  localFunctionEnvironment,
+} from '../../devstack/local-aws-clients';
 import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
 
 let server: Promise<MotoServer> | undefined;
@@ -28,6 +33,8 @@ export interface TestTable {
   config: Extract<LedgerConfig, { kind: 'dynamodb' }>;
   /** What a worker process needs in its environment to use this table (placeholder credentials for moto). */
   env: Record<string, string>;
+  /** What a Lambda function's configuration needs for this table: no reserved key (the service gives the rest). */
+  functionEnv: Record<string, string>;
   open(): DynamoDbLedger;
 }
 
@@ -40,6 +47,7 @@ export async function freshLedgerTable(prefix = 'ledger'): Promise<TestTable> {
   return {
     config,
     env: { SHOPFLOW_LEDGER: `dynamodb:${tableName}`, ...localAwsEnvironment(endpoint, 'DYNAMODB') },
+    functionEnv: { SHOPFLOW_LEDGER: `dynamodb:${tableName}`, ...localFunctionEnvironment(endpoint, 'DYNAMODB') },
     open: () => new DynamoDbLedger({ ...config, credentials: MOTO_CREDENTIALS }),
   };
 }
