@@ -15,12 +15,19 @@ import {
   InvokeCommand,
   type LambdaClient,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../deployment/zip';
 import { ENVIRONMENT_LIMIT_BYTES, environmentSize } from '../../lambda-local/environment-rules';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
-import { handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
+import {
+  LOCAL_WAITER,
+  createFunctionAndWait,
+  handlerZip,
+  localLambdaClient,
+  testFunctionInput,
+} from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 const EXISTING = 'env-rules-fn';
@@ -53,10 +60,9 @@ beforeAll(async () => {
   local = await startLocalLambda({ stateDir, port: 0 });
   lambda = localLambdaClient(local.endpoint);
   zip = await handlerZip(dir, 'v1');
-  await lambda.send(
-    new CreateFunctionCommand(
-      testFunctionInput(zip, { FunctionName: EXISTING, Environment: { Variables: { SHOPFLOW_LEDGER: 'file' } } }),
-    ),
+  await createFunctionAndWait(
+    lambda,
+    testFunctionInput(zip, { FunctionName: EXISTING, Environment: { Variables: { SHOPFLOW_LEDGER: 'file' } } }),
   );
 }, 60_000);
 afterAll(async () => {
@@ -201,14 +207,16 @@ describe.each(TOO_LARGE_ROWS)('variables over the limit: %s', (_row, variables, 
 
 test('exactly 4 KB (4096 bytes of JSON) is accepted, at CreateFunction and at UpdateFunctionConfiguration', async () => {
   const exactly = ofSize(ENVIRONMENT_LIMIT_BYTES);
-  const created = await lambda.send(
-    new CreateFunctionCommand(testFunctionInput(zip, { FunctionName: 'env-4kb', Environment: { Variables: exactly } })),
+  const created = await createFunctionAndWait(
+    lambda,
+    testFunctionInput(zip, { FunctionName: 'env-4kb', Environment: { Variables: exactly } }),
   );
   expect(created.Environment?.Variables).toEqual(exactly);
   const inUtf8 = ofSize(ENVIRONMENT_LIMIT_BYTES, 'é');
   const updated = await lambda.send(
     new UpdateFunctionConfigurationCommand({ FunctionName: 'env-4kb', Environment: { Variables: inUtf8 } }),
   );
+  await waitUntilFunctionUpdatedV2({ client: lambda, ...LOCAL_WAITER }, { FunctionName: 'env-4kb' });
   expect(updated.Environment?.Variables).toEqual(inUtf8);
   // Not reserved: the endpoint a function's ledger uses, and what Lambda lets a function replace.
   const allowed = {
@@ -268,15 +276,14 @@ test.each([
   async (_row, roleOf) => {
     const name = `env-probe-${roleOf('x').endsWith('LambdaExecutionRole') ? 'template' : 'other'}`;
     const role = roleOf(name);
-    await lambda.send(
-      new CreateFunctionCommand(
-        testFunctionInput(await probeZip(), {
-          FunctionName: name,
-          Role: role,
-          Timeout: 30,
-          Environment: { Variables: { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:5000', ROLE_FOR_PROBE: role } },
-        }),
-      ),
+    await createFunctionAndWait(
+      lambda,
+      testFunctionInput(await probeZip(), {
+        FunctionName: name,
+        Role: role,
+        Timeout: 30,
+        Environment: { Variables: { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:5000', ROLE_FOR_PROBE: role } },
+      }),
     );
     const event = { endpoint: local.endpoint, zip: zip.toString('base64') };
     const reply = await lambda.send(

@@ -8,12 +8,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaArchitecture } from '../../config/lambda-architecture';
 import { writeZip } from '../../deployment/zip';
 import { BUILD_INFO_FILE } from '../../lambda/build-info';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 const TARGET: Record<LambdaArchitecture, string> = {
@@ -120,7 +120,7 @@ async function zipFor(row: Row): Promise<Buffer> {
 
 test.each(ROWS)('$name', async (row) => {
   const input = testFunctionInput(await zipFor(row), { Architectures: [row.function] });
-  await lambda.send(new CreateFunctionCommand(input));
+  await createFunctionAndWait(lambda, input);
   const name = input.FunctionName!;
   for (const attempt of [1, 2]) {
     const result = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: 'Tail' }));

@@ -8,10 +8,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../deployment/zip';
 import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { localLambdaClient, testFunctionInput } from '../support/function-zips';
+import { createFunctionAndWait, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 
 const MEMORY_MB = 128;
@@ -55,7 +55,7 @@ async function createFunction(): Promise<string> {
   const zipFile = path.join(dir, 'memory.zip');
   await writeZip([{ name: 'index.js', file: path.join(dir, 'index.js') }], zipFile);
   const input = testFunctionInput(fs.readFileSync(zipFile), { MemorySize: MEMORY_MB, Timeout: 60 });
-  await lambda.send(new CreateFunctionCommand(input));
+  await createFunctionAndWait(lambda, input);
   return input.FunctionName!;
 }
 
