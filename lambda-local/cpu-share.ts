@@ -4,10 +4,22 @@
  * environments unlimited. Groups live under one group per service and are removed when their environment exits.
  */
 
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  REAL_CGROUP_FS,
+  delegateController,
+  detectController,
+  errorText,
+  removeGroup,
+  sweepLeftovers,
+  type CgroupFs,
+  type Controller,
+  type Flavour,
+} from './cgroup-tree';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+
+export type { CgroupFs };
 
 /**
  * vCPUs Lambda gives a function of `memoryMb`: one at 1769 MB, proportionally less below and more above (AWS:
@@ -39,29 +51,6 @@ export function cpuShareWanted(option: boolean | undefined, env: NodeJS.ProcessE
   return LOCAL_LAMBDA_DEFAULTS.cpuShare;
 }
 
-/** The file operations used on the cgroup filesystem; tests pass a fake kernel. */
-export interface CgroupFs {
-  exists(file: string): boolean;
-  read(file: string): string;
-  write(file: string, text: string): void;
-  mkdir(dir: string): void;
-  rmdir(dir: string): void;
-  list(dir: string): string[];
-}
-
-export const REAL_CGROUP_FS: CgroupFs = {
-  exists: (file) => fs.existsSync(file),
-  read: (file) => fs.readFileSync(file, 'utf8'),
-  write: (file, text) => fs.writeFileSync(file, text),
-  mkdir: (dir) => fs.mkdirSync(dir),
-  rmdir: (dir) => fs.rmdirSync(dir),
-  list: (dir) =>
-    fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name),
-};
-
 export interface CpuShareOptions {
   /** Where the cgroup filesystem is found: `<root>/sys/fs/cgroup`. Default `/`. */
   root?: string;
@@ -79,14 +68,8 @@ export interface AppliedShare {
   periodUs: number;
 }
 
-type Flavour = { version: 'v1' | 'v2'; base: string };
-
 const GROUP_PREFIX = 'shopflow-lambda-';
-
-export function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e.code ? `${e.code}: ${e.message}` : String(err);
-}
+const CPU_CONTROLLER: Controller = { name: 'cpu', v1File: 'cpu.cfs_quota_us', label: 'CPU' };
 
 export class CpuShares {
   /** Why environments run unlimited, when they do (said once through `log`). */
@@ -110,7 +93,7 @@ export class CpuShares {
     const cgroupRoot = path.join(options.root ?? '/', 'sys', 'fs', 'cgroup');
     let flavour: Flavour | string;
     try {
-      flavour = this.detect(cgroupRoot);
+      flavour = detectController(this.fsOps, cgroupRoot, CPU_CONTROLLER);
     } catch (err) {
       flavour = `cannot read ${cgroupRoot} (${errorText(err)})`;
     }
@@ -118,14 +101,14 @@ export class CpuShares {
       this.giveUp(flavour);
       return;
     }
-    this.sweepLeftovers(flavour.base);
+    sweepLeftovers(this.fsOps, flavour.base, GROUP_PREFIX);
     const group = path.join(flavour.base, `${GROUP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     try {
-      if (flavour.version === 'v2') this.enableCpuController(flavour.base);
+      if (flavour.version === 'v2') delegateController(this.fsOps, flavour.base, 'cpu');
       this.fsOps.mkdir(group);
-      if (flavour.version === 'v2') this.enableCpuController(group);
+      if (flavour.version === 'v2') delegateController(this.fsOps, group, 'cpu');
     } catch (err) {
-      this.removeQuietly(group);
+      removeGroup(this.fsOps, group);
       this.giveUp(`cannot create a cgroup in ${flavour.base} (${errorText(err)}); run the service as root`);
       return;
     }
@@ -172,78 +155,18 @@ export class CpuShares {
   /** Removes the environment's group once its process has exited; a group still busy is retried at close. */
   release(environmentId: string): void {
     const group = this.groups.get(environmentId);
-    if (group && this.removeQuietly(group)) this.groups.delete(environmentId);
+    if (group && removeGroup(this.fsOps, group)) this.groups.delete(environmentId);
   }
 
   /** Removes every group this service made (call it after every environment's process has exited). */
   close(): void {
     for (const id of [...this.groups.keys()]) this.release(id);
-    if (this.serviceGroup && this.groups.size === 0) this.removeQuietly(this.serviceGroup);
-  }
-
-  private detect(cgroupRoot: string): Flavour | string {
-    const v1 = path.join(cgroupRoot, 'cpu');
-    if (this.fsOps.exists(path.join(v1, 'cpu.cfs_quota_us'))) return { version: 'v1', base: v1 };
-    for (const base of [cgroupRoot, path.join(cgroupRoot, 'unified')]) {
-      const controllers = path.join(base, 'cgroup.controllers');
-      if (this.fsOps.exists(controllers) && this.fsOps.read(controllers).split(/\s+/).includes('cpu'))
-        return { version: 'v2', base };
-    }
-    return `no cgroup CPU controller under ${cgroupRoot} (neither v1 cpu/ nor v2 with the cpu controller)`;
-  }
-
-  /** cgroup v2: children get cpu.max only when their parent delegates the cpu controller. */
-  private enableCpuController(group: string): void {
-    const control = path.join(group, 'cgroup.subtree_control');
-    if (!this.fsOps.read(control).split(/\s+/).includes('cpu')) this.fsOps.write(control, '+cpu');
-  }
-
-  /** Groups of services that died without closing (their pid is gone): emptied groups are removed. */
-  private sweepLeftovers(base: string): void {
-    let names: string[];
-    try {
-      names = this.fsOps.list(base).filter((n) => n.startsWith(GROUP_PREFIX));
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const pid = Number(/^shopflow-lambda-(\d+)-/.exec(name)?.[1]);
-      if (!pid || pid === process.pid || isAlive(pid)) continue;
-      const group = path.join(base, name);
-      for (const child of safeList(this.fsOps, group)) this.removeQuietly(path.join(group, child));
-      this.removeQuietly(group);
-    }
-  }
-
-  private removeQuietly(dir: string): boolean {
-    try {
-      if (this.fsOps.exists(dir)) this.fsOps.rmdir(dir);
-      return true;
-    } catch {
-      return false;
-    }
+    if (this.serviceGroup && this.groups.size === 0) removeGroup(this.fsOps, this.serviceGroup);
   }
 
   private giveUp(reason: string): void {
     if (this.unavailable) return;
     this.unavailable = reason;
     this.options.log(`Local Lambda: no CPU share per environment, environments run unlimited: ${reason}`);
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function safeList(fsOps: CgroupFs, dir: string): string[] {
-  try {
-    return fsOps.list(dir);
-  } catch {
-    return [];
   }
 }

@@ -7,7 +7,17 @@
  */
 
 import path from 'node:path';
-import { REAL_CGROUP_FS, errorText, isAlive, safeList, type CgroupFs } from './cpu-share';
+import {
+  REAL_CGROUP_FS,
+  delegateController,
+  detectController,
+  errorText,
+  removeGroup,
+  sweepLeftovers,
+  type CgroupFs,
+  type Controller,
+  type Flavour,
+} from './cgroup-tree';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -34,9 +44,8 @@ export interface AppliedLimit {
   limitBytes: number;
 }
 
-type Flavour = { version: 'v1' | 'v2'; base: string };
-
 const GROUP_PREFIX = 'shopflow-lambda-memory-';
+const MEMORY_CONTROLLER: Controller = { name: 'memory', v1File: 'memory.limit_in_bytes', label: 'memory' };
 
 export class MemoryLimits {
   /** Why environments run without a memory limit, when they do (said once through `log`). */
@@ -59,7 +68,7 @@ export class MemoryLimits {
     const cgroupRoot = path.join(options.root ?? '/', 'sys', 'fs', 'cgroup');
     let flavour: Flavour | string;
     try {
-      flavour = this.detect(cgroupRoot);
+      flavour = detectController(this.fsOps, cgroupRoot, MEMORY_CONTROLLER);
     } catch (err) {
       flavour = `cannot read ${cgroupRoot} (${errorText(err)})`;
     }
@@ -67,14 +76,14 @@ export class MemoryLimits {
       this.giveUp(flavour);
       return;
     }
-    this.sweepLeftovers(flavour.base);
+    sweepLeftovers(this.fsOps, flavour.base, GROUP_PREFIX);
     const group = path.join(flavour.base, `${GROUP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     try {
-      if (flavour.version === 'v2') this.enableMemoryController(flavour.base);
+      if (flavour.version === 'v2') delegateController(this.fsOps, flavour.base, 'memory');
       this.fsOps.mkdir(group);
-      if (flavour.version === 'v2') this.enableMemoryController(group);
+      if (flavour.version === 'v2') delegateController(this.fsOps, group, 'memory');
     } catch (err) {
-      this.removeQuietly(group);
+      removeGroup(this.fsOps, group);
       this.giveUp(`cannot create a cgroup in ${flavour.base} (${errorText(err)}); run the service as root`);
       return;
     }
@@ -108,7 +117,7 @@ export class MemoryLimits {
         const chain: string[] = [];
         for (let dir = path.dirname(group); dir.startsWith(this.base!) && dir !== this.base; dir = path.dirname(dir))
           chain.unshift(dir);
-        for (const dir of chain) this.enableMemoryController(dir);
+        for (const dir of chain) delegateController(this.fsOps, dir, 'memory');
       } else {
         this.fsOps.mkdir(group);
       }
@@ -150,56 +159,13 @@ export class MemoryLimits {
   release(environmentId: string): void {
     const entry = this.groups.get(environmentId);
     if (!entry) return;
-    if (!entry.owned || this.removeQuietly(entry.group)) this.groups.delete(environmentId);
+    if (!entry.owned || removeGroup(this.fsOps, entry.group)) this.groups.delete(environmentId);
   }
 
   /** Removes every group this service made (call it after every environment's process has exited). */
   close(): void {
     for (const id of [...this.groups.keys()]) this.release(id);
-    if (this.serviceGroup && this.groups.size === 0) this.removeQuietly(this.serviceGroup);
-  }
-
-  private detect(cgroupRoot: string): Flavour | string {
-    const v1 = path.join(cgroupRoot, 'memory');
-    if (this.fsOps.exists(path.join(v1, 'memory.limit_in_bytes'))) return { version: 'v1', base: v1 };
-    for (const base of [cgroupRoot, path.join(cgroupRoot, 'unified')]) {
-      const controllers = path.join(base, 'cgroup.controllers');
-      if (this.fsOps.exists(controllers) && this.fsOps.read(controllers).split(/\s+/).includes('memory'))
-        return { version: 'v2', base };
-    }
-    return `no cgroup memory controller under ${cgroupRoot} (neither v1 memory/ nor v2 with the memory controller)`;
-  }
-
-  /** cgroup v2: children get memory.max only when their parent delegates the memory controller. */
-  private enableMemoryController(group: string): void {
-    const control = path.join(group, 'cgroup.subtree_control');
-    if (!this.fsOps.read(control).split(/\s+/).includes('memory')) this.fsOps.write(control, '+memory');
-  }
-
-  /** Groups of services that died without closing (their pid is gone): emptied groups are removed. */
-  private sweepLeftovers(base: string): void {
-    let names: string[];
-    try {
-      names = this.fsOps.list(base).filter((n) => n.startsWith(GROUP_PREFIX));
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const pid = Number(/^shopflow-lambda-memory-(\d+)-/.exec(name)?.[1]);
-      if (!pid || pid === process.pid || isAlive(pid)) continue;
-      const group = path.join(base, name);
-      for (const child of safeList(this.fsOps, group)) this.removeQuietly(path.join(group, child));
-      this.removeQuietly(group);
-    }
-  }
-
-  private removeQuietly(dir: string): boolean {
-    try {
-      if (this.fsOps.exists(dir)) this.fsOps.rmdir(dir);
-      return true;
-    } catch {
-      return false;
-    }
+    if (this.serviceGroup && this.groups.size === 0) removeGroup(this.fsOps, this.serviceGroup);
   }
 
   private giveUp(reason: string): void {

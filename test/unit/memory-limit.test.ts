@@ -1,7 +1,7 @@
 /** Lambda's memory limit per environment, and the cgroups that apply it, against a fake kernel's cgroup filesystem. */
 
 import path from 'node:path';
-import type { CgroupFs } from '../../lambda-local/cpu-share';
+import type { CgroupFs } from '../../lambda-local/cgroup-tree';
 import { MemoryLimits, memoryLimitWanted } from '../../lambda-local/memory-limit';
 
 /** A cgroup filesystem in memory: a new group gets the interface files the kernel would give it. */
