@@ -114,3 +114,34 @@ export function safeList(fsOps: CgroupFs, dir: string): string[] {
     return [];
   }
 }
+
+/**
+ * The service's own group for `controller` (its environments' groups go inside), after sweeping dead services'
+ * groups; or why there can be none (no controller, not root), to be said once.
+ */
+export function openServiceGroup(
+  fsOps: CgroupFs,
+  root: string,
+  controller: Controller,
+  prefix: string,
+): (Flavour & { group: string }) | string {
+  const cgroupRoot = path.join(root, 'sys', 'fs', 'cgroup');
+  let flavour: Flavour | string;
+  try {
+    flavour = detectController(fsOps, cgroupRoot, controller);
+  } catch (err) {
+    return `cannot read ${cgroupRoot} (${errorText(err)})`;
+  }
+  if (typeof flavour === 'string') return flavour;
+  sweepLeftovers(fsOps, flavour.base, prefix);
+  const group = path.join(flavour.base, `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  try {
+    if (flavour.version === 'v2') delegateController(fsOps, flavour.base, controller.name);
+    fsOps.mkdir(group);
+    if (flavour.version === 'v2') delegateController(fsOps, group, controller.name);
+  } catch (err) {
+    removeGroup(fsOps, group);
+    return `cannot create a cgroup in ${flavour.base} (${errorText(err)}); run the service as root`;
+  }
+  return { ...flavour, group };
+}

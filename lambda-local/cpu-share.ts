@@ -7,15 +7,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import {
+  openServiceGroup,
   REAL_CGROUP_FS,
-  delegateController,
-  detectController,
   errorText,
   removeGroup,
-  sweepLeftovers,
   type CgroupFs,
   type Controller,
-  type Flavour,
 } from './cgroup-tree';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
@@ -90,30 +87,13 @@ export class CpuShares {
     this.fsOps = options.cgroupFs ?? REAL_CGROUP_FS;
     this.hostCores = options.hostCores ?? os.availableParallelism();
     if (!enabled) return;
-    const cgroupRoot = path.join(options.root ?? '/', 'sys', 'fs', 'cgroup');
-    let flavour: Flavour | string;
-    try {
-      flavour = detectController(this.fsOps, cgroupRoot, CPU_CONTROLLER);
-    } catch (err) {
-      flavour = `cannot read ${cgroupRoot} (${errorText(err)})`;
-    }
-    if (typeof flavour === 'string') {
-      this.giveUp(flavour);
+    const opened = openServiceGroup(this.fsOps, options.root ?? '/', CPU_CONTROLLER, GROUP_PREFIX);
+    if (typeof opened === 'string') {
+      this.giveUp(opened);
       return;
     }
-    sweepLeftovers(this.fsOps, flavour.base, GROUP_PREFIX);
-    const group = path.join(flavour.base, `${GROUP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    try {
-      if (flavour.version === 'v2') delegateController(this.fsOps, flavour.base, 'cpu');
-      this.fsOps.mkdir(group);
-      if (flavour.version === 'v2') delegateController(this.fsOps, group, 'cpu');
-    } catch (err) {
-      removeGroup(this.fsOps, group);
-      this.giveUp(`cannot create a cgroup in ${flavour.base} (${errorText(err)}); run the service as root`);
-      return;
-    }
-    this.version = flavour.version;
-    this.serviceGroup = group;
+    this.version = opened.version;
+    this.serviceGroup = opened.group;
   }
 
   get applies(): boolean {

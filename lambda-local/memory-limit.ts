@@ -8,15 +8,13 @@
 
 import path from 'node:path';
 import {
+  openServiceGroup,
   REAL_CGROUP_FS,
   delegateController,
-  detectController,
   errorText,
   removeGroup,
-  sweepLeftovers,
   type CgroupFs,
   type Controller,
-  type Flavour,
 } from './cgroup-tree';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
@@ -65,31 +63,14 @@ export class MemoryLimits {
   ) {
     this.fsOps = options.cgroupFs ?? REAL_CGROUP_FS;
     if (!enabled) return;
-    const cgroupRoot = path.join(options.root ?? '/', 'sys', 'fs', 'cgroup');
-    let flavour: Flavour | string;
-    try {
-      flavour = detectController(this.fsOps, cgroupRoot, MEMORY_CONTROLLER);
-    } catch (err) {
-      flavour = `cannot read ${cgroupRoot} (${errorText(err)})`;
-    }
-    if (typeof flavour === 'string') {
-      this.giveUp(flavour);
+    const opened = openServiceGroup(this.fsOps, options.root ?? '/', MEMORY_CONTROLLER, GROUP_PREFIX);
+    if (typeof opened === 'string') {
+      this.giveUp(opened);
       return;
     }
-    sweepLeftovers(this.fsOps, flavour.base, GROUP_PREFIX);
-    const group = path.join(flavour.base, `${GROUP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    try {
-      if (flavour.version === 'v2') delegateController(this.fsOps, flavour.base, 'memory');
-      this.fsOps.mkdir(group);
-      if (flavour.version === 'v2') delegateController(this.fsOps, group, 'memory');
-    } catch (err) {
-      removeGroup(this.fsOps, group);
-      this.giveUp(`cannot create a cgroup in ${flavour.base} (${errorText(err)}); run the service as root`);
-      return;
-    }
-    this.version = flavour.version;
-    this.base = flavour.base;
-    this.serviceGroup = group;
+    this.version = opened.version;
+    this.base = opened.base;
+    this.serviceGroup = opened.group;
   }
 
   get applies(): boolean {
