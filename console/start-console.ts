@@ -171,6 +171,8 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     bucketSeconds: mode === 'local' ? CONSOLE_LOCAL_BUCKET_S : CONSOLE_CLOUD_BUCKET_S,
     refreshMs: mode === 'local' ? CONSOLE_LOCAL_METRICS_REFRESH_MS : CONSOLE_CLOUD_METRICS_REFRESH_MS,
     billing: mode === 'local' ? 'local-metric' : 'duration-times-memory',
+    // Cloud: the REPORT lines' billed time (INIT included); CloudWatch's Duration metric leaves INIT out.
+    ...(reports && { reportedGbSeconds: (since: number) => timeline.billedGbSeconds(since) }),
     sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${aws.region})`,
     fixHint:
       mode === 'local'

@@ -17,8 +17,12 @@ export interface LambdaMetricsSourceOptions {
   functionName: string;
   bucketSeconds: number;
   refreshMs: number;
-  /** Local: the service reports BilledGBSeconds itself. Cloud: Duration (ms) × memory. */
+  /**
+   * Local: the service reports BilledGBSeconds itself. Cloud: the REPORT lines' billed spans (`reportedGbSeconds`,
+   * INIT included, as Lambda bills it), or else Duration (ms) × memory, which leaves INIT out.
+   */
   billing: 'local-metric' | 'duration-times-memory';
+  reportedGbSeconds?: (since: number) => number | undefined;
   /** Where the figures come from, for the page. */
   sourceLabel: string;
   /** How to fix it when the source does not answer. */
@@ -117,7 +121,8 @@ export class LambdaMetricsSource {
     const billedGbSeconds =
       this.options.billing === 'local-metric'
         ? sinceStart.reduce((sum, r) => sum + r.gbs, 0)
-        : (sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000) * ((this.memoryMb ?? 0) / 1024);
+        : (this.options.reportedGbSeconds?.(this.options.startedAt) ??
+          (sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000) * ((this.memoryMb ?? 0) / 1024));
     const buckets = [...this.rows.values()]
       .filter((r) => r.t >= chartStart)
       .sort((a, b) => a.t - b.t)

@@ -10,7 +10,7 @@ import type { ConsoleHub } from '../console-hub';
 import type { ConsoleMode } from '../console-types';
 import { AttemptFold } from '../timeline/attempt-fold';
 import type { InvocationSummaryView, TimelineMark, TimelineView } from '../timeline/timeline-types';
-import { invocationMarks, ledgerEntries, type InvocationRecord } from '../timeline/wakeup-ledger';
+import { billing, invocationMarks, ledgerEntries, type InvocationRecord } from '../timeline/wakeup-ledger';
 
 type FoldEvents = Parameters<AttemptFold['apply']>[0];
 type FoldPending = Parameters<AttemptFold['observePending']>[0];
@@ -105,6 +105,7 @@ export class TimelineSource {
   private lastRead = 0;
   private lastPushed = '';
   private failing = false;
+  private readOnce = false;
 
   constructor(private readonly options: TimelineSourceOptions) {}
 
@@ -165,6 +166,16 @@ export class TimelineSource {
     };
   }
 
+  /**
+   * What Lambda billed for the invocations that started since `since`, INIT included (a REPORT line's span covers
+   * it); undefined until the invocations have been read once. Cloud mode's cost takes this over CloudWatch's
+   * Duration metric, which leaves out the INIT that Lambda bills.
+   */
+  billedGbSeconds(since: number): number | undefined {
+    if (!this.readOnce) return undefined;
+    return this.records.filter((r) => r.startedAt >= since).reduce((sum, r) => sum + (billing(r).gbSeconds ?? 0), 0);
+  }
+
   private foldOf(workflowId: string): AttemptFold {
     let fold = this.folds.get(workflowId);
     if (!fold) {
@@ -183,6 +194,7 @@ export class TimelineSource {
     try {
       this.records = await readInvocations();
       this.failing = false;
+      this.readOnce = true;
     } catch (err) {
       // Said once; the timeline keeps the invocations it had.
       if (!this.failing) hub.record('error', describeReadFailure(err as Error));
