@@ -77,6 +77,8 @@ export class ExecutionEnvironment {
     priorInitMs: number;
   };
   private spawnedAt = 0;
+  private initCapMs?: number;
+  private initCap?: NodeJS.Timeout;
   private initDurationMs?: number;
   private frozen = false;
   private readonly peakMemory = new PeakMemory();
@@ -143,16 +145,14 @@ export class ExecutionEnvironment {
       const timer = setTimeout(() => this.timeOut(), record.Timeout * 1000);
       this.current = { requestId, startedAt, resolve, timer, log: '', priorInitMs: invokeOptions.priorInitMs ?? 0 };
     });
-    let initCap: NodeJS.Timeout | undefined;
-    if (cold && invokeOptions.initCapMs !== undefined) {
-      initCap = setTimeout(() => this.initTimedOut(), invokeOptions.initCapMs);
-    }
+    // The cap counts from the environment's start (the process's spawn), as Init Duration does.
+    this.initCapMs = cold ? invokeOptions.initCapMs : undefined;
     this.log(`START RequestId: ${requestId} Version: ${this.options.version ?? '$LATEST'}\n`);
     if (cold) await this.start();
     else this.thaw();
     this.api.deliver({ requestId, payload, deadlineMs, functionArn: invokedArn ?? record.FunctionArn });
     const result = await outcome;
-    clearTimeout(initCap);
+    clearTimeout(this.initCap);
     if (cold) result.initDurationMs ??= this.initDurationMs;
     return result;
   }
@@ -220,6 +220,7 @@ export class ExecutionEnvironment {
       ...record.Environment.Variables,
     };
     this.spawnedAt = Date.now();
+    if (this.initCapMs !== undefined) this.initCap = setTimeout(() => this.initTimedOut(), this.initCapMs);
     const [command, ...args] = runtimeCommand;
     // Node starts with the flags AWS's runtime gives it for this memory (and the compile cache is made under them).
     const child = spawn(command, [...lambdaNodeFlags(memory), ...args, record.Handler], {
@@ -303,7 +304,7 @@ export class ExecutionEnvironment {
     if (!current || this.initDurationMs !== undefined || this.state === 'dead') return;
     this.current = undefined;
     clearTimeout(current.timer);
-    const initDurationMs = Date.now() - (this.spawnedAt || current.startedAt);
+    const initDurationMs = Date.now() - this.spawnedAt;
     const line = `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: timeout\n`;
     this.log(line);
     current.log += line;
