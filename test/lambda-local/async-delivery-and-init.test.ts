@@ -109,7 +109,7 @@ test('an INIT past the cap is stopped (INIT_REPORT Status: timeout) and retried 
 }, 30_000);
 
 test('an INIT past the cap that fits in the retried Init runs the handler; both INITs show and are billed', async () => {
-  const name = await slowInitFunction(1_500, 5);
+  const name = await slowInitFunction(1_500, 10);
   const result = await plainClient.send(new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: json({}) }));
   expect(result.FunctionError).toBeUndefined();
   const tail = tailOf(result);
