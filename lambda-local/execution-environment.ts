@@ -26,7 +26,19 @@ export interface InvocationOutcome {
   initDurationMs?: number;
   /** The environment process's peak resident memory so far, as the REPORT line's Max Memory Used. */
   maxMemoryUsedMb?: number;
+  /**
+   * Its INIT ran past the cap (`initCapMs`) and the environment was stopped (INIT_REPORT ... Status: timeout): Lambda
+   * then retries the Init phase in a new start, within the invocation, under the function's timeout.
+   */
+  initTimedOut?: boolean;
   logTail: string;
+}
+
+export interface InvokeOptions {
+  /** How long INIT may take before the environment is stopped (Lambda: 10 s for on-demand); absent = no cap. */
+  initCapMs?: number;
+  /** An INIT that already ran out for this request (a retried Init): its time is billed with this invocation's. */
+  priorInitMs?: number;
 }
 
 export interface EnvironmentOptions {
@@ -71,8 +83,11 @@ export class ExecutionEnvironment {
     resolve: (o: InvocationOutcome) => void;
     timer: NodeJS.Timeout;
     log: string;
+    priorInitMs: number;
   };
   private spawnedAt = 0;
+  private initCapMs?: number;
+  private initCap?: NodeJS.Timeout;
   private initDurationMs?: number;
   private frozen = false;
   private readonly peakMemory = new PeakMemory();
@@ -103,6 +118,11 @@ export class ExecutionEnvironment {
     });
   }
 
+  /** The version whose code it runs ($LATEST or a number). */
+  get codeVersion(): string {
+    return this.options.version ?? '$LATEST';
+  }
+
   get pid(): number | undefined {
     return this.process?.pid;
   }
@@ -117,7 +137,12 @@ export class ExecutionEnvironment {
   }
 
   /** Runs one invocation; a fresh environment starts its process first (a cold start). */
-  async invoke(payload: Buffer, requestId: string = randomUUID(), invokedArn?: string): Promise<InvocationOutcome> {
+  async invoke(
+    payload: Buffer,
+    requestId: string = randomUUID(),
+    invokedArn?: string,
+    invokeOptions: InvokeOptions = {},
+  ): Promise<InvocationOutcome> {
     if (this.state === 'dead') throw new Error(`${this.id} is dead`);
     const cold = !this.process;
     this.state = 'busy';
@@ -127,14 +152,17 @@ export class ExecutionEnvironment {
     const deadlineMs = startedAt + record.Timeout * 1000;
     const outcome = new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => this.timeOut(), record.Timeout * 1000);
-      this.current = { requestId, startedAt, resolve, timer, log: '' };
+      this.current = { requestId, startedAt, resolve, timer, log: '', priorInitMs: invokeOptions.priorInitMs ?? 0 };
     });
+    // The cap counts from the environment's start (the process's spawn), as Init Duration does.
+    this.initCapMs = cold ? invokeOptions.initCapMs : undefined;
     this.log(`START RequestId: ${requestId} Version: ${this.options.version ?? '$LATEST'}\n`);
     if (cold) await this.start();
     else this.thaw();
     this.api.deliver({ requestId, payload, deadlineMs, functionArn: invokedArn ?? record.FunctionArn });
     const result = await outcome;
-    if (cold) result.initDurationMs = this.initDurationMs;
+    clearTimeout(this.initCap);
+    if (cold) result.initDurationMs ??= this.initDurationMs;
     return result;
   }
 
@@ -203,6 +231,7 @@ export class ExecutionEnvironment {
       ...executionCredentials(this.options.credentials?.()),
     };
     this.spawnedAt = Date.now();
+    if (this.initCapMs !== undefined) this.initCap = setTimeout(() => this.initTimedOut(), this.initCapMs);
     const [command, ...args] = runtimeCommand;
     // Node starts with the flags AWS's runtime gives it for this memory (and the compile cache is made under them).
     const child = spawn(command, [...lambdaNodeFlags(memory), ...args, record.Handler], {
@@ -277,6 +306,37 @@ export class ExecutionEnvironment {
     this.kill(); // an environment whose init failed is never reused
   }
 
+  /**
+   * INIT ran past its cap, the runtime never asked for its first event: Lambda's INIT_REPORT, the process is stopped
+   * (no END/REPORT: the request goes on, in the Init that Lambda retries under the function's timeout).
+   */
+  private initTimedOut(): void {
+    const current = this.current;
+    if (!current || this.initDurationMs !== undefined || this.state === 'dead') return;
+    this.current = undefined;
+    clearTimeout(current.timer);
+    const initDurationMs = Date.now() - this.spawnedAt;
+    const line = `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: timeout\n`;
+    this.log(line);
+    current.log += line;
+    current.resolve({
+      requestId: current.requestId,
+      ok: false,
+      body: Buffer.from(
+        JSON.stringify({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${current.requestId} Error: INIT phase timed out after ${initDurationMs.toFixed(0)} ms`,
+        }),
+      ),
+      errorType: 'Sandbox.Timedout',
+      durationMs: Date.now() - current.startedAt,
+      initDurationMs,
+      initTimedOut: true,
+      logTail: current.log.slice(-LOG_TAIL_BYTES),
+    });
+    this.kill();
+  }
+
   private timeOut(): void {
     if (!this.current) return;
     const seconds = this.options.record.Timeout.toFixed(2);
@@ -296,11 +356,13 @@ export class ExecutionEnvironment {
     this.current = undefined;
     clearTimeout(current.timer);
     const durationMs = Date.now() - current.startedAt;
-    const billed = Math.max(1, Math.ceil(durationMs));
-    const init =
-      this.invocations === 1 && this.initDurationMs !== undefined
-        ? `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms`
-        : '';
+    // An Init that ran out before this one (a retried Init) is billed with this invocation, as Lambda bills INIT.
+    const billed = Math.max(1, Math.ceil(durationMs + current.priorInitMs));
+    const initMs =
+      this.invocations === 1 && (this.initDurationMs !== undefined || current.priorInitMs > 0)
+        ? current.priorInitMs + (this.initDurationMs ?? 0)
+        : undefined;
+    const init = initMs !== undefined ? `\tInit Duration: ${initMs.toFixed(2)} ms` : '';
     maxMemoryUsedMb ??= this.peakMemory.sample(this.process?.pid);
     const maxUsed = maxMemoryUsedMb === undefined ? '' : `\tMax Memory Used: ${maxMemoryUsedMb} MB`;
     const report = `END RequestId: ${current.requestId}\nREPORT RequestId: ${current.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${this.options.record.MemorySize} MB${maxUsed}${init}\n`;

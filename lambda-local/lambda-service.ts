@@ -23,6 +23,12 @@ export interface ServiceOptions {
   idleEnvironmentTtlMs: number;
   asyncRetryDelaysMs: readonly number[];
   maxEventAgeMs: number;
+  /** The share (0..1) of accepted events delivered a second time, with their own request id (a fault switch). */
+  duplicateEvents: number;
+  /** How long an on-demand environment's INIT may take (Lambda: 10 s) before Lambda retries it in a new start. */
+  maxInitMs: number;
+  /** Draws for `duplicateEvents`; tests may pin it. */
+  random?: () => number;
   maxResponseBytes: number;
   logDir: string;
   runtime: RuntimeChoice;
@@ -108,11 +114,15 @@ export class LambdaService {
     return this.run(record, env, payload, randomUUID(), version.invokedArn ?? record.FunctionArn);
   }
 
-  /** Event: queued and run as soon as there is capacity; returns the request id. */
+  /**
+   * Event: queued and run as soon as there is capacity; returns the request id. With `duplicateEvents`, some events
+   * are delivered twice, the second time as a separate invocation with its own request id, as Lambda's eventually
+   * consistent queue may do ("it's possible for it to receive the same event from Lambda multiple times").
+   */
   invokeAsync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): string {
     const requestId = randomUUID();
     const invokedArn = version.invokedArn ?? record.FunctionArn;
-    this.queue.push({
+    const event: QueuedEvent = {
       requestId,
       functionName: record.FunctionName,
       version: version.version,
@@ -121,7 +131,16 @@ export class LambdaService {
       attempt: 1,
       notBefore: 0,
       queuedAt: Date.now(),
-    });
+    };
+    this.queue.push(event);
+    const share = this.options.duplicateEvents ?? 0;
+    if (share > 0 && (this.options.random ?? Math.random)() < share) {
+      const duplicate = { ...event, requestId: randomUUID() };
+      this.options.narrate(
+        `${record.FunctionName}: event ${requestId.slice(0, 8)} will be delivered twice (duplicate ${duplicate.requestId.slice(0, 8)})`,
+      );
+      this.queue.push(duplicate);
+    }
     this.pump();
     return requestId;
   }
@@ -171,6 +190,14 @@ export class LambdaService {
       warm.state = 'busy';
       return warm;
     }
+    return this.newEnvironment(record, version);
+  }
+
+  /** A new environment in the version's pool (a cold start); the caller holds the concurrency it takes. */
+  private newEnvironment(record: FunctionRecord, version: string): ExecutionEnvironment {
+    const key = `${record.FunctionName}:${version}`;
+    const envs = this.environments.get(key) ?? [];
+    this.environments.set(key, envs);
     const credentialsOf = this.options.executionCredentials;
     const env = new ExecutionEnvironment({
       record,
@@ -203,8 +230,25 @@ export class LambdaService {
     if (coldStart)
       this.options.narrate(`${record.FunctionName}: cold start of ${env.id} for request ${requestId.slice(0, 8)}`);
     let outcome: InvocationOutcome;
+    let environment = env;
     try {
-      outcome = await env.invoke(payload, requestId, invokedArn);
+      outcome = await env.invoke(payload, requestId, invokedArn, { initCapMs: this.options.maxInitMs });
+      if (outcome.initTimedOut && !this.closed) {
+        // Lambda "retries the Init phase at the time of the first function invocation with the configured function
+        // timeout": a new start, for the same request, its INIT no longer capped; the first INIT is billed with it.
+        const firstInitMs = outcome.initDurationMs ?? 0;
+        this.options.narrate(
+          `${record.FunctionName}: INIT of ${env.id} ran past ${this.options.maxInitMs / 1000} s (Status: timeout); retrying the Init phase for request ${requestId.slice(0, 8)}`,
+        );
+        environment = this.newEnvironment(record, env.codeVersion);
+        const retried = await environment.invoke(payload, requestId, invokedArn, { priorInitMs: firstInitMs });
+        outcome = {
+          ...retried,
+          durationMs: retried.durationMs + outcome.durationMs,
+          initDurationMs: firstInitMs + (retried.initDurationMs ?? 0),
+          logTail: (outcome.logTail + retried.logTail).slice(-4096),
+        };
+      }
     } catch (err) {
       outcome = {
         requestId,
@@ -223,7 +267,7 @@ export class LambdaService {
       memoryMb: record.MemorySize,
       response,
       maxMemoryUsedMb: outcome.maxMemoryUsedMb,
-      environmentId: env.id,
+      environmentId: environment.id,
       ...(outcome.initDurationMs !== undefined && { initDurationMs: outcome.initDurationMs }),
       ...(!outcome.ok && outcome.errorType && { errorType: outcome.errorType }),
     });
@@ -325,5 +369,7 @@ export const DEFAULT_SERVICE_OPTIONS = {
   idleEnvironmentTtlMs: LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs,
   asyncRetryDelaysMs: LOCAL_LAMBDA_DEFAULTS.asyncRetryDelaysMs,
   maxEventAgeMs: LOCAL_LAMBDA_DEFAULTS.maxEventAgeMs,
+  duplicateEvents: LOCAL_LAMBDA_DEFAULTS.duplicateEvents,
+  maxInitMs: LOCAL_LAMBDA_DEFAULTS.maxInitMs,
   maxResponseBytes: LOCAL_LAMBDA_DEFAULTS.maxResponseBytes,
 };

@@ -93,6 +93,8 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
   const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
+  // Anything that departs from Lambda's numbers is said once, at start.
+  for (const note of departuresFromLambda(options)) log(note);
   const keys = options.accountKeys ?? localAccountKeys();
   const given = options.iamTemplate ?? readIamTemplate();
   const templateOf = (functionName: string) => (typeof given === 'function' ? given(functionName) : given);
@@ -140,4 +142,28 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       await api.close();
     },
   };
+}
+
+/** The one-time notes for options that make this service behave otherwise than Lambda does (shorter waits, faults). */
+export function departuresFromLambda(
+  options: Pick<LocalLambdaOptions, 'asyncRetryDelaysMs' | 'duplicateEvents' | 'maxInitMs'>,
+): string[] {
+  const notes: string[] = [];
+  const delays = options.asyncRetryDelaysMs;
+  const lambdas = LOCAL_LAMBDA_DEFAULTS.asyncRetryDelaysMs;
+  if (delays && (delays.length !== lambdas.length || delays.some((ms, i) => ms !== lambdas[i]))) {
+    const seconds = delays.map((ms) => `${ms / 1000} s`);
+    const after = seconds.length === 0 ? 'none' : `after ${seconds.join(' and ')}`;
+    notes.push(`Local Lambda: asynchronous retries ${after} (AWS: about 1 and 2 minutes)`);
+  }
+  if (options.duplicateEvents) {
+    notes.push(
+      `Local Lambda: ${Math.round(options.duplicateEvents * 100)}% of asynchronous events are delivered twice ` +
+        `(AWS: a function may "receive the same event from Lambda multiple times")`,
+    );
+  }
+  if (options.maxInitMs !== undefined && options.maxInitMs !== LOCAL_LAMBDA_DEFAULTS.maxInitMs) {
+    notes.push(`Local Lambda: the Init phase is limited to ${options.maxInitMs / 1000} s (AWS: 10 seconds)`);
+  }
+  return notes;
 }

@@ -7,7 +7,7 @@ import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 
 const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
-                                [--no-cpu-share] [--no-memory-limit]
+                                [--no-cpu-share] [--no-memory-limit] [--duplicate-events SHARE]
 
 Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
 running each function's zip in separate Node processes the way Lambda runs them.
@@ -21,7 +21,10 @@ running each function's zip in separate Node processes the way Lambda runs them.
                       allows it (root; cgroup v1 or v2). Also SHOPFLOW_LAMBDA_CPU_SHARE=off
   --no-memory-limit   let every environment use as much memory as the host gives it; by default each is held to
                       its function's memory size, without swap, through a cgroup where the host allows it (root;
-                      cgroup v1 or v2): more, and it is killed (Runtime.OutOfMemory). Also SHOPFLOW_LAMBDA_MEMORY_LIMIT=off`;
+                      cgroup v1 or v2): more, and it is killed (Runtime.OutOfMemory). Also SHOPFLOW_LAMBDA_MEMORY_LIMIT=off
+  --duplicate-events SHARE
+                      a fault switch: deliver this share (0..1) of asynchronous events a second time, with its
+                      own request id, as Lambda's queue may (default 0). Also SHOPFLOW_LAMBDA_DUPLICATE_EVENTS`;
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -29,6 +32,14 @@ function wholeNumber(value: string | undefined, flag: string, fallback: number):
   if (!Number.isInteger(n) || n < 0) {
     throw new UsageError(`${flag} must be a whole number (got "${value}")`);
   }
+  return n;
+}
+
+function share(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`${flag} must be a share from 0 to 1 (got "${value}")`);
   return n;
 }
 
@@ -41,6 +52,7 @@ async function main(): Promise<void> {
     runtime: { type: 'string' },
     'no-cpu-share': { type: 'boolean' },
     'no-memory-limit': { type: 'boolean' },
+    'duplicate-events': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
@@ -58,6 +70,9 @@ async function main(): Promise<void> {
     runtime: runtime as 'auto' | 'aws' | 'builtin',
     cpuShare: values['no-cpu-share'] ? false : undefined,
     memoryLimit: values['no-memory-limit'] ? false : undefined,
+    duplicateEvents:
+      share(values['duplicate-events'], '--duplicate-events') ??
+      share(process.env.SHOPFLOW_LAMBDA_DUPLICATE_EVENTS, 'SHOPFLOW_LAMBDA_DUPLICATE_EVENTS'),
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   const perVcpu = LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu;

@@ -8,8 +8,24 @@ export const LOCAL_LAMBDA_DEFAULTS = {
   accountConcurrency: 10,
   /** Warm environments are reaped after this long without an invocation. */
   idleEnvironmentTtlMs: 5 * 60_000,
-  /** Lambda retries a failed asynchronous event twice; locally the waits are shorter (Lambda: about 1 and 2 min). */
-  asyncRetryDelaysMs: [5_000, 10_000],
+  /**
+   * Lambda retries a failed asynchronous event twice, "with a one-minute wait between the first two attempts, and
+   * two minutes between the second and third attempts" (AWS docs, invocation-async-error-handling). Tests that need a
+   * retry to finish quickly pass shorter waits (`asyncRetryDelaysMs`), and the service then says so at start.
+   */
+  asyncRetryDelaysMs: [60_000, 120_000],
+  /**
+   * Lambda's queue "is eventually consistent": a function may receive the same event more than once even without an
+   * error. The share (0..1) of accepted events delivered a second time, as a separate invocation with its own
+   * request id: a fault switch (`--duplicate-events`, SHOPFLOW_LAMBDA_DUPLICATE_EVENTS). Off by default.
+   */
+  duplicateEvents: 0,
+  /**
+   * "The Init phase is limited to 10 seconds" for on-demand functions: an environment whose INIT (start up to the
+   * runtime's first /next) takes longer is stopped (INIT_REPORT ... Phase: init Status: timeout), and Lambda
+   * "retries the Init phase at the time of the first function invocation with the configured function timeout".
+   */
+  maxInitMs: 10_000,
   /** Asynchronous events older than this are dropped (Lambda: 6 hours). */
   maxEventAgeMs: 6 * 60 * 60_000,
   maxSyncPayloadBytes: 6 * 1024 * 1024,
