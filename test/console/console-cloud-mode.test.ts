@@ -117,7 +117,8 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
     expect.stringMatching(/^\d\d:\d\d:\d\d req 11111111 · env-5e6f7a8b: .+ · 4\.6 s billed · 7\.981 GB-s$/),
   ]);
   expect(reported.requestIds).toHaveLength(2);
-  expect(await page.locator('#timeline-chart [data-lane="env:env-5e6f7a8b"]').count()).toBeGreaterThan(0);
+  // The chart draws on the next frame after the ledger: wait for the lane rather than count it at once.
+  await page.locator('#timeline-chart [data-lane="env:env-5e6f7a8b"]').first().waitFor({ state: 'attached', timeout: 10_000 });
   // The cold one's INIT is drawn hatched; the page says what the logs cannot tell.
   expect(await page.locator('#timeline-chart g.invocation rect.init').count()).toBe(1);
   expect(await page.locator('#timeline-limits').textContent()).toMatch(

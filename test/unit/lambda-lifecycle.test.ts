@@ -306,7 +306,9 @@ describe('cache-empty exit', () => {
     const started = Date.now();
     const summary = await handlerWith(f, withCacheExit)({}, fakeContext(60_000));
     expect(summary.stopReason).toBe('cache-empty');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(emptiedAfterMs + emptyCacheExitMs);
+    // The cache is sampled every 100 ms (the monitor's poll): the grace counts from the last sample that saw it
+    // occupied, which can be up to one poll before it emptied.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(emptiedAfterMs + emptyCacheExitMs - 100);
     expect(Date.now() - started).toBeLessThan(idleExitMs);
   });
 
