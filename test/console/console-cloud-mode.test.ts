@@ -69,10 +69,14 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   process.env.AWS_ACCESS_KEY_ID = developer.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = developer.secretAccessKey;
   moto = await startMotoServer();
+  // Orders and REPORT lines from this test's time on: the shared dev server holds other tests' orders, whose workers'
+  // lanes would otherwise fold this test's environment into "N more Lambda environments".
+  const since = new Date(Date.now() - 30_000);
   const reported = await writeReportLines(moto.endpoint);
   running = await startTestConsole({
     mode: 'cloud',
     logsEndpoint: moto.endpoint,
+    ordersSince: since,
   });
   expect(running.worker).toBeUndefined();
   browser = await launchChromium();
@@ -118,7 +122,10 @@ test('cloud mode: the page loads clean, shows per-minute metrics, and offers no 
   ]);
   expect(reported.requestIds).toHaveLength(2);
   // The chart draws on the next frame after the ledger: wait for the lane rather than count it at once.
-  await page.locator('#timeline-chart [data-lane="env:env-5e6f7a8b"]').first().waitFor({ state: 'attached', timeout: 10_000 });
+  await page
+    .locator('#timeline-chart [data-lane="env:env-5e6f7a8b"]')
+    .first()
+    .waitFor({ state: 'attached', timeout: 10_000 });
   // The cold one's INIT is drawn hatched; the page says what the logs cannot tell.
   expect(await page.locator('#timeline-chart g.invocation rect.init').count()).toBe(1);
   expect(await page.locator('#timeline-limits').textContent()).toMatch(
