@@ -1,65 +1,8 @@
 /** Lambda's CPU share per memory size, and the cgroups that apply it, against a fake kernel's cgroup filesystem. */
 
 import path from 'node:path';
-import { CpuShares, cpuQuotaUs, cpuShareWanted, lambdaVcpus, type CgroupFs } from '../../lambda-local/cpu-share';
-
-/** A cgroup filesystem in memory: a new group gets the interface files the kernel would give it. */
-class FakeCgroupFs implements CgroupFs {
-  readonly files = new Map<string, string>();
-  readonly dirs = new Set<string>();
-  failOn?: { op: 'mkdir' | 'write'; code: string };
-
-  constructor(
-    readonly version: 'v1' | 'v2',
-    base: string,
-  ) {
-    this.dirs.add(base);
-    if (version === 'v1') this.files.set(path.join(base, 'cpu.cfs_quota_us'), '-1');
-    else {
-      this.files.set(path.join(base, 'cgroup.controllers'), 'cpuset cpu io memory pids');
-      this.files.set(path.join(base, 'cgroup.subtree_control'), 'memory');
-    }
-  }
-
-  exists = (file: string) => this.dirs.has(file) || this.files.has(file);
-  read = (file: string) => {
-    const text = this.files.get(file);
-    if (text === undefined) throw Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' });
-    return text;
-  };
-  write = (file: string, text: string) => {
-    this.fail('write');
-    if (!this.files.has(file)) throw Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' });
-    const control = path.basename(file) === 'cgroup.subtree_control';
-    this.files.set(file, control ? `${this.files.get(file)} ${text.replace('+', '')}`.trim() : text);
-  };
-  mkdir = (dir: string) => {
-    this.fail('mkdir');
-    if (this.dirs.has(dir)) throw Object.assign(new Error(`EEXIST ${dir}`), { code: 'EEXIST' });
-    this.dirs.add(dir);
-    const inside = (name: string, text: string) => this.files.set(path.join(dir, name), text);
-    inside('cgroup.procs', '');
-    if (this.version === 'v1') {
-      inside('cpu.cfs_quota_us', '-1');
-      inside('cpu.cfs_period_us', '100000');
-    } else {
-      inside('cgroup.subtree_control', '');
-      const delegated = this.files.get(path.join(path.dirname(dir), 'cgroup.subtree_control')) ?? '';
-      if (delegated.split(' ').includes('cpu')) inside('cpu.max', 'max 100000');
-    }
-  };
-  rmdir = (dir: string) => {
-    if (this.list(dir).length > 0) throw Object.assign(new Error(`EBUSY ${dir}`), { code: 'EBUSY' });
-    this.dirs.delete(dir);
-    for (const file of [...this.files.keys()]) if (path.dirname(file) === dir) this.files.delete(file);
-  };
-  list = (dir: string) => [...this.dirs].filter((d) => path.dirname(d) === dir).map((d) => path.basename(d));
-
-  private fail(op: 'mkdir' | 'write'): void {
-    if (this.failOn?.op === op)
-      throw Object.assign(new Error(`${this.failOn.code} (fake)`), { code: this.failOn.code });
-  }
-}
+import { CpuShares, cpuQuotaUs, cpuShareWanted, lambdaVcpus } from '../../lambda-local/cpu-share';
+import { FAKE_CPU, FakeCgroupFs } from '../support/fake-cgroup-fs';
 
 const V1_BASE = '/host/sys/fs/cgroup/cpu';
 const V2_BASE = '/host/sys/fs/cgroup';
@@ -89,7 +32,7 @@ test('the share is on by default; an option or SHOPFLOW_LAMBDA_CPU_SHARE=off tur
 });
 
 test('cgroup v1: a group per environment with its quota and pid, removed on release and at close', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v1', V1_BASE);
   const lines: string[] = [];
   const cpu = shares(fake, lines);
   expect(cpu.applies).toBe(true);
@@ -111,7 +54,7 @@ test('cgroup v1: a group per environment with its quota and pid, removed on rele
 });
 
 test('cgroup v2: the cpu controller is delegated down to each environment, whose cpu.max is set', () => {
-  const fake = new FakeCgroupFs('v2', V2_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v2', V2_BASE);
   const cpu = shares(fake, []);
   expect(cpu.version).toBe('v2');
   const a = cpu.apply('env-a', 4242, 1769)!;
@@ -124,7 +67,7 @@ test('cgroup v2: the cpu controller is delegated down to each environment, whose
 });
 
 test('no cgroup CPU controller: said once, and every environment runs unlimited', () => {
-  const fake = new FakeCgroupFs('v1', '/elsewhere');
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v1', '/elsewhere');
   const lines: string[] = [];
   const cpu = shares(fake, lines);
   expect(cpu.applies).toBe(false);
@@ -136,7 +79,7 @@ test('no cgroup CPU controller: said once, and every environment runs unlimited'
 });
 
 test('a cgroup filesystem that refuses a group: said once, with the error and the fix', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v1', V1_BASE);
   fake.failOn = { op: 'mkdir', code: 'EACCES' };
   const lines: string[] = [];
   const cpu = shares(fake, lines);
@@ -145,7 +88,7 @@ test('a cgroup filesystem that refuses a group: said once, with the error and th
 });
 
 test('a cgroup filesystem that cannot be read: said once, and the service still starts', () => {
-  const fake = new FakeCgroupFs('v2', V2_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v2', V2_BASE);
   fake.read = () => {
     throw Object.assign(new Error('EACCES (fake)'), { code: 'EACCES' });
   };
@@ -155,7 +98,7 @@ test('a cgroup filesystem that cannot be read: said once, and the service still 
 });
 
 test('an environment that cannot join its group: said once, its group removed, the rest run unlimited', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v1', V1_BASE);
   const lines: string[] = [];
   const cpu = shares(fake, lines);
   fake.failOn = { op: 'write', code: 'ESRCH' };
@@ -168,7 +111,7 @@ test('an environment that cannot join its group: said once, its group removed, t
 });
 
 test("a dead service's groups are swept at start; a live one's are left alone; off creates nothing", () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_CPU, 'v1', V1_BASE);
   const dead = path.join(V1_BASE, 'shopflow-lambda-999999999-abcdef');
   const live = path.join(V1_BASE, `shopflow-lambda-${process.ppid}-abcdef`);
   for (const dir of [dead, path.join(dead, 'env-1'), live, path.join(live, 'env-2')]) fake.mkdir(dir);

@@ -1,7 +1,5 @@
 /** IAM decisions against the real infra/iam-roles.json, and the evaluator's grammar, including what it refuses. */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   accessDeniedMessage,
   evaluate,
@@ -13,8 +11,9 @@ import {
   type PolicyStatement,
 } from '../../lambda-local/iam/policy-evaluator';
 import { resolveTemplateRoles, type TemplateInput, type TemplateRole } from '../../lambda-local/iam/template-roles';
+import { readIamTemplate } from '../../lambda-local/local-roles';
 
-const TEMPLATE: unknown = JSON.parse(readFileSync(join(__dirname, '../../infra/iam-roles.json'), 'utf8'));
+const TEMPLATE = readIamTemplate();
 const INPUT: TemplateInput = {
   parameters: {
     FunctionName: 'shopflow-worker',

@@ -1,72 +1,8 @@
 /** Lambda's memory limit per environment, and the cgroups that apply it, against a fake kernel's cgroup filesystem. */
 
 import path from 'node:path';
-import type { CgroupFs } from '../../lambda-local/cgroup-tree';
 import { MemoryLimits, memoryLimitWanted } from '../../lambda-local/memory-limit';
-
-/** A cgroup filesystem in memory: a new group gets the interface files the kernel would give it. */
-class FakeCgroupFs implements CgroupFs {
-  readonly files = new Map<string, string>();
-  readonly dirs = new Set<string>();
-  failOn?: { op: 'mkdir' | 'write'; code: string };
-
-  constructor(
-    readonly version: 'v1' | 'v2',
-    base: string,
-    private readonly swapAccounting = true,
-  ) {
-    this.dirs.add(base);
-    if (version === 'v1') this.files.set(path.join(base, 'memory.limit_in_bytes'), '9223372036854771712');
-    else {
-      this.files.set(path.join(base, 'cgroup.controllers'), 'cpuset cpu io memory pids');
-      this.files.set(path.join(base, 'cgroup.subtree_control'), 'cpu');
-    }
-  }
-
-  exists = (file: string) => this.dirs.has(file) || this.files.has(file);
-  read = (file: string) => {
-    const text = this.files.get(file);
-    if (text === undefined) throw Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' });
-    return text;
-  };
-  write = (file: string, text: string) => {
-    this.fail('write');
-    if (!this.files.has(file)) throw Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' });
-    const control = path.basename(file) === 'cgroup.subtree_control';
-    this.files.set(file, control ? `${this.files.get(file)} ${text.replace('+', '')}`.trim() : text);
-  };
-  mkdir = (dir: string) => {
-    this.fail('mkdir');
-    if (this.dirs.has(dir)) throw Object.assign(new Error(`EEXIST ${dir}`), { code: 'EEXIST' });
-    this.dirs.add(dir);
-    const inside = (name: string, text: string) => this.files.set(path.join(dir, name), text);
-    inside('cgroup.procs', '');
-    if (this.version === 'v1') {
-      inside('memory.limit_in_bytes', '9223372036854771712');
-      if (this.swapAccounting) inside('memory.memsw.limit_in_bytes', '9223372036854771712');
-      inside('memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n');
-    } else {
-      inside('cgroup.subtree_control', '');
-      const delegated = this.files.get(path.join(path.dirname(dir), 'cgroup.subtree_control')) ?? '';
-      if (delegated.split(' ').includes('memory')) {
-        inside('memory.max', 'max');
-        inside('memory.swap.max', 'max');
-        inside('memory.events', 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n');
-      }
-    }
-  };
-  rmdir = (dir: string) => {
-    if (this.list(dir).length > 0) throw Object.assign(new Error(`EBUSY ${dir}`), { code: 'EBUSY' });
-    this.dirs.delete(dir);
-    for (const file of [...this.files.keys()]) if (path.dirname(file) === dir) this.files.delete(file);
-  };
-  list = (dir: string) => [...this.dirs].filter((d) => path.dirname(d) === dir).map((d) => path.basename(d));
-
-  private fail(op: 'mkdir' | 'write'): void {
-    if (this.failOn?.op === op)
-      throw Object.assign(new Error(`${this.failOn.code} (fake)`), { code: this.failOn.code });
-  }
-}
+import { FAKE_MEMORY, FakeCgroupFs } from '../support/fake-cgroup-fs';
 
 const V1_BASE = '/host/sys/fs/cgroup/memory';
 const V2_BASE = '/host/sys/fs/cgroup';
@@ -85,7 +21,7 @@ test('the limit is on by default; an option or SHOPFLOW_LAMBDA_MEMORY_LIMIT=off 
 });
 
 test('cgroup v1: a group per environment with the memory size as limit (swap included) and its pid', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', V1_BASE);
   const lines: string[] = [];
   const memory = limits(fake, lines);
   expect(memory.applies).toBe(true);
@@ -111,7 +47,7 @@ test('cgroup v1: a group per environment with the memory size as limit (swap inc
 });
 
 test('cgroup v1 without swap accounting: the memory limit alone (there is no swap to count)', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE, false);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', V1_BASE, false);
   const memory = limits(fake, []);
   const a = memory.apply('env-a', 4242, 256)!;
   expect(fake.read(path.join(a.group, 'memory.limit_in_bytes'))).toBe(String(256 * MB));
@@ -121,7 +57,7 @@ test('cgroup v1 without swap accounting: the memory limit alone (there is no swa
 });
 
 test('cgroup v2: the memory controller is delegated down, memory.max set, swap 0, OOM read from memory.events', () => {
-  const fake = new FakeCgroupFs('v2', V2_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v2', V2_BASE);
   const memory = limits(fake, []);
   expect(memory.version).toBe('v2');
   const a = memory.apply('env-a', 4242, 512)!;
@@ -138,7 +74,7 @@ test('cgroup v2: the memory controller is delegated down, memory.max set, swap 0
 });
 
 test("cgroup v2 with the CPU share's group: limited there (one hierarchy), the process not moved, the group left to it", () => {
-  const fake = new FakeCgroupFs('v2', V2_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v2', V2_BASE);
   const memory = limits(fake, []);
   // The CPU share's groups, as cpu-share.ts makes them (the cpu controller delegated, not yet memory).
   const cpuService = path.join(V2_BASE, 'shopflow-lambda-1-abcdef');
@@ -174,7 +110,7 @@ test("cgroup v2 with the CPU share's group: limited there (one hierarchy), the p
 });
 
 test('no cgroup memory controller: said once, and every environment runs unlimited', () => {
-  const fake = new FakeCgroupFs('v1', '/elsewhere');
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', '/elsewhere');
   const lines: string[] = [];
   const memory = limits(fake, lines);
   expect(memory.applies).toBe(false);
@@ -189,7 +125,7 @@ test('no cgroup memory controller: said once, and every environment runs unlimit
 });
 
 test('a cgroup filesystem that refuses a group (not root): said once, with the error and the fix', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', V1_BASE);
   fake.failOn = { op: 'mkdir', code: 'EACCES' };
   const lines: string[] = [];
   const memory = limits(fake, lines);
@@ -202,7 +138,7 @@ test('a cgroup filesystem that refuses a group (not root): said once, with the e
 });
 
 test('a cgroup filesystem that cannot be read: said once, and the service still starts', () => {
-  const fake = new FakeCgroupFs('v2', V2_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v2', V2_BASE);
   fake.read = () => {
     throw Object.assign(new Error('EACCES (fake)'), { code: 'EACCES' });
   };
@@ -212,7 +148,7 @@ test('a cgroup filesystem that cannot be read: said once, and the service still 
 });
 
 test('an environment that cannot join its group: said once, its group removed, the rest run unlimited', () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', V1_BASE);
   const lines: string[] = [];
   const memory = limits(fake, lines);
   fake.failOn = { op: 'write', code: 'ESRCH' };
@@ -225,7 +161,7 @@ test('an environment that cannot join its group: said once, its group removed, t
 });
 
 test("a dead service's groups are swept at start; a live one's and the CPU share's are left; off creates nothing", () => {
-  const fake = new FakeCgroupFs('v1', V1_BASE);
+  const fake = new FakeCgroupFs(FAKE_MEMORY, 'v1', V1_BASE);
   const dead = path.join(V1_BASE, 'shopflow-lambda-memory-999999999-abcdef');
   const live = path.join(V1_BASE, `shopflow-lambda-memory-${process.ppid}-abcdef`);
   const cpu = path.join(V1_BASE, 'shopflow-lambda-999999999-abcdef');

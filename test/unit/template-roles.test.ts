@@ -1,10 +1,9 @@
 /** The roles of infra/iam-roles.json resolved as CloudFormation would, and every way the resolver refuses a template. */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveTemplateRoles, TemplateError, type TemplateInput } from '../../lambda-local/iam/template-roles';
+import { readIamTemplate } from '../../lambda-local/local-roles';
 
-const TEMPLATE: unknown = JSON.parse(readFileSync(join(__dirname, '../../infra/iam-roles.json'), 'utf8'));
+const TEMPLATE = readIamTemplate();
 
 const INPUT: TemplateInput = {
   parameters: {
