@@ -50,11 +50,16 @@ function makeKeys(): LocalAccountKeys {
   };
 }
 
+const readKeys = new Map<string, LocalAccountKeys>();
+
 /**
  * The account's keys, made on first use. Many processes may ask at once (jest workers, the demo's children): the
  * file is written whole under a temporary name and linked into place, so every reader sees one set of keys.
  */
 export function localAccountKeys(file = LOCAL_KEYS_FILE): LocalAccountKeys {
+  // Read once per process: every client, registration and signature check asks, and the keys never change.
+  const known = readKeys.get(file);
+  if (known) return known;
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const draft = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
@@ -67,7 +72,9 @@ export function localAccountKeys(file = LOCAL_KEYS_FILE): LocalAccountKeys {
       fs.rmSync(draft, { force: true });
     }
   }
-  return parseKeys(fs.readFileSync(file, 'utf8'), file);
+  const keys = parseKeys(fs.readFileSync(file, 'utf8'), file);
+  readKeys.set(file, keys);
+  return keys;
 }
 
 function parseKeys(text: string, file: string): LocalAccountKeys {

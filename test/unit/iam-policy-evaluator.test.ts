@@ -10,20 +10,12 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../../lambda-local/iam/policy-evaluator';
-import { resolveTemplateRoles, type TemplateInput, type TemplateRole } from '../../lambda-local/iam/template-roles';
+import { resolveTemplateRoles, type TemplateRole } from '../../lambda-local/iam/template-roles';
 import { readIamTemplate } from '../../lambda-local/local-roles';
+import { TEMPLATE_INPUT } from '../support/iam-template-input';
 
 const TEMPLATE = readIamTemplate();
-const INPUT: TemplateInput = {
-  parameters: {
-    FunctionName: 'shopflow-worker',
-    ExternalId: 'local-external-id-1',
-    TemporalPrincipalArns: ['arn:aws:iam::000000000000:user/temporal-worker-controller'],
-  },
-  stackName: 'shopflow-worker',
-  accountId: '000000000000',
-  region: 'us-east-1',
-};
+const INPUT = TEMPLATE_INPUT;
 
 const CONTROLLER = 'arn:aws:iam::000000000000:user/temporal-worker-controller';
 const SESSION = 'arn:aws:sts::000000000000:assumed-role/shopflow-worker-TemporalInvocationRole/managed-workers-aws';

@@ -2,19 +2,11 @@
 
 import { resolveTemplateRoles, TemplateError, type TemplateInput } from '../../lambda-local/iam/template-roles';
 import { readIamTemplate } from '../../lambda-local/local-roles';
+import { TEMPLATE_INPUT } from '../support/iam-template-input';
 
 const TEMPLATE = readIamTemplate();
 
-const INPUT: TemplateInput = {
-  parameters: {
-    FunctionName: 'shopflow-worker',
-    ExternalId: 'local-external-id-1',
-    TemporalPrincipalArns: ['arn:aws:iam::000000000000:user/temporal-worker-controller'],
-  },
-  stackName: 'shopflow-worker',
-  accountId: '000000000000',
-  region: 'us-east-1',
-};
+const INPUT = TEMPLATE_INPUT;
 
 /**
  * A deep copy of the real template with some values changed, so a test can change one thing and keep the rest real:
