@@ -1,10 +1,12 @@
 /** The presenter console's settings: port, refresh rates, bounds on control input. Defined once, here. */
 
+import { LAMBDA_FUNCTION_NAME } from './settings';
+
 /** `npm run console` listens here unless `--port N` says otherwise (127.0.0.1 only). */
 export const CONSOLE_DEFAULT_PORT = 8390;
 
 /** The function the console charts when `--function` is not given (the name the demo and deploy scripts use). */
-export const CONSOLE_DEFAULT_FUNCTION = 'shopflow-worker';
+export const CONSOLE_DEFAULT_FUNCTION = LAMBDA_FUNCTION_NAME;
 
 /** Chart buckets: 10 s from the local Lambda service; CloudWatch's standard resolution in the cloud is 1 min. */
 export const CONSOLE_LOCAL_BUCKET_S = 10;

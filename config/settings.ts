@@ -9,6 +9,9 @@ export const TASK_QUEUE = 'shopflow-orders';
 /** Worker Deployment name shared by the local worker and the Lambda worker. */
 export const DEPLOYMENT_NAME = 'shopflow';
 
+/** The Lambda function's name wherever none is given: the demo, chaos, the console and `npm run metrics` use it. */
+export const LAMBDA_FUNCTION_NAME = 'shopflow-worker';
+
 /**
  * Build id used when SHOPFLOW_BUILD_ID is not set. Bump it when workflow code changes incompatibly: v2 validates
  * orders more strictly (unknown fields, control characters), which would fail v1 orders already in flight on replay.

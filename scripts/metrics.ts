@@ -11,8 +11,9 @@ import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command
 import { readLambdaMetrics } from '../deployment/lambda-metrics';
 import { renderMetricsChart } from '../deployment/metrics-chart';
 import { localCredentialsFor } from '../devstack/local-aws-clients';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 
-export const DEFAULT_FUNCTION_NAME = 'shopflow-worker';
+export const DEFAULT_FUNCTION_NAME = LAMBDA_FUNCTION_NAME;
 
 const USAGE = `Usage: npm run metrics -- [--function NAME] [--minutes N] [--period SECONDS] [--watch]
 
