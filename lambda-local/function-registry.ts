@@ -204,7 +204,7 @@ export class FunctionRegistry {
    */
   assertSettled(record: FunctionRecord): void {
     const status = this.statusOf(record);
-    if (status.State === 'Pending') throw notReady(status.State);
+    if (status.State === 'Pending') throw resourceNotReady(record.FunctionArn, status.State);
     if (status.LastUpdateStatus === 'InProgress')
       throw conflict(
         `The operation cannot be performed at this time. An update is in progress for resource: ${record.FunctionArn}`,
@@ -355,10 +355,17 @@ export class FunctionRegistry {
   }
 }
 
-/** What Lambda answers while a function is Pending ("Invoke" and every operation on the function). */
+/** What Lambda answers an Invoke while the function is Pending. */
 function notReady(state: string) {
   return conflict(
     `The operation cannot be performed at this time. The function is currently in the following state: ${state}`,
+  );
+}
+
+/** What Lambda answers an operation on the function (PublishVersion, an update) while it is Pending: names the resource. */
+function resourceNotReady(arn: string, state: string) {
+  return conflict(
+    `The operation cannot be performed at this time. The resource ${arn} is currently in the following state: '${state}'. StateReasonCode: 'Creating'`,
   );
 }
 

@@ -42,6 +42,8 @@ afterAll(async () => {
 
 const pendingMessage =
   'The operation cannot be performed at this time. The function is currently in the following state: Pending';
+const pendingResourceMessage = (arn: string) =>
+  `The operation cannot be performed at this time. The resource ${arn} is currently in the following state: 'Pending'. StateReasonCode: 'Creating'`;
 const inProgressMessage = (arn: string) =>
   `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`;
 
@@ -109,9 +111,10 @@ describe('a new function is Pending', () => {
         lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: await handlerZip(dir, 'v2') })),
     ],
   ];
-  test.each(rows)('%s is refused, and nothing changes', async (_row, call) => {
+  test.each(rows)('%s is refused, and nothing changes', async (row, call) => {
     const before = footprint(name);
-    expect(await refusal(call())).toEqual(conflict(pendingMessage));
+    const expected = row.startsWith('Invoke') ? pendingMessage : pendingResourceMessage(arn);
+    expect(await refusal(call())).toEqual(conflict(expected));
     expect(footprint(name)).toEqual(before);
     expect(local.registry.statusOf(local.registry.resolve(name).record).State).toBe('Pending');
   });
