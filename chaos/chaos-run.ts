@@ -12,9 +12,6 @@ import type { SettledOrder } from './order-outcome';
 import type { PlannedOrder } from './order-plan';
 import type { RestartRecord } from './reconnection';
 import type { ChaosCounts, ChaosResult } from './report';
-import { LAMBDA_FUNCTION_NAME } from '../config/settings';
-
-export const FUNCTION_NAME = LAMBDA_FUNCTION_NAME;
 
 export interface ChaosRun {
   args: ChaosArgs;

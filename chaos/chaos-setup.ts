@@ -12,7 +12,8 @@ import { startRunLedger } from '../devstack/run-ledger';
 import { startServerlessStack } from '../devstack/serverless-stack';
 import type { Stage } from '../devstack/stage';
 import type { ChaosArgs } from './chaos-args';
-import { FUNCTION_NAME, type ChaosRun } from './chaos-run';
+import type { ChaosRun } from './chaos-run';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import { planChaos, type ChaosEvent } from './chaos-schedule';
 import { noLedgerFaults } from './ledger-faults';
 import { LocalWorker } from './local-worker';
@@ -65,7 +66,7 @@ export async function setUpChaos(
   });
   const stack = await startServerlessStack({
     dir,
-    functionName: FUNCTION_NAME,
+    functionName: LAMBDA_FUNCTION_NAME,
     journalPath,
     own,
     step: (line) => log(`setup: ${line}`),

@@ -6,7 +6,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pendingSteps, stepsAtRisk } from './attempt-guard';
-import { FUNCTION_NAME, journalPathOf, openWorkflows, type ChaosRun } from './chaos-run';
+import { journalPathOf, openWorkflows, type ChaosRun } from './chaos-run';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import type { ChaosEvent } from './chaos-schedule';
 import { LOCK_STALL_MS, stallLockHolder, tearJournalLine } from './ledger-faults';
 import { LocalWorker } from './local-worker';
@@ -90,7 +91,7 @@ async function crashLambda(run: ChaosRun): Promise<void> {
   while (stack.busyEnvironments() === 0 && Date.now() < busyBy) await sleep(250);
   if (stack.busyEnvironments() === 0) return skip(run, 'crash a Lambda environment: none busy, skipped');
   if (!(await whenSafe(run, 'crash a Lambda environment'))) return;
-  const victim = stack.lambda.service.crashBusyEnvironment(FUNCTION_NAME, run.random);
+  const victim = stack.lambda.service.crashBusyEnvironment(LAMBDA_FUNCTION_NAME, run.random);
   if (!victim) return skip(run, 'crash a Lambda environment: none busy any more, skipped');
   run.counts.lambdaCrashes++;
   run.record(`crashed Lambda environment ${victim.id} (pid ${victim.pid}) in the middle of an invocation`);

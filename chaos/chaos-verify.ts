@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isLambdaIdentity } from '../client/describe-worker';
-import { FUNCTION_NAME, journalPathOf, type ChaosRun } from './chaos-run';
+import { journalPathOf, type ChaosRun } from './chaos-run';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import { checkLedgerFaults } from './ledger-faults';
 import { acceptableEndings, cancellationPhase, checkCancellationRecord } from './outside-cancellations';
 import { checkInvariants, type OrderOutcome, type Violation } from './invariants';
@@ -103,7 +104,7 @@ export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
   const window = { start: run.startedAt - 60_000, end: Date.now() + 1_000 };
   const sum = (metric: 'Invocations' | 'Errors' | 'ColdStarts') =>
     run.stack.lambda.metrics
-      .series(FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
+      .series(LAMBDA_FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
       .values.reduce((a, b) => a + b, 0);
   const finished = [...run.settled.map((s) => s ?? {}), probed];
   const result: ChaosResult = {

@@ -9,10 +9,6 @@ import type { DemoArgs } from './demo-args';
 import type { DemoWorker } from './demo-worker';
 import type { Narrator } from './narrator';
 import type { Wave } from './order-wave';
-import { LAMBDA_FUNCTION_NAME } from '../config/settings';
-
-/** The Lambda function the demo deploys and the console watches. */
-export const DEMO_FUNCTION_NAME = LAMBDA_FUNCTION_NAME;
 
 export interface DemoScene {
   args: DemoArgs;

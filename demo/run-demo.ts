@@ -7,7 +7,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Stage } from '../devstack/stage';
 import type { DemoArgs } from './demo-args';
-import { DEMO_FUNCTION_NAME } from './demo-scene';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import { failoverActs } from './failover-act';
 import { Narrator } from './narrator';
 import { redeployAct } from './redeploy-act';
@@ -31,7 +31,7 @@ export async function runDemo(
         stage,
         narrator,
         demoDir: scene.demoDir,
-        functionName: DEMO_FUNCTION_NAME,
+        functionName: LAMBDA_FUNCTION_NAME,
         lambdaEndpoint: stack.lambda.endpoint,
         serverAddress: stack.server.address,
         redeploys: scene.presenter.redeploys,

@@ -13,7 +13,8 @@ import { waitFor } from '../devstack/wait-for';
 import { formatTextTimeline } from '../console/timeline/text-timeline';
 import { defaultWorkloadAnswer } from '../cost/cost-report';
 import { printSummary } from './demo-summary';
-import { DEMO_FUNCTION_NAME, type DemoScene } from './demo-scene';
+import type { DemoScene } from './demo-scene';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import type { FailoverOutcome } from './failover-act';
 import { demoProblems, lambdaWork } from './verdict';
 
@@ -37,13 +38,13 @@ export async function scaleToZeroAct(scene: DemoScene, failover: FailoverOutcome
   const bucketMs = METRICS_PERIOD_S * 1000;
   await sleep(Math.max(0, (Math.floor(Date.now() / bucketMs) + 2) * bucketMs - Date.now() + 500));
   const minutes = Math.max(1, Math.ceil((Date.now() - scene.startedAt) / 60_000));
-  const rows = await readLambdaMetrics(cloudwatch, DEMO_FUNCTION_NAME, minutes, METRICS_PERIOD_S);
-  console.log(`\n${renderMetricsChart(DEMO_FUNCTION_NAME, rows, METRICS_PERIOD_S)}`);
+  const rows = await readLambdaMetrics(cloudwatch, LAMBDA_FUNCTION_NAME, minutes, METRICS_PERIOD_S);
+  console.log(`\n${renderMetricsChart(LAMBDA_FUNCTION_NAME, rows, METRICS_PERIOD_S)}`);
 
   const window = { start: scene.startedAt - 60_000, end: Date.now() + 1_000 };
   const sum = (metric: 'Invocations' | 'BilledGBSeconds' | 'ColdStarts') =>
     stack.lambda.metrics
-      .series(DEMO_FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
+      .series(LAMBDA_FUNCTION_NAME, metric, 'Sum', window.start, window.end, 3600)
       .values.reduce((a, b) => a + b, 0);
   const effects = await scene.ledger.read();
   const duplicateKeys = effects.length - new Set(effects.map((e) => e.key)).size;

@@ -11,7 +11,8 @@ import { startRunLedger } from '../devstack/run-ledger';
 import { startServerlessStack } from '../devstack/serverless-stack';
 import type { Stage } from '../devstack/stage';
 import type { DemoArgs } from './demo-args';
-import { DEMO_FUNCTION_NAME, type DemoScene } from './demo-scene';
+import type { DemoScene } from './demo-scene';
+import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import { startDemoWorker } from './demo-worker';
 import type { Narrator } from './narrator';
 import { submitWave } from './order-wave';
@@ -32,7 +33,7 @@ export async function stageAct(args: DemoArgs, stage: Stage, narrator: Narrator)
   const ledger = await startRunLedger(args.ledger, { dir: demoDir, own, step: (line) => narrator.step(line) });
   const stack = await startServerlessStack({
     dir: demoDir,
-    functionName: DEMO_FUNCTION_NAME,
+    functionName: LAMBDA_FUNCTION_NAME,
     journalPath,
     own,
     step: (line) => narrator.step(line),
@@ -45,7 +46,7 @@ export async function stageAct(args: DemoArgs, stage: Stage, narrator: Narrator)
   const presenter = await startDemoConsole(stage, narrator, {
     address: stack.server.address,
     lambdaEndpoint: stack.lambda.endpoint,
-    functionName: DEMO_FUNCTION_NAME,
+    functionName: LAMBDA_FUNCTION_NAME,
     webUi: stack.server.uiUrl,
     workerEnv: { SHOPFLOW_JOURNAL: journalPath, ...ledger.env },
     onWorkerLine: (line) => {

@@ -13,11 +13,9 @@ import { renderMetricsChart } from '../deployment/metrics-chart';
 import { localCredentialsFor } from '../devstack/local-aws-clients';
 import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 
-export const DEFAULT_FUNCTION_NAME = LAMBDA_FUNCTION_NAME;
-
 const USAGE = `Usage: npm run metrics -- [--function NAME] [--minutes N] [--period SECONDS] [--watch]
 
-  --function NAME   the Lambda function (default ${DEFAULT_FUNCTION_NAME})
+  --function NAME   the Lambda function (default ${LAMBDA_FUNCTION_NAME})
   --minutes N       how far back to look (default 15)
   --period SECONDS  bucket size: 60 or a multiple of 60 for CloudWatch; any value for the local service (default 60)
   --watch           redraw every 10 s until Ctrl+C`;
@@ -42,7 +40,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(period) || period < 1 || period > 3600)
     usage('--period must be a whole number of seconds from 1 to 3600');
   loadDotEnv();
-  const functionName = values.function ?? DEFAULT_FUNCTION_NAME;
+  const functionName = values.function ?? LAMBDA_FUNCTION_NAME;
   const credentials = localCredentialsFor();
   const client = new CloudWatchClient({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
