@@ -155,7 +155,7 @@ export const LAMBDA_DEFAULT_MEMORY_REASON = [
 
 /**
  * How often the server re-checks whether a version that stopped being current has drained (its drainage status).
- * The dev server is started with 2 s (devstack/dev-server.ts) so the demo's table moves; Temporal Cloud and a
+ * The dev server is started with 2 s (machinery/devstack/dev-server.ts) so the demo's table moves; Temporal Cloud and a
  * default server check every 180 s. Retiring a version waits for two reads at least this far apart.
  */
 export const VERSION_DRAINAGE_REFRESH_S = { devServer: 2, default: 180 } as const;

@@ -1,7 +1,7 @@
 /** `npm run console`'s command line, parsed strictly: a typo is a usage message (exit 2), never a surprise. */
 
 import { CONSOLE_DEFAULT_FUNCTION, CONSOLE_DEFAULT_PORT } from '../config/console';
-import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { UsageError, parseCommandLine } from '../client/command-line';
 
 export const CONSOLE_USAGE = `Usage: npm run console -- [options]
 

@@ -108,7 +108,7 @@ export interface ActView {
   waitingForNext: boolean;
 }
 
-/** One version of the worker deployment, as `npm run redeploy` prints it (deployment/version-drainage). */
+/** One version of the worker deployment, as `npm run redeploy` prints it (machinery/deployment/version-drainage). */
 export interface VersionView {
   buildId: string;
   /** The server's words: CURRENT, RAMPING, DRAINING, DRAINED, INACTIVE. */

@@ -2,7 +2,7 @@
 
 import { ConfigError } from '../config/config-error';
 import { loadDotEnv } from '../config/load-dotenv';
-import { runEntryPoint } from '../devstack/command-line';
+import { runEntryPoint } from '../client/command-line';
 import { CONSOLE_USAGE, parseConsoleArgs } from './console-args';
 import { startConsole } from './start-console';
 

@@ -27,9 +27,9 @@ import { isTemporalCloudAddress, loadConnectionConfig, type TemporalConnectionCo
 import { resolveDeploymentName } from '../config/environment';
 import { TASK_QUEUE } from '../config/settings';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS } from '../domain/scenarios';
-import { DATA_DIR } from '../devstack/project-paths';
-import { localAwsClient } from '../devstack/local-aws-clients';
-import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
+import { DATA_DIR } from '../machinery/plumbing/project-paths';
+import { localAwsClient } from '../machinery/lambda-local/local-aws-clients';
+import { LOCAL_LAMBDA_DEFAULTS } from '../machinery/lambda-local/settings';
 import { connectClient } from '../client/connect-client';
 import { webUiBase, workflowUrl } from '../client/web-ui';
 import { cancelOrder, submitOrders } from './actions/order-actions';

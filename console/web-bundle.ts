@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { DATA_DIR, PROJECT_ROOT } from '../devstack/project-paths';
+import { DATA_DIR, PROJECT_ROOT } from '../machinery/plumbing/project-paths';
 
 export interface WebBundle {
   dir: string;

@@ -1,7 +1,7 @@
 /** `npm run cost`'s command line, parsed strictly: a typo or a value out of range is a usage message (exit 2). */
 
 import { DEFAULT_WORKLOAD, type Workload } from '../config/workload';
-import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { UsageError, parseCommandLine } from '../client/command-line';
 import type { FleetPrice } from './cost-model';
 import { WORKLOAD_FIELDS, instanceNames, parseWorkload, type WorkloadText } from './parse-workload';
 

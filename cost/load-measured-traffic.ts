@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../devstack/project-paths';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
 import type { MeasuredTraffic } from './measured-traffic';
 
 export const MEASURED_TRAFFIC_FILE = path.join(PROJECT_ROOT, 'config', 'measured-traffic.json');

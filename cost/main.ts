@@ -3,7 +3,7 @@
  * always-on fleet, from the measured per-order figures (config/measured-traffic.json) and sourced prices.
  */
 
-import { runEntryPoint } from '../devstack/command-line';
+import { runEntryPoint } from '../client/command-line';
 import { COST_USAGE, parseCostArgs } from './cost-args';
 import { formatCostAnswer } from './cost-report';
 import { loadMeasuredTraffic } from './load-measured-traffic';

@@ -1,8 +1,8 @@
 /** `npm run demo` options. */
 
 import { SCENARIOS, isScenario, type Scenario } from '../domain/scenarios';
-import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../devstack/run-ledger';
-import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { LEDGER_CHOICES, isLedgerChoice, type LedgerChoice } from '../machinery/devstack/run-ledger';
+import { UsageError, parseCommandLine } from '../client/command-line';
 
 export interface DemoArgs {
   interactive: boolean;

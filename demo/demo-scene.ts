@@ -2,9 +2,9 @@
 
 import type { Client } from '@temporalio/client';
 import type { RunningConsole } from '../console/start-console';
-import type { RunLedger } from '../devstack/run-ledger';
-import type { ServerlessStack } from '../devstack/serverless-stack';
-import type { Stage } from '../devstack/stage';
+import type { RunLedger } from '../machinery/devstack/run-ledger';
+import type { ServerlessStack } from '../machinery/devstack/serverless-stack';
+import type { Stage } from '../machinery/devstack/stage';
 import type { DemoArgs } from './demo-args';
 import type { DemoWorker } from './demo-worker';
 import type { Narrator } from './narrator';

@@ -3,7 +3,7 @@
  * it polls, its lines kept for the story's cues, stopped on cue.
  */
 
-import { waitFor } from '../devstack/wait-for';
+import { waitFor } from '../machinery/plumbing/wait-for';
 import type { LocalWorkerProcess } from '../console/sources/local-worker';
 import type { Scenario } from '../domain/scenarios';
 

@@ -7,7 +7,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FollowedOrder } from '../client/follow-order';
-import { waitFor } from '../devstack/wait-for';
+import { waitFor } from '../machinery/plumbing/wait-for';
 import type { DemoArgs } from './demo-args';
 import type { DemoScene } from './demo-scene';
 import { killPointReached, type DemoWorker } from './demo-worker';

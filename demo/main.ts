@@ -3,10 +3,10 @@
  * run-demo.ts). Everything it starts is stopped at the end, also on Ctrl+C.
  */
 
-import { runEntryPoint } from '../devstack/command-line';
+import { runEntryPoint } from '../client/command-line';
 import { DEMO_USAGE, parseDemoArgs } from './demo-args';
 import { runDemo } from './run-demo';
-import { runOnStage } from '../devstack/stage';
+import { runOnStage } from '../machinery/devstack/stage';
 
 async function main(): Promise<void> {
   const args = parseDemoArgs(process.argv.slice(2));

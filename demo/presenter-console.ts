@@ -7,9 +7,9 @@
 import { CONSOLE_DEFAULT_PORT } from '../config/console';
 import { loadConnectionConfig } from '../config/connection';
 import { startConsole, type RunningConsole } from '../console/start-console';
-import { preferredPort } from '../devstack/serverless-stack';
+import { preferredPort } from '../machinery/devstack/serverless-stack';
 import type { Narrator } from './narrator';
-import type { Stage } from '../devstack/stage';
+import type { Stage } from '../machinery/devstack/stage';
 
 export interface DemoConsoleSettings {
   address: string;

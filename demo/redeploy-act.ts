@@ -12,16 +12,16 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { TRACKING_LINE } from '../activities/simulated/notification-message';
 import type { RedeployControl } from '../console/actions/redeploy-action';
-import { buildNextRelease, currentVersion, shipRelease } from '../deployment/next-release';
-import { formatVersionTable, retirementAdvice, versionTable } from '../deployment/version-drainage';
+import { buildNextRelease, currentVersion, shipRelease } from '../machinery/deployment/next-release';
+import { formatVersionTable, retirementAdvice, versionTable } from '../machinery/deployment/version-drainage';
 import { VERSION_DRAINAGE_REFRESH_S } from '../config/settings';
-import { nextBuildId, splitFunctionArn } from '../deployment/version-label';
-import { localAwsClient } from '../devstack/local-aws-clients';
-import { waitFor } from '../devstack/wait-for';
+import { nextBuildId, splitFunctionArn } from '../machinery/deployment/version-label';
+import { localAwsClient } from '../machinery/lambda-local/local-aws-clients';
+import { waitFor } from '../machinery/plumbing/wait-for';
 import type { FollowedOrder } from '../client/follow-order';
 import type { Narrator } from './narrator';
 import { submitWave } from './order-wave';
-import type { Stage } from '../devstack/stage';
+import type { Stage } from '../machinery/devstack/stage';
 
 export interface RedeployActInput {
   client: Client;
@@ -41,7 +41,7 @@ export interface RedeployActInput {
 }
 
 const SHIPMENT_UNDER_WAY_MS = 6_000;
-/** The dev server checks drainage 5 s after a version stops being current, then every 2 s (devstack/dev-server). */
+/** The dev server checks drainage 5 s after a version stops being current, then every 2 s (machinery/devstack/dev-server). */
 const DRAINED_WITHIN_MS = 20_000;
 
 /** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */

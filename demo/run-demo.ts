@@ -5,7 +5,7 @@
  */
 
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Stage } from '../devstack/stage';
+import type { Stage } from '../machinery/devstack/stage';
 import type { DemoArgs } from './demo-args';
 import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 import { failoverActs } from './failover-act';

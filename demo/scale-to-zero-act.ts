@@ -6,10 +6,10 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { readLambdaMetrics } from '../deployment/lambda-metrics';
-import { renderMetricsChart } from '../deployment/metrics-chart';
-import { localAwsClient } from '../devstack/local-aws-clients';
-import { waitFor } from '../devstack/wait-for';
+import { readLambdaMetrics } from '../machinery/deployment/lambda-metrics';
+import { renderMetricsChart } from '../machinery/deployment/metrics-chart';
+import { localAwsClient } from '../machinery/lambda-local/local-aws-clients';
+import { waitFor } from '../machinery/plumbing/wait-for';
 import { formatTextTimeline } from '../console/timeline/text-timeline';
 import { defaultWorkloadAnswer } from '../cost/cost-report';
 import { printSummary } from './demo-summary';

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DATA_DIR } from '../devstack/project-paths';
-import { startRunLedger } from '../devstack/run-ledger';
-import { startServerlessStack } from '../devstack/serverless-stack';
-import type { Stage } from '../devstack/stage';
+import { DATA_DIR } from '../machinery/plumbing/project-paths';
+import { startRunLedger } from '../machinery/devstack/run-ledger';
+import { startServerlessStack } from '../machinery/devstack/serverless-stack';
+import type { Stage } from '../machinery/devstack/stage';
 import type { DemoArgs } from './demo-args';
 import type { DemoScene } from './demo-scene';
 import { LAMBDA_FUNCTION_NAME } from '../config/settings';

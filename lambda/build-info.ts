@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
-import type { CompileCacheInfo } from './compile-cache';
 
 export const BUILD_INFO_FILE = 'build-info.json';
 
@@ -30,4 +29,28 @@ export interface BuildInfo {
 export function readBuildInfo(dir: string): BuildInfo | undefined {
   const file = path.join(dir, BUILD_INFO_FILE);
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BuildInfo) : undefined;
+}
+
+/**
+ * What build-info.json records about the package's V8 compile cache: who made it, and for which flags (made at build
+ * time, used at init by machinery/lambda-entry/compile-cache.ts).
+ */
+export interface CompileCacheInfo {
+  /** `node --version` of the Node that produced it, e.g. v22.23.5. */
+  node: string;
+  /** Node's `process.arch` there. */
+  arch: string;
+  /** The V8 flags it ran with (machinery/lambda-entry/runtime-flags.ts for `memoryMb`). */
+  v8Flags: string[];
+  /** The function memory those flags are for: a function with another memory size starts Node with other flags. */
+  memoryMb: number;
+  /** `v8.cachedDataVersionTag()` there: V8 version and flags in one number; the runtime must report the same. */
+  v8Tag: number;
+  /** Package files with an entry of Node's compile cache (`<file>.cache`), relative to the package root. */
+  files: string[];
+  /**
+   * Package files with a V8 code cache taken after their module body ran (`<file>.v8cache`), loaded through
+   * machinery/lambda-entry/cached-require.ts; with source maps on they load with `require` and their Node compile cache entry.
+   */
+  codeCacheFiles?: string[];
 }

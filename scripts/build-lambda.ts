@@ -5,11 +5,11 @@
 
 import path from 'node:path';
 import { isLambdaArchitecture } from '../config/lambda-architecture';
-import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../deployment/compile-cache';
-import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
-import { buildLambdaPackage, mb } from '../deployment/lambda-package';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { PROJECT_ROOT } from '../devstack/project-paths';
+import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../machinery/deployment/compile-cache';
+import { LAMBDA_RUNTIME } from '../machinery/deployment/lambda-deployment';
+import { buildLambdaPackage, mb } from '../machinery/deployment/lambda-package';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
 
 const USAGE = `Usage: npm run build:lambda -- [--arch x86_64|arm64] [--include-certs] [--no-compile-cache]
                               [--compile-cache-memory MB] [--out FILE]

@@ -16,9 +16,9 @@ import {
   LAMBDA_RECOMMENDED_TIMEOUT_S,
 } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
-import { deployLambda, lambdaClient, type CreateSettings } from '../deployment/lambda-deployment';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { PROJECT_ROOT } from '../devstack/project-paths';
+import { deployLambda, lambdaClient, type CreateSettings } from '../machinery/deployment/lambda-deployment';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
 
 const DEFAULT_FUNCTION_LEDGER = 'dynamodb:shopflow-ledger';
 

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { devServerPorts } from '../config/environment';
 import { DEV_SERVER_PORT, DEV_SERVER_UI_PORT } from '../config/settings';
-import { LOCAL_LAMBDA_DEFAULTS } from '../lambda-local/settings';
-import { localLambdaEnvironment, startDevServer } from '../devstack/dev-server';
-import { isPortFree } from '../devstack/ports';
-import { DATA_DIR } from '../devstack/project-paths';
-import { ensureTemporalCli } from '../devstack/temporal-cli';
-import { parseCommandLine, runEntryPoint } from '../devstack/command-line';
+import { LOCAL_LAMBDA_DEFAULTS } from '../machinery/lambda-local/settings';
+import { localLambdaEnvironment, startDevServer } from '../machinery/devstack/dev-server';
+import { isPortFree } from '../machinery/plumbing/ports';
+import { DATA_DIR } from '../machinery/plumbing/project-paths';
+import { ensureTemporalCli } from '../machinery/devstack/temporal-cli';
+import { parseCommandLine, runEntryPoint } from '../client/command-line';
 
 const USAGE = `Usage: npm run dev-server
 

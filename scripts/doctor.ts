@@ -7,10 +7,10 @@ import path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { NativeConnection } from '@temporalio/worker';
 import { loadDotEnv } from '../config/load-dotenv';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { PROJECT_ROOT } from '../devstack/project-paths';
-import { formatDoctorRows, runDoctor } from '../deployment/doctor';
-import { lambdaClient } from '../deployment/lambda-deployment';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
+import { formatDoctorRows, runDoctor } from '../machinery/deployment/doctor';
+import { lambdaClient } from '../machinery/deployment/lambda-deployment';
 
 const USAGE = `Usage: npm run doctor -- --function NAME [--profile NAME] [--zip FILE] [--role-arn ARN]
 

@@ -7,10 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { loadDotEnv } from '../config/load-dotenv';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { readLambdaMetrics } from '../deployment/lambda-metrics';
-import { renderMetricsChart } from '../deployment/metrics-chart';
-import { localCredentialsFor } from '../devstack/local-aws-clients';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { readLambdaMetrics } from '../machinery/deployment/lambda-metrics';
+import { renderMetricsChart } from '../machinery/deployment/metrics-chart';
+import { localCredentialsFor } from '../machinery/lambda-local/local-aws-clients';
 import { LAMBDA_FUNCTION_NAME } from '../config/settings';
 
 const USAGE = `Usage: npm run metrics -- [--function NAME] [--minutes N] [--period SECONDS] [--watch]

@@ -10,11 +10,11 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConnectionConfig } from '../config/connection';
 import { loadDotEnv } from '../config/load-dotenv';
 import { isLambdaArchitecture } from '../config/lambda-architecture';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { lambdaClient } from '../deployment/lambda-deployment';
-import { PROJECT_ROOT } from '../devstack/project-paths';
-import { redeploy } from '../deployment/redeploy';
-import { formatVersionTable, retirementAdvice } from '../deployment/version-drainage';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { lambdaClient } from '../machinery/deployment/lambda-deployment';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
+import { redeploy } from '../machinery/deployment/redeploy';
+import { formatVersionTable, retirementAdvice } from '../machinery/deployment/version-drainage';
 import { VERSION_DRAINAGE_REFRESH_S } from '../config/settings';
 
 const USAGE = `Usage: npm run redeploy -- --function NAME [--ramp PERCENT] [--arch x86_64|arm64]

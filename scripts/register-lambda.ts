@@ -12,18 +12,18 @@ import { loadConnectionConfig } from '../config/connection';
 import { workerDeploymentVersion } from '../config/environment';
 import { LAMBDA_SCALE_UP_COOLOFF_MS } from '../config/settings';
 import { loadDotEnv } from '../config/load-dotenv';
-import { UsageError, parseCommandLine, runEntryPoint } from '../devstack/command-line';
-import { lambdaClient } from '../deployment/lambda-deployment';
+import { UsageError, parseCommandLine, runEntryPoint } from '../client/command-line';
+import { lambdaClient } from '../machinery/deployment/lambda-deployment';
 import {
   cliCommands,
   registerLambda,
   registeredCooloffMs,
   registeredTarget,
   validateTarget,
-} from '../deployment/lambda-registration';
-import { PROJECT_ROOT } from '../devstack/project-paths';
-import { guardRegistration } from '../deployment/registration-guard';
-import { NO_ROLE, resolveInvocationRole } from '../deployment/invocation-role';
+} from '../machinery/deployment/lambda-registration';
+import { PROJECT_ROOT } from '../machinery/plumbing/project-paths';
+import { guardRegistration } from '../machinery/deployment/registration-guard';
+import { NO_ROLE, resolveInvocationRole } from '../machinery/deployment/invocation-role';
 
 const USAGE = `Usage: npm run register:lambda -- --function-arn ARN:VERSION [--role-arn ROLE --external-id ID] [--no-set-current]
                                  [--allow-latest] [--zip FILE] [--scale-up-cooloff-ms MS]

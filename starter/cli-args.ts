@@ -1,6 +1,6 @@
 /** The starter's command line: parsed strictly, so a typo is a usage message (exit 2), never a surprise order. */
 
-import { UsageError, parseCommandLine } from '../devstack/command-line';
+import { UsageError, parseCommandLine } from '../client/command-line';
 import { SCENARIOS, SCENARIO_DESCRIPTIONS, isScenario, type Scenario } from '../domain/scenarios';
 import { ORDER_ID_RULE, isValidOrderId } from '../domain/validate-order';
 

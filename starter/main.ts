@@ -5,7 +5,7 @@ import { loadDotEnv } from '../config/load-dotenv';
 import { TASK_QUEUE, orderWorkflowId } from '../config/settings';
 import { unexpectedEnding } from '../domain/scenarios';
 import { describeProblems, validateOrder } from '../domain/validate-order';
-import { UsageError, runEntryPoint } from '../devstack/command-line';
+import { UsageError, runEntryPoint } from '../client/command-line';
 import { USAGE, parseStarterArgs } from './cli-args';
 import { connectClient } from '../client/connect-client';
 import { followOrder } from '../client/follow-order';

@@ -80,7 +80,7 @@ function fixFor(problem: LedgerProblem, where: LedgerLocation): string {
     case 'missing-table':
       return (
         `create table "${table}" in ${where.region} (infra/iam-roles.json, or locally ` +
-        '`createLedgerTable` from devstack/ledger-table.ts), or point SHOPFLOW_LEDGER and AWS_REGION at the ' +
+        '`createLedgerTable` from machinery/devstack/ledger-table.ts), or point SHOPFLOW_LEDGER and AWS_REGION at the ' +
         'table and region that exist'
       );
     case 'access-denied':

@@ -1,14 +1,14 @@
 /**
  * "Ship the next build" (local mode): one redeploy at a time, through the same code as the demo's act 5
- * (deployment/next-release), its progress and the version table on the page. The table is read from the server
+ * (machinery/deployment/next-release), its progress and the version table on the page. The table is read from the server
  * (describe and visibility counts), so keeping it fresh never wakes a worker.
  */
 
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConnectionLike } from '@temporalio/client';
-import { buildNextRelease, currentVersion, shipRelease } from '../../deployment/next-release';
-import { versionTable } from '../../deployment/version-drainage';
-import { nextBuildId } from '../../deployment/version-label';
+import { buildNextRelease, currentVersion, shipRelease } from '../../machinery/deployment/next-release';
+import { versionTable } from '../../machinery/deployment/version-drainage';
+import { nextBuildId } from '../../machinery/deployment/version-label';
 import type { ConsoleHub } from '../console-hub';
 import type { RedeployView } from '../console-types';
 import { ControlInputError } from './control-input';

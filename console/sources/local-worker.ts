@@ -4,8 +4,8 @@
  */
 
 import type { ChildProcess } from 'node:child_process';
-import { spawnEntryPoint } from '../../devstack/entry-point-process';
-import { stopProcess } from '../../devstack/stop-process';
+import { spawnEntryPoint } from '../../machinery/devstack/entry-point-process';
+import { stopProcess } from '../../machinery/plumbing/stop-process';
 import { isWorkerReadyLine } from '../../worker/readiness';
 import type { LocalWorkerView } from '../console-types';
 

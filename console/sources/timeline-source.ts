@@ -5,7 +5,7 @@
  */
 
 import { CONSOLE_CLOUD_LOGS_REFRESH_MS, CONSOLE_MAX_ORDERS, CONSOLE_TIMELINE_REFRESH_MS } from '../../config/console';
-import type { LocalInvocationsReport } from '../../lambda-local/metrics';
+import type { LocalInvocationsReport } from '../../machinery/lambda-local/metrics';
 import type { ConsoleHub } from '../console-hub';
 import type { ConsoleMode } from '../console-types';
 import { AttemptFold } from '../timeline/attempt-fold';

@@ -3,7 +3,7 @@
  * worker ran (matched by identity `<requestId>@<functionArn>`) and the summary its handler returned. Pure.
  */
 
-import { billedGBSeconds, billedMs } from '../../lambda-local/metrics';
+import { billedGBSeconds, billedMs } from '../../machinery/lambda-local/metrics';
 import type {
   InvocationSummaryView,
   LedgerEntry,
@@ -23,7 +23,7 @@ export interface InvocationRecord {
   summary?: InvocationSummaryView;
 }
 
-/** What Lambda bills for a finished invocation (the local service's own rule, lambda-local/metrics.ts). */
+/** What Lambda bills for a finished invocation (the local service's own rule, machinery/lambda-local/metrics.ts). */
 export function billing(record: InvocationRecord): { billedMs?: number; gbSeconds?: number } {
   if (record.endedAt === undefined) return {};
   const span = { startedAt: record.startedAt, endedAt: record.endedAt, memoryMb: record.memoryMb };

@@ -10,10 +10,14 @@ import { startEntryPoint } from '../support/processes';
 const ROWS: [entry: string, args: string[], firstLine: string][] = [
   ['starter/main.ts', ['--count', '0'], 'starter: --count must be a whole number from 1 to 1000 (got "0")'],
   ['demo/main.ts', ['--orders', '99'], 'demo: --orders must be a whole number from 1 to 20 (got "99")'],
-  ['chaos/main.ts', ['--seed', 'x'], 'chaos: --seed must be a whole number (got "x")'],
+  ['machinery/chaos/main.ts', ['--seed', 'x'], 'chaos: --seed must be a whole number (got "x")'],
   ['console/main.ts', ['--port', 'x'], 'console: --port "x" is not a port: give a number from 0 to 65535'],
-  ['bench/main.ts', ['--reps', '0'], 'bench: --reps must be a whole number from 1 to 20 (got "0")'],
-  ['lambda-local/main.ts', ['--runtime', 'x'], 'lambda-local: --runtime must be auto, aws or builtin (got "x")'],
+  ['machinery/bench/main.ts', ['--reps', '0'], 'bench: --reps must be a whole number from 1 to 20 (got "0")'],
+  [
+    'machinery/lambda-local/main.ts',
+    ['--runtime', 'x'],
+    'lambda-local: --runtime must be auto, aws or builtin (got "x")',
+  ],
   ['scripts/dev-server.ts', ['--port', '1'], "dev-server: Unknown option '--port'"],
   ['scripts/build-lambda.ts', ['--arch', 'sparc'], 'build:lambda: --arch must be x86_64 or arm64 (got "sparc")'],
   ['scripts/deploy-lambda.ts', [], 'deploy:lambda: --function is required'],

@@ -4,7 +4,7 @@
  */
 
 import { execFile } from 'node:child_process';
-import { UsageError } from '../../devstack/command-line';
+import { UsageError } from '../../client/command-line';
 import { COST_USAGE, parseCostArgs } from '../../cost/cost-args';
 import { ROOT } from '../support/processes';
 

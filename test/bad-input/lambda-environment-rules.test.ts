@@ -1,5 +1,5 @@
 /**
- * A function's environment variables, as Lambda takes them (lambda-local/environment-rules.ts): the keys Lambda sets
+ * A function's environment variables, as Lambda takes them (machinery/lambda-local/environment-rules.ts): the keys Lambda sets
  * itself are refused at CreateFunction and UpdateFunctionConfiguration, and so is a Variables map over 4 KB, measured
  * as AWS measures it: the map serialized as JSON (`JSON.stringify`), in UTF-8 bytes. Every refusal is AWS's 400
  * InvalidParameterValueException with its exact message, and nothing changes: no function created (no folder under
@@ -17,10 +17,10 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../deployment/zip';
-import { ENVIRONMENT_LIMIT_BYTES, environmentSize } from '../../lambda-local/environment-rules';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
+import { writeZip } from '../../machinery/plumbing/zip';
+import { ENVIRONMENT_LIMIT_BYTES, environmentSize } from '../../machinery/lambda-local/environment-rules';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { LOCAL_LAMBDA_DEFAULTS } from '../../machinery/lambda-local/settings';
 import {
   LOCAL_WAITER,
   createFunctionAndWait,

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser } from 'playwright-core';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { launchChromium } from '../support/browser';
 import { createTestFunction, handlerZip, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';

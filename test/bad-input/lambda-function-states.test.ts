@@ -19,7 +19,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { handlerZip, LOCAL_WAITER, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -21,11 +21,11 @@ import {
   UpdateFunctionCodeCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { LOCAL_USERS, localAwsClient, localDeveloperCredentials } from '../../devstack/local-aws-clients';
-import { localAccountKeys } from '../../lambda-local/local-account';
-import { MAX_REQUEST_BYTES } from '../../lambda-local/http-api';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
+import { LOCAL_USERS, localAwsClient, localDeveloperCredentials } from '../../machinery/lambda-local/local-aws-clients';
+import { localAccountKeys } from '../../machinery/lambda-local/local-account';
+import { MAX_REQUEST_BYTES } from '../../machinery/lambda-local/http-api';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { LOCAL_LAMBDA_DEFAULTS } from '../../machinery/lambda-local/settings';
 import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { lyingZipBomb, zipBomb, zipOfManyEntries, zipWithEntryNamed, zipWithSymlink } from '../support/hostile-zips';
 import { signedHeaders } from '../support/signed-request';
@@ -439,7 +439,7 @@ const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const withKeysHint = (message: string) =>
   `${message} (the local services take only the local account's keys: sign with an AWS SDK client from ` +
-  'devstack/local-aws-clients.ts, which reads them from data/local-aws/keys.json)';
+  'machinery/lambda-local/local-aws-clients.ts, which reads them from data/local-aws/keys.json)';
 const STALE = new Date(Date.now() - 10 * 60_000);
 const amzDate = (date: Date) =>
   date

@@ -8,9 +8,9 @@ import { ConfigError } from '../../config/config-error';
 import { loadLedgerConfig } from '../../config/ledger-config';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import { LedgerUnavailableError, type LedgerProblem } from '../../activities/ledger/ledger-errors';
-import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
-import { freePort } from '../../devstack/ports';
-import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
+import { MOTO_CREDENTIALS } from '../../machinery/lambda-local/local-aws-clients';
+import { freePort } from '../../machinery/plumbing/ports';
+import { startDynamoDbFaultProxy, type FaultProxy } from '../../machinery/devstack/dynamodb-fault-proxy';
 import { startEntryPoint } from '../support/processes';
 import { freshLedgerTable, ledgerServer, stopLedgerServer, type TestTable } from '../support/ledger-server';
 

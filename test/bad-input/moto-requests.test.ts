@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { localAwsClient } from '../../devstack/local-aws-clients';
-import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
-import { startRestartableMoto } from '../../devstack/restartable-moto';
+import { localAwsClient } from '../../machinery/lambda-local/local-aws-clients';
+import { startMotoServer, type MotoServer } from '../../machinery/devstack/moto-server';
+import { startRestartableMoto } from '../../machinery/devstack/restartable-moto';
 import { testEnv } from '../support/test-env';
 
 let moto: MotoServer;

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { deployLambda } from '../../deployment/lambda-deployment';
-import { checkPackagedProfile, PlaceholderProfileError } from '../../deployment/packaged-profile';
-import { writeZip } from '../../deployment/zip';
-import { PROJECT_ROOT } from '../../devstack/project-paths';
+import { deployLambda } from '../../machinery/deployment/lambda-deployment';
+import { checkPackagedProfile, PlaceholderProfileError } from '../../machinery/deployment/packaged-profile';
+import { writeZip } from '../../machinery/plumbing/zip';
+import { PROJECT_ROOT } from '../../machinery/plumbing/project-paths';
 import { localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';

@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXTERNAL_ID_PATTERN, validateTarget, type LambdaTarget } from '../../deployment/lambda-registration';
+import { EXTERNAL_ID_PATTERN, validateTarget, type LambdaTarget } from '../../machinery/deployment/lambda-registration';
 
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:shopflow-worker:3';
 const ROLE = 'arn:aws:iam::123456789012:role/temporal-invoke';

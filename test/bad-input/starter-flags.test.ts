@@ -6,7 +6,7 @@
  */
 
 import { execFile } from 'node:child_process';
-import { UsageError } from '../../devstack/command-line';
+import { UsageError } from '../../client/command-line';
 import { USAGE, parseStarterArgs } from '../../starter/cli-args';
 import { orderWorkflowId } from '../../config/settings';
 import { ROOT } from '../support/processes';

@@ -19,7 +19,7 @@ import { testOrder } from '../support/orders';
 import { temporalCli } from '../support/temporal-cli-run';
 import { testEnv } from '../support/test-env';
 import { startTestWorker, uniqueName, type TestWorker } from '../support/test-worker';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 
 const ACTIVITY_SCHEDULED = String(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
 const ORDER_FIELDS = 'orderId, customer, items, shippingAddress, paymentToken, scenario, longHaulMs, faults';

@@ -11,10 +11,10 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
+import { startMotoServer, type MotoServer } from '../../machinery/devstack/moto-server';
 import type { RunningConsole } from '../../console/start-console';
 import { startTestConsole } from '../support/test-console';
-import { MOTO_CREDENTIALS, localDeveloperCredentials } from '../../devstack/local-aws-clients';
+import { MOTO_CREDENTIALS, localDeveloperCredentials } from '../../machinery/lambda-local/local-aws-clients';
 import { launchChromium } from '../support/browser';
 
 let browser: Browser | undefined;

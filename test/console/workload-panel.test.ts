@@ -12,7 +12,7 @@ import { startTestConsole } from '../support/test-console';
 import { breakEvenOrdersPerDay, costOf } from '../../cost/cost-model';
 import { loadMeasuredTraffic } from '../../cost/load-measured-traffic';
 import { parseWorkload } from '../../cost/parse-workload';
-import { DATA_DIR } from '../../devstack/project-paths';
+import { DATA_DIR } from '../../machinery/plumbing/project-paths';
 import { launchChromium } from '../support/browser';
 
 let browser: Browser | undefined;

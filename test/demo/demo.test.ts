@@ -10,11 +10,11 @@
  */
 
 import path from 'node:path';
-import { DATA_DIR } from '../../devstack/project-paths';
+import { DATA_DIR } from '../../machinery/plumbing/project-paths';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning, processesIn, processesMatching } from '../support/host-processes';
 import { startEntryPoint } from '../support/processes';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 import type { RedeployView } from '../../console/console-types';
 
 test('the demo goes from nothing to zero invocations, and cleans up after itself', async () => {

@@ -9,7 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { JournalEntry } from '../../activities/journal';
-import { waitFor } from '../../devstack/wait-for';
+import { waitFor } from '../../machinery/plumbing/wait-for';
 import type { ForwardStep } from '../../domain/steps';
 import type { OrderStatus } from '../../domain/status';
 import { getStatusQuery } from '../../workflows/definitions';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startEntryPoint, type RunningProcess } from '../support/processes';
 import { testEnv } from '../support/test-env';
 import { WORKER_READY_TEXT } from '../../worker/readiness';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 
 const WORKER_READY = new RegExp(WORKER_READY_TEXT);
 

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../deployment/zip';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { writeZip } from '../../machinery/plumbing/zip';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import {
   createFunctionAndWait,
   createTestFunction,

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { cpuQuotaUs } from '../../lambda-local/cpu-share';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { cpuQuotaUs } from '../../machinery/lambda-local/cpu-share';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { createTestFunction, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { createTestFunction, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaArchitecture } from '../../config/lambda-architecture';
-import { writeZip } from '../../deployment/zip';
+import { writeZip } from '../../machinery/plumbing/zip';
 import { BUILD_INFO_FILE } from '../../lambda/build-info';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { createFunctionAndWait, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

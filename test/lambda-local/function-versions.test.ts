@@ -14,8 +14,8 @@ import {
   PublishVersionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { waitFor } from '../../devstack/wait-for';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { waitFor } from '../../machinery/plumbing/wait-for';
 import { createTestFunction, handlerZip, localLambdaClient, updateCodeAndWait } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -11,9 +11,9 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { localAwsClient } from '../../devstack/local-aws-clients';
-import { waitFor } from '../../devstack/wait-for';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { localAwsClient } from '../../machinery/lambda-local/local-aws-clients';
+import { waitFor } from '../../machinery/plumbing/wait-for';
 import { createTestFunction, handlerZip, updateCodeAndWait } from '../support/function-zips';
 import { processState } from '../support/host-processes';
 import { testEnv } from '../support/test-env';

@@ -9,8 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../deployment/zip';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
+import { writeZip } from '../../machinery/plumbing/zip';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { createFunctionAndWait, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

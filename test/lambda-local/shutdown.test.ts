@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { startLocalLambda } from '../../lambda-local/local-lambda';
+import { startLocalLambda } from '../../machinery/lambda-local/local-lambda';
 import { createTestFunction, localLambdaClient } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

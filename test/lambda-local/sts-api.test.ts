@@ -20,10 +20,10 @@ import {
   STSClient,
   type AssumeRoleCommandInput,
 } from '@aws-sdk/client-sts';
-import { LOCAL_USERS } from '../../devstack/local-aws-clients';
-import { localAccountKeys } from '../../lambda-local/local-account';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { localInvocationRoleArn } from '../../lambda-local/local-roles';
+import { LOCAL_USERS } from '../../machinery/lambda-local/local-aws-clients';
+import { localAccountKeys } from '../../machinery/lambda-local/local-account';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { localInvocationRoleArn } from '../../machinery/lambda-local/local-roles';
 import { createFunctionAndWait, handlerZip, localLambdaClient, testFunctionInput } from '../support/function-zips';
 import { testEnv } from '../support/test-env';
 

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { RUST_TARGET } from '../../lambda/check-package';
-import { localPackageArchitecture } from '../../lambda/host-platform';
-import { overlayHostNativeCore } from '../../lambda-local/native-core-overlay';
-import { buildLambdaPackage, type BuildResult } from '../../deployment/lambda-package';
-import { sha256Hex } from '../../deployment/package-hashes';
-import { extractZip, listZip } from '../../deployment/zip';
+import { RUST_TARGET } from '../../machinery/lambda-entry/check-package';
+import { localPackageArchitecture } from '../../machinery/lambda-entry/host-platform';
+import { overlayHostNativeCore } from '../../machinery/lambda-local/native-core-overlay';
+import { buildLambdaPackage, type BuildResult } from '../../machinery/deployment/lambda-package';
+import { sha256Hex } from '../../machinery/deployment/package-hashes';
+import { extractZip, listZip } from '../../machinery/plumbing/zip';
 import {} from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
 import { ensureCurrentVersion } from '../../worker/ensure-current-version';
@@ -23,7 +23,7 @@ import { startPackagedHandler } from '../support/packaged-handler';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 import { startOrder } from '../../client/start-order';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 
 /** The package this machine's local Lambda service runs, and the other architecture, which it must refuse. */
 const HOST_ARCH = localPackageArchitecture();

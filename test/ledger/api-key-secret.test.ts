@@ -2,7 +2,7 @@
 
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readApiKeySecret } from '../../lambda/api-key-secret';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { localAwsClient } from '../../machinery/lambda-local/local-aws-clients';
 import { ledgerServer, stopLedgerServer } from '../support/ledger-server';
 import { uniqueName } from '../support/test-worker';
 

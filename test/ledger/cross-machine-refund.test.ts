@@ -17,7 +17,7 @@ import { failureOf } from '../support/assertions';
 import { freshLedgerTable, stopLedgerServer } from '../support/ledger-server';
 import { testOrder } from '../support/orders';
 import { testEnv } from '../support/test-env';
-import { waitFor } from '../../devstack/wait-for';
+import { waitFor } from '../../machinery/plumbing/wait-for';
 import { startOrder } from '../../client/start-order';
 
 jest.setTimeout(240_000);

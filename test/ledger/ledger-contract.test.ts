@@ -14,8 +14,8 @@ import { EffectJournal, EffectVoidedError, type JournalEntry } from '../../activ
 import type { EffectLedger, ForwardBody } from '../../activities/ledger/effect-ledger';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { startDynamoDbFaultProxy, type FaultProxy } from '../../devstack/dynamodb-fault-proxy';
-import { MOTO_CREDENTIALS } from '../../devstack/local-aws-clients';
+import { startDynamoDbFaultProxy, type FaultProxy } from '../../machinery/devstack/dynamodb-fault-proxy';
+import { MOTO_CREDENTIALS } from '../../machinery/lambda-local/local-aws-clients';
 import { freshLedgerTable, ledgerServer, stopLedgerServer } from '../support/ledger-server';
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@
  * architecture of the local package, the runtime client of the local Lambda service, and the refusal elsewhere.
  */
 
-import { localPackageArchitecture, nativeCoreTarget } from '../../lambda/host-platform';
-import { chooseRuntime } from '../../lambda-local/runtime-command';
+import { localPackageArchitecture, nativeCoreTarget } from '../../machinery/lambda-entry/host-platform';
+import { chooseRuntime } from '../../machinery/lambda-local/runtime-command';
 
 test.each([
   ['darwin', 'arm64', 'aarch64-apple-darwin', 'arm64'],

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { BUILD_INFO_FILE } from '../../lambda/build-info';
-import { checkPackage } from '../../lambda/check-package';
-import type { HostPlatform } from '../../lambda/host-platform';
-import { startLocalLambda, type LocalLambda } from '../../lambda-local/local-lambda';
-import { projectCoreBridgeDir } from '../../lambda-local/native-core-overlay';
-import { buildLocalLambdaPackage, filesUnder, type BuildResult } from '../../deployment/lambda-package';
-import { extractZip, listZip, writeZip } from '../../deployment/zip';
+import { checkPackage } from '../../machinery/lambda-entry/check-package';
+import type { HostPlatform } from '../../machinery/lambda-entry/host-platform';
+import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
+import { projectCoreBridgeDir } from '../../machinery/lambda-local/native-core-overlay';
+import { buildLocalLambdaPackage, filesUnder, type BuildResult } from '../../machinery/deployment/lambda-package';
+import { extractZip, listZip, writeZip } from '../../machinery/plumbing/zip';
 import {
   createFunctionAndWait,
   localLambdaClient,

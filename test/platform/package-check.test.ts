@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LambdaArchitecture } from '../../config/lambda-architecture';
 import { BUILD_INFO_FILE } from '../../lambda/build-info';
-import { checkPackage } from '../../lambda/check-package';
-import type { HostPlatform } from '../../lambda/host-platform';
-import { projectCoreBridgeDir } from '../../lambda-local/native-core-overlay';
+import { checkPackage } from '../../machinery/lambda-entry/check-package';
+import type { HostPlatform } from '../../machinery/lambda-entry/host-platform';
+import { projectCoreBridgeDir } from '../../machinery/lambda-local/native-core-overlay';
 
 const MAC_ARM: HostPlatform = { os: 'darwin', arch: 'arm64' };
 const MAC_X64: HostPlatform = { os: 'darwin', arch: 'x64' };

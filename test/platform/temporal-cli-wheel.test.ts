@@ -5,9 +5,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentHost } from '../../lambda/host-platform';
-import { TOOLS_DIR } from '../../devstack/project-paths';
-import { pythonSetupAdvice, temporalCliWheel } from '../../devstack/temporal-cli';
+import { currentHost } from '../../machinery/lambda-entry/host-platform';
+import { TOOLS_DIR } from '../../machinery/plumbing/project-paths';
+import { pythonSetupAdvice, temporalCliWheel } from '../../machinery/devstack/temporal-cli';
 import { testEnv } from '../support/test-env';
 
 /** The venv's lib/ folder: one python3.X folder inside, holding site-packages. */

@@ -14,10 +14,10 @@ import type { Order } from '../../domain/order';
 import { cancelOrderUpdate, getStatusQuery } from '../../workflows/definitions';
 import { testOrder } from '../support/orders';
 import { startTestWorker } from '../support/test-worker';
-import { startDevServer } from '../../devstack/dev-server';
-import { freePort } from '../../devstack/ports';
-import { PROJECT_ROOT } from '../../devstack/project-paths';
-import { ensureTemporalCli } from '../../devstack/temporal-cli';
+import { startDevServer } from '../../machinery/devstack/dev-server';
+import { freePort } from '../../machinery/plumbing/ports';
+import { PROJECT_ROOT } from '../../machinery/plumbing/project-paths';
+import { ensureTemporalCli } from '../../machinery/devstack/temporal-cli';
 import { workflowsSourcePath } from '../../worker/worker-options';
 
 export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');

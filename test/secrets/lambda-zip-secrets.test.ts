@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { extractZip, listZip } from '../../deployment/zip';
+import { extractZip, listZip } from '../../machinery/plumbing/zip';
 import { ROOT } from '../support/processes';
 import { testEnv } from '../support/test-env';
 

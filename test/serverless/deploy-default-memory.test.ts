@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_MEMORY_REASON } from '../../config/settings';
-import { localAwsEnvironment } from '../../devstack/local-aws-clients';
+import { localAwsEnvironment } from '../../machinery/lambda-local/local-aws-clients';
 import { handlerZip, localLambdaClient } from '../support/function-zips';
 import { startEntryPoint } from '../support/processes';
 import { testEnv } from '../support/test-env';

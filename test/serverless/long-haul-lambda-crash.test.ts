@@ -6,7 +6,7 @@
  * is done twice, no more progress is claimed than was done, and the shipment is recorded once.
  *
  * The crash goes through the local Lambda service (its environment's `crash()`), so this file starts a stack of its
- * own (devstack/local-stack.ts: a dev server whose worker controller invokes a service of this file's): the run's
+ * own (machinery/devstack/local-stack.ts: a dev server whose worker controller invokes a service of this file's): the run's
  * shared service lives in jest's main process, which the test files cannot reach but over HTTP.
  */
 
@@ -17,14 +17,14 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, LONG_HAUL_CHUNK_MS } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
-import { startLocalStack, type LocalStack } from '../../devstack/local-stack';
-import { Stage } from '../../devstack/stage';
-import { buildLocalLambdaPackage } from '../../deployment/lambda-package';
-import { registerLambda } from '../../deployment/lambda-registration';
-import { localLambdaTarget } from '../../devstack/local-aws-clients';
+import { startLocalStack, type LocalStack } from '../../machinery/devstack/local-stack';
+import { Stage } from '../../machinery/devstack/stage';
+import { buildLocalLambdaPackage } from '../../machinery/deployment/lambda-package';
+import { registerLambda } from '../../machinery/deployment/lambda-registration';
+import { localLambdaTarget } from '../../machinery/lambda-local/local-aws-clients';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { startOrder } from '../../client/start-order';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 import { chunkActivities, pendingChunk, type PendingChunk } from '../../client/haul-history';
 import { testOrder } from '../support/orders';
 import { deployTestFunction } from '../support/shopflow-function';

@@ -5,7 +5,7 @@
  */
 
 import path from 'node:path';
-import type { CgroupFs } from '../../lambda-local/cgroup-tree';
+import type { CgroupFs } from '../../machinery/lambda-local/cgroup-tree';
 
 /** The files one controller puts in a hierarchy's root and in each new group. */
 export interface FakeController {

@@ -13,8 +13,8 @@ import {
   type UpdateFunctionCodeCommandInput,
   type UpdateFunctionCodeCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../deployment/zip';
-import { localAwsClient } from '../../devstack/local-aws-clients';
+import { writeZip } from '../../machinery/plumbing/zip';
+import { localAwsClient } from '../../machinery/lambda-local/local-aws-clients';
 import { uniqueName } from './test-worker';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Runs once before all tests: starts the local stack (devstack/local-stack.ts: one real dev server, in memory, on
+ * Runs once before all tests: starts the local stack (machinery/devstack/local-stack.ts: one real dev server, in memory, on
  * free ports, worker controller on, and the local Lambda service; the Temporal CLI installed if needed) and
  * pre-bundles the workflow code, so each test file only starts workers.
  */
@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { startLocalStack } from '../../devstack/local-stack';
-import { Stage } from '../../devstack/stage';
+import { startLocalStack } from '../../machinery/devstack/local-stack';
+import { Stage } from '../../machinery/devstack/stage';
 import { workflowsSourcePath } from '../../worker/worker-options';
 import { NO_BROWSER_MESSAGE, ensureBrowser } from './find-browser';
 import { TEST_ENV, TEST_STAGE_KEY } from './test-env';

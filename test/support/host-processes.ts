@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { currentHost, type HostPlatform } from '../../lambda/host-platform';
+import { currentHost, type HostPlatform } from '../../machinery/lambda-entry/host-platform';
 
 function ps(args: string[]): { ok: boolean; stdout: string } {
   const result = spawnSync('ps', args, { encoding: 'utf8' });

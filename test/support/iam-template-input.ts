@@ -1,6 +1,6 @@
 /** The IAM unit tests' parameters for infra/iam-roles.json: the local account, its worker controller, one function. */
 
-import type { TemplateInput } from '../../lambda-local/iam/template-roles';
+import type { TemplateInput } from '../../machinery/lambda-local/iam/template-roles';
 
 export const TEMPLATE_INPUT: TemplateInput = {
   parameters: {

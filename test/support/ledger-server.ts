@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbLedger } from '../../activities/ledger/dynamodb-ledger';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { createLedgerTable } from '../../devstack/ledger-table';
+import { createLedgerTable } from '../../machinery/devstack/ledger-table';
 import {
   MOTO_CREDENTIALS,
   LOCAL_AWS_REGION,
   localAwsEnvironment,
   localFunctionEnvironment,
-} from '../../devstack/local-aws-clients';
-import { startMotoServer, type MotoServer } from '../../devstack/moto-server';
+} from '../../machinery/lambda-local/local-aws-clients';
+import { startMotoServer, type MotoServer } from '../../machinery/devstack/moto-server';
 
 let server: Promise<MotoServer> | undefined;
 

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { currentHost } from '../../lambda/host-platform';
+import { currentHost } from '../../machinery/lambda-entry/host-platform';
 
 export interface ListeningSocket {
   address: string;

@@ -2,7 +2,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { spawnEntryPoint } from '../../devstack/entry-point-process';
+import { spawnEntryPoint } from '../../machinery/devstack/entry-point-process';
 
 export const ROOT = path.resolve(__dirname, '../..');
 

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
-import { filesUnder } from '../../deployment/lambda-package';
-import { packageHashes, WORKFLOW_BUNDLE_FILE } from '../../deployment/package-hashes';
-import { extractZip, writeZip } from '../../deployment/zip';
+import { filesUnder } from '../../machinery/deployment/lambda-package';
+import { packageHashes, WORKFLOW_BUNDLE_FILE } from '../../machinery/deployment/package-hashes';
+import { extractZip, writeZip } from '../../machinery/plumbing/zip';
 
 export async function repackage(
   zipFile: string,

@@ -4,7 +4,7 @@
  */
 
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
-import { deployLambda } from '../../deployment/lambda-deployment';
+import { deployLambda } from '../../machinery/deployment/lambda-deployment';
 import type { LambdaArchitecture } from '../../config/lambda-architecture';
 import { testEnv } from './test-env';
 

@@ -5,8 +5,8 @@
 
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { localDeveloperCredentials } from '../../devstack/local-aws-clients';
-import { NodeSha256 } from '../../lambda-local/signature-check';
+import { localDeveloperCredentials } from '../../machinery/lambda-local/local-aws-clients';
+import { NodeSha256 } from '../../machinery/lambda-local/signature-check';
 
 export interface SigningKey {
   accessKeyId: string;

@@ -1,11 +1,11 @@
 /** The arrival-rates section's pure parts: when orders arrive, and the per-order arithmetic of one rate. */
 
-import { parseBenchArgs } from '../../bench/args';
-import { renderArrivalRates } from '../../bench/arrival-report';
-import { arrivalPlan, DEFAULT_ARRIVAL_WINDOW_S, MIN_ORDERS_PER_RATE } from '../../bench/arrival-schedule';
-import { UsageError } from '../../devstack/command-line';
-import { rateFigures } from '../../bench/traffic-figures';
-import type { InvocationSample } from '../../lambda-local/metrics';
+import { parseBenchArgs } from '../../machinery/bench/args';
+import { renderArrivalRates } from '../../machinery/bench/arrival-report';
+import { arrivalPlan, DEFAULT_ARRIVAL_WINDOW_S, MIN_ORDERS_PER_RATE } from '../../machinery/bench/arrival-schedule';
+import { UsageError } from '../../client/command-line';
+import { rateFigures } from '../../machinery/bench/traffic-figures';
+import type { InvocationSample } from '../../machinery/lambda-local/metrics';
 
 function invocation(durationMs: number, extra: Partial<InvocationSample> = {}): InvocationSample {
   return {

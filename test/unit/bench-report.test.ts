@@ -1,11 +1,11 @@
 /** The benchmark's statistics and its verdicts: a missed target must read MISSED, never "met". */
 
-import { BENCH_SECTIONS, parseBenchArgs } from '../../bench/args';
-import { UsageError } from '../../devstack/command-line';
-import { BURST_SCALERS } from '../../bench/burst';
-import { renderCacheAcceptance } from '../../bench/cache-acceptance';
-import { renderReport, type BenchResults } from '../../bench/report';
-import { median, percentile } from '../../bench/stats';
+import { BENCH_SECTIONS, parseBenchArgs } from '../../machinery/bench/args';
+import { UsageError } from '../../client/command-line';
+import { BURST_SCALERS } from '../../machinery/bench/burst';
+import { renderCacheAcceptance } from '../../machinery/bench/cache-acceptance';
+import { renderReport, type BenchResults } from '../../machinery/bench/report';
+import { median, percentile } from '../../machinery/bench/stats';
 
 const machine = { cpus: 2, cpuModel: 'test cpu', memoryGiB: 24, node: 'v20', arch: 'x64' };
 
@@ -173,7 +173,7 @@ test('--lambda-runtime takes a runtime with a pinned Node, --node-versions takes
   expect(parseBenchArgs([], 'x')).toMatchObject({ lambdaRuntime: 'nodejs22.x' });
   expect(parseBenchArgs(['--lambda-runtime', 'nodejs24.x'], 'x')).toMatchObject({ lambdaRuntime: 'nodejs24.x' });
   expect(() => parseBenchArgs(['--lambda-runtime', 'nodejs18.x'], 'x')).toThrow(
-    /--lambda-runtime must be one of nodejs22\.x, nodejs24\.x \(got "nodejs18\.x"\); .*devstack\/runtime-node\.ts/,
+    /--lambda-runtime must be one of nodejs22\.x, nodejs24\.x \(got "nodejs18\.x"\); .*machinery\/plumbing\/runtime-node\.ts/,
   );
   expect(parseBenchArgs(['--node-versions', '22.23.5, 24.22.3'], 'x')).toMatchObject({
     cacheNodeVersions: ['22.23.5', '24.22.3'],

@@ -1,7 +1,7 @@
 /** The chaos run's invariants, on hand-made journals: for each rule, a run that passes and one that is flagged. */
 
 import type { JournalEntry } from '../../activities/journal';
-import { checkInvariants, type InvariantName, type OrderOutcome } from '../../chaos/invariants';
+import { checkInvariants, type InvariantName, type OrderOutcome } from '../../machinery/chaos/invariants';
 
 const wf = (orderId: string) => `order-${orderId}`;
 

@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { requireWithCodeCache } from '../../lambda/cached-require';
+import { requireWithCodeCache } from '../../machinery/lambda-entry/cached-require';
 import {
   compileCacheKey,
   compileCacheMismatch,
   enablePackagedCompileCache,
   type CompileCacheInfo,
-} from '../../lambda/compile-cache';
-import { lambdaNodeFlags } from '../../lambda/runtime-flags';
+} from '../../machinery/lambda-entry/compile-cache';
+import { lambdaNodeFlags } from '../../machinery/lambda-entry/runtime-flags';
 
 /** Run in a child: loads argv[2] with the cache file argv[3] through the loader module argv[1]; prints the outcome. */
 const LOAD_WITH_CACHE = `
@@ -51,7 +51,7 @@ test('a cache this process cannot use is named with the reason and the fix', () 
   const otherPatch = `${process.version.split('.')[0]}.0.1`;
   expect(compileCacheMismatch(info({ node: otherPatch }))).toBeUndefined();
   expect(compileCacheMismatch(info({ node: otherPatch, v8Tag: v8.cachedDataVersionTag() + 1 }))).toMatch(
-    /whose V8 differs from this Node .*: rebuild with this Node pinned in devstack\/runtime-node\.ts/,
+    /whose V8 differs from this Node .*: rebuild with this Node pinned in machinery\/plumbing\/runtime-node\.ts/,
   );
   const otherFlags = info({ v8Tag: v8.cachedDataVersionTag() + 1 });
   expect(compileCacheMismatch(otherFlags, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048' })).toMatch(
@@ -88,7 +88,7 @@ test('the code-cache loader runs a CommonJS file as require would, and V8 accept
           require.resolve('tsx/cjs'),
           '-e',
           LOAD_WITH_CACHE,
-          require.resolve('../../lambda/cached-require'),
+          require.resolve('../../machinery/lambda-entry/cached-require'),
           file,
           cache,
         ],

@@ -7,7 +7,7 @@ import {
   parseRedeployRequest,
   parseSubmitRequest,
 } from '../../console/actions/control-input';
-import { UsageError } from '../../devstack/command-line';
+import { UsageError } from '../../client/command-line';
 import { parseConsoleArgs } from '../../console/console-args';
 import { alwaysOnPrice, computeCost } from '../../console/cost';
 import { RequestGuard, TOKEN_HEADER } from '../../console/request-guard';

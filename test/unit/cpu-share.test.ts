@@ -1,7 +1,7 @@
 /** Lambda's CPU share per memory size, and the cgroups that apply it, against a fake kernel's cgroup filesystem. */
 
 import path from 'node:path';
-import { CpuShares, cpuQuotaUs, cpuShareWanted, lambdaVcpus } from '../../lambda-local/cpu-share';
+import { CpuShares, cpuQuotaUs, cpuShareWanted, lambdaVcpus } from '../../machinery/lambda-local/cpu-share';
 import { FAKE_CPU, FakeCgroupFs } from '../support/fake-cgroup-fs';
 
 const V1_BASE = '/host/sys/fs/cgroup/cpu';

@@ -1,7 +1,7 @@
 /** The doctor's rules that the local stack cannot plant: Temporal Cloud's principals, a complete registration, one without a role. */
 
-import { checkRegistration, checkTrust, type DoctorFacts } from '../../deployment/doctor-checks';
-import { templatePrincipals } from '../../deployment/doctor';
+import { checkRegistration, checkTrust, type DoctorFacts } from '../../machinery/deployment/doctor-checks';
+import { templatePrincipals } from '../../machinery/deployment/doctor';
 
 const ROLE = 'arn:aws:iam::123456789012:role/temporal-invoke';
 const facts = (overrides: Partial<DoctorFacts>): DoctorFacts => ({

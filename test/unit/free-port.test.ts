@@ -1,6 +1,6 @@
 /** A port chosen for a second listener never repeats one chosen, but not yet bound, for the first. */
 
-import { freePortOtherThan } from '../../devstack/ports';
+import { freePortOtherThan } from '../../machinery/plumbing/ports';
 
 test('a choice equal to a taken port is made again', async () => {
   const offers = [7233, 8233, 7233, 41000];

@@ -9,9 +9,9 @@ import {
   type Decision,
   type PolicyDocument,
   type PolicyStatement,
-} from '../../lambda-local/iam/policy-evaluator';
-import { resolveTemplateRoles, type TemplateRole } from '../../lambda-local/iam/template-roles';
-import { readIamTemplate } from '../../lambda-local/local-roles';
+} from '../../machinery/lambda-local/iam/policy-evaluator';
+import { resolveTemplateRoles, type TemplateRole } from '../../machinery/lambda-local/iam/template-roles';
+import { readIamTemplate } from '../../machinery/lambda-local/local-roles';
 import { TEMPLATE_INPUT } from '../support/iam-template-input';
 
 const TEMPLATE = readIamTemplate();

@@ -1,7 +1,7 @@
 /** A redeploy keeps the invocation role: given flags, else this build id's registration, else the Current Version's. */
 
 import type { ConnectionLike } from '@temporalio/client';
-import { resolveInvocationRole } from '../../deployment/invocation-role';
+import { resolveInvocationRole } from '../../machinery/deployment/invocation-role';
 
 const ROLE_A = 'arn:aws:iam::123456789012:role/temporal-invoke-a';
 const ROLE_B = 'arn:aws:iam::123456789012:role/temporal-invoke-b';

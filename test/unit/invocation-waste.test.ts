@@ -1,11 +1,11 @@
 /** Counting wasted Lambda invocations from the handler's summaries, the burst's peak, and their verdicts. */
 
-import { parseBenchArgs } from '../../bench/args';
-import { UsageError } from '../../devstack/command-line';
-import { peakOverlap } from '../../bench/burst';
-import { billedGBSeconds, invocationUse, wasteOf } from '../../bench/invocation-waste';
-import { renderWaste } from '../../bench/waste-report';
-import type { InvocationSample } from '../../lambda-local/metrics';
+import { parseBenchArgs } from '../../machinery/bench/args';
+import { UsageError } from '../../client/command-line';
+import { peakOverlap } from '../../machinery/bench/burst';
+import { billedGBSeconds, invocationUse, wasteOf } from '../../machinery/bench/invocation-waste';
+import { renderWaste } from '../../machinery/bench/waste-report';
+import type { InvocationSample } from '../../machinery/lambda-local/metrics';
 
 function sample(durationMs: number, response: unknown, extra: Partial<InvocationSample> = {}): InvocationSample {
   return {

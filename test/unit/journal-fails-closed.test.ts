@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EffectJournal } from '../../activities/journal';
 import { JournalCorruptError } from '../../activities/journal-format';
-import { readJournalLines } from '../../devstack/run-ledger';
+import { readJournalLines } from '../../machinery/devstack/run-ledger';
 
 const run = promisify(execFile);
 const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');

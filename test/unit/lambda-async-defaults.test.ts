@@ -1,8 +1,8 @@
 /** Issue 21: the local Lambda service's defaults are Lambda's, and anything shorter is said at start. */
 
-import { departuresFromLambda } from '../../lambda-local/local-lambda';
-import { DEFAULT_SERVICE_OPTIONS } from '../../lambda-local/lambda-service';
-import { LOCAL_LAMBDA_DEFAULTS } from '../../lambda-local/settings';
+import { departuresFromLambda } from '../../machinery/lambda-local/local-lambda';
+import { DEFAULT_SERVICE_OPTIONS } from '../../machinery/lambda-local/lambda-service';
+import { LOCAL_LAMBDA_DEFAULTS } from '../../machinery/lambda-local/settings';
 
 test('by default a failed event is retried after one and two minutes, INIT is capped at 10 s, no duplicates', () => {
   expect(LOCAL_LAMBDA_DEFAULTS.asyncRetryDelaysMs).toEqual([60_000, 120_000]);

@@ -1,7 +1,7 @@
 /** The entry's load marks reach the first invocation's summary only, and the breakdown reads them back. */
 
-import { coldStartBreakdown } from '../../bench/cold-start-breakdown';
-import { withLoadMarks } from '../../lambda/load-marks';
+import { coldStartBreakdown } from '../../machinery/bench/cold-start-breakdown';
+import { withLoadMarks } from '../../machinery/lambda-entry/load-marks';
 
 test("the load marks ride on the environment's first summary, not on later ones", async () => {
   const handler = withLoadMarks(async () => ({ stopReason: 'idle' }), 2_000);

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { localCredentialsFor, localDeveloperCredentials } from '../../devstack/local-aws-clients';
-import { localAccountKeys } from '../../lambda-local/local-account';
+import { localCredentialsFor, localDeveloperCredentials } from '../../machinery/lambda-local/local-aws-clients';
+import { localAccountKeys } from '../../machinery/lambda-local/local-account';
 
 test('the keys are made on first use, readable by this user only, and the same for every later reader', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'local-aws', 'keys.json');

@@ -4,7 +4,7 @@
  */
 
 import type { ChunkRecord } from '../../client/haul-history';
-import { billedAgainstWork, haulFigures } from '../../bench/long-haul-figures';
+import { billedAgainstWork, haulFigures } from '../../machinery/bench/long-haul-figures';
 
 const ARN = '@arn:aws:lambda:us-east-1:000000000000:function:haul';
 const checkpoint = (progressMs: number) => ({ orderId: 'o', idempotencyKey: 'k', progressMs, totalMs: 12_000 });

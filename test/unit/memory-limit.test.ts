@@ -1,7 +1,7 @@
 /** Lambda's memory limit per environment, and the cgroups that apply it, against a fake kernel's cgroup filesystem. */
 
 import path from 'node:path';
-import { MemoryLimits, memoryLimitWanted } from '../../lambda-local/memory-limit';
+import { MemoryLimits, memoryLimitWanted } from '../../machinery/lambda-local/memory-limit';
 import { FAKE_MEMORY, FakeCgroupFs } from '../support/fake-cgroup-fs';
 
 const V1_BASE = '/host/sys/fs/cgroup/memory';

@@ -1,15 +1,15 @@
 /** The memory section's choice: the cheapest size within both targets, or, when none is, the nearest, MISSED. */
 
-import { parseBenchArgs, DEFAULT_MEMORY_SIZES, MEMORY_DEFAULT_REPS } from '../../bench/args';
+import { parseBenchArgs, DEFAULT_MEMORY_SIZES, MEMORY_DEFAULT_REPS } from '../../machinery/bench/args';
 import {
   chooseMemorySize,
   renderMemorySizes,
   type MemorySizeResult,
   type MemorySizeRow,
-} from '../../bench/memory-report';
-import { renderReport } from '../../bench/report';
-import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from '../../bench/targets';
-import { UsageError } from '../../devstack/command-line';
+} from '../../machinery/bench/memory-report';
+import { renderReport } from '../../machinery/bench/report';
+import { COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from '../../machinery/bench/targets';
+import { UsageError } from '../../client/command-line';
 
 function row(memoryMb: number, coldMs: number, failoverMs: number, usdPer1000Orders: number): MemorySizeRow {
   return {

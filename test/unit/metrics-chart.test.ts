@@ -1,4 +1,4 @@
-import { renderMetricsChart } from '../../deployment/metrics-chart';
+import { renderMetricsChart } from '../../machinery/deployment/metrics-chart';
 
 const row = (minute: number, invocations: number, concurrency = 0) => ({
   time: new Date(Date.UTC(2026, 10, 22, 10, minute)),

@@ -3,13 +3,13 @@
 import { temporal } from '@temporalio/proto';
 import type Long from 'long';
 import type { JournalEntry } from '../../activities/journal';
-import { checkInvariants, type OrderOutcome } from '../../chaos/invariants';
+import { checkInvariants, type OrderOutcome } from '../../machinery/chaos/invariants';
 import {
   acceptableEndings,
   cancellationPhase,
   checkCancellationRecord,
   type CancellationPhase,
-} from '../../chaos/outside-cancellations';
+} from '../../machinery/chaos/outside-cancellations';
 import type { OrderStatus } from '../../domain/status';
 
 const EventType = temporal.api.enums.v1.EventType;

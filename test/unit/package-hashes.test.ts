@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packageHashes, sha256Hex } from '../../deployment/package-hashes';
+import { packageHashes, sha256Hex } from '../../machinery/deployment/package-hashes';
 
 function stage(files: Record<string, string>): { dir: string; names: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-hashes-'));

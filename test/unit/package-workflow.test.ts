@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256Hex } from '../../deployment/package-hashes';
-import { PackageMismatchError, packageWorkflow } from '../../deployment/package-workflow';
-import { writeZip } from '../../deployment/zip';
+import { sha256Hex } from '../../machinery/deployment/package-hashes';
+import { PackageMismatchError, packageWorkflow } from '../../machinery/deployment/package-workflow';
+import { writeZip } from '../../machinery/plumbing/zip';
 
 async function zipOf(files: Record<string, string>): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-workflow-'));

@@ -1,6 +1,6 @@
 /** Max Memory Used for the local Lambda's REPORT lines: /proc's VmHWM on Linux, `ps` elsewhere, the peak kept. */
 
-import { PeakMemory, procPeakRssKib, psRssKib } from '../../lambda-local/peak-memory';
+import { PeakMemory, procPeakRssKib, psRssKib } from '../../machinery/lambda-local/peak-memory';
 
 const STATUS = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  180224 kB\nVmRSS:\t  150000 kB\n';
 

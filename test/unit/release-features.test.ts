@@ -10,8 +10,8 @@ import { build } from 'esbuild';
 import { ConfigError } from '../../config/config-error';
 import { releaseFeaturesFromEnv, type ReleaseFeature } from '../../config/release-features';
 import { TRACKING_LINE, notificationMessage } from '../../activities/simulated/notification-message';
-import { releaseFeatureDefine } from '../../deployment/lambda-package';
-import { PROJECT_ROOT } from '../../devstack/project-paths';
+import { releaseFeatureDefine } from '../../machinery/deployment/lambda-package';
+import { PROJECT_ROOT } from '../../machinery/plumbing/project-paths';
 import { sampleOrder } from '../../client/sample-order';
 
 const order = sampleOrder('ord-rf', 'happy');

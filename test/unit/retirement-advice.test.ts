@@ -1,6 +1,6 @@
 /** When a version may be retired: DRAINED with no open order on two reads a drainage refresh apart, never sooner. */
 
-import { retirementAdvice, type VersionRow } from '../../deployment/version-drainage';
+import { retirementAdvice, type VersionRow } from '../../machinery/deployment/version-drainage';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:shopflow-worker';
 const row = (overrides: Partial<VersionRow>): VersionRow => ({

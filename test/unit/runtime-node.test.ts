@@ -1,8 +1,8 @@
 /** Local Lambda environments run their runtime's own Node: the pinned npm binary, or the host's with a warning. */
 
 import { execFileSync } from 'node:child_process';
-import { runtimeNodeChooser } from '../../lambda-local/runtime-node-choice';
-import { ensureRuntimeNode, RUNTIME_NODE_VERSIONS } from '../../devstack/runtime-node';
+import { runtimeNodeChooser } from '../../machinery/lambda-local/runtime-node-choice';
+import { ensureRuntimeNode, RUNTIME_NODE_VERSIONS } from '../../machinery/plumbing/runtime-node';
 
 test('nodejs22.x runs the pinned Node 22 (installed into .tools/ on first use), a real binary that runs code', () => {
   const node = ensureRuntimeNode('nodejs22.x', () => {});
@@ -18,7 +18,7 @@ test('a runtime with no pinned Node falls back to the host Node, with a warning 
   const node = ensureRuntimeNode('nodejs99.x', () => {});
   expect(node.executable).toBe(process.execPath);
   expect(node.warning).toMatch(
-    /nodejs99\.x run the host's Node v\d+.*no Node is pinned for nodejs99\.x in devstack\/runtime-node\.ts/,
+    /nodejs99\.x run the host's Node v\d+.*no Node is pinned for nodejs99\.x in machinery\/plumbing\/runtime-node\.ts/,
   );
 });
 

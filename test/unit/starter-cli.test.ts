@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../../devstack/command-line';
+import { UsageError } from '../../client/command-line';
 import { parseStarterArgs } from '../../starter/cli-args';
 
 const run = promisify(execFile);

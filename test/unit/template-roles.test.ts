@@ -1,7 +1,11 @@
 /** The roles of infra/iam-roles.json resolved as CloudFormation would, and every way the resolver refuses a template. */
 
-import { resolveTemplateRoles, TemplateError, type TemplateInput } from '../../lambda-local/iam/template-roles';
-import { readIamTemplate } from '../../lambda-local/local-roles';
+import {
+  resolveTemplateRoles,
+  TemplateError,
+  type TemplateInput,
+} from '../../machinery/lambda-local/iam/template-roles';
+import { readIamTemplate } from '../../machinery/lambda-local/local-roles';
 import { TEMPLATE_INPUT } from '../support/iam-template-input';
 
 const TEMPLATE = readIamTemplate();
