@@ -123,9 +123,9 @@ export class LambdaService {
   /**
    * Event: queued and run when there is capacity; returns the request id. An event that finds none is throttled and
    * tried again after a back-off (1 s, doubling to 5 minutes on Lambda), not the moment capacity frees. With
-   * `duplicateEvents`, some events
-   * are delivered twice, the second time as a separate invocation with its own request id, as Lambda's eventually
-   * consistent queue may do ("it's possible for it to receive the same event from Lambda multiple times").
+   * `duplicateEvents`, some events are delivered twice, the second time as a separate invocation with its own request
+   * id, as Lambda's eventually consistent queue may do ("it's possible for it to receive the same event from Lambda
+   * multiple times").
    */
   invokeAsync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): string {
     const requestId = randomUUID();
