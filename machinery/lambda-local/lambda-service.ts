@@ -1,7 +1,8 @@
 /**
  * Runs invocations the way Lambda does: a pool of execution environments per function, reused warm, started cold
  * when none is free, up to the function's concurrency (reserved concurrency, else the account's). Synchronous
- * invocations beyond it are throttled; asynchronous events wait in a queue and failed ones are retried twice.
+ * invocations beyond it are throttled; asynchronous events wait in a queue, a throttled one is tried again after a
+ * growing back-off, and failed ones are retried twice.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -16,12 +17,15 @@ import type { MemoryLimits } from './memory-limit';
 import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+import { throttleRetryDelayMs, type ThrottleBackoff } from './throttle-backoff';
 
 export interface ServiceOptions {
   region: string;
   accountConcurrency: number;
   idleEnvironmentTtlMs: number;
   asyncRetryDelaysMs: readonly number[];
+  /** When a throttled event is tried again (Lambda: after 1 s, doubling to 5 minutes). */
+  asyncThrottleBackoff: ThrottleBackoff;
   maxEventAgeMs: number;
   /** The share (0..1) of accepted events delivered a second time, with their own request id (a fault switch). */
   duplicateEvents: number;
@@ -56,6 +60,8 @@ interface QueuedEvent {
   queuedAt: number;
   /** An event waiting for capacity counts once as a throttle, as in CloudWatch. */
   throttleCounted?: boolean;
+  /** How often it found no capacity: its back-off grows with each, across its retries too. */
+  throttles: number;
 }
 
 /** Which version an invocation runs, and the ARN it was invoked by (context.invokedFunctionArn). */
@@ -115,9 +121,11 @@ export class LambdaService {
   }
 
   /**
-   * Event: queued and run as soon as there is capacity; returns the request id. With `duplicateEvents`, some events
-   * are delivered twice, the second time as a separate invocation with its own request id, as Lambda's eventually
-   * consistent queue may do ("it's possible for it to receive the same event from Lambda multiple times").
+   * Event: queued and run when there is capacity; returns the request id. An event that finds none is throttled and
+   * tried again after a back-off (1 s, doubling to 5 minutes on Lambda), not the moment capacity frees. With
+   * `duplicateEvents`, some events are delivered twice, the second time as a separate invocation with its own request
+   * id, as Lambda's eventually consistent queue may do ("it's possible for it to receive the same event from Lambda
+   * multiple times").
    */
   invokeAsync(record: FunctionRecord, payload: Buffer, version: Invoked = LATEST_INVOKED): string {
     const requestId = randomUUID();
@@ -131,6 +139,7 @@ export class LambdaService {
       attempt: 1,
       notBefore: 0,
       queuedAt: Date.now(),
+      throttles: 0,
     };
     this.queue.push(event);
     const share = this.options.duplicateEvents ?? 0;
@@ -303,6 +312,13 @@ export class LambdaService {
           this.metrics.throttled(record.FunctionName);
           event.throttleCounted = true;
         }
+        // Lambda returns a throttled event to its queue and tries it again later, whenever capacity frees meanwhile.
+        event.throttles += 1;
+        const backoffMs = throttleRetryDelayMs(event.throttles, this.options.asyncThrottleBackoff);
+        event.notBefore = now + backoffMs;
+        this.options.narrate(
+          `${record.FunctionName}: event ${event.requestId.slice(0, 8)} throttled (concurrency ${this.concurrencyLimit(record)} in use); next attempt in ${backoffMs / 1000} s`,
+        );
         continue;
       }
       this.queue.splice(this.queue.indexOf(event), 1);
@@ -319,7 +335,7 @@ export class LambdaService {
             `${record.FunctionName}: retrying event ${event.requestId.slice(0, 8)} in ${delay / 1000} s (attempt ${event.attempt + 1})`,
           );
           this.queue.push({ ...event, attempt: event.attempt + 1, notBefore: Date.now() + delay });
-          this.schedulePump(delay);
+          this.pump(); // re-arms the timer for the earliest waiting event, which may be a throttled one due sooner
         }
       });
     }
@@ -368,6 +384,7 @@ export const DEFAULT_SERVICE_OPTIONS = {
   accountConcurrency: LOCAL_LAMBDA_DEFAULTS.accountConcurrency,
   idleEnvironmentTtlMs: LOCAL_LAMBDA_DEFAULTS.idleEnvironmentTtlMs,
   asyncRetryDelaysMs: LOCAL_LAMBDA_DEFAULTS.asyncRetryDelaysMs,
+  asyncThrottleBackoff: LOCAL_LAMBDA_DEFAULTS.asyncThrottleBackoff,
   maxEventAgeMs: LOCAL_LAMBDA_DEFAULTS.maxEventAgeMs,
   duplicateEvents: LOCAL_LAMBDA_DEFAULTS.duplicateEvents,
   maxInitMs: LOCAL_LAMBDA_DEFAULTS.maxInitMs,

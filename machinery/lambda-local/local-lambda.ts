@@ -15,6 +15,7 @@ import { overlayHostNativeCore } from './native-core-overlay';
 import { chooseRuntime } from './runtime-command';
 import { runtimeNodeChooser } from './runtime-node-choice';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+import { checkThrottleBackoff, describeThrottleBackoff } from './throttle-backoff';
 
 export interface LocalLambdaOptions extends Partial<
   Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares' | 'memoryLimits'>
@@ -74,6 +75,8 @@ export interface LocalLambda {
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
   const host = options.host ?? currentHost();
   checkHostSupported(host);
+  // Before anything is started: a back-off the service could not keep is refused with its fix.
+  if (options.asyncThrottleBackoff) checkThrottleBackoff(options.asyncThrottleBackoff, 'asyncThrottleBackoff');
   const region = options.region ?? LOCAL_LAMBDA_DEFAULTS.region;
   const narrate = options.narrate ?? (() => {});
   // On a Mac, each deployed package gets the Mac's native Temporal core next to its Linux one (and says so).
@@ -146,7 +149,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
 
 /** The one-time notes for options that make this service behave otherwise than Lambda does (shorter waits, faults). */
 export function departuresFromLambda(
-  options: Pick<LocalLambdaOptions, 'asyncRetryDelaysMs' | 'duplicateEvents' | 'maxInitMs'>,
+  options: Pick<LocalLambdaOptions, 'asyncRetryDelaysMs' | 'asyncThrottleBackoff' | 'duplicateEvents' | 'maxInitMs'>,
 ): string[] {
   const notes: string[] = [];
   const delays = options.asyncRetryDelaysMs;
@@ -155,6 +158,14 @@ export function departuresFromLambda(
     const seconds = delays.map((ms) => `${ms / 1000} s`);
     const after = seconds.length === 0 ? 'none' : `after ${seconds.join(' and ')}`;
     notes.push(`Local Lambda: asynchronous retries ${after} (AWS: about 1 and 2 minutes)`);
+  }
+  const backoff = options.asyncThrottleBackoff;
+  const lambdasBackoff = LOCAL_LAMBDA_DEFAULTS.asyncThrottleBackoff;
+  if (backoff && (backoff.firstMs !== lambdasBackoff.firstMs || backoff.maxMs !== lambdasBackoff.maxMs)) {
+    notes.push(
+      `Local Lambda: a throttled asynchronous event is tried again after ${describeThrottleBackoff(backoff)} ` +
+        `(AWS: ${describeThrottleBackoff(lambdasBackoff)})`,
+    );
   }
   if (options.duplicateEvents) {
     notes.push(

@@ -5,9 +5,11 @@ import { UsageError, parseCommandLine, runEntryPoint } from '../../client/comman
 import { DATA_DIR } from '../plumbing/project-paths';
 import { startLocalLambda } from './local-lambda';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
+import type { ThrottleBackoff } from './throttle-backoff';
 
 const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
                                 [--no-cpu-share] [--no-memory-limit] [--duplicate-events SHARE]
+                                [--throttle-backoff FIRST,MAX]
 
 Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
 running each function's zip in separate Node processes the way Lambda runs them.
@@ -24,7 +26,11 @@ running each function's zip in separate Node processes the way Lambda runs them.
                       cgroup v1 or v2): more, and it is killed (Runtime.OutOfMemory). Also SHOPFLOW_LAMBDA_MEMORY_LIMIT=off
   --duplicate-events SHARE
                       a fault switch: deliver this share (0..1) of asynchronous events a second time, with its
-                      own request id, as Lambda's queue may (default 0). Also SHOPFLOW_LAMBDA_DUPLICATE_EVENTS`;
+                      own request id, as Lambda's queue may (default 0). Also SHOPFLOW_LAMBDA_DUPLICATE_EVENTS
+  --throttle-backoff FIRST,MAX
+                      seconds: an asynchronous event throttled at the concurrency limit is tried again after
+                      FIRST, doubling to at most MAX (default Lambda's ${LOCAL_LAMBDA_DEFAULTS.asyncThrottleBackoff.firstMs / 1000},${LOCAL_LAMBDA_DEFAULTS.asyncThrottleBackoff.maxMs / 1000}); shorter ones are said at start.
+                      Also SHOPFLOW_LAMBDA_THROTTLE_BACKOFF`;
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -43,6 +49,18 @@ function share(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** "0.1,2" (seconds) -> { firstMs: 100, maxMs: 2000 }. */
+function throttleBackoff(value: string | undefined, flag: string): ThrottleBackoff | undefined {
+  if (value === undefined || value === '') return undefined;
+  const [first, max, ...rest] = value.split(',').map((part) => Number(part.trim()));
+  if (rest.length > 0 || !Number.isFinite(first) || !Number.isFinite(max) || first <= 0 || max < first) {
+    throw new UsageError(
+      `${flag} must be FIRST,MAX in seconds, with 0 < FIRST <= MAX (got "${value}"); e.g. 0.1,2, or Lambda's 1,300`,
+    );
+  }
+  return { firstMs: first * 1000, maxMs: max * 1000 };
+}
+
 async function main(): Promise<void> {
   const values = parseCommandLine({
     port: { type: 'string' },
@@ -53,6 +71,7 @@ async function main(): Promise<void> {
     'no-cpu-share': { type: 'boolean' },
     'no-memory-limit': { type: 'boolean' },
     'duplicate-events': { type: 'string' },
+    'throttle-backoff': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return console.log(USAGE);
@@ -73,6 +92,9 @@ async function main(): Promise<void> {
     duplicateEvents:
       share(values['duplicate-events'], '--duplicate-events') ??
       share(process.env.SHOPFLOW_LAMBDA_DUPLICATE_EVENTS, 'SHOPFLOW_LAMBDA_DUPLICATE_EVENTS'),
+    asyncThrottleBackoff:
+      throttleBackoff(values['throttle-backoff'], '--throttle-backoff') ??
+      throttleBackoff(process.env.SHOPFLOW_LAMBDA_THROTTLE_BACKOFF, 'SHOPFLOW_LAMBDA_THROTTLE_BACKOFF'),
     narrate: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   const perVcpu = LOCAL_LAMBDA_DEFAULTS.cpuShareMbPerVcpu;

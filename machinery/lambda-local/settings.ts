@@ -15,6 +15,13 @@ export const LOCAL_LAMBDA_DEFAULTS = {
    */
   asyncRetryDelaysMs: [60_000, 120_000],
   /**
+   * An event that finds its function at its concurrency is throttled and tried again: "The retry interval increases
+   * exponentially from 1 second after the first attempt to a maximum of 5 minutes" (AWS docs, same page), until the
+   * maximum event age. Tests and demos that want a throttled event to run soon pass a shorter back-off
+   * (`--throttle-backoff`, SHOPFLOW_LAMBDA_THROTTLE_BACKOFF), and the service then says so at start.
+   */
+  asyncThrottleBackoff: { firstMs: 1_000, maxMs: 5 * 60_000 },
+  /**
    * Lambda's queue "is eventually consistent": a function may receive the same event more than once even without an
    * error. The share (0..1) of accepted events delivered a second time, as a separate invocation with its own
    * request id: a fault switch (`--duplicate-events`, SHOPFLOW_LAMBDA_DUPLICATE_EVENTS). Off by default.

@@ -13,10 +13,12 @@ const ROWS: [entry: string, args: string[], firstLine: string][] = [
   ['machinery/chaos/main.ts', ['--seed', 'x'], 'chaos: --seed must be a whole number (got "x")'],
   ['console/main.ts', ['--port', 'x'], 'console: --port "x" is not a port: give a number from 0 to 65535'],
   ['machinery/bench/main.ts', ['--reps', '0'], 'bench: --reps must be a whole number from 1 to 20 (got "0")'],
+  ['machinery/lambda-local/main.ts', ['--runtime', 'x'], 'lambda-local: --runtime must be auto, aws or builtin (got "x")'],
   [
     'machinery/lambda-local/main.ts',
-    ['--runtime', 'x'],
-    'lambda-local: --runtime must be auto, aws or builtin (got "x")',
+    ['--throttle-backoff', '2,1'],
+    'lambda-local: --throttle-backoff must be FIRST,MAX in seconds, with 0 < FIRST <= MAX (got "2,1"); e.g. 0.1,2, ' +
+      "or Lambda's 1,300",
   ],
   ['scripts/dev-server.ts', ['--port', '1'], "dev-server: Unknown option '--port'"],
   ['scripts/build-lambda.ts', ['--arch', 'sparc'], 'build:lambda: --arch must be x86_64 or arm64 (got "sparc")'],

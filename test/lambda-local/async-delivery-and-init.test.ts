@@ -1,12 +1,13 @@
 /**
- * Issue 21: Lambda delivers an asynchronous event at least once (a fault switch delivers some twice), and an
- * on-demand environment's INIT is limited (Lambda: 10 s; here a shorter cap, which the service says at start).
+ * Issue 21: Lambda delivers an asynchronous event at least once (a fault switch delivers some twice), a throttled
+ * event is tried again after Lambda's back-off (1 s, doubling), and an on-demand environment's INIT is limited
+ * (Lambda: 10 s; here a shorter cap, which the service says at start).
  */
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../machinery/plumbing/zip';
 import { startLocalLambda, type LocalLambda } from '../../machinery/lambda-local/local-lambda';
 import {
@@ -23,10 +24,18 @@ let duplicating: LocalLambda;
 let plainClient: LambdaClient;
 let duplicatingClient: LambdaClient;
 const said: string[] = [];
+/** What the plain service narrated (its console lines: cold starts, throttles, back-offs). */
+const narrated: string[] = [];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'async-init-'));
-  plain = await startLocalLambda({ stateDir: path.join(dir, 'plain'), port: 0, maxInitMs: 1_000, log: () => {} });
+  plain = await startLocalLambda({
+    stateDir: path.join(dir, 'plain'),
+    port: 0,
+    maxInitMs: 1_000,
+    log: () => {},
+    narrate: (line) => narrated.push(line),
+  });
   duplicating = await startLocalLambda({
     stateDir: path.join(dir, 'duplicating'),
     port: 0,
@@ -69,6 +78,56 @@ test('with the duplicate-delivery switch on, one Event invoke runs twice, each w
 test('with it off (the default), one Event invoke runs once', async () => {
   expect(await appendOnce(plainClient, plain, path.join(dir, 'once.events'))).toHaveLength(1);
 });
+
+test("a throttled event is tried again after Lambda's back-off (1 s, then 2 s, ...), not the moment capacity frees; it counts once as a throttle", async () => {
+  const name = await createTestFunction(plainClient, dir);
+  await plainClient.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+  const file = path.join(dir, 'throttled.events');
+  const sendEvent = (payload: unknown) =>
+    plainClient.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json(payload) }));
+  const startedAt = Date.now();
+  // The first event holds the one environment for 2 s (plus its cold start): the second finds no capacity.
+  expect((await sendEvent({ action: 'sleep', ms: 2_000 })).StatusCode).toBe(202);
+  const secondSentAt = Date.now();
+  expect((await sendEvent({ action: 'append', file })).StatusCode).toBe(202);
+  const secondAcceptedAt = Date.now();
+  for (let i = 0; i < 200 && plain.metrics.invocationsOf(name).length < 2; i++) await sleep(100);
+
+  expect(lines(file)).toHaveLength(1);
+  const [secondId] = lines(file);
+  const finished = plain.metrics.invocationsOf(name);
+  expect(finished).toHaveLength(2);
+  const second = finished.find((i) => i.requestId === secondId)!;
+  const first = finished.find((i) => i.requestId !== secondId)!;
+  // Each throttle is narrated with its back-off: 1 s, then doubling while the first event still runs.
+  const backoffs = narrated
+    .map((line) =>
+      new RegExp(
+        `^${name}: event ${secondId.slice(0, 8)} throttled \\(concurrency 1 in use\\); next attempt in (\\d+) s$`,
+      ).exec(line),
+    )
+    .filter((match) => match !== null)
+    .map((match) => Number(match[1]));
+  expect(backoffs.length).toBeGreaterThanOrEqual(2); // at 0 s and at 1 s the first event was still running
+  expect(backoffs).toEqual(backoffs.map((_, i) => 2 ** i));
+  // It ran when its last back-off ended (1 + 2 + ... s after its first attempt), after the first event had ended:
+  // without the back-off it would have run the moment the first ended, about 2 s in.
+  const waitedMs = (2 ** backoffs.length - 1) * 1000;
+  expect(second.startedAt).toBeGreaterThanOrEqual(first.endedAt);
+  expect(second.startedAt - secondSentAt).toBeGreaterThanOrEqual(waitedMs);
+  expect(second.startedAt - secondAcceptedAt).toBeLessThan(waitedMs + 1_000);
+  expect(second.error).toBe(false);
+  // CloudWatch's view: one throttle for the event however often it was tried, two invocations, no error.
+  const sum = (metric: 'Throttles' | 'Invocations' | 'Errors') =>
+    plain.metrics
+      .series(name, metric, 'Sum', startedAt - 1_000, Date.now() + 1_000, 3600)
+      .values.reduce((a, b) => a + b, 0);
+  expect({ throttles: sum('Throttles'), invocations: sum('Invocations'), errors: sum('Errors') }).toEqual({
+    throttles: 1,
+    invocations: 2,
+    errors: 0,
+  });
+}, 60_000);
 
 /** A function whose module top level busy-waits INIT_MS before the handler is exported. */
 async function slowInitFunction(initMs: number, timeoutSeconds: number): Promise<string> {
