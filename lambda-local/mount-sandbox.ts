@@ -126,11 +126,11 @@ export class MountSandboxes {
   wrap(runtime: string[], codeDir: string, ephemeralMb: number): string[] {
     if (!this.tools) return runtime;
     const [node, ...args] = runtime;
-    const files = [node, ...args.filter((a) => path.isAbsolute(a) && fs.existsSync(a))].map((f) => fs.realpathSync(f));
+    const files = [node, ...args.filter((a) => path.isAbsolute(a) && fs.existsSync(a))].map(realPath);
     const plan = planMounts({
       tmpDir: this.tmpDir,
       sizeMb: ephemeralMb,
-      codeDir: fs.realpathSync(codeDir),
+      codeDir: realPath(codeDir),
       keep: files.map(folderToKeep),
     });
     return [...namespaceCommand(this.tools), mountScript(plan, this.tools), 'lambda-sandbox', ...runtime];
@@ -142,6 +142,15 @@ export class MountSandboxes {
     this.options.log(
       `Local Lambda: no read-only code or private /tmp per environment, environments share the host's /tmp: ${reason}`,
     );
+  }
+}
+
+/** The real path (a bind needs it: /tmp/x may be a link), or the path itself when it is gone: its mount then fails. */
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
   }
 }
 
