@@ -23,6 +23,8 @@ export class LambdaApiError extends Error {
 export const notFound = (arn: string) =>
   new LambdaApiError(404, 'ResourceNotFoundException', `Function not found: ${arn}`);
 export const invalidParameter = (message: string) => new LambdaApiError(400, 'InvalidParameterValueException', message);
+/** A field outside the API model's constraints: AWS's own wording, e.g. `1 validation error detected: Value '100' ...`. */
+export const validationError = (message: string) => new LambdaApiError(400, 'ValidationException', message);
 export const invalidRequestContent = (message: string) =>
   new LambdaApiError(400, 'InvalidRequestContentException', message);
 export const conflict = (message: string) => new LambdaApiError(409, 'ResourceConflictException', message);

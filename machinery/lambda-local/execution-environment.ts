@@ -11,6 +11,7 @@ import type { AppliedShare, CpuShares } from './cpu-share';
 import { lambdaNodeFlags } from '../lambda-entry/runtime-flags';
 import type { FunctionRecord } from './function-registry';
 import type { AppliedLimit, MemoryLimits } from './memory-limit';
+import type { MountSandboxes } from './mount-sandbox';
 import { packageArchitectureProblem } from './package-architecture';
 import { PeakMemory } from './peak-memory';
 import { RuntimeApiServer, type RuntimeReport } from './runtime-api-server';
@@ -54,6 +55,8 @@ export interface EnvironmentOptions {
   cpuShares?: CpuShares;
   /** Holds the process to the function's memory size (the OOM killer ends it beyond), where the host allows it. */
   memoryLimits?: MemoryLimits;
+  /** Makes the code read-only and /tmp private to the process (its EphemeralStorage.Size), where the host allows it. */
+  sandbox?: MountSandboxes;
   /** The execution role's temporary credentials, asked for when the process starts; absent = none are given. */
   credentials?: () => ExecutionCredentials;
 }
@@ -232,9 +235,13 @@ export class ExecutionEnvironment {
     };
     this.spawnedAt = Date.now();
     if (this.initCapMs !== undefined) this.initCap = setTimeout(() => this.initTimedOut(), this.initCapMs);
-    const [command, ...args] = runtimeCommand;
+    const [node, ...args] = runtimeCommand;
     // Node starts with the flags AWS's runtime gives it for this memory (and the compile cache is made under them).
-    const child = spawn(command, [...lambdaNodeFlags(memory), ...args, record.Handler], {
+    const runtime = [node, ...lambdaNodeFlags(memory), ...args, record.Handler];
+    // In the sandbox, a shell sets up the mounts and then execs the runtime: the pid below is the runtime's all along.
+    const [command, ...argv] =
+      this.options.sandbox?.wrap(runtime, record.codeDir, record.EphemeralStorage.Size) ?? runtime;
+    const child = spawn(command, argv, {
       cwd: record.codeDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

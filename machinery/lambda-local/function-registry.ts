@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LambdaArchitecture } from '../../config/lambda-architecture';
 import { extractZip } from '../plumbing/zip';
-import { conflict, invalidParameter, notFound } from './aws-errors';
+import { conflict, invalidParameter, notFound, validationError } from './aws-errors';
 import { checkEnvironmentVariables } from './environment-rules';
 import { FunctionVersions, LATEST, type VersionSnapshot } from './function-versions';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -23,6 +23,8 @@ export interface FunctionRecord {
   Description: string;
   Timeout: number;
   MemorySize: number;
+  /** The size of the function's /tmp in MB (512-10240). */
+  EphemeralStorage: { Size: number };
   Environment: { Variables: Record<string, string> };
   Architectures: LambdaArchitecture[];
   CodeSha256: string;
@@ -45,6 +47,7 @@ export interface FunctionSettings {
   Description?: string;
   Timeout?: number;
   MemorySize?: number;
+  EphemeralStorage?: { Size?: number };
   Environment?: { Variables?: Record<string, string> };
   Architectures?: LambdaArchitecture[];
 }
@@ -56,6 +59,19 @@ export interface FunctionSettings {
 export type PrepareCode = (codeDir: string, functionName: string) => void;
 
 const NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
+
+const DEFAULT_EPHEMERAL_STORAGE = { Size: LOCAL_LAMBDA_DEFAULTS.defaultEphemeralStorageMb };
+
+/** AWS's text for an EphemeralStorage.Size outside 512-10240 MB (its API model's constraint), or undefined. */
+export function ephemeralStorageProblem(size: unknown): string | undefined {
+  const { minEphemeralStorageMb: min, maxEphemeralStorageMb: max } = LOCAL_LAMBDA_DEFAULTS;
+  const constraint = (rule: string) =>
+    `1 validation error detected: Value '${String(size)}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must ${rule}`;
+  if (typeof size !== 'number' || !Number.isInteger(size)) return constraint('be a whole number of MB');
+  if (size < min) return constraint(`have value greater than or equal to ${min}`);
+  if (size > max) return constraint(`have value less than or equal to ${max}`);
+  return undefined;
+}
 
 /**
  * Where $LATEST is in its lifecycle, as Lambda reports it: Pending after CreateFunction, then Active; an update
@@ -97,7 +113,11 @@ export class FunctionRegistry {
     fs.mkdirSync(path.join(stateDir, 'functions'), { recursive: true });
     for (const name of fs.readdirSync(path.join(stateDir, 'functions'))) {
       const file = path.join(stateDir, 'functions', name, 'function.json');
-      if (fs.existsSync(file)) this.functions.set(name, JSON.parse(fs.readFileSync(file, 'utf8')) as FunctionRecord);
+      if (!fs.existsSync(file)) continue;
+      // A function saved before EphemeralStorage was kept has Lambda's default.
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as FunctionRecord;
+      saved.EphemeralStorage ??= { ...DEFAULT_EPHEMERAL_STORAGE };
+      this.functions.set(name, saved);
     }
   }
 
@@ -145,6 +165,7 @@ export class FunctionRegistry {
       Description: settings.Description ?? '',
       Timeout: settings.Timeout ?? LOCAL_LAMBDA_DEFAULTS.defaultTimeoutSeconds,
       MemorySize: settings.MemorySize ?? LOCAL_LAMBDA_DEFAULTS.defaultMemoryMb,
+      EphemeralStorage: { Size: settings.EphemeralStorage?.Size ?? LOCAL_LAMBDA_DEFAULTS.defaultEphemeralStorageMb },
       Environment: { Variables: settings.Environment?.Variables ?? {} },
       Architectures: settings.Architectures ?? ['x86_64'],
       CodeSha256: '',
@@ -181,6 +202,9 @@ export class FunctionRegistry {
       ...(settings.Description !== undefined && { Description: settings.Description }),
       ...(settings.Timeout !== undefined && { Timeout: settings.Timeout }),
       ...(settings.MemorySize !== undefined && { MemorySize: settings.MemorySize }),
+      ...(settings.EphemeralStorage?.Size !== undefined && {
+        EphemeralStorage: { Size: settings.EphemeralStorage.Size },
+      }),
       ...(settings.Environment && { Environment: { Variables: settings.Environment.Variables ?? {} } }),
       LastModified: lastModified(),
       RevisionId: randomUUID(),
@@ -286,6 +310,8 @@ export class FunctionRegistry {
     if (!Number.isInteger(record.MemorySize) || record.MemorySize < 128 || record.MemorySize > 10_240) {
       throw invalidParameter(`MemorySize ${record.MemorySize} must be between 128 and 10240 MB`);
     }
+    const ephemeral = ephemeralStorageProblem(record.EphemeralStorage.Size);
+    if (ephemeral) throw validationError(ephemeral);
     if (!/^[^.]+\.[^.]+$/.test(record.Handler))
       throw invalidParameter(`Handler "${record.Handler}" must look like file.export, for example index.handler`);
   }
@@ -396,6 +422,6 @@ export function functionConfiguration(
     TracingConfig: { Mode: 'PassThrough' },
     ...stateFields(status),
     PackageType: 'Zip',
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: record.EphemeralStorage,
   };
 }

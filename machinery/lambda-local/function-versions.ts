@@ -21,6 +21,8 @@ export interface VersionSnapshot {
   Handler: string;
   Timeout: number;
   MemorySize: number;
+  /** Absent in versions published before it was kept: they run with $LATEST's. */
+  EphemeralStorage?: { Size: number };
   Environment: { Variables: Record<string, string> };
   Architectures: LambdaArchitecture[];
   LastModified: string;
@@ -36,6 +38,7 @@ const RUN_FIELDS = [
   'Handler',
   'Timeout',
   'MemorySize',
+  'EphemeralStorage',
   'Environment',
   'Architectures',
 ] as const;
@@ -99,6 +102,7 @@ export class FunctionVersions {
       Handler: record.Handler,
       Timeout: record.Timeout,
       MemorySize: record.MemorySize,
+      EphemeralStorage: { ...record.EphemeralStorage },
       Environment: structuredClone(record.Environment),
       Architectures: [...record.Architectures],
       LastModified: new Date().toISOString().replace('Z', '+0000'),

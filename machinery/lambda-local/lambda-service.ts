@@ -14,6 +14,7 @@ import { ExecutionEnvironment, type ExecutionCredentials, type InvocationOutcome
 import type { FunctionRecord, FunctionRegistry } from './function-registry';
 import { LATEST, runnableRecord } from './function-versions';
 import type { MemoryLimits } from './memory-limit';
+import type { MountSandboxes } from './mount-sandbox';
 import { KEPT_RESPONSE_CHARS, type MetricsRecorder } from './metrics';
 import type { RuntimeChoice } from './runtime-command';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
@@ -44,6 +45,8 @@ export interface ServiceOptions {
   cpuShares?: CpuShares;
   /** Lambda's memory limit for each environment (its memory size); absent = every environment runs unlimited. */
   memoryLimits?: MemoryLimits;
+  /** Lambda's read-only code and private /tmp for each environment; absent = writable code, the host's /tmp. */
+  sandbox?: MountSandboxes;
   /** The temporary credentials of the function's execution role, for each environment that starts. */
   executionCredentials?: (record: FunctionRecord) => ExecutionCredentials;
 }
@@ -219,6 +222,7 @@ export class LambdaService {
       maxResponseBytes: this.options.maxResponseBytes,
       cpuShares: this.options.cpuShares,
       memoryLimits: this.options.memoryLimits,
+      sandbox: this.options.sandbox,
       credentials: credentialsOf && (() => credentialsOf(record)),
     });
     envs.push(env);

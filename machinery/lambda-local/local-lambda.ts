@@ -11,6 +11,7 @@ import { localRolesOf, readIamTemplate } from './local-roles';
 import { DEFAULT_SERVICE_OPTIONS, LambdaService, type ServiceOptions } from './lambda-service';
 import { MemoryLimits, memoryLimitWanted, type MemoryLimitOptions } from './memory-limit';
 import { MetricsRecorder } from './metrics';
+import { MountSandboxes, sandboxWanted, type SandboxHost } from './mount-sandbox';
 import { overlayHostNativeCore } from './native-core-overlay';
 import { chooseRuntime } from './runtime-command';
 import { runtimeNodeChooser } from './runtime-node-choice';
@@ -18,7 +19,7 @@ import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 import { checkThrottleBackoff, describeThrottleBackoff } from './throttle-backoff';
 
 export interface LocalLambdaOptions extends Partial<
-  Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares' | 'memoryLimits'>
+  Omit<ServiceOptions, 'runtime' | 'logDir' | 'cpuShares' | 'memoryLimits' | 'sandbox'>
 > {
   stateDir: string;
   port?: number;
@@ -45,6 +46,12 @@ export interface LocalLambdaOptions extends Partial<
   memoryLimit?: boolean;
   memoryLimitHost?: Omit<MemoryLimitOptions, 'log'>;
   /**
+   * Give each environment read-only code and a private /tmp (default: on, unless SHOPFLOW_LAMBDA_SANDBOX=off).
+   * Tests pass a fake host to see what is said where it cannot.
+   */
+  sandbox?: boolean;
+  sandboxHost?: SandboxHost;
+  /**
    * The CloudFormation template whose roles the account holds, per function (default: infra/iam-roles.json). Tests
    * give a changed copy (or one per function) to see a trust policy without the external id, or a role without
    * lambda:InvokeFunction.
@@ -69,6 +76,8 @@ export interface LocalLambda {
   cpuShares: CpuShares;
   /** Whether environments are held to their memory size, and if not, why. */
   memoryLimits: MemoryLimits;
+  /** Whether environments get read-only code and a private /tmp, and if not, why. */
+  sandbox: MountSandboxes;
   close(): Promise<void>;
 }
 
@@ -96,6 +105,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
   const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
+  const sandbox = new MountSandboxes(sandboxWanted(options.sandbox), { host: options.sandboxHost, log });
   // Anything that departs from Lambda's numbers is said once, at start.
   for (const note of departuresFromLambda(options)) log(note);
   const keys = options.accountKeys ?? localAccountKeys();
@@ -119,6 +129,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     logDir: path.join(options.stateDir, 'logs'),
     cpuShares,
     memoryLimits,
+    sandbox,
     // As Lambda does: each environment gets the region and a session of the function's execution role.
     executionCredentials: (record) => access.executionRoleSession(record.Role, record.FunctionName),
   });
@@ -140,6 +151,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     metrics,
     cpuShares,
     memoryLimits,
+    sandbox,
     close: async () => {
       await service.shutdown();
       await api.close();

@@ -8,7 +8,7 @@ import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 import type { ThrottleBackoff } from './throttle-backoff';
 
 const USAGE = `Usage: npm run lambda-local -- [--port N] [--state-dir DIR] [--concurrency N] [--idle-ttl SECONDS] [--runtime auto|aws|builtin]
-                                [--no-cpu-share] [--no-memory-limit] [--duplicate-events SHARE]
+                                [--no-cpu-share] [--no-memory-limit] [--no-sandbox] [--duplicate-events SHARE]
                                 [--throttle-backoff FIRST,MAX]
 
 Serves the AWS Lambda API (functions, invocations, code updates) and CloudWatch GetMetricData on 127.0.0.1,
@@ -24,6 +24,10 @@ running each function's zip in separate Node processes the way Lambda runs them.
   --no-memory-limit   let every environment use as much memory as the host gives it; by default each is held to
                       its function's memory size, without swap, through a cgroup where the host allows it (root;
                       cgroup v1 or v2): more, and it is killed (Runtime.OutOfMemory). Also SHOPFLOW_LAMBDA_MEMORY_LIMIT=off
+  --no-sandbox        let environments write beside their code and share the host's /tmp; by default each runs in
+                      a mount namespace of its own where its code is read-only (EROFS) and a tmpfs of its
+                      EphemeralStorage.Size is its /tmp, where the host allows it (Linux, root, util-linux's
+                      unshare). Also SHOPFLOW_LAMBDA_SANDBOX=off
   --duplicate-events SHARE
                       a fault switch: deliver this share (0..1) of asynchronous events a second time, with its
                       own request id, as Lambda's queue may (default 0). Also SHOPFLOW_LAMBDA_DUPLICATE_EVENTS
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     runtime: { type: 'string' },
     'no-cpu-share': { type: 'boolean' },
     'no-memory-limit': { type: 'boolean' },
+    'no-sandbox': { type: 'boolean' },
     'duplicate-events': { type: 'string' },
     'throttle-backoff': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
     runtime: runtime as 'auto' | 'aws' | 'builtin',
     cpuShare: values['no-cpu-share'] ? false : undefined,
     memoryLimit: values['no-memory-limit'] ? false : undefined,
+    sandbox: values['no-sandbox'] ? false : undefined,
     duplicateEvents:
       share(values['duplicate-events'], '--duplicate-events') ??
       share(process.env.SHOPFLOW_LAMBDA_DUPLICATE_EVENTS, 'SHOPFLOW_LAMBDA_DUPLICATE_EVENTS'),
@@ -104,8 +110,9 @@ async function main(): Promise<void> {
   const memory = local.memoryLimits.applies
     ? `memory limit per environment: its memory size (cgroup ${local.memoryLimits.version})`
     : 'no memory limit';
+  const sandbox = local.sandbox.applies ? 'read-only code, a private /tmp per environment' : 'no sandbox';
   console.log(
-    `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}; ${memory}); state in ${stateDir}`,
+    `Local Lambda service at ${local.endpoint} (runtime: ${local.runtimeName}; ${cpu}; ${memory}; ${sandbox}); state in ${stateDir}`,
   );
   console.log(
     `Point AWS clients at it with AWS_ENDPOINT_URL=${local.endpoint}. Ctrl+C stops it and every environment.`,

@@ -69,4 +69,15 @@ export const LOCAL_LAMBDA_DEFAULTS = {
    * `--no-memory-limit`, SHOPFLOW_LAMBDA_MEMORY_LIMIT=off): an environment may use as much as the host gives it.
    */
   memoryLimit: true,
+  /**
+   * Each environment's runtime starts in a mount namespace of its own, where its code is read-only (Lambda's
+   * /var/task: writes fail with EROFS) and a tmpfs of the function's EphemeralStorage.Size covers /tmp, private to
+   * it (where the host allows it: Linux, root, util-linux's unshare). Off (false, `--no-sandbox`,
+   * SHOPFLOW_LAMBDA_SANDBOX=off): the code is writable and every environment shares the host's /tmp.
+   */
+  sandbox: true,
+  /** Lambda's EphemeralStorage.Size (the size of /tmp, MB): 512 by default, from 512 to 10240. */
+  defaultEphemeralStorageMb: 512,
+  minEphemeralStorageMb: 512,
+  maxEphemeralStorageMb: 10_240,
 } as const;

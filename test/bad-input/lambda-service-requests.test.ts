@@ -19,6 +19,7 @@ import {
   type LambdaClient,
   PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
 import { LOCAL_USERS, localAwsClient, localDeveloperCredentials } from '../../machinery/lambda-local/local-aws-clients';
@@ -152,6 +153,20 @@ const ROWS: [string, () => object, string, number, string][] = [
     'InvalidParameterValueException',
     400,
     'Timeout 0 must be between 1 and 900 seconds',
+  ],
+  [
+    'CreateFunction with a /tmp of 100 MB (EphemeralStorage below 512)',
+    () => new CreateFunctionCommand(createInput({ FunctionName: 'fn-tmp', EphemeralStorage: { Size: 100 } })),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '100' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512",
+  ],
+  [
+    'UpdateFunctionConfiguration with a /tmp of 10241 MB (EphemeralStorage above 10240)',
+    () => new UpdateFunctionConfigurationCommand({ FunctionName: EXISTING, EphemeralStorage: { Size: 10_241 } }),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '10241' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240",
   ],
   [
     'CreateFunction with a handler that names no export',

@@ -41,8 +41,13 @@ exports.handler = async (event, context) => {
 };`;
 
 export async function handlerZip(dir: string, version: string): Promise<Buffer> {
+  return sourceZip(dir, HANDLER_SOURCE(version));
+}
+
+/** A zip holding one handler file, index.js, with `source`. */
+export async function sourceZip(dir: string, source: string): Promise<Buffer> {
   const folder = fs.mkdtempSync(path.join(dir, 'fn-'));
-  fs.writeFileSync(path.join(folder, 'index.js'), HANDLER_SOURCE(version));
+  fs.writeFileSync(path.join(folder, 'index.js'), source);
   const zipFile = path.join(folder, 'function.zip');
   await writeZip([{ name: 'index.js', file: path.join(folder, 'index.js') }], zipFile);
   return fs.readFileSync(zipFile);

@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const browser = ensureBrowser(log);
   if (browser) process.env.SHOPFLOW_CHROMIUM = browser;
   else log(`${NO_BROWSER_MESSAGE} (the browser tests will fail until then)`);
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-test-'));
+  const workDir = fs.mkdtempSync(path.join(testWorkRoot(), 'shopflow-test-'));
   const stage = new Stage();
   (globalThis as Record<string, unknown>)[TEST_STAGE_KEY] = stage;
   const { cli, lambda, server } = await startLocalStack({
@@ -38,4 +38,19 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.cli] = cli;
   process.env[TEST_ENV.lambdaEndpoint] = lambda.endpoint;
   log(`dev server ready\n`);
+}
+
+/**
+ * Where the tests' work folder goes: not under /tmp, which each local Lambda environment sees as its own private
+ * tmpfs (the sandbox), so files the test functions write for the tests to read (ticks, appended lines) stay shared.
+ * /var/tmp where there is one (Linux, macOS), else the system's temporary folder.
+ */
+function testWorkRoot(): string {
+  const root = '/var/tmp';
+  try {
+    fs.accessSync(root, fs.constants.W_OK);
+    return root;
+  } catch {
+    return os.tmpdir();
+  }
 }
