@@ -135,7 +135,7 @@ export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
   fs.writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
   const where = (p: string) => path.relative(process.cwd(), p);
   console.log(
-    `Result: ${where(resultFile)}; logs: ${where(dir)}/ (worker.log, dev-server.log, machinery/lambda-local/logs/)`,
+    `Result: ${where(resultFile)}; logs: ${where(dir)}/ (worker.log, dev-server.log, lambda-local/logs/)`,
   );
   return violations.length === 0 ? 0 : 1;
 }

@@ -20,7 +20,7 @@ import { ensureRuntimeNode } from '../plumbing/runtime-node';
 import { ensureTemporalCli } from './temporal-cli';
 
 export interface LocalStackOptions {
-  /** Where the Lambda service's state (machinery/lambda-local/) and the dev server's log (dev-server.log) go; made if missing. */
+  /** Where the Lambda service's state (lambda-local/) and the dev server's log (dev-server.log) go; made if missing. */
   workDir: string;
   /** Takes ownership of something started, with how to stop it (a stage's `own`: stopped newest first). */
   own: (name: string, stop: () => Promise<void> | void) => void;
@@ -69,6 +69,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const lambda = await startLocalLambda({
     ...options.lambda,
     stateDir: path.join(options.workDir, 'lambda-local'),
+    // The run's folder holds the file journal every worker shares, the Lambda environments too.
+    sharedDirs: [options.workDir, ...(options.lambda?.sharedDirs ?? [])],
     port: choosePort ? await choosePort(LOCAL_LAMBDA_DEFAULTS.port) : 0,
     log,
   });

@@ -52,6 +52,12 @@ export interface LocalLambdaOptions extends Partial<
   sandbox?: boolean;
   sandboxHost?: SandboxHost;
   /**
+   * Host folders every environment reads and writes as the host does, even where the private /tmp would hide them
+   * (a checkout under /tmp): the local stand-ins for what a function reaches over the network on AWS, such as the
+   * run's file journal. Nothing else of the host's /tmp is shared.
+   */
+  sharedDirs?: string[];
+  /**
    * The CloudFormation template whose roles the account holds, per function (default: infra/iam-roles.json). Tests
    * give a changed copy (or one per function) to see a trust policy without the external id, or a role without
    * lambda:InvokeFunction.
@@ -105,7 +111,11 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const log = options.log ?? console.log;
   const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
   const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
-  const sandbox = new MountSandboxes(sandboxWanted(options.sandbox), { host: options.sandboxHost, log });
+  const sandbox = new MountSandboxes(sandboxWanted(options.sandbox), {
+    host: options.sandboxHost,
+    log,
+    shared: options.sharedDirs,
+  });
   // Anything that departs from Lambda's numbers is said once, at start.
   for (const note of departuresFromLambda(options)) log(note);
   const keys = options.accountKeys ?? localAccountKeys();

@@ -20,12 +20,19 @@ export interface MountPlanInput {
   codeDir: string;
   /** What else the runtime reads (the Node binary's folder, the runtime client's): kept visible where /tmp hides it. */
   keep: string[];
+  /**
+   * Host folders every environment reads and writes as the host does, where /tmp would hide them: the local
+   * stand-ins for what a function reaches over the network on AWS (the run's file journal, a shared ledger).
+   */
+  shared?: string[];
 }
 
 /** A read-only bind of `target` onto itself; `hidden` ones come from the host's /tmp, under the tmpfs. */
 export interface ReadOnlyBind {
   target: string;
   hidden: boolean;
+  /** A shared folder: bound back as it is, not read-only. */
+  writable?: boolean;
 }
 
 export interface MountPlan {
@@ -49,20 +56,23 @@ function isInside(child: string, parent: string): boolean {
 export function planMounts(input: MountPlanInput): MountPlan {
   const tmpDir = path.resolve(input.tmpDir);
   const codeDir = path.resolve(input.codeDir);
-  for (const wanted of [codeDir, ...input.keep]) {
-    if (isInside(tmpDir, path.resolve(wanted)))
+  const shared = (input.shared ?? []).map((p) => path.resolve(p));
+  const keep = input.keep.map((p) => path.resolve(p));
+  for (const wanted of [codeDir, ...keep, ...shared]) {
+    if (isInside(tmpDir, wanted))
       throw new Error(`${wanted} holds ${tmpDir}: a private ${tmpDir} would hide it, so it cannot be kept visible`);
   }
   const hiddenByTmp = (p: string) => isInside(p, tmpDir);
-  const hidden = [codeDir, ...input.keep.map((p) => path.resolve(p))]
-    .filter(hiddenByTmp)
-    .sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const outerFirst = (paths: string[]) =>
+    paths.filter(hiddenByTmp).sort((a, b) => a.length - b.length || a.localeCompare(b));
   const binds: ReadOnlyBind[] = [];
-  // The code is read-only wherever it is; what else /tmp hides comes back once (a folder brings what is inside it).
-  if (!hiddenByTmp(codeDir)) binds.push({ target: codeDir, hidden: false });
-  for (const p of hidden) {
-    if (!binds.some((b) => b.hidden && isInside(p, b.target))) binds.push({ target: p, hidden: true });
-  }
+  const broughtBack = (p: string) => binds.some((b) => b.hidden && isInside(p, b.target));
+  // What /tmp hides comes back once (a folder brings what is inside it): the shared folders as they are, then what
+  // the runtime reads, read-only.
+  for (const p of outerFirst(shared)) if (!broughtBack(p)) binds.push({ target: p, hidden: true, writable: true });
+  for (const p of outerFirst(keep)) if (!broughtBack(p)) binds.push({ target: p, hidden: true });
+  // Last, the code, read-only wherever it is, even inside a shared folder (then it is visible at its own path).
+  binds.push({ target: codeDir, hidden: hiddenByTmp(codeDir) && !broughtBack(codeDir) });
   return { tmpDir, sizeMb: input.sizeMb, binds, workDir: codeDir };
 }
 
@@ -88,7 +98,7 @@ export function mountScript(plan: MountPlan, tools: MountTools): string {
     const source = bind.hidden ? `./${path.relative(plan.tmpDir, bind.target)}` : bind.target;
     if (bind.hidden) lines.push(`${q(tools.mkdir)} -p ${q(bind.target)}`);
     lines.push(`${q(tools.mount)} -c --bind ${q(source)} ${q(bind.target)}`);
-    lines.push(`${q(tools.mount)} -c -o remount,bind,ro ${q(bind.target)}`);
+    if (!bind.writable) lines.push(`${q(tools.mount)} -c -o remount,bind,ro ${q(bind.target)}`);
   }
   // Entered again after the binds: the old working directory would still be the writable code.
   lines.push(`cd ${q(plan.workDir)}`, 'exec "$@"');

@@ -82,7 +82,12 @@ export class MountSandboxes {
   /** `enabled: false` is the off switch: nothing is tried and nothing is said. */
   constructor(
     enabled: boolean,
-    private readonly options: { log: (line: string) => void; host?: SandboxHost },
+    private readonly options: {
+      log: (line: string) => void;
+      host?: SandboxHost;
+      /** Host folders environments read and write as the host does (mount-plan.ts, MountPlanInput.shared). */
+      shared?: string[];
+    },
   ) {
     if (!enabled) return;
     const host = options.host ?? REAL_SANDBOX_HOST;
@@ -132,6 +137,7 @@ export class MountSandboxes {
       sizeMb: ephemeralMb,
       codeDir: realPath(codeDir),
       keep: files.map(folderToKeep),
+      shared: (this.options.shared ?? []).filter((dir) => fs.existsSync(dir)).map(realPath),
     });
     return [...namespaceCommand(this.tools), mountScript(plan, this.tools), 'lambda-sandbox', ...runtime];
   }

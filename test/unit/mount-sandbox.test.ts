@@ -57,6 +57,28 @@ test('a checkout under /tmp: what the tmpfs hides comes back from the host /tmp,
   expect(script.slice(-2)).toEqual(["cd '/tmp/ci7/data/functions/fn/code/abc'", 'exec "$@"']);
 });
 
+test("a shared folder under /tmp (the run's journal) comes back writable; the code inside it stays read-only", () => {
+  const plan = planMounts({
+    tmpDir: '/tmp',
+    sizeMb: 512,
+    codeDir: '/tmp/ci7/data/demo/lambda-local/functions/fn/code/abc',
+    keep: ['/tmp/ci7/node_modules'],
+    shared: ['/tmp/ci7/data/demo', '/srv/outside-tmp'],
+  });
+  expect(plan.binds).toEqual([
+    { target: '/tmp/ci7/data/demo', hidden: true, writable: true },
+    { target: '/tmp/ci7/node_modules', hidden: true },
+    // Visible again through the shared folder, so bound onto itself and made read-only there.
+    { target: '/tmp/ci7/data/demo/lambda-local/functions/fn/code/abc', hidden: false },
+  ]);
+  const script = mountScript(plan, TOOLS).split('\n');
+  expect(script).toContain("'/usr/bin/mount' -c --bind './ci7/data/demo' '/tmp/ci7/data/demo'");
+  expect(script).not.toContain("'/usr/bin/mount' -c -o remount,bind,ro '/tmp/ci7/data/demo'");
+  expect(script).toContain(
+    "'/usr/bin/mount' -c -o remount,bind,ro '/tmp/ci7/data/demo/lambda-local/functions/fn/code/abc'",
+  );
+});
+
 test('a path that holds /tmp itself cannot be kept visible, and says why', () => {
   expect(() => planMounts({ tmpDir: '/tmp', sizeMb: 512, codeDir: '/srv/code', keep: ['/'] })).toThrow(
     '/ holds /tmp: a private /tmp would hide it, so it cannot be kept visible',
