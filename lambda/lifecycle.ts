@@ -51,6 +51,11 @@ export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   scaleUpCooloffMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
   invocationHooks: ((invocation: Invocation, context: Context) => void)[];
+  /**
+   * The identity of the invocation running now (`<requestId>@<functionArn>`), for code created once per environment
+   * that must name the invocation it works for, such as the activities' receipts. Set by the lifecycle.
+   */
+  invocationIdentity: () => string;
 }
 
 export interface RunnableWorker extends InFlightSource {
@@ -113,12 +118,9 @@ function workTime(remainingMs: number, bufferMs: number, logger: Logger, when: s
   return workTimeMs;
 }
 
-export function createLambdaWorkerHandler(
-  version: WorkerDeploymentVersion,
-  configure: (config: ShopFlowLambdaConfig) => void,
-  deps: LifecycleDependencies,
-): ShopFlowLambdaHandler {
-  const config: ShopFlowLambdaConfig = {
+/** The lambda-worker package's defaults, with eager activities off and nothing of ShopFlow's switched on yet. */
+function defaultConfig(): ShopFlowLambdaConfig {
+  return {
     workerOptions: {
       ...LAMBDA_WORKER_DEFAULTS,
       maxEagerActivityReservationsPerWorkflowTask: 0,
@@ -127,11 +129,88 @@ export function createLambdaWorkerHandler(
     runtimeOptions: { shutdownSignals: [] },
     shutdownHooks: [],
     invocationHooks: [],
+    invocationIdentity: () => 'lambda (between invocations)',
     idleExitMs: 0,
     firstTaskGraceMs: 0,
     emptyCacheExitMs: 0,
     scaleUpCooloffMs: 0,
   };
+}
+
+/** The key from the secret store, read at the environment's first invocation and again after a failed read. */
+function apiKeyOnce(deps: LifecycleDependencies) {
+  let apiKey: Promise<string> | undefined;
+  return async (options: NativeConnectionOptions): Promise<NativeConnectionOptions> => {
+    if (!deps.readApiKey) return options;
+    apiKey ??= deps.readApiKey().catch((err: unknown) => {
+      apiKey = undefined;
+      throw err;
+    });
+    // An API key implies TLS.
+    return { ...options, apiKey: await apiKey, tls: options.tls ?? true };
+  };
+}
+
+/** What to stop on: the deadline always; with idle exit on, the first idle moment the exit rule allows. */
+function stopConditions(
+  config: ShopFlowLambdaConfig,
+  idle: IdleMonitor,
+  worker: RunnableWorker,
+  workTimeMs: number,
+  handlerStarted: number,
+) {
+  const stopDeadlineTimer = new AbortController();
+  const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
+    () => 'deadline' as const,
+  );
+  const stops: Promise<StopReason>[] = [deadline];
+  let cancelIdleWatch = () => {};
+  if (config.idleExitMs > 0) {
+    const watch = idle.whenIdle(worker, config.idleExitMs, {
+      firstTaskGraceMs: config.firstTaskGraceMs,
+      emptyCacheMs: config.emptyCacheExitMs,
+      exitNotBefore: handlerStarted + config.scaleUpCooloffMs,
+    });
+    cancelIdleWatch = watch.cancel;
+    stops.push(watch.promise);
+  }
+  return {
+    firstStop: Promise.race(stops),
+    cancel: () => {
+      cancelIdleWatch();
+      stopDeadlineTimer.abort();
+    },
+  };
+}
+
+/** Shutdown hooks, then the connection: each failure is logged and never hides the invocation's own outcome. */
+async function cleanUp(
+  config: ShopFlowLambdaConfig,
+  connection: { close(): Promise<void> } | undefined,
+  logger: Logger,
+) {
+  for (const hook of config.shutdownHooks) {
+    try {
+      await hook();
+    } catch (err) {
+      logger.error('Lambda worker shutdown hook failed', { error: err });
+    }
+  }
+  try {
+    await connection?.close();
+  } catch (err) {
+    logger.error('Failed to close Temporal connection', { error: err });
+  }
+}
+
+export function createLambdaWorkerHandler(
+  version: WorkerDeploymentVersion,
+  configure: (config: ShopFlowLambdaConfig) => void,
+  deps: LifecycleDependencies,
+): ShopFlowLambdaHandler {
+  const config = defaultConfig();
+  let currentIdentity = 'lambda (between invocations)';
+  config.invocationIdentity = () => currentIdentity;
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
   const connectConfig = deps.loadConnectConfig();
@@ -146,17 +225,7 @@ export function createLambdaWorkerHandler(
     );
   }
   deps.installRuntime(config.runtimeOptions);
-
-  let apiKey: Promise<string> | undefined;
-  /** The key from the secret store, read at the environment's first invocation (an API key implies TLS). */
-  const withApiKey = async (options: NativeConnectionOptions): Promise<NativeConnectionOptions> => {
-    if (!deps.readApiKey) return options;
-    apiKey ??= deps.readApiKey().catch((err: unknown) => {
-      apiKey = undefined;
-      throw err;
-    });
-    return { ...options, apiKey: await apiKey, tls: options.tls ?? true };
-  };
+  const withApiKey = apiKeyOnce(deps);
   const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
 
   return async (_event, context) => {
@@ -165,15 +234,15 @@ export function createLambdaWorkerHandler(
       identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
       requestId: context.awsRequestId,
     };
+    currentIdentity = invocation.identity;
     for (const hook of config.invocationHooks) hook(invocation, context);
     const logger = deps.getLogger();
     // Checked before connecting too: a hopeless invocation must not even open a connection.
     workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
 
     let connection: { close(): Promise<void> } | undefined;
-    let stopIdleWatch = () => {};
+    let cancelStops = () => {};
     let stopActivationWatch = () => {};
-    const stopDeadlineTimer = new AbortController();
     try {
       const connectionOptions = await withApiKey(config.connectionOptions ?? {});
       const connectStarted = Date.now();
@@ -182,43 +251,19 @@ export function createLambdaWorkerHandler(
       const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
 
       const idle = new IdleMonitor();
-      const { interceptors } = config.workerOptions;
       const createStarted = Date.now();
-      const worker = await deps.createWorker({
-        ...config.workerOptions,
-        taskQueue,
-        connection: connection as WorkerOptions['connection'],
-        namespace: config.namespace,
-        identity: invocation.identity,
-        interceptors: { ...interceptors, activity: [...(interceptors?.activity ?? []), idle.activityInterceptor()] },
-        workerDeploymentOptions: {
-          version,
-          useWorkerVersioning: true,
-          defaultVersioningBehavior:
-            config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
-        },
-      });
-
+      const worker = await deps.createWorker(
+        workerOptionsFor(config, { taskQueue, version, connection, identity: invocation.identity, idle }),
+      );
       const workerCreateMs = Date.now() - createStarted;
       stopActivationWatch = idle.watchWorkflowActivations(worker);
       const startupMs = Date.now() - handlerStarted;
-      const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
-        () => 'deadline' as const,
-      );
-      const stops: Promise<StopReason>[] = [deadline];
-      if (config.idleExitMs > 0) {
-        const watch = idle.whenIdle(worker, config.idleExitMs, {
-          firstTaskGraceMs: config.firstTaskGraceMs,
-          emptyCacheMs: config.emptyCacheExitMs,
-          exitNotBefore: handlerStarted + config.scaleUpCooloffMs,
-        });
-        stopIdleWatch = watch.cancel;
-        stops.push(watch.promise);
-      }
+      const stops = stopConditions(config, idle, worker, workTimeMs, handlerStarted);
+      cancelStops = stops.cancel;
       let stopReason: StopReason = 'deadline';
       const pollingStarted = Date.now();
       await worker.runUntil(
-        Promise.race(stops).then((reason) => {
+        stops.firstStop.then((reason) => {
           stopReason = reason;
           logger.info('Lambda worker stopping', {
             reason,
@@ -242,21 +287,39 @@ export function createLambdaWorkerHandler(
         pollingMs: Date.now() - pollingStarted,
       };
     } finally {
-      stopIdleWatch();
+      cancelStops();
       stopActivationWatch();
-      stopDeadlineTimer.abort();
-      for (const hook of config.shutdownHooks) {
-        try {
-          await hook();
-        } catch (err) {
-          logger.error('Lambda worker shutdown hook failed', { error: err });
-        }
-      }
-      try {
-        await connection?.close();
-      } catch (err) {
-        logger.error('Failed to close Temporal connection', { error: err });
-      }
+      await cleanUp(config, connection, logger);
     }
+  };
+}
+
+/** The invocation's worker: the configured options, with its identity, versioning and the idle monitor's interceptor. */
+function workerOptionsFor(
+  config: ShopFlowLambdaConfig,
+  invocation: {
+    taskQueue: string;
+    version: WorkerDeploymentVersion;
+    connection: unknown;
+    identity: string;
+    idle: IdleMonitor;
+  },
+): WorkerOptions {
+  const { interceptors } = config.workerOptions;
+  return {
+    ...config.workerOptions,
+    taskQueue: invocation.taskQueue,
+    connection: invocation.connection as WorkerOptions['connection'],
+    namespace: config.namespace,
+    identity: invocation.identity,
+    interceptors: {
+      ...interceptors,
+      activity: [...(interceptors?.activity ?? []), invocation.idle.activityInterceptor()],
+    },
+    workerDeploymentOptions: {
+      version: invocation.version,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
+    },
   };
 }
