@@ -203,102 +203,142 @@ async function cleanUp(
   }
 }
 
-export function createLambdaWorkerHandler(
-  version: WorkerDeploymentVersion,
+/** The config after the defaults, the environment's task queue and connection profile, and `configure`. */
+function configured(
   configure: (config: ShopFlowLambdaConfig) => void,
   deps: LifecycleDependencies,
-): ShopFlowLambdaHandler {
+  identityOfNow: () => string,
+): ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } } {
   const config = defaultConfig();
-  let currentIdentity = 'lambda (between invocations)';
-  config.invocationIdentity = () => currentIdentity;
+  config.invocationIdentity = identityOfNow;
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
   const connectConfig = deps.loadConnectConfig();
   config.connectionOptions = { ...connectConfig.connectionOptions };
   config.namespace = connectConfig.namespace || 'default';
   configure(config);
-
-  const taskQueue = config.workerOptions.taskQueue;
-  if (!taskQueue) {
+  if (!config.workerOptions.taskQueue) {
     throw new Error(
       'taskQueue is required: set config.workerOptions.taskQueue in the configure callback or set the TEMPORAL_TASK_QUEUE environment variable',
     );
   }
-  deps.installRuntime(config.runtimeOptions);
-  const withApiKey = apiKeyOnce(deps);
-  const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
+  return config as ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } };
+}
 
+/** Everything an invocation needs that is made once per execution environment. */
+interface Environment {
+  version: WorkerDeploymentVersion;
+  config: ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } };
+  deps: LifecycleDependencies;
+  withApiKey: (options: NativeConnectionOptions) => Promise<NativeConnectionOptions>;
+  bufferMs: number;
+}
+
+export function createLambdaWorkerHandler(
+  version: WorkerDeploymentVersion,
+  configure: (config: ShopFlowLambdaConfig) => void,
+  deps: LifecycleDependencies,
+): ShopFlowLambdaHandler {
+  let currentIdentity = 'lambda (between invocations)';
+  const config = configured(configure, deps, () => currentIdentity);
+  deps.installRuntime(config.runtimeOptions);
+  const environment: Environment = {
+    version,
+    config,
+    deps,
+    withApiKey: apiKeyOnce(deps),
+    bufferMs: config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS,
+  };
   return async (_event, context) => {
-    const handlerStarted = Date.now();
     const invocation: Invocation = {
       identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
       requestId: context.awsRequestId,
     };
     currentIdentity = invocation.identity;
-    for (const hook of config.invocationHooks) hook(invocation, context);
-    const logger = deps.getLogger();
-    // Checked before connecting too: a hopeless invocation must not even open a connection.
-    workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
+    return runInvocation(environment, invocation, context);
+  };
+}
 
-    let connection: { close(): Promise<void> } | undefined;
-    let cancelStops = () => {};
-    let stopActivationWatch = () => {};
-    try {
-      const connectionOptions = await withApiKey(config.connectionOptions ?? {});
-      const connectStarted = Date.now();
-      connection = await deps.connect(connectionOptions);
-      const connectMs = Date.now() - connectStarted;
-      const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
+/** One invocation: connect, run a worker until a stop condition, then always clean up. */
+async function runInvocation(
+  { version, config, deps, withApiKey, bufferMs }: Environment,
+  invocation: Invocation,
+  context: Context,
+): Promise<InvocationSummary> {
+  const handlerStarted = Date.now();
+  for (const hook of config.invocationHooks) hook(invocation, context);
+  const logger = deps.getLogger();
+  // Checked before connecting too: a hopeless invocation must not even open a connection.
+  workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
 
-      const idle = new IdleMonitor();
-      const createStarted = Date.now();
-      const worker = await deps.createWorker(
-        workerOptionsFor(config, { taskQueue, version, connection, identity: invocation.identity, idle }),
-      );
-      const workerCreateMs = Date.now() - createStarted;
-      stopActivationWatch = idle.watchWorkflowActivations(worker);
-      const startupMs = Date.now() - handlerStarted;
-      const stops = stopConditions(config, idle, worker, workTimeMs, handlerStarted);
-      cancelStops = stops.cancel;
-      let stopReason: StopReason = 'deadline';
-      const pollingStarted = Date.now();
-      await worker.runUntil(
-        stops.firstStop.then((reason) => {
-          stopReason = reason;
-          logger.info('Lambda worker stopping', {
-            reason,
-            activitiesStarted: idle.activitiesStarted,
-            workflowActivations: idle.workflowActivations,
-          });
-        }),
-      );
-      return {
-        identity: invocation.identity,
-        stopReason,
-        workTimeMs,
+  let connection: { close(): Promise<void> } | undefined;
+  let cancelStops = () => {};
+  let stopActivationWatch = () => {};
+  try {
+    const connectionOptions = await withApiKey(config.connectionOptions ?? {});
+    const connectStarted = Date.now();
+    connection = await deps.connect(connectionOptions);
+    const connectMs = Date.now() - connectStarted;
+    const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
+
+    const idle = new IdleMonitor();
+    const createStarted = Date.now();
+    const worker = await deps.createWorker(
+      workerOptionsFor(config, { version, connection, identity: invocation.identity, idle }),
+    );
+    const workerCreateMs = Date.now() - createStarted;
+    stopActivationWatch = idle.watchWorkflowActivations(worker);
+    const startupMs = Date.now() - handlerStarted;
+    const stops = stopConditions(config, idle, worker, workTimeMs, handlerStarted);
+    cancelStops = stops.cancel;
+    const pollingStarted = Date.now();
+    const stopReason = await runUntilFirstStop(worker, stops.firstStop, idle, logger);
+    return {
+      identity: invocation.identity,
+      stopReason,
+      workTimeMs,
+      activitiesStarted: idle.activitiesStarted,
+      workflowActivations: idle.workflowActivations,
+      firstTaskAfterMs: idle.firstTaskAfterMs,
+      startedAt: handlerStarted,
+      firstTaskAt: idle.firstTaskAt,
+      connectMs,
+      workerCreateMs,
+      startupMs,
+      pollingMs: Date.now() - pollingStarted,
+    };
+  } finally {
+    cancelStops();
+    stopActivationWatch();
+    await cleanUp(config, connection, logger);
+  }
+}
+
+/** Polls until the first stop condition, says why it stops, and returns that reason once the worker has drained. */
+async function runUntilFirstStop(
+  worker: RunnableWorker,
+  firstStop: Promise<StopReason>,
+  idle: IdleMonitor,
+  logger: Logger,
+): Promise<StopReason> {
+  let stopReason: StopReason = 'deadline';
+  await worker.runUntil(
+    firstStop.then((reason) => {
+      stopReason = reason;
+      logger.info('Lambda worker stopping', {
+        reason,
         activitiesStarted: idle.activitiesStarted,
         workflowActivations: idle.workflowActivations,
-        firstTaskAfterMs: idle.firstTaskAfterMs,
-        startedAt: handlerStarted,
-        firstTaskAt: idle.firstTaskAt,
-        connectMs,
-        workerCreateMs,
-        startupMs,
-        pollingMs: Date.now() - pollingStarted,
-      };
-    } finally {
-      cancelStops();
-      stopActivationWatch();
-      await cleanUp(config, connection, logger);
-    }
-  };
+      });
+    }),
+  );
+  return stopReason;
 }
 
 /** The invocation's worker: the configured options, with its identity, versioning and the idle monitor's interceptor. */
 function workerOptionsFor(
-  config: ShopFlowLambdaConfig,
+  config: ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } },
   invocation: {
-    taskQueue: string;
     version: WorkerDeploymentVersion;
     connection: unknown;
     identity: string;
@@ -308,7 +348,7 @@ function workerOptionsFor(
   const { interceptors } = config.workerOptions;
   return {
     ...config.workerOptions,
-    taskQueue: invocation.taskQueue,
+    taskQueue: config.workerOptions.taskQueue,
     connection: invocation.connection as WorkerOptions['connection'],
     namespace: config.namespace,
     identity: invocation.identity,
