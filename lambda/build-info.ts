@@ -2,6 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { LambdaArchitecture } from '../config/lambda-architecture';
 
 export const BUILD_INFO_FILE = 'build-info.json';
@@ -53,4 +54,10 @@ export interface CompileCacheInfo {
    * machinery/lambda-entry/cached-require.ts; with source maps on they load with `require` and their Node compile cache entry.
    */
   codeCacheFiles?: string[];
+}
+
+/** The deployment version a package was built as (its build-info.json), else `fallback` (running from source). */
+export function packagedVersion(dir: string, fallback: WorkerDeploymentVersion): WorkerDeploymentVersion {
+  const info = readBuildInfo(dir);
+  return info ? { deploymentName: info.deploymentName, buildId: info.buildId } : fallback;
 }

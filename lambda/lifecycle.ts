@@ -51,6 +51,11 @@ export interface ShopFlowLambdaConfig extends LambdaWorkerConfig {
   scaleUpCooloffMs: number;
   /** Run at the start of every invocation, before connecting (for example to tag logs with the request). */
   invocationHooks: ((invocation: Invocation, context: Context) => void)[];
+  /**
+   * The identity of the invocation running now (`<requestId>@<functionArn>`), for code created once per environment
+   * that must name the invocation it works for, such as the activities' receipts. Set by the lifecycle.
+   */
+  invocationIdentity: () => string;
 }
 
 export interface RunnableWorker extends InFlightSource {
@@ -113,12 +118,9 @@ function workTime(remainingMs: number, bufferMs: number, logger: Logger, when: s
   return workTimeMs;
 }
 
-export function createLambdaWorkerHandler(
-  version: WorkerDeploymentVersion,
-  configure: (config: ShopFlowLambdaConfig) => void,
-  deps: LifecycleDependencies,
-): ShopFlowLambdaHandler {
-  const config: ShopFlowLambdaConfig = {
+/** The lambda-worker package's defaults, with eager activities off and nothing of ShopFlow's switched on yet. */
+function defaultConfig(): ShopFlowLambdaConfig {
+  return {
     workerOptions: {
       ...LAMBDA_WORKER_DEFAULTS,
       maxEagerActivityReservationsPerWorkflowTask: 0,
@@ -127,136 +129,237 @@ export function createLambdaWorkerHandler(
     runtimeOptions: { shutdownSignals: [] },
     shutdownHooks: [],
     invocationHooks: [],
+    invocationIdentity: () => 'lambda (between invocations)',
     idleExitMs: 0,
     firstTaskGraceMs: 0,
     emptyCacheExitMs: 0,
     scaleUpCooloffMs: 0,
   };
+}
+
+/** The key from the secret store, read at the environment's first invocation and again after a failed read. */
+function apiKeyOnce(deps: LifecycleDependencies) {
+  let apiKey: Promise<string> | undefined;
+  return async (options: NativeConnectionOptions): Promise<NativeConnectionOptions> => {
+    if (!deps.readApiKey) return options;
+    apiKey ??= deps.readApiKey().catch((err: unknown) => {
+      apiKey = undefined;
+      throw err;
+    });
+    // An API key implies TLS.
+    return { ...options, apiKey: await apiKey, tls: options.tls ?? true };
+  };
+}
+
+/** What to stop on: the deadline always; with idle exit on, the first idle moment the exit rule allows. */
+function stopConditions(
+  config: ShopFlowLambdaConfig,
+  idle: IdleMonitor,
+  worker: RunnableWorker,
+  workTimeMs: number,
+  handlerStarted: number,
+) {
+  const stopDeadlineTimer = new AbortController();
+  const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
+    () => 'deadline' as const,
+  );
+  const stops: Promise<StopReason>[] = [deadline];
+  let cancelIdleWatch = () => {};
+  if (config.idleExitMs > 0) {
+    const watch = idle.whenIdle(worker, config.idleExitMs, {
+      firstTaskGraceMs: config.firstTaskGraceMs,
+      emptyCacheMs: config.emptyCacheExitMs,
+      exitNotBefore: handlerStarted + config.scaleUpCooloffMs,
+    });
+    cancelIdleWatch = watch.cancel;
+    stops.push(watch.promise);
+  }
+  return {
+    firstStop: Promise.race(stops),
+    cancel: () => {
+      cancelIdleWatch();
+      stopDeadlineTimer.abort();
+    },
+  };
+}
+
+/** Shutdown hooks, then the connection: each failure is logged and never hides the invocation's own outcome. */
+async function cleanUp(
+  config: ShopFlowLambdaConfig,
+  connection: { close(): Promise<void> } | undefined,
+  logger: Logger,
+) {
+  for (const hook of config.shutdownHooks) {
+    try {
+      await hook();
+    } catch (err) {
+      logger.error('Lambda worker shutdown hook failed', { error: err });
+    }
+  }
+  try {
+    await connection?.close();
+  } catch (err) {
+    logger.error('Failed to close Temporal connection', { error: err });
+  }
+}
+
+/** The config after the defaults, the environment's task queue and connection profile, and `configure`. */
+function configured(
+  configure: (config: ShopFlowLambdaConfig) => void,
+  deps: LifecycleDependencies,
+  identityOfNow: () => string,
+): ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } } {
+  const config = defaultConfig();
+  config.invocationIdentity = identityOfNow;
   const envTaskQueue = process.env.TEMPORAL_TASK_QUEUE;
   if (envTaskQueue) config.workerOptions.taskQueue = envTaskQueue;
   const connectConfig = deps.loadConnectConfig();
   config.connectionOptions = { ...connectConfig.connectionOptions };
   config.namespace = connectConfig.namespace || 'default';
   configure(config);
-
-  const taskQueue = config.workerOptions.taskQueue;
-  if (!taskQueue) {
+  if (!config.workerOptions.taskQueue) {
     throw new Error(
       'taskQueue is required: set config.workerOptions.taskQueue in the configure callback or set the TEMPORAL_TASK_QUEUE environment variable',
     );
   }
+  return config as ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } };
+}
+
+/** Everything an invocation needs that is made once per execution environment. */
+interface Environment {
+  version: WorkerDeploymentVersion;
+  config: ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } };
+  deps: LifecycleDependencies;
+  withApiKey: (options: NativeConnectionOptions) => Promise<NativeConnectionOptions>;
+  bufferMs: number;
+}
+
+export function createLambdaWorkerHandler(
+  version: WorkerDeploymentVersion,
+  configure: (config: ShopFlowLambdaConfig) => void,
+  deps: LifecycleDependencies,
+): ShopFlowLambdaHandler {
+  let currentIdentity = 'lambda (between invocations)';
+  const config = configured(configure, deps, () => currentIdentity);
   deps.installRuntime(config.runtimeOptions);
-
-  let apiKey: Promise<string> | undefined;
-  /** The key from the secret store, read at the environment's first invocation (an API key implies TLS). */
-  const withApiKey = async (options: NativeConnectionOptions): Promise<NativeConnectionOptions> => {
-    if (!deps.readApiKey) return options;
-    apiKey ??= deps.readApiKey().catch((err: unknown) => {
-      apiKey = undefined;
-      throw err;
-    });
-    return { ...options, apiKey: await apiKey, tls: options.tls ?? true };
+  const environment: Environment = {
+    version,
+    config,
+    deps,
+    withApiKey: apiKeyOnce(deps),
+    bufferMs: config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS,
   };
-  const bufferMs = config.shutdownDeadlineBufferMs ?? DEFAULT_SHUTDOWN_DEADLINE_BUFFER_MS;
-
   return async (_event, context) => {
-    const handlerStarted = Date.now();
     const invocation: Invocation = {
       identity: `${context.awsRequestId}@${context.invokedFunctionArn}`,
       requestId: context.awsRequestId,
     };
-    for (const hook of config.invocationHooks) hook(invocation, context);
-    const logger = deps.getLogger();
-    // Checked before connecting too: a hopeless invocation must not even open a connection.
-    workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
+    currentIdentity = invocation.identity;
+    return runInvocation(environment, invocation, context);
+  };
+}
 
-    let connection: { close(): Promise<void> } | undefined;
-    let stopIdleWatch = () => {};
-    let stopActivationWatch = () => {};
-    const stopDeadlineTimer = new AbortController();
-    try {
-      const connectionOptions = await withApiKey(config.connectionOptions ?? {});
-      const connectStarted = Date.now();
-      connection = await deps.connect(connectionOptions);
-      const connectMs = Date.now() - connectStarted;
-      const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
+/** One invocation: connect, run a worker until a stop condition, then always clean up. */
+async function runInvocation(
+  { version, config, deps, withApiKey, bufferMs }: Environment,
+  invocation: Invocation,
+  context: Context,
+): Promise<InvocationSummary> {
+  const handlerStarted = Date.now();
+  for (const hook of config.invocationHooks) hook(invocation, context);
+  const logger = deps.getLogger();
+  // Checked before connecting too: a hopeless invocation must not even open a connection.
+  workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'before connecting');
 
-      const idle = new IdleMonitor();
-      const { interceptors } = config.workerOptions;
-      const createStarted = Date.now();
-      const worker = await deps.createWorker({
-        ...config.workerOptions,
-        taskQueue,
-        connection: connection as WorkerOptions['connection'],
-        namespace: config.namespace,
-        identity: invocation.identity,
-        interceptors: { ...interceptors, activity: [...(interceptors?.activity ?? []), idle.activityInterceptor()] },
-        workerDeploymentOptions: {
-          version,
-          useWorkerVersioning: true,
-          defaultVersioningBehavior:
-            config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
-        },
-      });
+  let connection: { close(): Promise<void> } | undefined;
+  let cancelStops = () => {};
+  let stopActivationWatch = () => {};
+  try {
+    const connectionOptions = await withApiKey(config.connectionOptions ?? {});
+    const connectStarted = Date.now();
+    connection = await deps.connect(connectionOptions);
+    const connectMs = Date.now() - connectStarted;
+    const workTimeMs = workTime(context.getRemainingTimeInMillis(), bufferMs, logger, 'after connecting');
 
-      const workerCreateMs = Date.now() - createStarted;
-      stopActivationWatch = idle.watchWorkflowActivations(worker);
-      const startupMs = Date.now() - handlerStarted;
-      const deadline = sleep(workTimeMs, 'deadline' as const, { signal: stopDeadlineTimer.signal }).catch(
-        () => 'deadline' as const,
-      );
-      const stops: Promise<StopReason>[] = [deadline];
-      if (config.idleExitMs > 0) {
-        const watch = idle.whenIdle(worker, config.idleExitMs, {
-          firstTaskGraceMs: config.firstTaskGraceMs,
-          emptyCacheMs: config.emptyCacheExitMs,
-          exitNotBefore: handlerStarted + config.scaleUpCooloffMs,
-        });
-        stopIdleWatch = watch.cancel;
-        stops.push(watch.promise);
-      }
-      let stopReason: StopReason = 'deadline';
-      const pollingStarted = Date.now();
-      await worker.runUntil(
-        Promise.race(stops).then((reason) => {
-          stopReason = reason;
-          logger.info('Lambda worker stopping', {
-            reason,
-            activitiesStarted: idle.activitiesStarted,
-            workflowActivations: idle.workflowActivations,
-          });
-        }),
-      );
-      return {
-        identity: invocation.identity,
-        stopReason,
-        workTimeMs,
+    const idle = new IdleMonitor();
+    const createStarted = Date.now();
+    const worker = await deps.createWorker(
+      workerOptionsFor(config, { version, connection, identity: invocation.identity, idle }),
+    );
+    const workerCreateMs = Date.now() - createStarted;
+    stopActivationWatch = idle.watchWorkflowActivations(worker);
+    const startupMs = Date.now() - handlerStarted;
+    const stops = stopConditions(config, idle, worker, workTimeMs, handlerStarted);
+    cancelStops = stops.cancel;
+    const pollingStarted = Date.now();
+    const stopReason = await runUntilFirstStop(worker, stops.firstStop, idle, logger);
+    return {
+      identity: invocation.identity,
+      stopReason,
+      workTimeMs,
+      activitiesStarted: idle.activitiesStarted,
+      workflowActivations: idle.workflowActivations,
+      firstTaskAfterMs: idle.firstTaskAfterMs,
+      startedAt: handlerStarted,
+      firstTaskAt: idle.firstTaskAt,
+      connectMs,
+      workerCreateMs,
+      startupMs,
+      pollingMs: Date.now() - pollingStarted,
+    };
+  } finally {
+    cancelStops();
+    stopActivationWatch();
+    await cleanUp(config, connection, logger);
+  }
+}
+
+/** Polls until the first stop condition, says why it stops, and returns that reason once the worker has drained. */
+async function runUntilFirstStop(
+  worker: RunnableWorker,
+  firstStop: Promise<StopReason>,
+  idle: IdleMonitor,
+  logger: Logger,
+): Promise<StopReason> {
+  let stopReason: StopReason = 'deadline';
+  await worker.runUntil(
+    firstStop.then((reason) => {
+      stopReason = reason;
+      logger.info('Lambda worker stopping', {
+        reason,
         activitiesStarted: idle.activitiesStarted,
         workflowActivations: idle.workflowActivations,
-        firstTaskAfterMs: idle.firstTaskAfterMs,
-        startedAt: handlerStarted,
-        firstTaskAt: idle.firstTaskAt,
-        connectMs,
-        workerCreateMs,
-        startupMs,
-        pollingMs: Date.now() - pollingStarted,
-      };
-    } finally {
-      stopIdleWatch();
-      stopActivationWatch();
-      stopDeadlineTimer.abort();
-      for (const hook of config.shutdownHooks) {
-        try {
-          await hook();
-        } catch (err) {
-          logger.error('Lambda worker shutdown hook failed', { error: err });
-        }
-      }
-      try {
-        await connection?.close();
-      } catch (err) {
-        logger.error('Failed to close Temporal connection', { error: err });
-      }
-    }
+      });
+    }),
+  );
+  return stopReason;
+}
+
+/** The invocation's worker: the configured options, with its identity, versioning and the idle monitor's interceptor. */
+function workerOptionsFor(
+  config: ShopFlowLambdaConfig & { workerOptions: { taskQueue: string } },
+  invocation: {
+    version: WorkerDeploymentVersion;
+    connection: unknown;
+    identity: string;
+    idle: IdleMonitor;
+  },
+): WorkerOptions {
+  const { interceptors } = config.workerOptions;
+  return {
+    ...config.workerOptions,
+    taskQueue: config.workerOptions.taskQueue,
+    connection: invocation.connection as WorkerOptions['connection'],
+    namespace: config.namespace,
+    identity: invocation.identity,
+    interceptors: {
+      ...interceptors,
+      activity: [...(interceptors?.activity ?? []), invocation.idle.activityInterceptor()],
+    },
+    workerDeploymentOptions: {
+      version: invocation.version,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: config.workerOptions.workerDeploymentOptions?.defaultVersioningBehavior ?? 'PINNED',
+    },
   };
 }

@@ -6,20 +6,24 @@
 
 import type { Context } from 'aws-lambda';
 import { runWorker } from '@temporalio/lambda-worker';
+import path from 'node:path';
+import { createDefaultActivities } from '../../../activities';
 import { loadShopFlowEnvironment } from '../../../config/environment';
-import { readBuildInfo } from '../../../lambda/build-info';
-import { packagedWorkerOptions } from '../../../lambda/packaged-worker-options';
+import { packagedVersion } from '../../../lambda/build-info';
+import { shopFlowWorkerOptions } from '../../../worker/worker-options';
 
 const environment = loadShopFlowEnvironment();
-const info = readBuildInfo(__dirname);
-const version = info ? { deploymentName: info.deploymentName, buildId: info.buildId } : environment.version;
 let identity = 'official-lambda';
 
-const officialHandler = runWorker(version, (config) => {
-  const { taskQueue } = config.workerOptions;
+// The same configure as lambda/handler.ts, handed to the official runWorker.
+const officialHandler = runWorker(packagedVersion(__dirname, environment.version), (config) => {
   Object.assign(
     config.workerOptions,
-    packagedWorkerOptions({ packageDir: __dirname, environment, identity: () => identity, taskQueue }),
+    shopFlowWorkerOptions({
+      taskQueue: config.workerOptions.taskQueue,
+      workflows: { workflowBundle: { codePath: path.join(__dirname, 'workflow-bundle.js') } },
+      activities: createDefaultActivities(environment, () => identity),
+    }),
   );
 });
 
