@@ -134,8 +134,6 @@ export async function verifyChaos(run: ChaosRun, dir: string): Promise<number> {
   const resultFile = path.join(dir, 'result.json');
   fs.writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
   const where = (p: string) => path.relative(process.cwd(), p);
-  console.log(
-    `Result: ${where(resultFile)}; logs: ${where(dir)}/ (worker.log, dev-server.log, lambda-local/logs/)`,
-  );
+  console.log(`Result: ${where(resultFile)}; logs: ${where(dir)}/ (worker.log, dev-server.log, lambda-local/logs/)`);
   return violations.length === 0 ? 0 : 1;
 }

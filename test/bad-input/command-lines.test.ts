@@ -13,7 +13,11 @@ const ROWS: [entry: string, args: string[], firstLine: string][] = [
   ['machinery/chaos/main.ts', ['--seed', 'x'], 'chaos: --seed must be a whole number (got "x")'],
   ['console/main.ts', ['--port', 'x'], 'console: --port "x" is not a port: give a number from 0 to 65535'],
   ['machinery/bench/main.ts', ['--reps', '0'], 'bench: --reps must be a whole number from 1 to 20 (got "0")'],
-  ['machinery/lambda-local/main.ts', ['--runtime', 'x'], 'lambda-local: --runtime must be auto, aws or builtin (got "x")'],
+  [
+    'machinery/lambda-local/main.ts',
+    ['--runtime', 'x'],
+    'lambda-local: --runtime must be auto, aws or builtin (got "x")',
+  ],
   [
     'machinery/lambda-local/main.ts',
     ['--throttle-backoff', '2,1'],
