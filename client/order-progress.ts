@@ -6,7 +6,9 @@
 import { epochMsOf } from './proto-time';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { OrderCancelled } from '../domain/errors';
 import type { Scenario } from '../domain/scenarios';
+import { cancelReason } from '../domain/status';
 import type { HaulCheckpoint, HaulChunkInput } from '../domain/long-haul';
 import {
   COMPENSATIONS,
@@ -16,6 +18,7 @@ import {
   type Compensation,
   type ForwardStep,
 } from '../domain/steps';
+import { cancelOrderUpdate } from '../workflows/definitions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
@@ -391,11 +394,9 @@ export class OrderProgressFold {
   /** An accepted cancelOrder update: the validator let it through, so the order is being cancelled. */
   private updateAccepted(event: HistoryEvent): void {
     const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
-    if (input?.name !== 'cancelOrder') return;
+    if (input?.name !== cancelOrderUpdate.name) return;
     const request = firstPayload(input.args) as { reason?: unknown } | undefined;
-    const reason =
-      typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
-    this.base.cancelRequested = { reason };
+    this.base.cancelRequested = { reason: cancelReason(request) };
   }
 
   /** A cancellation sent from outside the workflow, and by whom. */
@@ -411,7 +412,7 @@ export class OrderProgressFold {
   /** The workflow ends a cancelled order with an OrderCancelled failure; any other failure failed it. */
   private workflowFailed(event: HistoryEvent, at: string | undefined): void {
     const reason = reasonOf(event.workflowExecutionFailedEventAttributes?.failure);
-    this.close(reason?.type === 'OrderCancelled' ? 'CANCELLED' : 'FAILED', at, reason);
+    this.close(reason?.type === OrderCancelled ? 'CANCELLED' : 'FAILED', at, reason);
   }
 
   /** A haul chunk becomes the shipment step's track: the step is running the haul, chunk after chunk. */

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { InvalidOrder, OrderCancelled, OrderFailed } from '../domain/errors';
 import type { Order } from '../domain/order';
-import type { OrderResult, Receipt } from '../domain/status';
+import { cancelReason, type OrderResult, type Receipt } from '../domain/status';
 import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } from '../domain/steps';
 import { describeProblems, isValidOrderId, validateOrder } from '../domain/validate-order';
 import { forwardSteps } from './activity-options';
@@ -69,7 +69,7 @@ function setOrderHandlers(tracker: OrderTracker, steps: CancellationScope): void
   setHandler(
     cancelOrderUpdate,
     (request) => {
-      tracker.cancelRequestedBy(request?.reason?.trim() || 'cancelled by request');
+      tracker.cancelRequestedBy(cancelReason(request));
       steps.cancel();
       return tracker.snapshot();
     },
