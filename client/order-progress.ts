@@ -6,7 +6,9 @@
 import { epochMsOf } from './proto-time';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { OrderCancelled } from '../domain/errors';
 import type { Scenario } from '../domain/scenarios';
+import { cancelReason } from '../domain/status';
 import type { HaulCheckpoint, HaulChunkInput } from '../domain/long-haul';
 import {
   COMPENSATIONS,
@@ -16,6 +18,7 @@ import {
   type Compensation,
   type ForwardStep,
 } from '../domain/steps';
+import { cancelOrderUpdate } from '../workflows/definitions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
@@ -255,141 +258,161 @@ export class OrderProgressFold {
     return this.byScheduledId.get(String(scheduledEventId));
   }
 
+  /** One handler per kind of event the progress depends on; other events only count. */
   private applyOne(event: HistoryEvent): void {
     this.base.eventCount++;
     const at = isoOf(event.eventTime);
     switch (event.eventType) {
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
-        const attrs = event.workflowExecutionStartedEventAttributes;
-        const order = firstPayload(attrs?.input) as { orderId?: unknown; scenario?: unknown } | undefined;
-        this.base.runId = attrs?.originalExecutionRunId || undefined;
-        this.base.startedAt = at;
-        if (typeof order?.orderId === 'string') this.base.orderId = order.orderId;
-        if (typeof order?.scenario === 'string') this.base.scenario = order.scenario as Scenario;
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const attrs = event.activityTaskScheduledEventAttributes;
-        const name = attrs?.activityType?.name ?? '';
-        if (name === HAUL_CHUNK_ACTIVITY) {
-          this.scheduleHaulChunk(String(event.eventId), attrs?.activityId ?? String(event.eventId), at, attrs?.input);
-          break;
-        }
-        if (!isForward(name) && !isCompensation(name)) break;
-        // After a haul, createShipment keeps the haul (and the haul's start) on the step.
-        const hauled = isForward(name) ? this.stepTracks.get(name) : undefined;
-        const haul = hauled?.haul;
-        const track: ActivityTrack = {
-          activityId: attrs?.activityId ?? String(event.eventId),
-          name,
-          kind: isForward(name) ? 'step' : 'compensation',
-          state: 'scheduled',
-          attempt: 1,
-          scheduledAt: (haul && hauled?.scheduledAt) || at,
-          workersByAttempt: new Map(),
-          ...(haul && { haul, detail: haulWords(haul) }),
-        };
-        this.byScheduledId.set(String(event.eventId), track);
-        this.byActivityId.set(track.activityId, track);
-        if (isForward(name)) this.stepTracks.set(name, track);
-        else this.compensationTracks.push(track);
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
-        // With a retry policy the server writes this event only when the attempt ends, carrying its worker.
-        const attrs = event.activityTaskStartedEventAttributes;
-        const track = this.track(attrs?.scheduledEventId);
-        if (!track) break;
-        track.worker = attrs?.identity || track.worker;
-        track.attempt = attrs?.attempt || track.attempt;
-        if (track.state === 'scheduled') track.state = 'running';
-        if (track.worker) track.workersByAttempt.set(track.attempt, track.worker);
-        const lastFailure = reasonOf(attrs?.lastFailure);
-        if (lastFailure) {
-          track.failure = lastFailure;
-          track.previousAttempt = { attempt: track.attempt - 1, failure: lastFailure };
-        }
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
-        const attrs = event.activityTaskCompletedEventAttributes;
-        const track = this.track(attrs?.scheduledEventId);
-        if (!track) break;
-        if (track.isHaulChunk) {
-          this.completeHaulChunk(track, attrs?.identity, firstPayload(attrs?.result) as HaulCheckpoint | undefined);
-          break;
-        }
-        const receipt = firstPayload(attrs?.result) as
-          { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
-        track.state = 'completed';
-        track.finishedAt = at;
-        track.worker = attrs?.identity || receipt?.worker || track.worker;
-        if (typeof receipt?.attempt === 'number') track.attempt = receipt.attempt;
-        if (typeof receipt?.result?.detail === 'string') track.detail = receipt.result.detail;
-        else if (track.haul) track.detail = haulWords(track.haul, true);
-        track.failure = undefined;
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-        const attrs = event.activityTaskFailedEventAttributes;
-        const track = this.track(attrs?.scheduledEventId);
-        if (!track) break;
-        Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
-        track.worker = attrs?.identity || track.worker;
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-        const attrs = event.activityTaskTimedOutEventAttributes;
-        const track = this.track(attrs?.scheduledEventId);
-        if (track) Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
-        const track = this.track(event.activityTaskCanceledEventAttributes?.scheduledEventId);
-        if (track) Object.assign(track, { state: 'cancelled', finishedAt: at });
-        break;
-      }
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
-        const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
-        if (input?.name !== 'cancelOrder') break;
-        const request = firstPayload(input.args) as { reason?: unknown } | undefined;
-        const reason =
-          typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim() : 'cancelled by request';
-        this.base.cancelRequested = { reason };
-        break;
-      }
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED: {
-        const attrs = event.workflowExecutionCancelRequestedEventAttributes;
-        this.base.cancellationRequest = {
-          identity: attrs?.identity || undefined,
-          reason: attrs?.cause || undefined,
-          at,
-        };
-        break;
-      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        return this.workflowStarted(event, at);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        return this.activityScheduled(event, at);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        return this.activityStarted(event);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        return this.activityCompleted(event, at);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        return this.activityFailed(event, at);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        return this.activityTimedOut(event, at);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        return this.activityCancelled(event, at);
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        return this.updateAccepted(event);
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+        return this.cancelRequested(event, at);
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-        this.close('COMPLETED', at);
-        break;
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
-        const reason = reasonOf(event.workflowExecutionFailedEventAttributes?.failure);
-        this.close(reason?.type === 'OrderCancelled' ? 'CANCELLED' : 'FAILED', at, reason);
-        break;
-      }
+        return this.close('COMPLETED', at);
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        return this.workflowFailed(event, at);
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-        this.close('CANCELLED', at, { type: 'Cancelled', message: 'the workflow was cancelled' });
-        break;
+        return this.close('CANCELLED', at, { type: 'Cancelled', message: 'the workflow was cancelled' });
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
-        this.close('TERMINATED', at, {
+        return this.close('TERMINATED', at, {
           type: 'Terminated',
           message: event.workflowExecutionTerminatedEventAttributes?.reason || 'terminated',
         });
-        break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
-        this.close('TIMED_OUT', at, { type: 'Timeout', message: 'the workflow timed out' });
-        break;
+        return this.close('TIMED_OUT', at, { type: 'Timeout', message: 'the workflow timed out' });
       default:
-        break;
+        return;
     }
+  }
+
+  /** The order's id and scenario, from the workflow's input. */
+  private workflowStarted(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.workflowExecutionStartedEventAttributes;
+    const order = firstPayload(attrs?.input) as { orderId?: unknown; scenario?: unknown } | undefined;
+    this.base.runId = attrs?.originalExecutionRunId || undefined;
+    this.base.startedAt = at;
+    if (typeof order?.orderId === 'string') this.base.orderId = order.orderId;
+    if (typeof order?.scenario === 'string') this.base.scenario = order.scenario as Scenario;
+  }
+
+  private activityScheduled(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.activityTaskScheduledEventAttributes;
+    const name = attrs?.activityType?.name ?? '';
+    if (name === HAUL_CHUNK_ACTIVITY) {
+      this.scheduleHaulChunk(String(event.eventId), attrs?.activityId ?? String(event.eventId), at, attrs?.input);
+      return;
+    }
+    if (!isForward(name) && !isCompensation(name)) return;
+    // After a haul, createShipment keeps the haul (and the haul's start) on the step.
+    const hauled = isForward(name) ? this.stepTracks.get(name) : undefined;
+    const haul = hauled?.haul;
+    const track: ActivityTrack = {
+      activityId: attrs?.activityId ?? String(event.eventId),
+      name,
+      kind: isForward(name) ? 'step' : 'compensation',
+      state: 'scheduled',
+      attempt: 1,
+      scheduledAt: (haul && hauled?.scheduledAt) || at,
+      workersByAttempt: new Map(),
+      ...(haul && { haul, detail: haulWords(haul) }),
+    };
+    this.byScheduledId.set(String(event.eventId), track);
+    this.byActivityId.set(track.activityId, track);
+    if (isForward(name)) this.stepTracks.set(name, track);
+    else this.compensationTracks.push(track);
+  }
+
+  /** With a retry policy the server writes this event only when the attempt ends, carrying its worker. */
+  private activityStarted(event: HistoryEvent): void {
+    const attrs = event.activityTaskStartedEventAttributes;
+    const track = this.track(attrs?.scheduledEventId);
+    if (!track) return;
+    track.worker = attrs?.identity || track.worker;
+    track.attempt = attrs?.attempt || track.attempt;
+    if (track.state === 'scheduled') track.state = 'running';
+    if (track.worker) track.workersByAttempt.set(track.attempt, track.worker);
+    const lastFailure = reasonOf(attrs?.lastFailure);
+    if (lastFailure) {
+      track.failure = lastFailure;
+      track.previousAttempt = { attempt: track.attempt - 1, failure: lastFailure };
+    }
+  }
+
+  /** The receipt says which attempt and worker made the effect, and what the service said. */
+  private activityCompleted(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.activityTaskCompletedEventAttributes;
+    const track = this.track(attrs?.scheduledEventId);
+    if (!track) return;
+    if (track.isHaulChunk) {
+      this.completeHaulChunk(track, attrs?.identity, firstPayload(attrs?.result) as HaulCheckpoint | undefined);
+      return;
+    }
+    const receipt = firstPayload(attrs?.result) as
+      { worker?: string; attempt?: number; result?: { detail?: unknown } } | undefined;
+    track.state = 'completed';
+    track.finishedAt = at;
+    track.worker = attrs?.identity || receipt?.worker || track.worker;
+    if (typeof receipt?.attempt === 'number') track.attempt = receipt.attempt;
+    if (typeof receipt?.result?.detail === 'string') track.detail = receipt.result.detail;
+    else if (track.haul) track.detail = haulWords(track.haul, true);
+    track.failure = undefined;
+  }
+
+  private activityFailed(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.activityTaskFailedEventAttributes;
+    const track = this.track(attrs?.scheduledEventId);
+    if (!track) return;
+    Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
+    track.worker = attrs?.identity || track.worker;
+  }
+
+  private activityTimedOut(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.activityTaskTimedOutEventAttributes;
+    const track = this.track(attrs?.scheduledEventId);
+    if (track) Object.assign(track, { state: 'failed', finishedAt: at, failure: reasonOf(attrs?.failure) });
+  }
+
+  private activityCancelled(event: HistoryEvent, at: string | undefined): void {
+    const track = this.track(event.activityTaskCanceledEventAttributes?.scheduledEventId);
+    if (track) Object.assign(track, { state: 'cancelled', finishedAt: at });
+  }
+
+  /** An accepted cancelOrder update: the validator let it through, so the order is being cancelled. */
+  private updateAccepted(event: HistoryEvent): void {
+    const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    if (input?.name !== cancelOrderUpdate.name) return;
+    const request = firstPayload(input.args) as { reason?: unknown } | undefined;
+    this.base.cancelRequested = { reason: cancelReason(request) };
+  }
+
+  /** A cancellation sent from outside the workflow, and by whom. */
+  private cancelRequested(event: HistoryEvent, at: string | undefined): void {
+    const attrs = event.workflowExecutionCancelRequestedEventAttributes;
+    this.base.cancellationRequest = {
+      identity: attrs?.identity || undefined,
+      reason: attrs?.cause || undefined,
+      at,
+    };
+  }
+
+  /** The workflow ends a cancelled order with an OrderCancelled failure; any other failure failed it. */
+  private workflowFailed(event: HistoryEvent, at: string | undefined): void {
+    const reason = reasonOf(event.workflowExecutionFailedEventAttributes?.failure);
+    this.close(reason?.type === OrderCancelled ? 'CANCELLED' : 'FAILED', at, reason);
   }
 
   /** A haul chunk becomes the shipment step's track: the step is running the haul, chunk after chunk. */

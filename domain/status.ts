@@ -100,3 +100,9 @@ export interface UndoOutcome {
 export interface CancelOrderRequest {
   reason?: string;
 }
+
+/** The reason an accepted cancelOrder is recorded with: the request's own, trimmed, or a default when it gave none. */
+export function cancelReason(request: { reason?: unknown } | undefined): string {
+  const reason = typeof request?.reason === 'string' ? request.reason.trim() : '';
+  return reason || 'cancelled by request';
+}

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { InvalidOrder, OrderCancelled, OrderFailed } from '../domain/errors';
 import type { Order } from '../domain/order';
-import type { OrderResult, Receipt } from '../domain/status';
+import { cancelReason, type OrderResult, type Receipt } from '../domain/status';
 import { COMPENSATION_FOR, FORWARD_STEPS, idempotencyKey, type ForwardStep } from '../domain/steps';
 import { describeProblems, isValidOrderId, validateOrder } from '../domain/validate-order';
 import { forwardSteps } from './activity-options';
@@ -36,12 +36,40 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
   // A workflow cancellation (the Web UI's "Request Cancellation", `temporal workflow cancel`) cancels the root scope,
   // and so `steps`, exactly like cancelOrder, until the shipment exists; from then on the steps run shielded.
   CancellationScope.current().cancelRequested.catch(() => tracker.outsideCancellationRequested());
+  setOrderHandlers(tracker, steps);
 
+  const order = acceptOrder(input, tracker);
+  const run: OrderRun = { order, workflowId, tracker, saga: new Saga(order, workflowId, tracker), results: {} };
+  try {
+    await steps.run(() => runForwardSteps(run, plan));
+  } catch (err) {
+    // Only activity failures and cancellation mean "the order cannot go on". Anything else is a bug in this
+    // code: let it fail the workflow task so it is retried after a fix, instead of compensating a healthy order.
+    if (!(err instanceof ActivityFailure) && !isCancellation(err)) throw err;
+    await run.saga.compensate();
+    throw endWithFailure(tracker, err);
+  }
+
+  tracker.completed();
+  return buildResult(order, tracker, run.results);
+}
+
+/** What every stage of one order's saga reads and writes. */
+interface OrderRun {
+  order: Order;
+  workflowId: string;
+  tracker: OrderTracker;
+  saga: Saga;
+  results: Partial<Record<ForwardStep, Receipt<unknown>>>;
+}
+
+/** getStatus answers from the tracker; cancelOrder cancels the steps' scope, while cancelling can still undo. */
+function setOrderHandlers(tracker: OrderTracker, steps: CancellationScope): void {
   setHandler(getStatusQuery, () => tracker.snapshot());
   setHandler(
     cancelOrderUpdate,
     (request) => {
-      tracker.cancelRequestedBy(request?.reason?.trim() || 'cancelled by request');
+      tracker.cancelRequestedBy(cancelReason(request));
       steps.cancel();
       return tracker.snapshot();
     },
@@ -57,7 +85,10 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
       },
     },
   );
+}
 
+/** The valid order, or the workflow fails at once with InvalidOrder: there is nothing to undo yet. */
+function acceptOrder(input: unknown, tracker: OrderTracker): Order {
   const validation = validateOrder(input);
   if (!validation.ok) {
     const message = describeProblems(validation.problems);
@@ -69,52 +100,45 @@ export async function processOrder(input: unknown, plan: readonly ForwardStep[])
       details: [validation.problems],
     });
   }
-  const order = validation.order;
-  tracker.accepted(order);
-  const saga = new Saga(order, workflowId, tracker);
-  const results: Partial<Record<ForwardStep, Receipt<unknown>>> = {};
+  tracker.accepted(validation.order);
+  return validation.order;
+}
 
-  try {
-    await steps.run(async () => {
-      for (const step of plan) {
-        const key = idempotencyKey(workflowId, step);
-        const compensation = COMPENSATION_FOR[step];
-        if (compensation) saga.register(compensation, key);
-        tracker.stepStarted(step);
-        let haul: HaulOutcome | undefined;
-        const runStep = async (): Promise<Receipt<unknown>> => {
-          // A long haul first runs its chunks; createShipment then records the shipment once, as for any order,
-          // so cancelShipment still undoes it if a later step fails.
-          if (step === 'createShipment' && order.scenario === 'long-haul' && patched(LONG_HAUL_PATCH))
-            haul = await haulShipment(order, key);
-          return forwardSteps[step]({ order, idempotencyKey: key });
-        };
-        try {
-          // Once the goods are on their way, nothing may undo the order: the remaining steps ignore cancellation.
-          const shipped = tracker.hasCompleted('createShipment');
-          results[step] = await (shipped ? CancellationScope.nonCancellable(runStep) : runStep());
-          tracker.stepCompleted(step, results[step], haul && haulDetail(haul));
-        } catch (err) {
-          tracker.stepFailed(step, failureMessage(err));
-          // A notification that fails after shipping is recorded, not rolled back: the goods are on their way.
-          if (step === 'notifyCustomer' && !isCancellation(err)) {
-            tracker.notificationFailed(failureMessage(err));
-            continue;
-          }
-          throw err;
-        }
-      }
-    });
-  } catch (err) {
-    // Only activity failures and cancellation mean "the order cannot go on". Anything else is a bug in this
-    // code: let it fail the workflow task so it is retried after a fix, instead of compensating a healthy order.
-    if (!(err instanceof ActivityFailure) && !isCancellation(err)) throw err;
-    await saga.compensate();
-    throw endWithFailure(tracker, err);
+/** Each step registers its undo before it runs, so a step that fails halfway is still undone. */
+async function runForwardSteps(run: OrderRun, plan: readonly ForwardStep[]): Promise<void> {
+  for (const step of plan) {
+    const key = idempotencyKey(run.workflowId, step);
+    const compensation = COMPENSATION_FOR[step];
+    if (compensation) run.saga.register(compensation, key);
+    run.tracker.stepStarted(step);
+    await runForwardStep(run, step, key);
   }
+}
 
-  tracker.completed();
-  return buildResult(order, tracker, results);
+async function runForwardStep(run: OrderRun, step: ForwardStep, key: string): Promise<void> {
+  const { order, tracker, results } = run;
+  let haul: HaulOutcome | undefined;
+  const runStep = async (): Promise<Receipt<unknown>> => {
+    // A long haul first runs its chunks; createShipment then records the shipment once, as for any order,
+    // so cancelShipment still undoes it if a later step fails.
+    if (step === 'createShipment' && order.scenario === 'long-haul' && patched(LONG_HAUL_PATCH))
+      haul = await haulShipment(order, key);
+    return forwardSteps[step]({ order, idempotencyKey: key });
+  };
+  try {
+    // Once the goods are on their way, nothing may undo the order: the remaining steps ignore cancellation.
+    const shipped = tracker.hasCompleted('createShipment');
+    results[step] = await (shipped ? CancellationScope.nonCancellable(runStep) : runStep());
+    tracker.stepCompleted(step, results[step], haul && haulDetail(haul));
+  } catch (err) {
+    tracker.stepFailed(step, failureMessage(err));
+    // A notification that fails after shipping is recorded, not rolled back: the goods are on their way.
+    if (step === 'notifyCustomer' && !isCancellation(err)) {
+      tracker.notificationFailed(failureMessage(err));
+      return;
+    }
+    throw err;
+  }
 }
 
 /** The order id the status reports: the input's only when valid, so a refused id (escape codes, 10 KB) is never echoed. */
