@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort } from '../plumbing/ports';
+import { localTemporalEnvironment } from '../devstack/local-worker-process';
 import { startRunLedger } from '../devstack/run-ledger';
 import { startServerlessStack } from '../devstack/serverless-stack';
 import type { Stage } from '../devstack/stage';
@@ -78,14 +79,11 @@ export async function setUpChaos(
     identity: 'shopflow-chaos',
   });
   const address = stack.server.address;
-  const workerEnv = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: '',
+  const workerEnv = localTemporalEnvironment(address, 'default', {
     SHOPFLOW_JOURNAL: journalPath,
     SHOPFLOW_LATENCY_SCALE: latencyScale,
     ...ledger.env,
-  };
+  });
   const worker = new LocalWorker(stage, workerEnv, path.join(dir, 'worker.log'), log, () => Date.now());
   record(`local worker up (pid ${await worker.start()})`);
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
