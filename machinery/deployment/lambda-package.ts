@@ -10,6 +10,7 @@ import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
+import { LAMBDA_PACKAGE_QUOTAS } from '../../config/settings';
 import { RELEASE_FEATURES_GLOBAL, releaseFeaturesFromEnv, type ReleaseFeature } from '../../config/release-features';
 import { nodeArchitecture, type LambdaArchitecture } from '../../config/lambda-architecture';
 import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
@@ -20,8 +21,6 @@ import { ensureRuntimeNode } from '../plumbing/runtime-node';
 import { DEFAULT_COMPILE_CACHE_MEMORY_MB, produceCompileCache } from './compile-cache';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from '../plumbing/zip';
-
-export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
 
 export interface BuildOptions {
   arch: LambdaArchitecture;
@@ -283,11 +282,11 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     .map((e) => ({ name: e.name, bytes: e.uncompressedSize }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 5);
-  if (zippedBytes > LAMBDA_LIMITS.zippedBytes || unzippedBytes > LAMBDA_LIMITS.unzippedBytes) {
+  if (zippedBytes > LAMBDA_PACKAGE_QUOTAS.zippedBytes || unzippedBytes > LAMBDA_PACKAGE_QUOTAS.unzippedBytes) {
     fs.rmSync(partial);
     throw new PackageTooLargeError(
       `the package is ${mb(zippedBytes)} zipped / ${mb(unzippedBytes)} unzipped, over Lambda's limits ` +
-        `(${mb(LAMBDA_LIMITS.zippedBytes)} zipped, ${mb(LAMBDA_LIMITS.unzippedBytes)} unzipped). Largest parts: ` +
+        `(${mb(LAMBDA_PACKAGE_QUOTAS.zippedBytes)} zipped, ${mb(LAMBDA_PACKAGE_QUOTAS.unzippedBytes)} unzipped). Largest parts: ` +
         largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(', '),
     );
   }
