@@ -13,6 +13,12 @@ export const DEPLOYMENT_NAME = 'shopflow';
 export const LAMBDA_FUNCTION_NAME = 'shopflow-worker';
 
 /**
+ * Lambda's quotas on a zip package: 50 MB uploaded directly, 250 MB unpacked ("Unzipped size must be smaller than
+ * 262144000 bytes"). The package build refuses a larger package and the local Lambda service a larger upload.
+ */
+export const LAMBDA_PACKAGE_QUOTAS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 262_144_000 } as const;
+
+/**
  * Build id used when SHOPFLOW_BUILD_ID is not set. Bump it when workflow code changes incompatibly: v2 validates
  * orders more strictly (unknown fields, control characters), which would fail v1 orders already in flight on replay.
  */

@@ -42,6 +42,7 @@ import { newRunToken } from './request-guard';
 import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
 import { LambdaMetricsSource } from './sources/lambda-metrics-source';
 import { LocalWorkerProcess } from './sources/local-worker';
+import { localTemporalEnvironment } from '../machinery/devstack/local-worker-process';
 import { OrdersSource } from './sources/orders-source';
 import { ReportLogReader } from './sources/report-log-reader';
 import { TimelineSource, localInvocationReader } from './sources/timeline-source';
@@ -190,12 +191,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
   let redeploys: RedeployControl | undefined;
   if (mode === 'local') {
     worker = new LocalWorkerProcess({
-      env: {
-        TEMPORAL_ADDRESS: address,
-        TEMPORAL_NAMESPACE: temporal.namespace,
-        TEMPORAL_PROFILE: '',
-        ...options.workerEnv,
-      },
+      env: localTemporalEnvironment(address, temporal.namespace, options.workerEnv),
       onLine: options.onWorkerLine,
       onChange: (view) => {
         hub.updateWorkers({ localWorker: view });

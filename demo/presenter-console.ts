@@ -7,6 +7,7 @@
 import { CONSOLE_DEFAULT_PORT } from '../config/console';
 import { loadConnectionConfig } from '../config/connection';
 import { startConsole, type RunningConsole } from '../console/start-console';
+import { localTemporalEnvironment } from '../machinery/devstack/local-worker-process';
 import { preferredPort } from '../machinery/devstack/serverless-stack';
 import type { Narrator } from './narrator';
 import type { Stage } from '../machinery/devstack/stage';
@@ -26,12 +27,7 @@ export async function startDemoConsole(
   narrator: Narrator,
   settings: DemoConsoleSettings,
 ): Promise<RunningConsole> {
-  const temporal = loadConnectionConfig({
-    ...process.env,
-    TEMPORAL_ADDRESS: settings.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: '',
-  });
+  const temporal = loadConnectionConfig({ ...process.env, ...localTemporalEnvironment(settings.address) });
   const running = await startConsole({
     mode: 'local',
     port: await preferredPort(CONSOLE_DEFAULT_PORT),

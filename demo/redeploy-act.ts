@@ -44,12 +44,12 @@ const SHIPMENT_UNDER_WAY_MS = 6_000;
 /** The dev server checks drainage 5 s after a version stops being current, then every 2 s (machinery/devstack/dev-server). */
 const DRAINED_WITHIN_MS = 20_000;
 
-/** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */
 /** What the notification step said it sent (its result's detail, read from history). */
 function notificationOf(order: FollowedOrder): string | undefined {
   return order.progress.steps.find((s) => s.name === 'notifyCustomer')?.detail;
 }
 
+/** The Lambda version a step ran on, from its worker identity `<requestId>@<arn>:<version>`. */
 function functionVersionOf(worker: string | undefined): string {
   return (worker && splitFunctionArn(worker.slice(worker.indexOf('@') + 1)).qualifier) ?? '$LATEST';
 }
@@ -82,11 +82,62 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
       'it becomes its own Lambda version, ' +
       `new orders go to it, and the ${version.buildId} orders finish on ${version.buildId}'s version, untouched.`,
   );
+  const { release, inFlight, result, busyBefore } = await shipUnderOrders(input, { lambda, connection, version });
+  narrator.step(
+    `redeploy took ${result.seconds.total.toFixed(1)} s after the build ` +
+      `(done ahead, in ${release.buildSeconds.toFixed(1)} s)`,
+  );
+  for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
+
+  await waitForValidationInvocation(input, next, busyBefore);
+  const fresh = await submitWave(
+    client,
+    { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl },
+    narrator,
+  );
+  const [old, renewed] = await Promise.all([inFlight.ended, fresh.ended]);
+  narrator.say('Each order, its build id, the Lambda version that ran its steps, and the notification it sent:');
+  const oldArn = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
+  const oldVersion = oldArn && splitFunctionArn(oldArn).qualifier;
+  const newVersion = splitFunctionArn(result.publishedArn).qualifier;
+  const problems = [
+    ...(await checkOrders(
+      input,
+      old,
+      { buildId: version.buildId, lambdaVersion: oldVersion, tracking: shippedBefore },
+      version.buildId,
+    )),
+    ...(await checkOrders(
+      input,
+      renewed,
+      { buildId: next, lambdaVersion: newVersion, tracking: true },
+      version.buildId,
+    )),
+  ];
+  await showDrainage(narrator, connection, version);
+  await waitFor(() => input.busyEnvironments() === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: 'the Lambda invocations to end',
+  });
+  return problems;
+}
+
+/**
+ * Builds the next release ahead, sends a wave of slow orders, and ships the release while their shipment runs; through
+ * the console's redeploys when there are, so the page shows it and its button waits.
+ */
+async function shipUnderOrders(
+  input: RedeployActInput,
+  clients: { lambda: LambdaClient; connection: NativeConnection; version: WorkerDeploymentVersion },
+) {
+  const { client, narrator } = input;
+  const { lambda, connection, version } = clients;
+  const next = nextBuildId(version.buildId);
   const exclusive = input.redeploys
     ? <T>(work: (log: (line: string) => void) => Promise<T>) => input.redeploys!.exclusive('the demo (act 5)', work)
     : <T>(work: (log: (line: string) => void) => Promise<T>) => work(() => {});
-  let busyBefore = 0;
-  const { release, inFlight, result } = await exclusive(async (pageLog) => {
+  return exclusive(async (pageLog) => {
     const step = (line: string) => {
       narrator.step(line);
       pageLog(line);
@@ -100,7 +151,7 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
     );
     // A cold start and the first two steps take a few seconds; the slow shipment then runs for 20 s: ship under it.
     await sleep(SHIPMENT_UNDER_WAY_MS);
-    busyBefore = input.busyEnvironments();
+    const busyBefore = input.busyEnvironments();
     const shipped = await shipRelease({
       release: built,
       lambda,
@@ -110,58 +161,58 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
       identity: 'shopflow-demo',
       log: step,
     });
-    return { release: built, inFlight: wave, result: shipped };
+    return { release: built, inFlight: wave, result: shipped, busyBefore };
   });
-  narrator.step(
-    `redeploy took ${result.seconds.total.toFixed(1)} s after the build ` +
-      `(done ahead, in ${release.buildSeconds.toFixed(1)} s)`,
-  );
-  for (const line of formatVersionTable(result.versions)) narrator.say(`  ${line}`);
+}
 
-  // Temporal checks the new version with one invocation; an order reaching that worker as it idles out would wait
-  // for its task timeout, so the new orders go in once it has ended.
-  narrator.step(`waiting for Temporal's validation invocation of ${next} to end...`);
+/**
+ * Temporal checks the new version with one invocation; an order reaching that worker as it idles out would wait
+ * for its task timeout, so the new orders go in once it has ended.
+ */
+async function waitForValidationInvocation(input: RedeployActInput, next: string, busyBefore: number): Promise<void> {
+  input.narrator.step(`waiting for Temporal's validation invocation of ${next} to end...`);
   const started = () => input.busyEnvironments() > busyBefore;
   await waitFor(started, { timeoutMs: 10_000, intervalMs: 100, what: 'it to start' }).catch(() => undefined);
   const ended = () => input.busyEnvironments() <= busyBefore;
   await waitFor(ended, { timeoutMs: 60_000, intervalMs: 200, what: 'the validation invocation to end' });
-  const fresh = await submitWave(
-    client,
-    { scenario: 'happy', count: input.orders, label: next, uiUrl: input.uiUrl },
-    narrator,
-  );
-  const [old, renewed] = await Promise.all([inFlight.ended, fresh.ended]);
+}
+
+/** Says each order's build, Lambda version and notification; returns what differs from the expected. */
+async function checkOrders(
+  input: Pick<RedeployActInput, 'client' | 'narrator'>,
+  orders: FollowedOrder[],
+  expected: { buildId: string; lambdaVersion: string | undefined; tracking: boolean },
+  /** The build the act started from: its notification has no tracking link unless it was shipped before. */
+  oldBuildId: string,
+): Promise<string[]> {
+  const { client, narrator } = input;
+  const { buildId, lambdaVersion, tracking } = expected;
   const problems: string[] = [];
-  const newVersion = splitFunctionArn(result.publishedArn).qualifier;
-  narrator.say('Each order, its build id, the Lambda version that ran its steps, and the notification it sent:');
-  const check = async (
-    orders: FollowedOrder[],
-    buildId: string,
-    lambdaVersion: string | undefined,
-    tracking: boolean,
-  ) => {
-    for (const order of orders) {
-      const pinned = await pinnedBuildId(client, order.workflowId);
-      const versions = [
-        ...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker))),
-      ];
-      const notification = notificationOf(order);
-      narrator.say(
-        `  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`,
-      );
-      narrator.say(`    notification: ${notification ?? 'none'}`);
-      if (pinned !== buildId || versions.some((v) => v !== lambdaVersion) || order.state !== 'COMPLETED') {
-        problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
-      }
-      if (notification?.includes(TRACKING_LINE) !== tracking) {
-        const what = tracking ? 'the tracking link' : `${version.buildId}'s notification, without a tracking link`;
-        problems.push(`${order.workflowId} should have sent ${what}; it sent ${notification ?? 'nothing'}`);
-      }
+  for (const order of orders) {
+    const pinned = await pinnedBuildId(client, order.workflowId);
+    const versions = [...new Set(order.progress.steps.filter((s) => s.worker).map((s) => functionVersionOf(s.worker)))];
+    const notification = notificationOf(order);
+    narrator.say(
+      `  ${order.workflowId}: ${order.state}, build ${pinned}, Lambda version ${versions.join(', ') || 'none'}`,
+    );
+    narrator.say(`    notification: ${notification ?? 'none'}`);
+    if (pinned !== buildId || versions.some((v) => v !== lambdaVersion) || order.state !== 'COMPLETED') {
+      problems.push(`${order.workflowId} should have completed on build ${buildId}, Lambda version ${lambdaVersion}`);
     }
-  };
-  const oldVersion = result.versions.find((v) => v.buildId === version.buildId)?.functionArn;
-  await check(old, version.buildId, oldVersion && splitFunctionArn(oldVersion).qualifier, shippedBefore);
-  await check(renewed, next, newVersion, true);
+    if (notification?.includes(TRACKING_LINE) !== tracking) {
+      const what = tracking ? 'the tracking link' : `${oldBuildId}'s notification, without a tracking link`;
+      problems.push(`${order.workflowId} should have sent ${what}; it sent ${notification ?? 'nothing'}`);
+    }
+  }
+  return problems;
+}
+
+/** Waits for the server to see the old build drained, then shows the versions and whether it may be retired. */
+async function showDrainage(
+  narrator: Narrator,
+  connection: NativeConnection,
+  version: WorkerDeploymentVersion,
+): Promise<void> {
   // The server checks drainage a few seconds after a version's last order ends: show the table once it has.
   narrator.step(`waiting for the server to see ${version.buildId} drained...`);
   let after = await versionTable(connection, 'default', version.deploymentName);
@@ -178,10 +229,4 @@ export async function redeployAct(input: RedeployActInput): Promise<string[]> {
   for (const line of formatVersionTable(second.rows)) narrator.say(`  ${line}`);
   for (const line of retirementAdvice([first, second], version.deploymentName, VERSION_DRAINAGE_REFRESH_S.devServer))
     narrator.say(line);
-  await waitFor(() => input.busyEnvironments() === 0, {
-    timeoutMs: 120_000,
-    intervalMs: 200,
-    what: 'the Lambda invocations to end',
-  });
-  return problems;
 }

@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import { isLambdaArchitecture } from '../config/lambda-architecture';
+import { LAMBDA_PACKAGE_QUOTAS } from '../config/settings';
 import { DEFAULT_COMPILE_CACHE_MEMORY_MB } from '../machinery/deployment/compile-cache';
 import { LAMBDA_RUNTIME } from '../machinery/deployment/lambda-deployment';
 import { buildLambdaPackage, mb } from '../machinery/deployment/lambda-package';
@@ -54,13 +55,18 @@ async function main(): Promise<void> {
     compileCacheMemoryMb: memoryMb,
   });
   console.log(
-    `\n${path.relative(process.cwd(), result.outFile)}: ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped (Lambda limits: 50 MB / 250 MB)`,
+    `\n${path.relative(process.cwd(), result.outFile)}: ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped (Lambda limits: ${wholeMb(LAMBDA_PACKAGE_QUOTAS.zippedBytes)} / ${wholeMb(LAMBDA_PACKAGE_QUOTAS.unzippedBytes)})`,
   );
   console.log('Largest parts:');
   for (const part of result.largest) console.log(`  ${mb(part.bytes).padStart(8)}  ${part.name}`);
   console.log(
     `Handler: index.handler   Runtime: ${LAMBDA_RUNTIME}   Architecture: ${arch}   Built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+}
+
+/** A quota as AWS states it: 50 MB, 250 MB. */
+function wholeMb(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MB`;
 }
 
 runEntryPoint('build:lambda', USAGE, main);

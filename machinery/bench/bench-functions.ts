@@ -3,7 +3,6 @@
  * share a Worker Deployment Version), deployed to the local Lambda service with the AWS SDK, as deploy:lambda does.
  */
 
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_RECOMMENDED_TIMEOUT_S } from '../../config/settings';
@@ -12,8 +11,11 @@ import { deployLambda } from '../deployment/lambda-deployment';
 import { buildLambdaPackage } from '../deployment/lambda-package';
 import { registerLambda } from '../deployment/lambda-registration';
 import { localLambdaTarget } from '../lambda-local/local-aws-clients';
-import { waitFor } from '../plumbing/wait-for';
-import { isWorkerReadyLine } from '../../worker/readiness';
+import {
+  localTemporalEnvironment,
+  startLocalWorkerProcess,
+  type LocalWorkerProcess,
+} from '../devstack/local-worker-process';
 import type { BenchStack } from './bench-stack';
 import { benchName } from './versioned-worker';
 
@@ -150,20 +152,17 @@ export async function startBenchWorker(
   deploymentName: string,
   environment: Record<string, string>,
   lines: string[] = [],
-): Promise<ChildProcess> {
-  const worker = stack.stage.startProcess(
-    'worker/main.ts',
-    [],
-    {
-      TEMPORAL_ADDRESS: stack.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_PROFILE: '',
+): Promise<LocalWorkerProcess> {
+  const worker = startLocalWorkerProcess({
+    env: localTemporalEnvironment(stack.address, 'default', {
       SHOPFLOW_DEPLOYMENT_NAME: deploymentName,
       SHOPFLOW_BUILD_ID: BENCH_BUILD_ID,
       ...environment,
-    },
-    (line) => lines.push(line),
-  );
-  await waitFor(() => lines.some(isWorkerReadyLine), { timeoutMs: 60_000, what: 'the local worker to start' });
+    }),
+    onLine: (line) => lines.push(line),
+    stage: stack.stage,
+    startTimeoutMs: 60_000,
+  });
+  await worker.ready;
   return worker;
 }

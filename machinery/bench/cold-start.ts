@@ -50,6 +50,14 @@ export interface ColdStartResult {
 
 const IDLE_EXIT_MS = 1_500;
 
+type Kind = 'cache' | 'full' | 'none';
+type Runs = Record<Kind, { cold: number[]; warm: number[] }>;
+const DESCRIBED: Record<Kind, string> = {
+  cache: 'compile cache, as deployed',
+  full: 'compile cache, --enable-source-maps',
+  none: 'no cache',
+};
+
 export async function measureColdStart(
   stack: BenchStack,
   reps: number,
@@ -64,54 +72,11 @@ export async function measureColdStart(
     SHOPFLOW_JOURNAL: path.join(stack.workDir, `${deploymentName}.journal.jsonl`),
     SHOPFLOW_LAMBDA_IDLE_EXIT_MS: String(IDLE_EXIT_MS),
   };
-  const invoke = (functionName: string) =>
-    stack.lambdaClient.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event' }));
+  await makeVersionCurrent(stack, deploymentName, { zipFile, environment, memoryMb });
 
-  // A first invocation's worker makes the server create the version; make it current, as register:lambda would.
-  const setup = `${deploymentName}-setup`;
-  await deployBenchFunction(stack, { functionName: setup, zipFile, environment, memoryMb });
-  await invoke(setup);
-  await ensureCurrentVersion({
-    connection: stack.native,
-    namespace: 'default',
-    version: { deploymentName, buildId: BENCH_BUILD_ID },
-    identity: 'bench',
-    timeoutMs: 60_000,
-  });
-  await waitUntilNoInvocationRuns(stack, [setup], 60_000);
-
-  const breakdown: ColdStartBreakdown[] = [];
-  let breakdownMissing: string | undefined;
-  const timeToFirstActivity = async (functionName: string, index: number, cut = false): Promise<number> => {
-    const order = sampleOrder(benchName('cold'), 'happy', index);
-    const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
-    const invokedAt = Date.now();
-    await invoke(functionName);
-    await handle.result();
-    const moments = await firstTaskMoments(handle);
-    const doneAt = moments.activityCompletedAt;
-    await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
-    if (cut) {
-      // The function is new: its first invocation is the cold one.
-      const [cold] = stack.lambda.metrics.invocationsOf(functionName);
-      const parts = coldStartBreakdown(invokedAt, moments, cold?.response, cold?.initDurationMs);
-      if (typeof parts === 'string') breakdownMissing = parts;
-      else breakdown.push(parts);
-    }
-    return doneAt - invokedAt;
-  };
-
-  type Kind = 'cache' | 'full' | 'none';
-  const runs: Record<Kind, { cold: number[]; warm: number[] }> = {
-    cache: { cold: [], warm: [] },
-    full: { cold: [], warm: [] },
-    none: { cold: [], warm: [] },
-  };
-  const described: Record<Kind, string> = {
-    cache: 'compile cache, as deployed',
-    full: 'compile cache, --enable-source-maps',
-    none: 'no cache',
-  };
+  const cuts: { breakdown: ColdStartBreakdown[]; missing?: string } = { breakdown: [] };
+  const timeToFirstActivity = firstActivityTimer(stack, deploymentName, cuts);
+  const runs: Runs = { cache: { cold: [], warm: [] }, full: { cold: [], warm: [] }, none: { cold: [], warm: [] } };
   let cacheUsed = true;
   const kinds: Kind[] = ['cache', 'full', 'none'];
   for (let rep = 0; rep < reps; rep++) {
@@ -131,11 +96,71 @@ export async function measureColdStart(
       runs[kind].warm.push(warm);
       if (kind !== 'none') cacheUsed &&= functionLogSays(stack, functionName, 'ShopFlow compile cache: used');
       stack.log(
-        `  rep ${rep + 1}/${reps}, ${described[kind]}: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms ` +
+        `  rep ${rep + 1}/${reps}, ${DESCRIBED[kind]}: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms ` +
           '(Invoke to first activity completed)',
       );
     }
   }
+  return coldStartResult(runs, cacheUsed, cuts);
+}
+
+function invokeAsync(stack: BenchStack, functionName: string) {
+  return stack.lambdaClient.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event' }));
+}
+
+/** A first invocation's worker makes the server create the version; make it current, as register:lambda would. */
+async function makeVersionCurrent(
+  stack: BenchStack,
+  deploymentName: string,
+  deployment: { zipFile: string; environment: Record<string, string>; memoryMb: number },
+): Promise<void> {
+  const setup = `${deploymentName}-setup`;
+  await deployBenchFunction(stack, { functionName: setup, ...deployment });
+  await invokeAsync(stack, setup);
+  await ensureCurrentVersion({
+    connection: stack.native,
+    namespace: 'default',
+    version: { deploymentName, buildId: BENCH_BUILD_ID },
+    identity: 'bench',
+    timeoutMs: 60_000,
+  });
+  await waitUntilNoInvocationRuns(stack, [setup], 60_000);
+}
+
+/**
+ * Times one order from Invoke to its first activity done on the function; with `cut`, the cold start's parts go
+ * into `cuts` (or why it has none).
+ */
+function firstActivityTimer(
+  stack: BenchStack,
+  deploymentName: string,
+  cuts: { breakdown: ColdStartBreakdown[]; missing?: string },
+) {
+  return async (functionName: string, index: number, cut = false): Promise<number> => {
+    const order = sampleOrder(benchName('cold'), 'happy', index);
+    const handle = await startOrder(stack.client, order, { taskQueue: deploymentName });
+    const invokedAt = Date.now();
+    await invokeAsync(stack, functionName);
+    await handle.result();
+    const moments = await firstTaskMoments(handle);
+    const doneAt = moments.activityCompletedAt;
+    await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
+    if (cut) {
+      // The function is new: its first invocation is the cold one.
+      const [cold] = stack.lambda.metrics.invocationsOf(functionName);
+      const parts = coldStartBreakdown(invokedAt, moments, cold?.response, cold?.initDurationMs);
+      if (typeof parts === 'string') cuts.missing = parts;
+      else cuts.breakdown.push(parts);
+    }
+    return doneAt - invokedAt;
+  };
+}
+
+function coldStartResult(
+  runs: Runs,
+  cacheUsed: boolean,
+  cuts: { breakdown: ColdStartBreakdown[]; missing?: string },
+): ColdStartResult {
   const rounded = (values: number[]) => values.map((ms) => round(ms, 0));
   return {
     coldMs: rounded(runs.cache.cold),
@@ -150,8 +175,8 @@ export async function measureColdStart(
     medianSourceMapsColdMs: round(median(runs.full.cold), 0),
     medianSourceMapsWarmMs: round(median(runs.full.warm), 0),
     cacheUsed,
-    breakdown,
-    ...(breakdownMissing && { breakdownMissing }),
+    breakdown: cuts.breakdown,
+    ...(cuts.missing && { breakdownMissing: cuts.missing }),
   };
 }
 

@@ -15,7 +15,6 @@ import { chunkActivities, pendingChunk } from '../../client/haul-history';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { sampleOrder } from '../../client/sample-order';
 import { startOrder } from '../../client/start-order';
-import { stopProcess } from '../plumbing/stop-process';
 import type { BenchStack } from './bench-stack';
 import {
   BENCH_MEMORY_MB,
@@ -143,7 +142,7 @@ async function onLocalWorker(stack: BenchStack): Promise<LongHaulResult['local']
       orderWallMs: run.orderWallMs,
     };
   } finally {
-    await stopProcess(worker, 'SIGTERM');
+    await worker.stop('SIGTERM');
   }
 }
 

@@ -12,7 +12,7 @@ import { runOnStage, type Stage } from '../devstack/stage';
 import { LAMBDA_FIRST_TASK_GRACE_MS } from '../../config/settings';
 import { DATA_DIR } from '../plumbing/project-paths';
 import { BENCH_USAGE, WATCH_SECONDS, parseBenchArgs, type BenchArgs } from './args';
-import { startBenchStack } from './bench-stack';
+import { startBenchStack, type BenchStack } from './bench-stack';
 import { renderReport, type BenchResults } from './report';
 import { measureBurst } from './burst';
 import { measureCacheAcceptance } from './cache-acceptance';
@@ -28,19 +28,12 @@ import { measurePackage } from './package-size';
 import { measureThroughput } from './throughput';
 import { measureWatching } from './watching';
 
+type Section = BenchArgs['only'][number];
+type Measuring = { args: BenchArgs; stack: BenchStack; results: BenchResults; log: (line: string) => void };
+
 async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
   const log = (line: string) => console.log(line);
-  const results: BenchResults = {
-    startedAt: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      arch: process.arch,
-    },
-    reps: args.reps,
-  };
+  const results: BenchResults = { startedAt: new Date().toISOString(), machine: thisMachine(), reps: args.reps };
   const functionEnvironment: Record<string, string> = {};
   if (args.firstTaskGraceMs !== undefined)
     functionEnvironment.SHOPFLOW_LAMBDA_FIRST_TASK_GRACE_MS = String(args.firstTaskGraceMs);
@@ -53,8 +46,30 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     args.lambdaRuntime,
   );
   results.firstTaskGraceMs = args.firstTaskGraceMs ?? LAMBDA_FIRST_TASK_GRACE_MS;
-  const wants = (section: BenchArgs['only'][number]) => args.only.includes(section);
+  const measuring = { args, stack, results, log };
+  await measureSpeedAndSize(measuring);
+  await measureCost(measuring);
+  await measureLongRuns(measuring);
+  results.lambdaCpu = stack.lambda.cpuShares.describe();
+  results.lambdaNode =
+    args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
+  results.finishedAt = new Date().toISOString();
+  return results;
+}
 
+function thisMachine(): BenchResults['machine'] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    arch: process.arch,
+  };
+}
+
+/** Throughput (and growth), the package, cold start and failover, each asked-for section in turn. */
+async function measureSpeedAndSize({ args, stack, results, log }: Measuring): Promise<void> {
+  const wants = (section: Section) => args.only.includes(section);
   if (wants('throughput') || wants('growth')) {
     log(`\n▶ throughput: ${args.orders} orders per repetition, ShopFlow and the baseline side by side`);
     const measured = await measureThroughput(stack, args.reps, args.orders, wants('growth'));
@@ -73,6 +88,11 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     log('\n▶ failover: SIGKILL the local worker mid-activity; the Lambda, invoked by Temporal, finishes the order');
     results.failover = await measureFailover(stack, args.reps);
   }
+}
+
+/** Idle cost, bursts, watching and memory sizes. */
+async function measureCost({ args, stack, results, log }: Measuring): Promise<void> {
+  const wants = (section: Section) => args.only.includes(section);
   if (wants('idle-cost')) {
     log('\n▶ cost of idleness: idle exit against the official full-timeout lifecycle, same burst, same timeout');
     results.idleCost = await measureIdleCost(stack);
@@ -96,6 +116,11 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
     );
     results.memory = await measureMemorySizes(stack, args.memorySizes, args.memoryReps);
   }
+}
+
+/** The long haul, compile cache acceptance and arrival rates. */
+async function measureLongRuns({ args, stack, results, log }: Measuring): Promise<void> {
+  const wants = (section: Section) => args.only.includes(section);
   if (wants('long-haul')) {
     log(
       `\n▶ long haul: a shipment of ${LONG_HAUL_TIMEOUTS} function timeouts (${LONG_HAUL_FUNCTION_TIMEOUT_S} s) on the ` +
@@ -122,11 +147,6 @@ async function runBench(args: BenchArgs, stage: Stage): Promise<BenchResults> {
       log(`  figures written to ${path.relative(process.cwd(), MEASURED_TRAFFIC_FILE)}`);
     }
   }
-  results.lambdaCpu = stack.lambda.cpuShares.describe();
-  results.lambdaNode =
-    args.lambdaNode === 'host' ? { host: process.version } : Object.fromEntries(stack.lambda.nodeVersions);
-  results.finishedAt = new Date().toISOString();
-  return results;
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ import { lambdaNodeFlags } from '../lambda-entry/runtime-flags';
 import { LAMBDA_RUNTIME } from '../deployment/lambda-deployment';
 import { ensureRuntimeNode } from '../plumbing/runtime-node';
 import { extractZip } from '../plumbing/zip';
-import { buildLambdaPackage } from '../deployment/lambda-package';
+import { buildLambdaPackage, type BuildResult } from '../deployment/lambda-package';
 import type { BenchStack } from './bench-stack';
 import { BENCH_MEMORY_MB } from './bench-functions';
 import { buildSampleStylePackage } from './sample-style-package';
@@ -82,6 +82,49 @@ export function measureLoad(node: string, taskRoot: string, handler: string): Lo
 export async function measurePackage(stack: BenchStack, reps: number): Promise<PackageResult> {
   const dir = path.join(stack.workDir, 'package');
   fs.mkdirSync(dir, { recursive: true });
+  const builds = await buildShopflowPackages(stack, dir);
+  const { x86, arm, x86NoCache } = builds;
+  const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
+  stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
+  // Load times are measured here, so on this machine's architecture: both packages carry its native core.
+  const loadArch = hostArchitecture(process.arch);
+  const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET[loadArch], stack.log);
+
+  const withCache = await unpack(stack, (loadArch === 'arm64' ? arm : x86).outFile, 'unpacked package');
+  // Without the cache: the x86_64 build without it (on an arm64 machine the arm64 package, which never has one).
+  const withoutCache = await unpack(
+    stack,
+    (loadArch === 'arm64' ? arm : x86NoCache).outFile,
+    'unpacked package, no cache',
+  );
+  const node = ensureRuntimeNode(LAMBDA_RUNTIME, stack.log);
+  if (node.warning) stack.log(`  Warning: ${node.warning}`);
+  const cached: Load[] = [];
+  const uncached: Load[] = [];
+  const baselineLoads: Load[] = [];
+  // At least 5 loads each, interleaved, so all see the same page cache and the same background load.
+  for (let i = 0; i < Math.max(5, reps); i++) {
+    cached.push(measureLoad(node.executable, withCache, 'index.handler'));
+    uncached.push(measureLoad(node.executable, withoutCache, 'index.handler'));
+    baselineLoads.push(measureLoad(node.executable, baseline.taskRoot, baseline.handler));
+  }
+  const cacheLine = /ShopFlow compile cache: .*/.exec(cached[0].output)?.[0] ?? 'no compile cache line';
+  const list = (loads: Load[]) => loads.map((l) => `${l.wallMs.toFixed(0)} (${l.cpuMs.toFixed(0)} CPU)`).join(', ');
+  stack.log(`  handler load on Node ${node.version} (${lambdaNodeFlags(BENCH_MEMORY_MB).join(' ')}), ms:`);
+  stack.log(`    ShopFlow with compile cache: ${list(cached)}; ${cacheLine}`);
+  stack.log(`    ShopFlow without: ${list(uncached)}`);
+  stack.log(`    baseline: ${list(baselineLoads)}`);
+  return {
+    ...packageSizes(builds, baseline),
+    ...loadFigures({ cached, uncached, baselineLoads }),
+    loadNode: node.version,
+    cacheUsed: cached.every((load) => load.output.includes('ShopFlow compile cache: used')),
+    loadArch,
+  };
+}
+
+/** ShopFlow's package for each architecture, and for x86_64 once more without the compile cache. */
+async function buildShopflowPackages(stack: BenchStack, dir: string) {
   const log = (line: string) => stack.log(`  ${line}`);
   const x86 = await buildLambdaPackage({
     arch: 'x86_64',
@@ -102,51 +145,37 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
     log,
     compileCache: false,
   });
-  const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-sample-'));
-  stack.stage.own('sample-style package', () => fs.rmSync(sampleDir, { recursive: true, force: true }));
-  // Load times are measured here, so on this machine's architecture: both packages carry its native core.
-  const loadArch = hostArchitecture(process.arch);
-  const baseline = await buildSampleStylePackage(sampleDir, RUST_TARGET[loadArch], stack.log);
+  return { x86, arm, x86NoCache };
+}
 
-  // Outside the project, so that a module missing from the package fails instead of loading from ./node_modules.
-  const unpack = async (zipFile: string, what: string) => {
-    const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-unpacked-'));
-    stack.stage.own(what, () => fs.rmSync(taskRoot, { recursive: true, force: true }));
-    await extractZip(zipFile, taskRoot);
-    return taskRoot;
-  };
-  const withCache = await unpack((loadArch === 'arm64' ? arm : x86).outFile, 'unpacked package');
-  // Without the cache: the x86_64 build without it (on an arm64 machine the arm64 package, which never has one).
-  const withoutCache = await unpack((loadArch === 'arm64' ? arm : x86NoCache).outFile, 'unpacked package, no cache');
-  const node = ensureRuntimeNode(LAMBDA_RUNTIME, stack.log);
-  if (node.warning) stack.log(`  Warning: ${node.warning}`);
-  const cached: Load[] = [];
-  const uncached: Load[] = [];
-  const baselineLoads: Load[] = [];
-  // At least 5 loads each, interleaved, so all see the same page cache and the same background load.
-  for (let i = 0; i < Math.max(5, reps); i++) {
-    cached.push(measureLoad(node.executable, withCache, 'index.handler'));
-    uncached.push(measureLoad(node.executable, withoutCache, 'index.handler'));
-    baselineLoads.push(measureLoad(node.executable, baseline.taskRoot, baseline.handler));
-  }
-  const cacheUsed = cached.every((load) => load.output.includes('ShopFlow compile cache: used'));
-  const cacheLine = /ShopFlow compile cache: .*/.exec(cached[0].output)?.[0] ?? 'no compile cache line';
-  const list = (loads: Load[]) => loads.map((l) => `${l.wallMs.toFixed(0)} (${l.cpuMs.toFixed(0)} CPU)`).join(', ');
-  stack.log(`  handler load on Node ${node.version} (${lambdaNodeFlags(BENCH_MEMORY_MB).join(' ')}), ms:`);
-  stack.log(`    ShopFlow with compile cache: ${list(cached)}; ${cacheLine}`);
-  stack.log(`    ShopFlow without: ${list(uncached)}`);
-  stack.log(`    baseline: ${list(baselineLoads)}`);
-  const wall = (loads: Load[]) => median(loads.map((l) => l.wallMs));
-  const cpu = (loads: Load[]) => round(median(loads.map((l) => l.cpuMs)), 1);
+/** Outside the project, so that a module missing from the package fails instead of loading from ./node_modules. */
+async function unpack(stack: BenchStack, zipFile: string, what: string): Promise<string> {
+  const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-bench-unpacked-'));
+  stack.stage.own(what, () => fs.rmSync(taskRoot, { recursive: true, force: true }));
+  await extractZip(zipFile, taskRoot);
+  return taskRoot;
+}
+
+function packageSizes(
+  builds: Record<'x86' | 'arm' | 'x86NoCache', BuildResult>,
+  baseline: { zipFile: string; unzippedBytes: number },
+) {
   const size = (zipped: number, unzipped: number) => ({
     zippedMB: round(zipped / MB, 1),
     unzippedMB: round(unzipped / MB, 1),
   });
   return {
-    x86_64: size(x86.zippedBytes, x86.unzippedBytes),
-    arm64: size(arm.zippedBytes, arm.unzippedBytes),
-    x86_64NoCache: size(x86NoCache.zippedBytes, x86NoCache.unzippedBytes),
+    x86_64: size(builds.x86.zippedBytes, builds.x86.unzippedBytes),
+    arm64: size(builds.arm.zippedBytes, builds.arm.unzippedBytes),
+    x86_64NoCache: size(builds.x86NoCache.zippedBytes, builds.x86NoCache.unzippedBytes),
     baseline: size(fs.statSync(baseline.zipFile).size, baseline.unzippedBytes),
+  };
+}
+
+function loadFigures({ cached, uncached, baselineLoads }: Record<'cached' | 'uncached' | 'baselineLoads', Load[]>) {
+  const wall = (loads: Load[]) => median(loads.map((l) => l.wallMs));
+  const cpu = (loads: Load[]) => round(median(loads.map((l) => l.cpuMs)), 1);
+  return {
     loadMs: cached.map((l) => round(l.wallMs, 1)),
     noCacheLoadMs: uncached.map((l) => round(l.wallMs, 1)),
     baselineLoadMs: baselineLoads.map((l) => round(l.wallMs, 1)),
@@ -158,8 +187,5 @@ export async function measurePackage(stack: BenchStack, reps: number): Promise<P
     medianLoadCpuMs: cpu(cached),
     medianNoCacheLoadCpuMs: cpu(uncached),
     medianBaselineLoadCpuMs: cpu(baselineLoads),
-    loadNode: node.version,
-    cacheUsed,
-    loadArch,
   };
 }

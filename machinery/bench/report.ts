@@ -66,147 +66,8 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 export function renderReport(results: BenchResults): string {
-  const rows: Row[] = [];
-  const t = results.throughput;
-  if (t) {
-    rows.push({
-      measure: `throughput, ${t.concurrency} in flight (orders/s)`,
-      shopflow: String(t.medianShopflow),
-      baseline: String(t.medianBaseline),
-      target: '>= 0.8 x baseline',
-      verdict: `${t.ratio} x, ${verdict(t.ratio >= 0.8)}`,
-    });
-    rows.push({
-      measure: 'order latency p50 / p95 (ms)',
-      shopflow: `${t.shopflowLatencyP50Ms} / ${t.shopflowLatencyP95Ms}`,
-      baseline: `${t.baselineLatencyP50Ms} / ${t.baselineLatencyP95Ms}`,
-      target: '',
-      verdict: '',
-    });
-  }
-  const p = results.package;
-  // The target is on wall time; CPU time, less moved by other work on a shared machine, is shown beside it.
-  const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
-  const cpuPercent = (cpuMs: number) => percent(cpuMs / (p?.medianBaselineLoadCpuMs ?? NaN));
-  if (p) {
-    rows.push({
-      measure: 'zip, x86_64 (MB zipped / unzipped)',
-      shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`,
-      baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`,
-      target: '<= 15 MB zipped',
-      verdict: verdict(p.x86_64.zippedMB <= 15),
-    });
-    rows.push({
-      measure: '  zip, x86_64, no compile cache',
-      shopflow: `${p.x86_64NoCache.zippedMB} / ${p.x86_64NoCache.unzippedMB}`,
-      baseline: '',
-      target: '',
-      verdict: '',
-    });
-    rows.push({
-      measure: 'zip, arm64 (MB zipped / unzipped)',
-      shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`,
-      baseline: '',
-      target: '',
-      verdict: '',
-    });
-    rows.push({
-      measure: `handler load, fresh process, ${p.loadArch}, compile cache${p.cacheUsed ? '' : ' NOT USED'} (ms)`,
-      shopflow: `${p.medianLoadMs} (CPU ${p.medianLoadCpuMs})`,
-      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
-      target: '<= 50% of baseline',
-      verdict: `${percent(p.loadRatio)} (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
-    });
-    rows.push({
-      measure: '  handler load, no compile cache (ms)',
-      shopflow: `${p.medianNoCacheLoadMs} (CPU ${p.medianNoCacheLoadCpuMs})`,
-      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
-      target: '<= 50% of baseline',
-      verdict:
-        `${percent(p.noCacheLoadRatio)} (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ` +
-        verdict(p.noCacheLoadRatio <= 0.5),
-    });
-  }
-  const c = results.coldStart;
-  if (c) {
-    rows.push({
-      measure: `cold start: Invoke -> first activity done, compile cache${c.cacheUsed ? '' : ' NOT USED'} (ms)`,
-      shopflow: String(c.medianColdMs),
-      baseline: `warm: ${c.medianWarmMs}`,
-      target: `<= ${DEPLOYED_COLD_START_TARGET_MS} ms`,
-      verdict: verdict(c.medianColdMs <= DEPLOYED_COLD_START_TARGET_MS),
-    });
-    rows.push({
-      measure: "  the same with --enable-source-maps (opt-in; handler: Node's cache only)",
-      shopflow: String(c.medianSourceMapsColdMs),
-      baseline: `warm: ${c.medianSourceMapsWarmMs}`,
-      target: `<= ${COLD_START_TARGET_MS} ms`,
-      verdict: verdict(c.medianSourceMapsColdMs <= COLD_START_TARGET_MS),
-    });
-    rows.push({
-      measure: '  cold start, no compile cache (ms)',
-      shopflow: String(c.medianNoCacheColdMs),
-      baseline: `warm: ${c.medianNoCacheWarmMs}`,
-      target: `<= ${COLD_START_TARGET_MS} ms`,
-      verdict: verdict(c.medianNoCacheColdMs <= COLD_START_TARGET_MS),
-    });
-  }
-  const f = results.failover;
-  if (f) {
-    rows.push({
-      measure: `failover: SIGKILL -> done on Lambda (ms)`,
-      shopflow: String(f.medianKillToCompleteMs),
-      baseline: `work left: ${f.remainingWorkMs}`,
-      target: '',
-      verdict: '',
-    });
-    rows.push({
-      measure: '  beyond the work left at the kill (ms)',
-      shopflow: String(f.medianBeyondRemainingWorkMs),
-      baseline: '',
-      target: `<= ${FAILOVER_BEYOND_WORK_TARGET_MS} ms`,
-      verdict: verdict(f.medianBeyondRemainingWorkMs <= FAILOVER_BEYOND_WORK_TARGET_MS),
-    });
-  }
-  const i = results.idleCost;
-  if (i) {
-    rows.push({
-      measure: `idle cost: ${i.orders}-order burst, billed GB-s`,
-      shopflow: String(i.idleExit.billedGBSeconds),
-      baseline: `${i.official.billedGBSeconds} (official)`,
-      target: '<= 10% of official',
-      verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.1)}`,
-    });
-    rows.push({
-      measure: '  invocations (during the idle window)',
-      shopflow: `${i.idleExit.invocations} (${i.idleExit.invocationsDuringIdle})`,
-      baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`,
-      target: '0 while idle',
-      verdict: verdict(i.idleExit.invocationsDuringIdle === 0),
-    });
-  }
-  const w = results.watching;
-  if (w) {
-    rows.push({
-      measure: `watching: console open ${w.watchSeconds} s, no worker up: invocations`,
-      shopflow: String(w.consoleInvocations),
-      baseline: `${w.queryInvocations} for one getStatus query (${w.queryBilledGBSeconds} GB-s)`,
-      target: '0',
-      verdict: verdict(w.consoleInvocations === 0),
-    });
-  }
-  if (results.longHaul) rows.push(...longHaulRows(results.longHaul, verdict));
-  const m = results.machine;
-  const parts = [
-    `ShopFlow benchmark: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}; medians of ${results.reps} repetition(s)`,
-    ...(results.lambdaNode && Object.keys(results.lambdaNode).length > 0
-      ? [
-          `Lambda environments ran ${Object.entries(results.lambdaNode)
-            .map(([runtime, node]) => `${runtime} on Node ${node}`)
-            .join(', ')}${results.lambdaCpu ? `; CPU per environment: ${results.lambdaCpu}` : ''}`,
-        ]
-      : []),
-  ];
+  const parts = [...machineLines(results)];
+  const rows = summaryRows(results);
   if (rows.length > 0) {
     parts.push(
       '',
@@ -216,6 +77,43 @@ export function renderReport(results: BenchResults): string {
       ),
     );
   }
+  return [...parts, ...sections(results)].join('\n');
+}
+
+/** The summary table's rows: one group per measured section, in the order they ran. */
+function summaryRows(results: BenchResults): Row[] {
+  return [
+    ...(results.throughput ? throughputRows(results.throughput) : []),
+    ...(results.package ? packageRows(results.package) : []),
+    ...(results.coldStart ? coldStartRows(results.coldStart) : []),
+    ...(results.failover ? failoverRows(results.failover) : []),
+    ...(results.idleCost ? idleCostRows(results.idleCost) : []),
+    ...(results.watching ? watchingRows(results.watching) : []),
+    ...(results.longHaul ? longHaulRows(results.longHaul, verdict) : []),
+  ];
+}
+
+/** The machine and the Node the Lambda environments ran: what the figures depend on. */
+function machineLines(results: BenchResults): string[] {
+  const m = results.machine;
+  return [
+    `ShopFlow benchmark: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}; medians of ${results.reps} repetition(s)`,
+    ...(results.lambdaNode && Object.keys(results.lambdaNode).length > 0
+      ? [
+          `Lambda environments ran ${Object.entries(results.lambdaNode)
+            .map(([runtime, node]) => `${runtime} on Node ${node}`)
+            .join(', ')}${results.lambdaCpu ? `; CPU per environment: ${results.lambdaCpu}` : ''}`,
+        ]
+      : []),
+  ];
+}
+
+/** The sections after the summary table, each preceded by a blank line. */
+function sections(results: BenchResults): string[] {
+  const parts: string[] = [];
+  const c = results.coldStart;
+  const f = results.failover;
+  const i = results.idleCost;
   if (results.growth) {
     parts.push('', 'Growth (ShopFlow, one local worker, instant services):');
     parts.push(
@@ -239,7 +137,153 @@ export function renderReport(results: BenchResults): string {
   if (results.memory) parts.push('', renderMemorySizes(results.memory, table));
   if (results.cacheAcceptance) parts.push('', renderCacheAcceptance(results.cacheAcceptance, table));
   if (results.arrivalRates) parts.push('', renderArrivalRates(results.arrivalRates, table));
-  return parts.join('\n');
+  return parts;
+}
+
+/** Orders per second and latency beside the baseline worker. */
+function throughputRows(t: ThroughputResult): Row[] {
+  return [
+    {
+      measure: `throughput, ${t.concurrency} in flight (orders/s)`,
+      shopflow: String(t.medianShopflow),
+      baseline: String(t.medianBaseline),
+      target: '>= 0.8 x baseline',
+      verdict: `${t.ratio} x, ${verdict(t.ratio >= 0.8)}`,
+    },
+    {
+      measure: 'order latency p50 / p95 (ms)',
+      shopflow: `${t.shopflowLatencyP50Ms} / ${t.shopflowLatencyP95Ms}`,
+      baseline: `${t.baselineLatencyP50Ms} / ${t.baselineLatencyP95Ms}`,
+      target: '',
+      verdict: '',
+    },
+  ];
+}
+
+/** The zip's sizes and the handler's load time, with and without the compile cache. */
+function packageRows(p: PackageResult): Row[] {
+  // The target is on wall time; CPU time, less moved by other work on a shared machine, is shown beside it.
+  const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
+  const cpuPercent = (cpuMs: number) => percent(cpuMs / p.medianBaselineLoadCpuMs);
+  return [
+    {
+      measure: 'zip, x86_64 (MB zipped / unzipped)',
+      shopflow: `${p.x86_64.zippedMB} / ${p.x86_64.unzippedMB}`,
+      baseline: `${p.baseline.zippedMB} / ${p.baseline.unzippedMB}`,
+      target: '<= 15 MB zipped',
+      verdict: verdict(p.x86_64.zippedMB <= 15),
+    },
+    {
+      measure: '  zip, x86_64, no compile cache',
+      shopflow: `${p.x86_64NoCache.zippedMB} / ${p.x86_64NoCache.unzippedMB}`,
+      baseline: '',
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'zip, arm64 (MB zipped / unzipped)',
+      shopflow: `${p.arm64.zippedMB} / ${p.arm64.unzippedMB}`,
+      baseline: '',
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: `handler load, fresh process, ${p.loadArch}, compile cache${p.cacheUsed ? '' : ' NOT USED'} (ms)`,
+      shopflow: `${p.medianLoadMs} (CPU ${p.medianLoadCpuMs})`,
+      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
+      target: '<= 50% of baseline',
+      verdict: `${percent(p.loadRatio)} (CPU ${cpuPercent(p.medianLoadCpuMs)}), ${verdict(p.loadRatio <= 0.5)}`,
+    },
+    {
+      measure: '  handler load, no compile cache (ms)',
+      shopflow: `${p.medianNoCacheLoadMs} (CPU ${p.medianNoCacheLoadCpuMs})`,
+      baseline: `${p.medianBaselineLoadMs} (CPU ${p.medianBaselineLoadCpuMs})`,
+      target: '<= 50% of baseline',
+      verdict:
+        `${percent(p.noCacheLoadRatio)} (CPU ${cpuPercent(p.medianNoCacheLoadCpuMs)}), ` +
+        verdict(p.noCacheLoadRatio <= 0.5),
+    },
+  ];
+}
+
+/** Invoke to first activity done, cold, against the targets. */
+function coldStartRows(c: ColdStartResult): Row[] {
+  return [
+    {
+      measure: `cold start: Invoke -> first activity done, compile cache${c.cacheUsed ? '' : ' NOT USED'} (ms)`,
+      shopflow: String(c.medianColdMs),
+      baseline: `warm: ${c.medianWarmMs}`,
+      target: `<= ${DEPLOYED_COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianColdMs <= DEPLOYED_COLD_START_TARGET_MS),
+    },
+    {
+      measure: "  the same with --enable-source-maps (opt-in; handler: Node's cache only)",
+      shopflow: String(c.medianSourceMapsColdMs),
+      baseline: `warm: ${c.medianSourceMapsWarmMs}`,
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianSourceMapsColdMs <= COLD_START_TARGET_MS),
+    },
+    {
+      measure: '  cold start, no compile cache (ms)',
+      shopflow: String(c.medianNoCacheColdMs),
+      baseline: `warm: ${c.medianNoCacheWarmMs}`,
+      target: `<= ${COLD_START_TARGET_MS} ms`,
+      verdict: verdict(c.medianNoCacheColdMs <= COLD_START_TARGET_MS),
+    },
+  ];
+}
+
+/** SIGKILL of the local worker to the order done on the Lambda. */
+function failoverRows(f: FailoverResult): Row[] {
+  return [
+    {
+      measure: `failover: SIGKILL -> done on Lambda (ms)`,
+      shopflow: String(f.medianKillToCompleteMs),
+      baseline: `work left: ${f.remainingWorkMs}`,
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: '  beyond the work left at the kill (ms)',
+      shopflow: String(f.medianBeyondRemainingWorkMs),
+      baseline: '',
+      target: `<= ${FAILOVER_BEYOND_WORK_TARGET_MS} ms`,
+      verdict: verdict(f.medianBeyondRemainingWorkMs <= FAILOVER_BEYOND_WORK_TARGET_MS),
+    },
+  ];
+}
+
+/** What a burst's idle window costs, beside the official lifecycle. */
+function idleCostRows(i: IdleCostResult): Row[] {
+  return [
+    {
+      measure: `idle cost: ${i.orders}-order burst, billed GB-s`,
+      shopflow: String(i.idleExit.billedGBSeconds),
+      baseline: `${i.official.billedGBSeconds} (official)`,
+      target: '<= 10% of official',
+      verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.1)}`,
+    },
+    {
+      measure: '  invocations (during the idle window)',
+      shopflow: `${i.idleExit.invocations} (${i.idleExit.invocationsDuringIdle})`,
+      baseline: `${i.official.invocations} (${i.official.invocationsDuringIdle})`,
+      target: '0 while idle',
+      verdict: verdict(i.idleExit.invocationsDuringIdle === 0),
+    },
+  ];
+}
+
+/** Invocations an observer causes with no worker up. */
+function watchingRows(w: WatchingResult): Row[] {
+  return [
+    {
+      measure: `watching: console open ${w.watchSeconds} s, no worker up: invocations`,
+      shopflow: String(w.consoleInvocations),
+      baseline: `${w.queryInvocations} for one getStatus query (${w.queryBilledGBSeconds} GB-s)`,
+      target: '0',
+      verdict: verdict(w.consoleInvocations === 0),
+    },
+  ];
 }
 
 /** Each burst size with ShopFlow's scaler, beside the same burst with the controller's default (the baseline). */

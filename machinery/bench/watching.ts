@@ -7,7 +7,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConnectionConfig } from '../../config/connection';
-import {} from '../../config/settings';
+import { localTemporalEnvironment } from '../devstack/local-worker-process';
 import { startConsole } from '../../console/start-console';
 import { sampleOrder } from '../../client/sample-order';
 import { getStatusQuery } from '../../workflows/definitions';
@@ -49,20 +49,13 @@ export async function measureWatching(stack: BenchStack, watchSeconds: number): 
   const order = sampleOrder(benchName('watch'), 'happy', 0);
   const handle = await startOrder(stack.client, order);
   await handle.result();
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  worker.kill('SIGKILL');
-  await exited;
+  await worker.stop('SIGKILL');
   await waitUntilNoInvocationRuns(stack, [functionName], 60_000);
   const invocations = () => stack.lambda.metrics.invocationsOf(functionName).length;
 
   // ShopFlow's observer: the console, with a page connected to its event stream, for the whole window.
   const before = invocations();
-  const temporal = loadConnectionConfig({
-    ...process.env,
-    TEMPORAL_ADDRESS: stack.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: '',
-  });
+  const temporal = loadConnectionConfig({ ...process.env, ...localTemporalEnvironment(stack.address) });
   const running = await startConsole({
     mode: 'local',
     port: 0,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort } from '../plumbing/ports';
+import { localTemporalEnvironment } from '../devstack/local-worker-process';
 import { startRunLedger } from '../devstack/run-ledger';
 import { startServerlessStack } from '../devstack/serverless-stack';
 import type { Stage } from '../devstack/stage';
@@ -33,17 +34,71 @@ export async function setUpChaos(
 ): Promise<ChaosRun> {
   const startedAt = Date.now();
   const timeline: ChaosRun['timeline'] = [];
-  const log = (line: string) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  const record = (what: string) => {
-    timeline.push({ atS: Math.round((Date.now() - startedAt) / 100) / 10, what });
-    log(what);
-  };
+  const { log, record } = runLog(startedAt, timeline);
   const { dir, latencyScale } = settings;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const journalPath = path.join(dir, 'journal.jsonl');
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 
+  const plan = planRun(args, log);
+  const { ledger, stack } = await startStack(args, stage, { dir, journalPath, latencyScale, log });
+  const address = stack.server.address;
+  const workerEnv = localTemporalEnvironment(address, 'default', {
+    SHOPFLOW_JOURNAL: journalPath,
+    SHOPFLOW_LATENCY_SCALE: latencyScale,
+    ...ledger.env,
+  });
+  const worker = new LocalWorker(stage, workerEnv, path.join(dir, 'worker.log'), log, () => Date.now());
+  record(`local worker up (pid ${await worker.start()})`);
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  stage.own('client', () => client.connection.close());
+
+  const goAt = Date.now();
+  return {
+    args,
+    startedAt,
+    log,
+    record,
+    timeline,
+    ...plan,
+    byWorkflow: new Map(plan.planned.map((p) => [p.workflowId, p])),
+    latencyScale,
+    ledger,
+    stack,
+    worker,
+    client,
+    counts: {
+      workerKills: 0,
+      lambdaCrashes: 0,
+      serverRestarts: 0,
+      strikesHeld: 0,
+      strikesSkipped: 0,
+      unexpectedWorkerExits: 0,
+    },
+    ledgerFaults: noLedgerFaults(),
+    tornFragments: [],
+    cancellations: noOutsideCancellations(),
+    settled: plan.planned.map(() => undefined),
+    submitted: new Set(),
+    goAt,
+    deadline: goAt + plan.windowMs + FINISH_ALLOWANCE_MS,
+    allSettled: false,
+  };
+}
+
+/** The run's log lines (seconds since the start) and its timeline of what chaos did. */
+function runLog(startedAt: number, timeline: ChaosRun['timeline']) {
+  const log = (line: string) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const record = (what: string) => {
+    timeline.push({ atS: Math.round((Date.now() - startedAt) / 100) / 10, what });
+    log(what);
+  };
+  return { log, record };
+}
+
+/** The seed's orders and strikes, said before anything starts. */
+function planRun(args: ChaosArgs, log: (line: string) => void) {
   const random = seededRandom(args.seed);
   const windowMs = submissionWindowMs(args.orders);
   const planned = planOrders(random, args.orders, `chaos-s${args.seed}`);
@@ -56,7 +111,16 @@ export async function setUpChaos(
       `${count('stall-lock-holder')} frozen lock holders, ${planned.filter((p) => p.cancelAfterMs).length} outside ` +
       'cancellations',
   );
+  return { random, windowMs, planned, events };
+}
 
+/** The run ledger (journal or DynamoDB) and the serverless stack (dev server, local Lambda, the function). */
+async function startStack(
+  args: ChaosArgs,
+  stage: Stage,
+  where: { dir: string; journalPath: string; latencyScale: string; log: (line: string) => void },
+) {
+  const { dir, journalPath, latencyScale, log } = where;
   const own = (name: string, stop: () => Promise<void> | void) => stage.own(name, stop);
   const ledger = await startRunLedger(args.ledger, {
     dir,
@@ -77,52 +141,5 @@ export async function setUpChaos(
     functionEnvironment: { SHOPFLOW_LATENCY_SCALE: latencyScale, ...ledger.functionEnv },
     identity: 'shopflow-chaos',
   });
-  const address = stack.server.address;
-  const workerEnv = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: '',
-    SHOPFLOW_JOURNAL: journalPath,
-    SHOPFLOW_LATENCY_SCALE: latencyScale,
-    ...ledger.env,
-  };
-  const worker = new LocalWorker(stage, workerEnv, path.join(dir, 'worker.log'), log, () => Date.now());
-  record(`local worker up (pid ${await worker.start()})`);
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
-  stage.own('client', () => client.connection.close());
-
-  const goAt = Date.now();
-  return {
-    args,
-    startedAt,
-    log,
-    record,
-    timeline,
-    random,
-    windowMs,
-    planned,
-    byWorkflow: new Map(planned.map((p) => [p.workflowId, p])),
-    events,
-    latencyScale,
-    ledger,
-    stack,
-    worker,
-    client,
-    counts: {
-      workerKills: 0,
-      lambdaCrashes: 0,
-      serverRestarts: 0,
-      strikesHeld: 0,
-      strikesSkipped: 0,
-      unexpectedWorkerExits: 0,
-    },
-    ledgerFaults: noLedgerFaults(),
-    tornFragments: [],
-    cancellations: noOutsideCancellations(),
-    settled: planned.map(() => undefined),
-    submitted: new Set(),
-    goAt,
-    deadline: goAt + windowMs + FINISH_ALLOWANCE_MS,
-    allSettled: false,
-  };
+  return { ledger, stack };
 }

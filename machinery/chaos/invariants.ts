@@ -57,10 +57,11 @@ function undone(entry: JournalEntry | undefined): boolean {
   return (entry?.result as { undone?: boolean } | undefined)?.undone === true;
 }
 
+type Flag = (invariant: InvariantName, detail: string, orderId?: string) => void;
+
 export function checkInvariants(orders: readonly OrderOutcome[], journal: readonly JournalEntry[]): Violation[] {
   const violations: Violation[] = [];
-  const flag = (invariant: InvariantName, detail: string, orderId?: string) =>
-    violations.push({ invariant, orderId, detail });
+  const flag: Flag = (invariant, detail, orderId) => violations.push({ invariant, orderId, detail });
 
   const byKey = new Map<string, JournalEntry>();
   for (const entry of journal) {
@@ -77,70 +78,89 @@ export function checkInvariants(orders: readonly OrderOutcome[], journal: readon
   }
 
   for (const order of orders) {
-    const { orderId, state } = order;
-    const effects = entries.filter((e) => e.orderId === orderId);
-    const of = (kind: JournalEntry['effect']) => effects.filter((e) => e.effect === kind);
-
-    if (state === undefined)
-      flag('no-order-lost', `${order.workflowId} did not finish${order.note ? `: ${order.note}` : ''}`, orderId);
-    else if (!(order.acceptable ?? [order.expected]).includes(state))
-      flag(
-        'expected-outcome',
-        `${order.workflowId} ended ${state}, expected ${(order.acceptable ?? [order.expected]).join(' or ')}`,
-        orderId,
-      );
-    else if (state === 'FAILED' && order.expectedFailureType && order.failureType !== order.expectedFailureType) {
-      // Failed, but not for the scenario's reason: retries worn out by chaos would look like this.
-      flag(
-        'expected-outcome',
-        `${order.workflowId} ended ${state} with ${order.failureType ?? 'no failure type'}, expected ${order.expectedFailureType}`,
-        orderId,
-      );
-    }
-
-    const charges = of('charge');
-    if (charges.length > 1)
-      flag('single-charge', `${charges.length} charges: ${charges.map((c) => c.key).join(', ')}`, orderId);
-
-    const liveShipments = of('ship').filter((s) => !undone(undoOf.get(s.key)));
-    for (const reservation of of('reserve')) {
-      const released = undone(undoOf.get(reservation.key));
-      const shipped = liveShipments.length > 0;
-      if (shipped === released) {
-        flag(
-          'reservation-settled',
-          `reservation ${reservation.key} is ${shipped ? 'both shipped and released' : 'neither shipped nor released'}`,
-          orderId,
-        );
-      }
-    }
-
-    if (FAILED_STATES.has(state)) {
-      for (const charge of charges) {
-        if (!undone(undoOf.get(charge.key)))
-          flag(
-            'failed-order-refunded',
-            `${order.workflowId} ended ${state} but charge ${charge.key} was not refunded`,
-            orderId,
-          );
-      }
-      for (const shipment of liveShipments) {
-        flag(
-          'failed-order-shipment-cancelled',
-          `${order.workflowId} ended ${state} but shipment ${shipment.key} was not cancelled`,
-          orderId,
-        );
-      }
-    }
-
-    if (state === 'COMPLETED') {
-      const missing = (['reserve', 'charge', 'ship'] as const).filter((kind) => of(kind).length === 0);
-      const undoneEffects = effects.filter((e) => e.undoes && undone(e)).map((e) => e.effect);
-      if (missing.length > 0 || undoneEffects.length > 0) {
-        const problems = [...missing.map((m) => `no ${m}`), ...undoneEffects.map((u) => `a ${u} ran`)];
-        flag('completed-order-intact', `${order.workflowId} COMPLETED with ${problems.join(', ')}`, orderId);
-      }
-    }
+    checkOutcome(order, flag);
+    checkEffects(
+      order,
+      entries.filter((e) => e.orderId === order.orderId),
+      undoOf,
+      flag,
+    );
   }
   return violations;
+}
+
+/** The order finished, as its scenario expects (and failed, if it did, for the scenario's reason). */
+function checkOutcome(order: OrderOutcome, flag: Flag): void {
+  const { orderId, state } = order;
+  if (state === undefined)
+    flag('no-order-lost', `${order.workflowId} did not finish${order.note ? `: ${order.note}` : ''}`, orderId);
+  else if (!(order.acceptable ?? [order.expected]).includes(state))
+    flag(
+      'expected-outcome',
+      `${order.workflowId} ended ${state}, expected ${(order.acceptable ?? [order.expected]).join(' or ')}`,
+      orderId,
+    );
+  else if (state === 'FAILED' && order.expectedFailureType && order.failureType !== order.expectedFailureType) {
+    // Failed, but not for the scenario's reason: retries worn out by chaos would look like this.
+    flag(
+      'expected-outcome',
+      `${order.workflowId} ended ${state} with ${order.failureType ?? 'no failure type'}, expected ${order.expectedFailureType}`,
+      orderId,
+    );
+  }
+}
+
+/** The order's effects in the journal: one charge, each reservation settled, undone on failure, whole on success. */
+function checkEffects(
+  order: OrderOutcome,
+  effects: JournalEntry[],
+  undoOf: ReadonlyMap<string, JournalEntry>,
+  flag: Flag,
+): void {
+  const { orderId, state } = order;
+  const of = (kind: JournalEntry['effect']) => effects.filter((e) => e.effect === kind);
+
+  const charges = of('charge');
+  if (charges.length > 1)
+    flag('single-charge', `${charges.length} charges: ${charges.map((c) => c.key).join(', ')}`, orderId);
+
+  const liveShipments = of('ship').filter((s) => !undone(undoOf.get(s.key)));
+  for (const reservation of of('reserve')) {
+    const released = undone(undoOf.get(reservation.key));
+    const shipped = liveShipments.length > 0;
+    if (shipped === released) {
+      flag(
+        'reservation-settled',
+        `reservation ${reservation.key} is ${shipped ? 'both shipped and released' : 'neither shipped nor released'}`,
+        orderId,
+      );
+    }
+  }
+
+  if (FAILED_STATES.has(state)) {
+    for (const charge of charges) {
+      if (!undone(undoOf.get(charge.key)))
+        flag(
+          'failed-order-refunded',
+          `${order.workflowId} ended ${state} but charge ${charge.key} was not refunded`,
+          orderId,
+        );
+    }
+    for (const shipment of liveShipments) {
+      flag(
+        'failed-order-shipment-cancelled',
+        `${order.workflowId} ended ${state} but shipment ${shipment.key} was not cancelled`,
+        orderId,
+      );
+    }
+  }
+
+  if (state === 'COMPLETED') {
+    const missing = (['reserve', 'charge', 'ship'] as const).filter((kind) => of(kind).length === 0);
+    const undoneEffects = effects.filter((e) => e.undoes && undone(e)).map((e) => e.effect);
+    if (missing.length > 0 || undoneEffects.length > 0) {
+      const problems = [...missing.map((m) => `no ${m}`), ...undoneEffects.map((u) => `a ${u} ran`)];
+      flag('completed-order-intact', `${order.workflowId} COMPLETED with ${problems.join(', ')}`, orderId);
+    }
+  }
 }

@@ -3,12 +3,10 @@
  * restarted on demand. An exit nobody asked for is recorded: the worker must survive a server restart.
  */
 
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { startLocalWorkerProcess, type LocalWorkerProcess } from '../devstack/local-worker-process';
 import type { Stage } from '../devstack/stage';
-import { stopProcess } from '../plumbing/stop-process';
-import { isWorkerReadyLine } from '../../worker/readiness';
 
 export interface UnexpectedExit {
   pid: number;
@@ -21,7 +19,7 @@ export interface UnexpectedExit {
 const START_TIMEOUT_MS = 90_000;
 
 export class LocalWorker {
-  private child?: ChildProcess;
+  private worker?: LocalWorkerProcess;
   private readonly killedPids = new Set<number>();
   private stopping = false;
   private readonly lastLines: string[] = [];
@@ -38,16 +36,16 @@ export class LocalWorker {
   ) {}
 
   get pid(): number | undefined {
-    return this.isUp ? this.child?.pid : undefined;
+    return this.isUp ? this.worker?.pid : undefined;
   }
 
   get isUp(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.worker?.isAlive ?? false;
   }
 
   /** Up and polling: started and announced that it waits for orders. */
   get isReady(): boolean {
-    return this.isUp && this.generations.at(-1)?.pid === this.child?.pid;
+    return this.isUp && this.generations.at(-1)?.pid === this.worker?.pid;
   }
 
   static identity(pid: number): string {
@@ -57,47 +55,34 @@ export class LocalWorker {
   /** Starts a worker process and resolves once it polls. */
   async start(): Promise<number> {
     if (this.stopping) throw new Error('the run is stopping');
-    const child = this.stage.startProcess('worker/main.ts', [], this.env, (line) => {
-      fs.appendFileSync(this.logFile, `[${child.pid}] ${line}\n`);
-      this.lastLines.push(line);
-      if (this.lastLines.length > 20) this.lastLines.shift();
+    this.lastLines.length = 0;
+    const worker = startLocalWorkerProcess({
+      env: this.env,
+      stage: this.stage,
+      startTimeoutMs: START_TIMEOUT_MS,
+      onLine: (line) => {
+        fs.appendFileSync(this.logFile, `[${worker.pid}] ${line}\n`);
+        this.lastLines.push(line);
+        if (this.lastLines.length > 20) this.lastLines.shift();
+      },
     });
     // Owned after the process, so on the way out (newest first) supervision ends before the process is killed.
     this.stage.own('local worker supervision', () => {
       this.stopping = true;
     });
-    this.child = child;
-    const pid = child.pid!;
-    child.once('exit', (code, signal) => {
+    this.worker = worker;
+    const pid = worker.pid;
+    void worker.exited.then(({ code, signal }) => {
       if (this.killedPids.has(pid) || this.stopping) return;
       this.unexpectedExits.push({ pid, code, signal, atMs: this.clock(), lastLines: [...this.lastLines] });
       this.log(`! local worker pid ${pid} exited by itself (code ${code}, signal ${signal}); starting another`);
-      if (this.child !== child) return;
+      if (this.worker !== worker) return;
       setTimeout(() => {
         if (!this.stopping)
           void this.start().catch((err: Error) => this.log(`! could not restart the worker: ${err.message}`));
       }, 1_000);
     });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the local worker did not start within ${START_TIMEOUT_MS / 1000} s`)),
-        START_TIMEOUT_MS,
-      );
-      const onData = () => {
-        if (this.lastLines.some(isWorkerReadyLine)) done(resolve);
-      };
-      const onExit = () =>
-        done(() => reject(new Error(`the local worker exited while starting:\n${this.lastLines.join('\n')}`)));
-      const done = (fn: () => void) => {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        child.off('exit', onExit);
-        fn();
-      };
-      this.lastLines.length = 0;
-      child.stdout?.on('data', onData);
-      child.once('exit', onExit);
-    });
+    await worker.ready;
     this.generations.push({ pid, readyAtMs: this.clock() });
     return pid;
   }
@@ -107,7 +92,7 @@ export class LocalWorker {
     const pid = this.pid;
     if (pid === undefined) return undefined;
     this.killedPids.add(pid);
-    await stopProcess(this.child!, 'SIGINT', 20_000);
+    await this.worker!.stop('SIGINT', 20_000);
     return pid;
   }
 
@@ -116,7 +101,6 @@ export class LocalWorker {
     const pid = this.pid;
     if (pid === undefined) return undefined;
     this.killedPids.add(pid);
-    this.child!.kill('SIGKILL');
-    return pid;
+    return this.worker!.kill('SIGKILL');
   }
 }

@@ -10,6 +10,7 @@ import { build, type Plugin } from 'esbuild';
 import { clientConfigToToml, loadClientConfig } from '@temporalio/envconfig';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workerDeploymentVersion } from '../../config/environment';
+import { LAMBDA_PACKAGE_QUOTAS } from '../../config/settings';
 import { RELEASE_FEATURES_GLOBAL, releaseFeaturesFromEnv, type ReleaseFeature } from '../../config/release-features';
 import { nodeArchitecture, type LambdaArchitecture } from '../../config/lambda-architecture';
 import { BUILD_INFO_FILE, type BuildInfo } from '../../lambda/build-info';
@@ -20,8 +21,6 @@ import { ensureRuntimeNode } from '../plumbing/runtime-node';
 import { DEFAULT_COMPILE_CACHE_MEMORY_MB, produceCompileCache } from './compile-cache';
 import { WORKFLOW_BUNDLE_FILE, packageHashes } from './package-hashes';
 import { listZip, writeZip, type ZipInput } from '../plumbing/zip';
-
-export const LAMBDA_LIMITS = { zippedBytes: 50 * 1024 * 1024, unzippedBytes: 250 * 1024 * 1024 };
 
 export interface BuildOptions {
   arch: LambdaArchitecture;
@@ -142,17 +141,44 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   fs.mkdirSync(stage, { recursive: true });
   const tomlFile = options.configFile ?? path.join(PROJECT_ROOT, 'temporal.toml');
   // Checked first, before minutes of bundling: a secret in temporal.toml must not ship silently.
+  const secrets = refuseInlineSecrets(tomlFile, options.includeCerts);
+  const releaseFeatures = [...(options.releaseFeatures ?? releaseFeaturesFromEnv(env))];
+  const identity = packageIdentity(options, env, releaseFeatures);
+  log(`Building the ShopFlow Lambda package: ${identity.deploymentName}/${identity.buildId} for ${options.arch}`);
+  if (releaseFeatures.length > 0) log(`  release features built in: ${releaseFeatures.join(', ')}`);
+
+  await bundleCode(stage, options, releaseFeatures, log);
+  addNativeCore(stage, options.arch, log);
+  const certs = addConnectionConfig(stage, tomlFile, options.includeCerts, secrets, log);
+  const info = compileCacheInfo(stage, options, log);
+
+  const built: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)), ...info };
+  log(
+    `  workflow bundle sha256 ${built.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${built.otherCodeSha256.slice(0, 12)}...`,
+  );
+  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(built, null, 2)}\n`);
+
+  const sizes = await zipWithinQuotas(stage, options.outFile);
+  return { outFile: options.outFile, ...sizes, info: built, certs };
+}
+
+/** Refuses a temporal.toml with a secret written in it unless certificates were asked for; returns the secrets. */
+function refuseInlineSecrets(tomlFile: string, includeCerts: boolean): string[] {
   const secrets = inlineSecrets(tomlFile);
-  if (secrets.length > 0 && !options.includeCerts) {
+  if (secrets.length > 0 && !includeCerts) {
     throw new InlineSecretError(
       `${tomlFile} has a secret written in it (${secrets.join(', ')}), and temporal.toml goes into the zip: ` +
         'remove it from the file and store it in AWS Secrets Manager (the function gets TEMPORAL_API_KEY_SECRET=<secret>; docs/deploy-to-aws.md), ' +
         'or pass --include-certs to pack it anyway',
     );
   }
+  return secrets;
+}
+
+/** What the package says it is (build-info.json without its hashes). */
+function packageIdentity(options: BuildOptions, env: NodeJS.ProcessEnv, releaseFeatures: ReleaseFeature[]) {
   const version = workerDeploymentVersion(env);
-  const releaseFeatures = [...(options.releaseFeatures ?? releaseFeaturesFromEnv(env))];
-  const identity = {
+  return {
     deploymentName: version.deploymentName,
     buildId: version.buildId,
     architecture: options.arch,
@@ -160,9 +186,15 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     includesCerts: options.includeCerts,
     releaseFeatures,
   };
-  log(`Building the ShopFlow Lambda package: ${identity.deploymentName}/${identity.buildId} for ${options.arch}`);
-  if (releaseFeatures.length > 0) log(`  release features built in: ${releaseFeatures.join(', ')}`);
+}
 
+/** The workflow bundle (Temporal's bundler) and the handler with ShopFlow's code (esbuild), into `stage`. */
+async function bundleCode(
+  stage: string,
+  options: BuildOptions,
+  releaseFeatures: ReleaseFeature[],
+  log: (line: string) => void,
+): Promise<void> {
   log('  bundling workflow code (Temporal bundler, no webpack at cold start)...');
   const workflows = await bundleWorkflowCode({
     workflowsPath: path.join(PROJECT_ROOT, 'workflows'),
@@ -202,8 +234,11 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
 
   // The SDK reads the workflow bundle's source map with `source-map`, which loads this file from beside the code.
   fs.copyFileSync(require.resolve('source-map/lib/mappings.wasm'), path.join(stage, 'mappings.wasm'));
+}
 
-  const target = RUST_TARGET[options.arch];
+/** The one native Temporal core the function's architecture needs, checked to be built for it. */
+function addNativeCore(stage: string, arch: LambdaArchitecture, log: (line: string) => void): void {
+  const target = RUST_TARGET[arch];
   log(`  adding the native Temporal core for ${target} only...`);
   const binary = path.join(
     path.dirname(require.resolve('@temporalio/core-bridge/package.json')),
@@ -215,44 +250,61 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
   fs.mkdirSync(path.join(stage, 'releases', target), { recursive: true });
   fs.copyFileSync(binary, path.join(stage, 'releases', target, 'index.node'));
   const binaryArch = nativeArchitecture(binary);
-  if (binaryArch !== options.arch) {
+  if (binaryArch !== arch) {
     throw new Error(
-      `${binary} is built for ${binaryArch}, not ${options.arch}: reinstall @temporalio/core-bridge (npm ci) so its binaries are the published ones`,
+      `${binary} is built for ${binaryArch}, not ${arch}: reinstall @temporalio/core-bridge (npm ci) so its binaries are the published ones`,
     );
   }
+}
 
+/** temporal.toml as the SDK reads it, and (only when asked for) the cert files it names; returns those files. */
+function addConnectionConfig(
+  stage: string,
+  tomlFile: string,
+  includeCerts: boolean,
+  secrets: string[],
+  log: (line: string) => void,
+): string[] {
   // Not the file itself: the profiles as the SDK reads them, written anew. Comments, misspelt keys and settings the
   // SDK ignores (a commented-out api_key, codec auth) stay behind, so nothing the checks above cannot see ships.
   const packedConfig = loadClientConfig({ configSource: { path: tomlFile }, overrideEnvVars: {} });
   fs.writeFileSync(path.join(stage, 'temporal.toml'), clientConfigToToml(packedConfig));
   const certs = certificateFiles(tomlFile);
-  if (options.includeCerts) {
-    for (const cert of certs) {
-      if (path.isAbsolute(cert))
-        throw new Error(
-          `--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`,
-        );
-      const source = path.join(path.dirname(tomlFile), cert);
-      if (!fs.existsSync(source)) throw new Error(`--include-certs: ${cert} (named in temporal.toml) does not exist`);
-      fs.mkdirSync(path.dirname(path.join(stage, cert)), { recursive: true });
-      fs.copyFileSync(source, path.join(stage, cert));
-    }
-    log(`  certificates and keys INCLUDED, as asked: ${certs.join(', ') || 'none named in temporal.toml'}`);
-    if (secrets.length > 0) log(`  secrets written in temporal.toml INCLUDED, as asked: ${secrets.join(', ')}`);
-  } else {
+  if (!includeCerts) {
     log(
       '  certificates, keys and .env: not included (pass --include-certs to pack the cert files temporal.toml names)',
     );
+    return certs;
   }
-  const info: Partial<BuildInfo> = {};
+  for (const cert of certs) {
+    if (path.isAbsolute(cert))
+      throw new Error(
+        `--include-certs: ${cert} is an absolute path; use a path relative to the project so it resolves in the package too`,
+      );
+    const source = path.join(path.dirname(tomlFile), cert);
+    if (!fs.existsSync(source)) throw new Error(`--include-certs: ${cert} (named in temporal.toml) does not exist`);
+    fs.mkdirSync(path.dirname(path.join(stage, cert)), { recursive: true });
+    fs.copyFileSync(source, path.join(stage, cert));
+  }
+  log(`  certificates and keys INCLUDED, as asked: ${certs.join(', ') || 'none named in temporal.toml'}`);
+  if (secrets.length > 0) log(`  secrets written in temporal.toml INCLUDED, as asked: ${secrets.join(', ')}`);
+  return certs;
+}
+
+/** The V8 compile cache, made by the runtime's Node when it can be (ShopFlow's entry, the host's architecture). */
+function compileCacheInfo(stage: string, options: BuildOptions, log: (line: string) => void): Partial<BuildInfo> {
   if (options.compileCache === false || options.entry) {
     log("  compile cache: not made (--no-compile-cache, or a handler other than ShopFlow's)");
-  } else if (nodeArchitecture(options.arch) !== process.arch) {
+    return {};
+  }
+  if (nodeArchitecture(options.arch) !== process.arch) {
     log(
       `  compile cache: not made (${options.arch} package, built on ${process.arch}: V8's cache is per architecture)`,
     );
-  } else {
-    info.compileCache = produceCompileCache({
+    return {};
+  }
+  return {
+    compileCache: produceCompileCache({
       stageDir: stage,
       handlerFile: 'handler.js',
       threadEntry: 'workflow-worker-thread.js',
@@ -260,21 +312,21 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
       memoryMb: options.compileCacheMemoryMb ?? DEFAULT_COMPILE_CACHE_MEMORY_MB,
       log,
       ...(options.runtime && { node: ensureRuntimeNode(options.runtime, log) }),
-    });
-  }
+    }),
+  };
+}
 
-  const built: BuildInfo = { ...identity, ...packageHashes(stage, filesUnder(stage)), ...info };
-  log(
-    `  workflow bundle sha256 ${built.workflowBundleSha256.slice(0, 12)}..., other code sha256 ${built.otherCodeSha256.slice(0, 12)}...`,
-  );
-  fs.writeFileSync(path.join(stage, BUILD_INFO_FILE), `${JSON.stringify(built, null, 2)}\n`);
-
+/** Zips `stage` to `outFile`, refusing a package over Lambda's quotas (and leaving no zip behind then). */
+async function zipWithinQuotas(
+  stage: string,
+  outFile: string,
+): Promise<Pick<BuildResult, 'zippedBytes' | 'unzippedBytes' | 'largest'>> {
   const entries: ZipInput[] = filesUnder(stage).map((name) => ({
     name: name.split(path.sep).join('/'),
     file: path.join(stage, name),
     executable: name.endsWith('.node'),
   }));
-  const partial = `${options.outFile}.partial`;
+  const partial = `${outFile}.partial`;
   await writeZip(entries, partial);
   const listed = await listZip(partial);
   const zippedBytes = fs.statSync(partial).size;
@@ -283,16 +335,16 @@ export async function buildLambdaPackage(options: BuildOptions): Promise<BuildRe
     .map((e) => ({ name: e.name, bytes: e.uncompressedSize }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 5);
-  if (zippedBytes > LAMBDA_LIMITS.zippedBytes || unzippedBytes > LAMBDA_LIMITS.unzippedBytes) {
+  if (zippedBytes > LAMBDA_PACKAGE_QUOTAS.zippedBytes || unzippedBytes > LAMBDA_PACKAGE_QUOTAS.unzippedBytes) {
     fs.rmSync(partial);
     throw new PackageTooLargeError(
       `the package is ${mb(zippedBytes)} zipped / ${mb(unzippedBytes)} unzipped, over Lambda's limits ` +
-        `(${mb(LAMBDA_LIMITS.zippedBytes)} zipped, ${mb(LAMBDA_LIMITS.unzippedBytes)} unzipped). Largest parts: ` +
+        `(${mb(LAMBDA_PACKAGE_QUOTAS.zippedBytes)} zipped, ${mb(LAMBDA_PACKAGE_QUOTAS.unzippedBytes)} unzipped). Largest parts: ` +
         largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(', '),
     );
   }
-  fs.renameSync(partial, options.outFile);
-  return { outFile: options.outFile, zippedBytes, unzippedBytes, largest, info: built, certs };
+  fs.renameSync(partial, outFile);
+  return { zippedBytes, unzippedBytes, largest };
 }
 
 /**

@@ -68,18 +68,47 @@ async function functionOf(
 }
 
 export async function redeploy(options: RedeployOptions): Promise<RedeployResult> {
-  const { lambda, connection, namespace, log } = options;
+  const { connection, namespace } = options;
   const started = Date.now();
-  const lap = (() => {
-    let last = started;
-    return () => {
-      const now = Date.now();
-      const seconds = (now - last) / 1000;
-      last = now;
-      return seconds;
-    };
-  })();
-  const { functionArn, arch } = await functionOf(lambda, options.functionName);
+  const lap = lapTimer(started);
+  const { functionArn, arch } = await targetFunction(options);
+  if (!options.skipBuild) await buildFor(options, arch);
+  const build = lap();
+  const { version, workflowBundleSha256, workflowBundleCode } = await readPackage(options, arch);
+  const role = await invocationRole(options, version, functionArn);
+  const verdict = await guardBuildId(options, version, functionArn, workflowBundleSha256, workflowBundleCode);
+  const guard = lap();
+  const publishedArn = await publishVersion(options);
+  const publish = lap();
+  const { registration, ramped } = await registerVersion(options, version, publishedArn, role);
+  const register = lap();
+  const versions = await versionTable(connection, namespace, version.deploymentName);
+  return {
+    version,
+    verdict,
+    publishedArn,
+    registration,
+    ramped,
+    versions,
+    seconds: { build, guard, publish, register, total: (Date.now() - started) / 1000 },
+  };
+}
+
+/** Seconds since the previous call (the first: since `started`). */
+function lapTimer(started: number): () => number {
+  let last = started;
+  return () => {
+    const now = Date.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    return seconds;
+  };
+}
+
+/** The function to redeploy, refused when --arch asks for another architecture than it runs on. */
+async function targetFunction(options: RedeployOptions): Promise<{ functionArn: string; arch: LambdaArchitecture }> {
+  const target = await functionOf(options.lambda, options.functionName);
+  const { arch } = target;
   if (options.arch && options.arch !== arch) {
     throw new RedeployRefusedError(
       `function ${options.functionName} runs on ${arch}, but --arch ${options.arch} was asked: a package for ` +
@@ -87,17 +116,23 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
         `default), or create a ${options.arch} function`,
     );
   }
-  if (!options.skipBuild) {
-    log(`Building the package for ${arch}, the function's architecture...`);
-    await buildLambdaPackage({
-      arch,
-      includeCerts: false,
-      outFile: options.zipFile,
-      env: options.env,
-      log: (l) => log(`  ${l.trim()}`),
-    });
-  }
-  const build = lap();
+  return target;
+}
+
+async function buildFor(options: RedeployOptions, arch: LambdaArchitecture): Promise<void> {
+  const { log } = options;
+  log(`Building the package for ${arch}, the function's architecture...`);
+  await buildLambdaPackage({
+    arch,
+    includeCerts: false,
+    outFile: options.zipFile,
+    env: options.env,
+    log: (l) => log(`  ${l.trim()}`),
+  });
+}
+
+/** The package's version and workflow code, refused when it has no workflow hash or the wrong architecture. */
+async function readPackage(options: RedeployOptions, arch: LambdaArchitecture) {
   // The bundle's hash is computed from the bundle in the zip; a build-info.json that disagrees refuses the package.
   const { info, bundle, workflowBundleSha256 } = await packageWorkflow(options.zipFile).catch((err: Error) => {
     throw err instanceof PackageMismatchError ? new RedeployRefusedError(err.message) : err;
@@ -114,41 +149,68 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
         `rebuild it with npm run build:lambda -- --arch ${arch} (or leave out --skip-build)`,
     );
   }
-  const version = { deploymentName: info.deploymentName, buildId: info.buildId };
-  const role = await resolveInvocationRole(connection, namespace, version, options.role ?? {});
+  const version: WorkerDeploymentVersion = { deploymentName: info.deploymentName, buildId: info.buildId };
+  return { version, workflowBundleSha256, workflowBundleCode: bundle.toString('utf8') };
+}
+
+/** The role Temporal assumes to invoke the version; refused when there is none. */
+async function invocationRole(options: RedeployOptions, version: WorkerDeploymentVersion, functionArn: string) {
+  const role = await resolveInvocationRole(options.connection, options.namespace, version, options.role ?? {});
   // Only the role is checked here (the version's ARN does not exist until it is published).
   validateTarget({ functionArn, ...role }, true);
   if (!role.roleArn) throw new RedeployRefusedError(NO_ROLE);
-  log(`Invocation role ${role.roleArn} with its external id (from ${role.source})`);
+  options.log(`Invocation role ${role.roleArn} with its external id (from ${role.source})`);
+  return { roleArn: role.roleArn, externalId: role.externalId };
+}
 
-  log(
+/** The guard (redeploy-guard): may this build id take this workflow code? Throws when it may not. */
+async function guardBuildId(
+  options: RedeployOptions,
+  version: WorkerDeploymentVersion,
+  functionArn: string,
+  workflowBundleSha256: string,
+  workflowBundleCode: string,
+): Promise<GuardVerdict> {
+  options.log(
     `Checking build id ${version.buildId} (workflow sha256 ${workflowBundleSha256.slice(0, 12)}...) ` +
       'before publishing...',
   );
   const verdict = await checkBuildIdReuse({
-    lambda,
-    connection,
-    namespace,
+    lambda: options.lambda,
+    connection: options.connection,
+    namespace: options.namespace,
     version,
     functionArn,
     workflowBundleSha256,
-    workflowBundleCode: bundle.toString('utf8'),
+    workflowBundleCode,
     historiesDir: options.historiesDir,
   });
-  log(`  ${describeVerdict(verdict, version.buildId)}`);
-  const guard = lap();
+  options.log(`  ${describeVerdict(verdict, version.buildId)}`);
+  return verdict;
+}
 
+/** Uploads the package and publishes a numbered version; returns its ARN. */
+async function publishVersion(options: RedeployOptions): Promise<string> {
   const published = await deployLambda({
-    client: lambda,
+    client: options.lambda,
     functionName: options.functionName,
     zipFile: options.zipFile,
     publish: true,
-    log: (l) => log(`  ${l}`),
+    log: (l) => options.log(`  ${l}`),
   });
   const publishedArn = published.FunctionArn!;
-  log(`Published ${publishedArn}`);
-  const publish = lap();
+  options.log(`Published ${publishedArn}`);
+  return publishedArn;
+}
 
+/** Registers the published version for the build id, then makes it current or ramps it. */
+async function registerVersion(
+  options: RedeployOptions,
+  version: WorkerDeploymentVersion,
+  publishedArn: string,
+  role: Pick<LambdaTarget, 'roleArn' | 'externalId'>,
+): Promise<{ registration: RegistrationResult; ramped: boolean }> {
+  const { connection, namespace, log } = options;
   const ramp = options.rampPercent;
   const registration = await registerLambda({
     connection,
@@ -162,19 +224,8 @@ export async function redeploy(options: RedeployOptions): Promise<RedeployResult
     `Registered ${publishedArn} as ${version.deploymentName}/${version.buildId} (${registration.action})` +
       (registration.madeCurrent ? '; it is now the Current Version' : ''),
   );
-  let ramped = false;
-  if (ramp !== undefined) ramped = await rampTo(connection, namespace, version, ramp, options.identity, log);
-  const register = lap();
-  const versions = await versionTable(connection, namespace, version.deploymentName);
-  return {
-    version,
-    verdict,
-    publishedArn,
-    registration,
-    ramped,
-    versions,
-    seconds: { build, guard, publish, register, total: (Date.now() - started) / 1000 },
-  };
+  const ramped = ramp !== undefined && (await rampTo(connection, namespace, version, ramp, options.identity, log));
+  return { registration, ramped };
 }
 
 function describeVerdict(verdict: GuardVerdict, buildId: string): string {

@@ -1,5 +1,7 @@
 /** The local Lambda service's defaults: Lambda's own numbers where they matter, shorter waits where a demo needs them. */
 
+import { LAMBDA_PACKAGE_QUOTAS } from '../../config/settings';
+
 export const LOCAL_LAMBDA_DEFAULTS = {
   port: 9001,
   region: 'us-east-1',
@@ -38,9 +40,9 @@ export const LOCAL_LAMBDA_DEFAULTS = {
   maxSyncPayloadBytes: 6 * 1024 * 1024,
   maxAsyncPayloadBytes: 256 * 1024,
   maxResponseBytes: 6 * 1024 * 1024,
-  maxZipBytes: 50 * 1024 * 1024,
-  /** Lambda's quota for the unpacked code ("Unzipped size must be smaller than 262144000 bytes"). */
-  maxUnzippedBytes: 262_144_000,
+  maxZipBytes: LAMBDA_PACKAGE_QUOTAS.zippedBytes,
+  /** Lambda's quota for the unpacked code. */
+  maxUnzippedBytes: LAMBDA_PACKAGE_QUOTAS.unzippedBytes,
   /**
    * Lambda documents no cap on a zip's entries, but the local service unpacks them onto the laptop's disk: a bundled
    * ShopFlow package has a few dozen, and 100,000 empty files would fill no quota yet cost the disk 100,000 inodes.
