@@ -1,15 +1,9 @@
 /** The console's HTTP face (fastify, 127.0.0.1 only): the page, its live feed (Server-Sent Events) and controls. */
 
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Scenario } from '../domain/scenarios';
-import {
-  ControlInputError,
-  parseCancelRequest,
-  parseKillRequest,
-  parseRedeployRequest,
-  parseSubmitRequest,
-} from './actions/control-input';
 import type { ConsoleHub } from './console-hub';
+import { registerControlRoutes } from './control-routes';
 import type { ConsoleMessage, ControlReply } from './console-types';
 import { RequestGuard } from './request-guard';
 import { indexHtml, type WebBundle } from './web-bundle';
@@ -37,15 +31,29 @@ export interface ConsoleServerOptions {
 const SSE_KEEPALIVE_MS = 15_000;
 
 export function createConsoleServer(options: ConsoleServerOptions): FastifyInstance {
-  const { hub, bundle, controls } = options;
-  // Open event streams must not hold up a shutdown.
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    // Open event streams must not hold up a shutdown.
+    forceCloseConnections: true,
+    // The route schemas check types as they are: no "3" taken for a count.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  guardEveryRequest(app, options.token);
+  servePage(app, options);
+  serveEventStream(app, options.hub);
+  serveState(app, options.hub);
+  serveNextAct(app, options);
+  registerControlRoutes(app, options.hub, options.controls);
+  return app;
+}
+
+/** Host first, then (for anything but a read) Origin, JSON and token: all before a body is looked at. */
+function guardEveryRequest(app: FastifyInstance, token: string): void {
   const guard = new RequestGuard(() => {
     const address = app.server.address();
     return typeof address === 'object' && address ? address.port : 0;
-  }, options.token);
-  const page = indexHtml(options.token, options.title);
-
+  }, token);
   app.addHook('onRequest', async (request, reply) => {
     const problem = guard.checkHost(request.headers.host);
     if (problem) return reply.code(403).type('text/plain').send(problem);
@@ -54,7 +62,11 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       if (refused) return reply.code(403).send({ ok: false, message: refused } satisfies ControlReply);
     }
   });
+}
 
+/** The page (with its token), its script and styles. */
+function servePage(app: FastifyInstance, options: ConsoleServerOptions): void {
+  const page = indexHtml(options.token, options.title);
   app.get('/', async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -67,9 +79,12 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
   );
   // No icon: answered, so the browser logs no 404 for it.
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
-  for (const [name, file] of bundle.files)
+  for (const [name, file] of options.bundle.files)
     app.get(name, async (_request, reply) => reply.type(file.type).send(file.body));
+}
 
+/** The live feed: every hub message as a Server-Sent Event, with a keep-alive comment. */
+function serveEventStream(app: FastifyInstance, hub: ConsoleHub): void {
   app.get('/events', (request, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -82,7 +97,9 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       unsubscribe();
     });
   });
+}
 
+function serveState(app: FastifyInstance, hub: ConsoleHub): void {
   app.get('/api/state', async () => ({
     orders: hub.allOrders(),
     workers: hub.currentWorkers(),
@@ -90,22 +107,11 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     log: hub.logEntries(),
     redeploy: hub.currentRedeploy(),
   }));
+}
 
-  const control =
-    (handler: (request: FastifyRequest) => Promise<ControlReply>) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!controls)
-        return reply.code(404).send({ ok: false, message: 'controls exist only in local mode' } satisfies ControlReply);
-      try {
-        return await handler(request);
-      } catch (err) {
-        const status = err instanceof ControlInputError ? err.status : 500;
-        const message = (err as Error).message;
-        hub.record(status === 500 ? 'error' : 'control', `refused: ${message}`);
-        return reply.code(status).send({ ok: false, message } satisfies ControlReply);
-      }
-    };
-
+/** The demo's "Next act" button; it reads no body (the page sends {}). */
+function serveNextAct(app: FastifyInstance, options: ConsoleServerOptions): void {
+  const { hub } = options;
   app.post('/api/next-act', async (_request, reply) => {
     if (!options.onNextAct)
       return reply.code(404).send({
@@ -120,67 +126,4 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     hub.record('control', 'next act (from the page)');
     return { ok: true, message: 'next act' } satisfies ControlReply;
   });
-
-  app.post(
-    '/api/orders',
-    control(async (request) => {
-      const { scenario, count } = parseSubmitRequest(request.body);
-      const workflowIds = await controls!.submit(scenario, count);
-      hub.record('control', `submitted ${count} "${scenario}" order(s)`);
-      return { ok: true, message: `submitted ${workflowIds.length} "${scenario}" order(s)`, workflowIds };
-    }),
-  );
-  app.post(
-    '/api/orders/:workflowId/cancel',
-    control(async (request) => {
-      const { workflowId } = request.params as { workflowId: string };
-      const { reason } = parseCancelRequest(request.body);
-      if (!hub.order(workflowId))
-        throw new ControlInputError(`no order ${JSON.stringify(workflowId.slice(0, 80))} on the board`, 404);
-      const message = await controls!.cancel(workflowId, reason);
-      hub.record('control', `cancel ${workflowId}: ${message}`);
-      return { ok: true, message };
-    }),
-  );
-  app.post(
-    '/api/worker/kill',
-    control(async (request) => {
-      const { signal } = parseKillRequest(request.body);
-      if (!controls!.worker)
-        throw new ControlInputError('this console did not start a local worker, so it does not stop one', 409);
-      let pid: number;
-      try {
-        pid = controls!.worker.kill(signal);
-      } catch (err) {
-        throw new ControlInputError((err as Error).message, 409);
-      }
-      const how = signal === 'SIGKILL' ? 'SIGKILL: no goodbye' : 'SIGINT: draining in-flight tasks';
-      hub.record('kill', `local worker pid ${pid} sent ${how}`);
-      return { ok: true, message: `local worker pid ${pid} sent ${signal}` };
-    }),
-  );
-  app.post(
-    '/api/worker/start',
-    control(async () => {
-      if (!controls!.worker) throw new ControlInputError('this console does not manage a local worker', 409);
-      try {
-        await controls!.worker.start();
-      } catch (err) {
-        throw new ControlInputError((err as Error).message, 409);
-      }
-      return { ok: true, message: 'local worker started and polling' };
-    }),
-  );
-  app.post(
-    '/api/redeploy',
-    control(async (request) => {
-      const { from } = parseRedeployRequest(request.body);
-      if (!controls!.redeploy)
-        throw new ControlInputError('this console has no Lambda function to redeploy (local mode only)', 409);
-      const message = await controls!.redeploy.shipNext(from);
-      hub.record('control', message);
-      return { ok: true, message };
-    }),
-  );
-  return app;
 }

@@ -8,6 +8,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
 import {
   CONSOLE_CLOUD_BUCKET_S,
   CONSOLE_CLOUD_METRICS_REFRESH_MS,
@@ -41,8 +42,8 @@ import { alwaysOnPrice } from './cost';
 import { newRunToken } from './request-guard';
 import { LambdaEnvironmentsSource } from './sources/lambda-environments-source';
 import { LambdaMetricsSource } from './sources/lambda-metrics-source';
-import { LocalWorkerProcess } from './sources/local-worker';
 import { localTemporalEnvironment } from '../machinery/devstack/local-worker-process';
+import { LocalWorkerProcess } from './sources/local-worker';
 import { OrdersSource } from './sources/orders-source';
 import { ReportLogReader } from './sources/report-log-reader';
 import { TimelineSource, localInvocationReader } from './sources/timeline-source';
@@ -97,50 +98,96 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-export async function startConsole(options: StartConsoleOptions = {}): Promise<RunningConsole> {
-  const closers: (() => Promise<void>)[] = [];
+/** Everything startConsole derives from its options before it opens anything. */
+interface ConsoleSettings {
+  startedAt: number;
+  log: (line: string) => void;
+  temporal: TemporalConnectionConfig;
+  address: string;
+  mode: ConsoleMode;
+  functionName: string;
+  awsEndpoint: string | undefined;
+  aws: { region: string; endpoint?: string };
+  /** Local mode: the local Lambda service's endpoint; undefined in the cloud. */
+  localEndpoint: string | undefined;
+  uiBase: string;
+  taskQueue: string;
+  ordersSince: Date;
+  /** Read first: a bad price stops the console before it connects to anything. */
+  alwaysOn: ReturnType<typeof alwaysOnPrice>;
+}
+
+function resolveSettings(options: StartConsoleOptions): ConsoleSettings {
   const startedAt = Date.now();
-  const log = options.log ?? (() => {});
   const temporal = options.temporal ?? loadConnectionConfig();
   const address = String(temporal.connectionOptions.address);
   const mode: ConsoleMode = options.mode ?? (isTemporalCloudAddress(address) ? 'cloud' : 'local');
-  const functionName = options.functionName ?? CONSOLE_DEFAULT_FUNCTION;
-  const alwaysOn = alwaysOnPrice();
   const awsEndpoint =
     options.awsEndpoint ??
     process.env.AWS_ENDPOINT_URL ??
     (mode === 'local' ? `http://127.0.0.1:${LOCAL_LAMBDA_DEFAULTS.port}` : undefined);
-  const aws = {
-    region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
-    ...(awsEndpoint && { endpoint: awsEndpoint }),
-  };
-  // Local mode: the local Lambda service's convention; the cloud: the SDK's usual credential chain.
-  const localEndpoint = mode === 'local' ? awsEndpoint : undefined;
-  const cloudwatch = localEndpoint ? localAwsClient(CloudWatchClient, localEndpoint) : new CloudWatchClient(aws);
-  const lambda = localEndpoint ? localAwsClient(LambdaClient, localEndpoint) : new LambdaClient(aws);
-  const client: Client = await connectClient(temporal);
-  const uiBase = options.webUi?.replace(/\/$/, '') ?? webUiBase(address);
-  const taskQueue = options.taskQueue ?? TASK_QUEUE;
-
-  const hub = new ConsoleHub({
+  return {
+    startedAt,
+    log: options.log ?? (() => {}),
+    temporal,
+    address,
     mode,
-    functionName,
+    functionName: options.functionName ?? CONSOLE_DEFAULT_FUNCTION,
+    awsEndpoint,
+    aws: {
+      region: process.env.AWS_REGION ?? LOCAL_LAMBDA_DEFAULTS.region,
+      ...(awsEndpoint && { endpoint: awsEndpoint }),
+    },
+    localEndpoint: mode === 'local' ? awsEndpoint : undefined,
+    uiBase: options.webUi?.replace(/\/$/, '') ?? webUiBase(address),
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ordersSince: options.ordersSince ?? new Date(startedAt - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000),
+    alwaysOn: alwaysOnPrice(),
+  };
+}
+
+interface AwsClients {
+  cloudwatch: CloudWatchClient;
+  lambda: LambdaClient;
+  /** Cloud only: CloudWatch Logs, where the function's REPORT lines are. */
+  logs?: CloudWatchLogsClient;
+}
+
+/** Local mode: the local Lambda service's convention; the cloud: the SDK's usual credential chain. */
+function openAwsClients(settings: ConsoleSettings, options: StartConsoleOptions): AwsClients {
+  const { localEndpoint, aws } = settings;
+  return {
+    cloudwatch: localEndpoint ? localAwsClient(CloudWatchClient, localEndpoint) : new CloudWatchClient(aws),
+    lambda: localEndpoint ? localAwsClient(LambdaClient, localEndpoint) : new LambdaClient(aws),
+    // A service of its own, not the Lambda/CloudWatch endpoint (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS also works).
+    logs: localEndpoint
+      ? undefined
+      : new CloudWatchLogsClient({
+          region: aws.region,
+          ...(options.logsEndpoint && { endpoint: options.logsEndpoint }),
+        }),
+  };
+}
+
+function newHub(settings: ConsoleSettings, options: StartConsoleOptions): ConsoleHub {
+  const { mode, temporal } = settings;
+  return new ConsoleHub({
+    mode,
+    functionName: settings.functionName,
     temporal: temporal.summary,
     namespace: temporal.namespace,
-    webUi: uiBase,
+    webUi: settings.uiBase,
     scenarios: SCENARIOS.map((name) => ({ name, description: SCENARIO_DESCRIPTIONS[name] })),
     limits: { minOrders: CONSOLE_MIN_ORDERS_PER_SUBMIT, maxOrders: CONSOLE_MAX_ORDERS_PER_SUBMIT },
     controls: mode === 'local',
     story: Boolean(options.onNextAct),
   });
-  const ordersSince = options.ordersSince ?? new Date(startedAt - CONSOLE_ORDER_LOOKBACK_MINUTES * 60_000);
-  // Where the timeline's invocations come from: the local service, or the function's REPORT lines in CloudWatch Logs
-  // (a service of its own, not the Lambda/CloudWatch endpoint; AWS_ENDPOINT_URL_CLOUDWATCH_LOGS also works).
-  const logs = localEndpoint
-    ? undefined
-    : new CloudWatchLogsClient({ region: aws.region, ...(options.logsEndpoint && { endpoint: options.logsEndpoint }) });
-  const reports = logs && new ReportLogReader(logs, functionName, ordersSince.getTime());
-  const timeline = new TimelineSource({
+}
+
+/** Where the timeline's invocations come from: the local service, or the function's REPORT lines in CloudWatch Logs. */
+function timelineSource(settings: ConsoleSettings, hub: ConsoleHub, reports: ReportLogReader | undefined) {
+  const { mode, functionName, localEndpoint, ordersSince } = settings;
+  return new TimelineSource({
     hub,
     mode,
     ...(reports
@@ -158,118 +205,173 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
             `timeline: reading the local Lambda service's invocations failed: ${err.message}`,
         }),
   });
-  const orders = new OrdersSource({
-    client,
-    hub,
-    webUiUrl: (id) => workflowUrl(uiBase, temporal.namespace, id),
-    since: ordersSince,
-    onOrderRead: timeline.onOrderRead,
-  });
-  const metrics = new LambdaMetricsSource({
-    cloudwatch,
-    lambda,
-    functionName,
+}
+
+function metricsSource(
+  settings: ConsoleSettings,
+  aws: AwsClients,
+  hub: ConsoleHub,
+  timeline: TimelineSource,
+  reports: ReportLogReader | undefined,
+): LambdaMetricsSource {
+  const { mode, awsEndpoint } = settings;
+  return new LambdaMetricsSource({
+    cloudwatch: aws.cloudwatch,
+    lambda: aws.lambda,
+    functionName: settings.functionName,
     bucketSeconds: mode === 'local' ? CONSOLE_LOCAL_BUCKET_S : CONSOLE_CLOUD_BUCKET_S,
     refreshMs: mode === 'local' ? CONSOLE_LOCAL_METRICS_REFRESH_MS : CONSOLE_CLOUD_METRICS_REFRESH_MS,
     billing: mode === 'local' ? 'local-metric' : 'duration-times-memory',
     // Cloud: the REPORT lines' billed time (INIT included); CloudWatch's Duration metric leaves INIT out.
     ...(reports && { reportedGbSeconds: (since: number) => timeline.billedGbSeconds(since) }),
-    sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${aws.region})`,
+    sourceLabel: awsEndpoint ? `CloudWatch API at ${awsEndpoint}` : `CloudWatch (${settings.aws.region})`,
     fixHint:
       mode === 'local'
         ? 'start the local Lambda service with `npm run lambda-local`, or point AWS_ENDPOINT_URL at it'
         : 'check AWS_PROFILE / AWS_REGION and that the credentials may call cloudwatch:GetMetricData',
-    startedAt,
-    alwaysOn,
+    startedAt: settings.startedAt,
+    alwaysOn: settings.alwaysOn,
     hub,
   });
-  const environments =
-    mode === 'local' && awsEndpoint ? new LambdaEnvironmentsSource(awsEndpoint, functionName, hub) : undefined;
+}
 
-  let worker: LocalWorkerProcess | undefined;
-  let controls: ConsoleControls | undefined;
-  let redeploys: RedeployControl | undefined;
-  if (mode === 'local') {
-    worker = new LocalWorkerProcess({
-      env: localTemporalEnvironment(address, temporal.namespace, options.workerEnv),
-      onLine: options.onWorkerLine,
-      onChange: (view) => {
-        hub.updateWorkers({ localWorker: view });
-        if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
-        if (view.state === 'killed') {
-          hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
-          timeline.markKill(`local pid ${view.pid} ${view.detail}`);
-        }
-        if (view.state === 'draining') timeline.markKill(`local pid ${view.pid} sent SIGINT (drain)`);
-        if (view.state === 'stopped' || view.state === 'failed')
-          hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
-      },
-    });
-    hub.updateWorkers({ localWorker: worker.snapshot() });
-    const managed = worker;
-    redeploys = new RedeployControl({
-      hub,
-      lambda,
-      connection: client.connection,
-      namespace: temporal.namespace,
-      functionName,
-      deploymentName: resolveDeploymentName({ ...process.env, ...options.workerEnv }),
-      workDir: options.releaseDir ?? path.join(DATA_DIR, 'console'),
-      refreshMs: CONSOLE_VERSIONS_REFRESH_MS,
-    });
-    const shipper = redeploys;
-    controls = {
-      submit: async (scenario, count) => {
-        const ids = await submitOrders(client, taskQueue, scenario, count);
-        ids.forEach((id) => orders.watch(id));
-        return ids;
-      },
-      cancel: (workflowId, reason) => cancelOrder(client, workflowId, reason),
-      worker: { start: () => managed.start(), kill: (signal) => managed.kill(signal) },
-      redeploy: { shipNext: (from) => shipper.shipNext(from) },
-    };
-  } else {
-    hub.setRedeploy({
-      state: 'idle',
-      lines: [],
-      versions: [],
-      disabledReason: 'watching only (cloud mode): ship a new build with npm run redeploy (docs/deploy-to-aws.md)',
-    });
-    // Cloud: the Lambda identities that ran steps, from the orders' histories.
-    const seen = new Set<string>();
-    const unsubscribe = hub.subscribe((message) => {
-      if (message.type !== 'orders') return;
-      const before = seen.size;
-      for (const order of message.orders) {
-        for (const a of [...order.steps, ...order.compensations])
-          if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
+/** The local worker the console starts, reported on the board and marked on the timeline. */
+function localWorker(
+  settings: ConsoleSettings,
+  options: StartConsoleOptions,
+  hub: ConsoleHub,
+  timeline: TimelineSource,
+): LocalWorkerProcess {
+  const worker = new LocalWorkerProcess({
+    env: localTemporalEnvironment(settings.address, settings.temporal.namespace, options.workerEnv),
+    onLine: options.onWorkerLine,
+    onChange: (view) => {
+      hub.updateWorkers({ localWorker: view });
+      if (view.state === 'running') hub.record('start', `local worker running (pid ${view.pid})`);
+      if (view.state === 'killed') {
+        hub.record('kill', `local worker pid ${view.pid} ${view.detail}`);
+        timeline.markKill(`local pid ${view.pid} ${view.detail}`);
       }
-      if (seen.size !== before) hub.updateWorkers({ lambdaIdentities: [...seen] });
-    });
-    closers.push(async () => unsubscribe());
-  }
+      if (view.state === 'draining') timeline.markKill(`local pid ${view.pid} sent SIGINT (drain)`);
+      if (view.state === 'stopped' || view.state === 'failed')
+        hub.record('info', `local worker pid ${view.pid} ${view.detail}`);
+    },
+  });
+  hub.updateWorkers({ localWorker: worker.snapshot() });
+  return worker;
+}
 
-  const bundle = await buildWebBundle();
-  const token = newRunToken();
+interface LocalControls {
+  worker: LocalWorkerProcess;
+  redeploys: RedeployControl;
+  controls: ConsoleControls;
+}
+
+/** Local mode: the page's controls, over a local worker and "Ship the next build". */
+function localControls(
+  settings: ConsoleSettings,
+  options: StartConsoleOptions,
+  parts: { hub: ConsoleHub; timeline: TimelineSource; orders: OrdersSource; client: Client; lambda: LambdaClient },
+): LocalControls {
+  const { hub, orders, client } = parts;
+  const worker = localWorker(settings, options, hub, parts.timeline);
+  const redeploys = new RedeployControl({
+    hub,
+    lambda: parts.lambda,
+    connection: client.connection,
+    namespace: settings.temporal.namespace,
+    functionName: settings.functionName,
+    deploymentName: resolveDeploymentName({ ...process.env, ...options.workerEnv }),
+    workDir: options.releaseDir ?? path.join(DATA_DIR, 'console'),
+    refreshMs: CONSOLE_VERSIONS_REFRESH_MS,
+  });
+  const controls: ConsoleControls = {
+    submit: async (scenario, count) => {
+      const ids = await submitOrders(client, settings.taskQueue, scenario, count);
+      ids.forEach((id) => orders.watch(id));
+      return ids;
+    },
+    cancel: (workflowId, reason) => cancelOrder(client, workflowId, reason),
+    worker: { start: () => worker.start(), kill: (signal) => worker.kill(signal) },
+    redeploy: { shipNext: (from) => redeploys.shipNext(from) },
+  };
+  return { worker, redeploys, controls };
+}
+
+/** Cloud mode watches only; the Lambda identities that ran steps come from the orders' histories. Returns the unsubscribe. */
+function watchOnly(hub: ConsoleHub): () => void {
+  hub.setRedeploy({
+    state: 'idle',
+    lines: [],
+    versions: [],
+    disabledReason: 'watching only (cloud mode): ship a new build with npm run redeploy (docs/deploy-to-aws.md)',
+  });
+  const seen = new Set<string>();
+  return hub.subscribe((message) => {
+    if (message.type !== 'orders') return;
+    const before = seen.size;
+    for (const order of message.orders) {
+      for (const a of [...order.steps, ...order.compensations])
+        if (a.worker?.includes('@arn:aws:lambda:')) seen.add(a.worker);
+    }
+    if (seen.size !== before) hub.updateWorkers({ lambdaIdentities: [...seen] });
+  });
+}
+
+async function listen(
+  settings: ConsoleSettings,
+  options: StartConsoleOptions,
+  hub: ConsoleHub,
+  controls: ConsoleControls | undefined,
+): Promise<{ app: FastifyInstance; url: string }> {
   const app = createConsoleServer({
     hub,
-    bundle,
-    token,
-    title: `ShopFlow console (${mode})`,
+    bundle: await buildWebBundle(),
+    token: newRunToken(),
+    title: `ShopFlow console (${settings.mode})`,
     controls,
     onNextAct: options.onNextAct,
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? CONSOLE_DEFAULT_PORT });
   const port = (app.server.address() as { port: number }).port;
-  const url = `http://127.0.0.1:${port}`;
+  return { app, url: `http://127.0.0.1:${port}` };
+}
 
+export async function startConsole(options: StartConsoleOptions = {}): Promise<RunningConsole> {
+  const settings = resolveSettings(options);
+  const { mode, temporal, functionName } = settings;
+  const aws = openAwsClients(settings, options);
+  const client: Client = await connectClient(temporal);
+  const hub = newHub(settings, options);
+  const reports = aws.logs && new ReportLogReader(aws.logs, functionName, settings.ordersSince.getTime());
+  const timeline = timelineSource(settings, hub, reports);
+  const orders = new OrdersSource({
+    client,
+    hub,
+    webUiUrl: (id) => workflowUrl(settings.uiBase, temporal.namespace, id),
+    since: settings.ordersSince,
+    onOrderRead: timeline.onOrderRead,
+  });
+  const metrics = metricsSource(settings, aws, hub, timeline, reports);
+  const environments =
+    mode === 'local' && settings.awsEndpoint
+      ? new LambdaEnvironmentsSource(settings.awsEndpoint, functionName, hub)
+      : undefined;
+  const local =
+    mode === 'local'
+      ? localControls(settings, options, { hub, timeline, orders, client, lambda: aws.lambda })
+      : undefined;
+  const stopWatching = local ? undefined : watchOnly(hub);
+  const { worker, redeploys } = local ?? {};
+
+  const { app, url } = await listen(settings, options, hub, local?.controls);
   orders.start();
   timeline.start();
   metrics.start();
   environments?.start();
   redeploys?.start();
   if (options.startWorker && worker) await worker.start();
-  log(`Presenter console (${mode}): ${url}  [Temporal ${temporal.summary}; Lambda ${functionName}]`);
+  settings.log(`Presenter console (${mode}): ${url}  [Temporal ${temporal.summary}; Lambda ${functionName}]`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -290,11 +392,11 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
         await app.close();
         await orders.close();
         await worker?.close();
-        for (const closer of closers) await closer();
+        stopWatching?.();
         await client.connection.close();
-        cloudwatch.destroy();
-        lambda.destroy();
-        logs?.destroy();
+        aws.cloudwatch.destroy();
+        aws.lambda.destroy();
+        aws.logs?.destroy();
       })()),
   };
 }

@@ -60,7 +60,8 @@ export function parseCancelRequest(body: unknown): { reason?: string } {
   return { reason };
 }
 
-const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+/** A build id: what `from` names, in the hand check and in the route's JSON schema (control-schemas.ts). */
+export const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
 /** "Ship the next build": `from` is the Current Version the page showed, so a stale page cannot ship twice. */
 export function parseRedeployRequest(body: unknown): { from: string } {

@@ -66,8 +66,7 @@ export class LambdaMetricsSource {
   }
 
   async refresh(now = Date.now()): Promise<void> {
-    const { bucketSeconds, functionName, hub } = this.options;
-    const period = bucketSeconds * 1000;
+    const period = this.options.bucketSeconds * 1000;
     const end = Math.ceil((now + 1) / period) * period;
     const chartStart = Math.max(
       Math.floor(this.options.startedAt / period) * period - period,
@@ -76,53 +75,71 @@ export class LambdaMetricsSource {
     let error: string | undefined;
     try {
       this.memoryMb ??= await this.readMemory();
-      const queries: MetricDataQuery[] = QUERIES.filter(
-        (q) => q.id !== 'gbs' || this.options.billing === 'local-metric',
-      ).map((q) => ({
-        Id: q.id,
-        MetricStat: {
-          Metric: {
-            Namespace: q.namespace,
-            MetricName: q.metric,
-            Dimensions: [{ Name: 'FunctionName', Value: functionName }],
-          },
-          Period: bucketSeconds,
-          Stat: q.stat,
-        },
-      }));
-      const { MetricDataResults = [] } = await this.options.cloudwatch.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(chartStart),
-          EndTime: new Date(end),
-          MetricDataQueries: queries,
-          ScanBy: 'TimestampAscending',
-        }),
-      );
-      // CloudWatch leaves out empty buckets: every bucket is kept, so a quiet one reads 0.
-      for (let t = chartStart; t < end; t += period) {
-        this.rows.set(t, { t, invocations: 0, errors: 0, throttles: 0, concurrency: 0, durationMs: 0, gbs: 0 });
-      }
-      for (const result of MetricDataResults) {
-        const key =
-          ({ duration: 'durationMs' } as Record<string, keyof Row>)[result.Id ?? ''] ?? (result.Id as keyof Row);
-        result.Timestamps?.forEach((timestamp, i) => {
-          const row = this.rows.get(timestamp.getTime());
-          if (row) row[key] = result.Values?.[i] ?? 0;
-        });
-      }
+      await this.readBuckets(chartStart, end);
       this.lastError = undefined;
     } catch (err) {
       error = `metrics from ${this.options.sourceLabel}: ${(err as Error).message} (${this.options.fixHint})`;
-      if (error !== this.lastError) hub.record('error', error);
+      if (error !== this.lastError) this.options.hub.record('error', error);
       this.lastError = error;
     }
+    this.publish(now, chartStart, error);
+  }
+
+  /** One GetMetricData call for the chart's window, into this.rows. */
+  private async readBuckets(chartStart: number, end: number): Promise<void> {
+    const { bucketSeconds, functionName } = this.options;
+    const period = bucketSeconds * 1000;
+    const queries: MetricDataQuery[] = QUERIES.filter(
+      (q) => q.id !== 'gbs' || this.options.billing === 'local-metric',
+    ).map((q) => ({
+      Id: q.id,
+      MetricStat: {
+        Metric: {
+          Namespace: q.namespace,
+          MetricName: q.metric,
+          Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+        },
+        Period: bucketSeconds,
+        Stat: q.stat,
+      },
+    }));
+    const { MetricDataResults = [] } = await this.options.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(chartStart),
+        EndTime: new Date(end),
+        MetricDataQueries: queries,
+        ScanBy: 'TimestampAscending',
+      }),
+    );
+    // CloudWatch leaves out empty buckets: every bucket is kept, so a quiet one reads 0.
+    for (let t = chartStart; t < end; t += period) {
+      this.rows.set(t, { t, invocations: 0, errors: 0, throttles: 0, concurrency: 0, durationMs: 0, gbs: 0 });
+    }
+    for (const result of MetricDataResults) {
+      const key =
+        ({ duration: 'durationMs' } as Record<string, keyof Row>)[result.Id ?? ''] ?? (result.Id as keyof Row);
+      result.Timestamps?.forEach((timestamp, i) => {
+        const row = this.rows.get(timestamp.getTime());
+        if (row) row[key] = result.Values?.[i] ?? 0;
+      });
+    }
+  }
+
+  /** GB-seconds billed since the console started: the local metric, the REPORT lines, or duration × memory. */
+  private billedGbSeconds(sinceStart: Row[]): number {
+    if (this.options.billing === 'local-metric') return sinceStart.reduce((sum, r) => sum + r.gbs, 0);
+    return (
+      this.options.reportedGbSeconds?.(this.options.startedAt) ??
+      (sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000) * ((this.memoryMb ?? 0) / 1024)
+    );
+  }
+
+  /** The chart's buckets and the cost since the start, to the page; the latest concurrency to the workers panel. */
+  private publish(now: number, chartStart: number, error: string | undefined): void {
+    const { bucketSeconds, functionName, hub } = this.options;
+    const period = bucketSeconds * 1000;
     const sinceStart = [...this.rows.values()].filter((r) => r.t + period > this.options.startedAt);
     const requests = sinceStart.reduce((sum, r) => sum + r.invocations, 0);
-    const billedGbSeconds =
-      this.options.billing === 'local-metric'
-        ? sinceStart.reduce((sum, r) => sum + r.gbs, 0)
-        : (this.options.reportedGbSeconds?.(this.options.startedAt) ??
-          (sinceStart.reduce((sum, r) => sum + r.durationMs, 0) / 1000) * ((this.memoryMb ?? 0) / 1024));
     const buckets = [...this.rows.values()]
       .filter((r) => r.t >= chartStart)
       .sort((a, b) => a.t - b.t)
@@ -141,7 +158,7 @@ export class LambdaMetricsSource {
       error,
       cost: computeCost({
         requests,
-        billedGbSeconds,
+        billedGbSeconds: this.billedGbSeconds(sinceStart),
         memoryMb: this.memoryMb,
         wallSeconds: (now - this.options.startedAt) / 1000,
         alwaysOn: this.options.alwaysOn,

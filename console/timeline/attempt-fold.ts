@@ -121,45 +121,15 @@ export class AttemptFold {
   private applyOne(event: HistoryEvent): void {
     const at = epochMsOf(event.eventTime);
     switch (event.eventType) {
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
-        const payload = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-        try {
-          const order = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { orderId?: unknown }) : {};
-          if (typeof order.orderId === 'string') this.orderId = order.orderId;
-        } catch {
-          // not JSON (an encoded payload): the workflow id stands in for the order id
-        }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        this.readOrderId(event);
         break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const attrs = event.activityTaskScheduledEventAttributes;
-        const activity: Activity = {
-          activityId: attrs?.activityId ?? String(event.eventId),
-          name: attrs?.activityType?.name ?? 'activity',
-          attempts: new Map(),
-        };
-        this.byScheduledId.set(String(event.eventId), activity);
-        this.byActivityId.set(activity.activityId, activity);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        this.scheduled(event);
         break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
-        const attrs = event.activityTaskStartedEventAttributes;
-        const activity = this.byScheduledId.get(String(attrs?.scheduledEventId));
-        if (!activity || at === undefined) break;
-        const attempt = attrs?.attempt || 1;
-        const previous = activity.attempts.get(attempt);
-        activity.attempts.set(attempt, {
-          ...this.base(activity, attempt),
-          ...previous,
-          worker: attrs?.identity || previous?.worker,
-          startedAt: at,
-          outcome: previous?.outcome ?? 'running',
-        });
-        // Earlier attempts seen running have ended (their end is not in the history).
-        for (const [n, a] of activity.attempts)
-          if (n < attempt && a.outcome === 'running') Object.assign(a, { outcome: 'failed', endedAt: a.endedAt ?? at });
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        this.attemptStarted(event, at);
         break;
-      }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
         this.end(event.activityTaskCompletedEventAttributes?.scheduledEventId, at, 'completed');
         break;
@@ -176,29 +146,76 @@ export class AttemptFold {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
         this.end(event.activityTaskCanceledEventAttributes?.scheduledEventId, at, 'cancelled');
         break;
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-        if (at === undefined) break;
-        this.workflowTasks.set(String(event.eventId), {
-          workflowId: this.workflowId,
-          orderId: this.orderId,
-          worker: event.workflowTaskStartedEventAttributes?.identity || undefined,
-          startedAt: at,
-        });
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        this.workflowTaskStarted(event, at);
         break;
-      }
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
       case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: {
-        const attrs =
-          event.workflowTaskCompletedEventAttributes ??
-          event.workflowTaskFailedEventAttributes ??
-          event.workflowTaskTimedOutEventAttributes;
-        const task = this.workflowTasks.get(String(attrs?.startedEventId));
-        if (task && at !== undefined) task.endedAt = at;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        this.workflowTaskEnded(event, at);
         break;
-      }
       default:
         break;
     }
+  }
+
+  /** The order id from the workflow's input, when it is plain JSON. */
+  private readOrderId(event: HistoryEvent): void {
+    const payload = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    try {
+      const order = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { orderId?: unknown }) : {};
+      if (typeof order.orderId === 'string') this.orderId = order.orderId;
+    } catch {
+      // not JSON (an encoded payload): the workflow id stands in for the order id
+    }
+  }
+
+  private scheduled(event: HistoryEvent): void {
+    const attrs = event.activityTaskScheduledEventAttributes;
+    const activity: Activity = {
+      activityId: attrs?.activityId ?? String(event.eventId),
+      name: attrs?.activityType?.name ?? 'activity',
+      attempts: new Map(),
+    };
+    this.byScheduledId.set(String(event.eventId), activity);
+    this.byActivityId.set(activity.activityId, activity);
+  }
+
+  private attemptStarted(event: HistoryEvent, at: number | undefined): void {
+    const attrs = event.activityTaskStartedEventAttributes;
+    const activity = this.byScheduledId.get(String(attrs?.scheduledEventId));
+    if (!activity || at === undefined) return;
+    const attempt = attrs?.attempt || 1;
+    const previous = activity.attempts.get(attempt);
+    activity.attempts.set(attempt, {
+      ...this.base(activity, attempt),
+      ...previous,
+      worker: attrs?.identity || previous?.worker,
+      startedAt: at,
+      outcome: previous?.outcome ?? 'running',
+    });
+    // Earlier attempts seen running have ended (their end is not in the history).
+    for (const [n, a] of activity.attempts)
+      if (n < attempt && a.outcome === 'running') Object.assign(a, { outcome: 'failed', endedAt: a.endedAt ?? at });
+  }
+
+  private workflowTaskStarted(event: HistoryEvent, at: number | undefined): void {
+    if (at === undefined) return;
+    this.workflowTasks.set(String(event.eventId), {
+      workflowId: this.workflowId,
+      orderId: this.orderId,
+      worker: event.workflowTaskStartedEventAttributes?.identity || undefined,
+      startedAt: at,
+    });
+  }
+
+  /** A workflow task completed, failed or timed out: the task it started ends. */
+  private workflowTaskEnded(event: HistoryEvent, at: number | undefined): void {
+    const attrs =
+      event.workflowTaskCompletedEventAttributes ??
+      event.workflowTaskFailedEventAttributes ??
+      event.workflowTaskTimedOutEventAttributes;
+    const task = this.workflowTasks.get(String(attrs?.startedEventId));
+    if (task && at !== undefined) task.endedAt = at;
   }
 }

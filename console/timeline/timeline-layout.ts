@@ -98,12 +98,31 @@ function union(spans: [number, number][], gap: number): [number, number, number]
   return out;
 }
 
-export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayout {
+/** Time to x: the axis runs from the first thing shown to now (at least ten seconds), clamped to the box. */
+interface Axis {
+  start: number;
+  end: number;
+  /** Pixels per millisecond. */
+  scale: number;
+  xOf: (t: number) => number;
+}
+
+function axisOf(view: TimelineView, box: LayoutBox): Axis {
   const start = axisStart({ ...view, now: box.now });
   const end = Math.max(box.now, start + 10_000);
   const scale = box.width / (end - start);
-  const xOf = (t: number) => box.x + Math.max(0, Math.min(box.width, (t - start) * scale));
+  return { start, end, scale, xOf: (t: number) => box.x + Math.max(0, Math.min(box.width, (t - start) * scale)) };
+}
 
+/** The lanes drawn, each a box; Lambda environments past MAX_LAMBDA_LANES share one folded lane. */
+interface Lanes {
+  lanes: LaneBox[];
+  laneY: Map<string, number>;
+  /** The lane a key is drawn in (the folded one for a folded environment). */
+  laneKey: (key: string | undefined) => string | undefined;
+}
+
+function foldLanes(view: TimelineView, box: LayoutBox): Lanes {
   const all = lanesOf(view);
   const lambdaLanes = all.filter((l) => l.kind === 'lambda');
   const folded = lambdaLanes.length > MAX_LAMBDA_LANES ? lambdaLanes.slice(MAX_LAMBDA_LANES - 1) : [];
@@ -116,17 +135,22 @@ export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayo
       label: `${folded.length} more Lambda environments`,
       firstAt: folded[0].firstAt,
     });
-  const laneKey = (key: string | undefined) => (key && foldedKeys.has(key) ? FOLDED_LANE : key);
   const lanes: LaneBox[] = shown.map((l, i) => ({ ...l, y: i * box.laneHeight, height: box.laneHeight }));
-  const laneY = new Map(lanes.map((l) => [l.key, l.y]));
+  return {
+    lanes,
+    laneY: new Map(lanes.map((l) => [l.key, l.y])),
+    laneKey: (key) => (key && foldedKeys.has(key) ? FOLDED_LANE : key),
+  };
+}
 
+type PlacedAttempt = { a: TimelineAttempt; lane: string };
+type BarGeometry = Omit<AttemptBar, 'attempt' | 'count' | 'ended'>;
+type BarOf = (lane: string, activity: string, kind: TimelineAttempt['kind'], from: number, to: number) => BarGeometry;
+
+/** A bar's box: its lane, its step's row in the lane, from..to on the axis (at least 2 px wide). */
+function barShaper(box: LayoutBox, { xOf }: Axis, laneY: Map<string, number>): BarOf {
   const rowHeight = (box.laneHeight * 0.8) / STEP_ROWS.length;
-  const laneOf = laneResolver(view);
-  const placed = view.attempts
-    .map((a) => ({ a, lane: laneKey(laneOf(a.worker)) }))
-    .filter((p): p is { a: TimelineAttempt; lane: string } => Boolean(p.lane && laneY.has(p.lane)));
-  const merged = placed.length > MAX_SEPARATE_BARS;
-  const barGeometry = (lane: string, activity: string, kind: TimelineAttempt['kind'], from: number, to: number) => {
+  return (lane, activity, kind, from, to) => {
     const x = xOf(from);
     return {
       lane,
@@ -138,48 +162,55 @@ export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayo
       kind,
     };
   };
-  let bars: AttemptBar[];
-  if (!merged) {
-    bars = placed.map(({ a, lane }) => ({
-      ...barGeometry(lane, a.activity, a.kind, a.startedAt, a.endedAt ?? box.now),
+}
+
+/** Few enough attempts: one bar each, ending as the attempt did. */
+function separateBars(placed: PlacedAttempt[], barOf: BarOf, now: number): AttemptBar[] {
+  return placed.map(({ a, lane }) => ({
+    ...barOf(lane, a.activity, a.kind, a.startedAt, a.endedAt ?? now),
+    attempt: a,
+    count: 1,
+    ended: a.outcome === 'running' ? 'running' : a.outcome === 'completed' ? 'ok' : 'failed',
+  }));
+}
+
+/** Too many attempts to draw apart: per lane and step, the unions of their spans, and each failure on top. */
+function mergedBars(placed: PlacedAttempt[], barOf: BarOf, scale: number, now: number): AttemptBar[] {
+  const groups = new Map<string, { lane: string; a: TimelineAttempt; spans: [number, number][] }>();
+  for (const { a, lane } of placed) {
+    // Per step as drawn: a haul's chunks and its createShipment merge into the one shipment bar.
+    const key = `${lane}|${a.kind}|${drawnAs(a.activity)}`;
+    const group = groups.get(key) ?? { lane, a, spans: [] };
+    group.spans.push([a.startedAt, a.endedAt ?? now]);
+    groups.set(key, group);
+  }
+  // Failed and timed-out attempts still end visibly: each gets its own bar over the merged ones.
+  const failures = placed.filter(({ a }) => a.outcome === 'failed' || a.outcome === 'timed out');
+  return [
+    ...[...groups.values()].flatMap(({ lane, a, spans }) =>
+      union(spans, MERGE_GAP_PX / scale).map(([from, to, count]) => ({
+        ...barOf(lane, a.activity, a.kind, from, to),
+        count,
+        ended: 'ok' as const,
+      })),
+    ),
+    ...failures.map(({ a, lane }) => ({
+      ...barOf(lane, a.activity, a.kind, a.startedAt, a.endedAt ?? now),
       attempt: a,
       count: 1,
-      ended: a.outcome === 'running' ? 'running' : a.outcome === 'completed' ? 'ok' : 'failed',
-    }));
-  } else {
-    const groups = new Map<string, { lane: string; a: TimelineAttempt; spans: [number, number][] }>();
-    for (const { a, lane } of placed) {
-      // Per step as drawn: a haul's chunks and its createShipment merge into the one shipment bar.
-      const key = `${lane}|${a.kind}|${drawnAs(a.activity)}`;
-      const group = groups.get(key) ?? { lane, a, spans: [] };
-      group.spans.push([a.startedAt, a.endedAt ?? box.now]);
-      groups.set(key, group);
-    }
-    // Failed and timed-out attempts still end visibly: each gets its own bar over the merged ones.
-    const failures = placed.filter(({ a }) => a.outcome === 'failed' || a.outcome === 'timed out');
-    bars = [
-      ...[...groups.values()].flatMap(({ lane, a, spans }) =>
-        union(spans, MERGE_GAP_PX / scale).map(([from, to, count]) => ({
-          ...barGeometry(lane, a.activity, a.kind, from, to),
-          count,
-          ended: 'ok' as const,
-        })),
-      ),
-      ...failures.map(({ a, lane }) => ({
-        ...barGeometry(lane, a.activity, a.kind, a.startedAt, a.endedAt ?? box.now),
-        attempt: a,
-        count: 1,
-        ended: 'failed' as const,
-      })),
-    ];
-  }
+      ended: 'failed' as const,
+    })),
+  ];
+}
 
-  const spans: InvocationSpan[] = view.invocations
+/** Each invocation in its environment's lane: INIT hatched at its start, the idle tail after its last task. */
+function invocationSpans(view: TimelineView, { xOf }: Axis, { laneKey, laneY }: Lanes, now: number): InvocationSpan[] {
+  return view.invocations
     .map((invocation) => ({ invocation, lane: laneKey(invocationLane(invocation))! }))
     .filter(({ lane }) => laneY.has(lane))
     .map(({ invocation, lane }) => {
       const x = xOf(invocation.startedAt);
-      const to = invocation.endedAt ?? box.now;
+      const to = invocation.endedAt ?? now;
       const idleFrom =
         invocation.endedAt !== undefined
           ? (invocation.lastTaskEndedAt ?? invocation.startedAt + (invocation.initMs ?? 0))
@@ -193,21 +224,35 @@ export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayo
         invocation,
       };
     });
+}
 
+/** Round-second ticks, about 90 px apart at least. */
+function ticksOf({ start, end, xOf }: Axis, width: number): Tick[] {
   const secondsPerTick =
-    TICK_STEPS_S.find((s) => ((end - start) / 1000 / s) * 90 <= box.width) ?? TICK_STEPS_S[TICK_STEPS_S.length - 1];
+    TICK_STEPS_S.find((s) => ((end - start) / 1000 / s) * 90 <= width) ?? TICK_STEPS_S[TICK_STEPS_S.length - 1];
   const first = Math.ceil(start / (secondsPerTick * 1000)) * secondsPerTick * 1000;
   const ticks: Tick[] = [];
   for (let at = first; at <= end; at += secondsPerTick * 1000) ticks.push({ x: xOf(at), at });
+  return ticks;
+}
 
+export function layoutTimeline(view: TimelineView, box: LayoutBox): TimelineLayout {
+  const axis = axisOf(view, box);
+  const lanes = foldLanes(view, box);
+  const laneOf = laneResolver(view);
+  const placed = view.attempts
+    .map((a) => ({ a, lane: lanes.laneKey(laneOf(a.worker)) }))
+    .filter((p): p is PlacedAttempt => Boolean(p.lane && lanes.laneY.has(p.lane)));
+  const merged = placed.length > MAX_SEPARATE_BARS;
+  const barOf = barShaper(box, axis, lanes.laneY);
   return {
-    start,
-    end,
-    lanes,
-    bars,
-    spans,
-    marks: view.marks.map((mark) => ({ x: xOf(mark.at), mark })),
-    ticks,
+    start: axis.start,
+    end: axis.end,
+    lanes: lanes.lanes,
+    bars: merged ? mergedBars(placed, barOf, axis.scale, box.now) : separateBars(placed, barOf, box.now),
+    spans: invocationSpans(view, axis, lanes, box.now),
+    marks: view.marks.map((mark) => ({ x: axis.xOf(mark.at), mark })),
+    ticks: ticksOf(axis, box.width),
     merged,
   };
 }

@@ -47,6 +47,18 @@ function cancellationLine(request: CancellationRequest): HTMLElement {
   );
 }
 
+/** A step column: which step's cells it holds, and its heading. */
+export interface StepColumn {
+  step: string;
+  heading: string;
+}
+
+/** The saga's steps, in the order they run (domain/steps.ts). */
+export const STEP_COLUMNS: readonly StepColumn[] = FORWARD_STEPS.map((step) => ({
+  step,
+  heading: STEP_HEADINGS[step],
+}));
+
 /** Each order's row as last drawn, and what it was drawn from: a burst of 200 orders redraws only rows that changed. */
 const drawn = new Map<string, { signature: string; row: HTMLTableRowElement }>();
 
@@ -55,9 +67,10 @@ export function renderBoard(
   envs: Record<string, string>,
   controls: boolean,
   onCancel: (workflowId: string) => void,
+  columns: readonly StepColumn[] = STEP_COLUMNS,
 ): void {
   const rows = [...orders.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-  showStepHeadings();
+  showStepHeadings(columns);
   const tbody = byId('orders').querySelector('tbody')!;
   byId('orders-empty').hidden = rows.length > 0;
   const envsSignature = JSON.stringify(envs);
@@ -65,7 +78,7 @@ export function renderBoard(
     const signature = `${JSON.stringify(order)}|${envsSignature}|${controls}`;
     const known = drawn.get(order.workflowId);
     if (known?.signature === signature) return known.row;
-    const row = orderRow(order, envs, controls, onCancel);
+    const row = orderRow(order, envs, controls, onCancel, columns);
     drawn.set(order.workflowId, { signature, row });
     return row;
   };
@@ -77,10 +90,18 @@ export function renderBoard(
 }
 
 /** The step columns' headings, from the step list (once): a new step gets its column without touching the page. */
-function showStepHeadings(): void {
+function showStepHeadings(columns: readonly StepColumn[]): void {
   const compensations = byId('compensations-heading');
   if (compensations.parentElement?.querySelector('[data-step]')) return;
-  for (const step of FORWARD_STEPS) compensations.before(el('th', { 'data-step': step }, STEP_HEADINGS[step]));
+  for (const { step, heading } of columns) compensations.before(el('th', { 'data-step': step }, heading));
+}
+
+/** Each column's cell holds the order's activity of that step, found by name: a cell is never under another heading. */
+function stepCells(order: OrderView, envs: Record<string, string>, columns: readonly StepColumn[]): HTMLElement[] {
+  return columns.map(({ step }) => {
+    const activity = order.steps.find((observed) => observed.name === step);
+    return el('td', {}, activity && activityCell(activity, envs));
+  });
 }
 
 function orderRow(
@@ -88,6 +109,7 @@ function orderRow(
   envs: Record<string, string>,
   controls: boolean,
   onCancel: (workflowId: string) => void,
+  columns: readonly StepColumn[],
 ): HTMLTableRowElement {
   const open = order.state === 'RUNNING' || order.state === 'COMPENSATING';
   return el(
@@ -116,7 +138,7 @@ function orderRow(
           `${order.failure.type ?? ''}: ${order.failure.message}`,
         ),
     ),
-    ...order.steps.map((step) => el('td', {}, activityCell(step, envs))),
+    ...stepCells(order, envs, columns),
     el('td', {}, ...order.compensations.map((c) => el('div', {}, el('b', {}, c.name), ' ', activityCell(c, envs)))),
     el('td', {}, controls && open && cancelButton(order.workflowId, onCancel)),
   );

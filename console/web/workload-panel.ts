@@ -59,13 +59,8 @@ function axisPx(): number {
   return parseFloat(getComputedStyle(byId('workload-chart')).fontSize) || 16;
 }
 
-function drawChart(data: uPlot.AlignedData): void {
-  const box = byId('workload-chart');
-  const size = { width: Math.max(260, box.clientWidth), height: Math.max(140, box.clientHeight) };
-  if (plot) {
-    plot.setData(data);
-    return;
-  }
+/** Both axes: log scales labelled at powers of ten, in the page's font size (large on a projector). */
+function chartAxes(): uPlot.Axis[] {
   const px = axisPx();
   const font = `${px}px system-ui, sans-serif`;
   const axis = {
@@ -75,67 +70,75 @@ function drawChart(data: uPlot.AlignedData): void {
     grid: { stroke: '#d0d7de', filter: powersOfTen },
     ticks: { filter: powersOfTen },
   };
-  plot = new uPlot(
+  return [
     {
-      ...size,
-      legend: { show: false },
-      // Log scales both ways; uPlot does not auto-range a log x scale, so the curve's own span is given.
-      scales: {
-        x: { time: false, distr: 3, range: () => [CURVE_FROM_PER_DAY, CURVE_TO_PER_DAY] },
-        y: {
-          distr: 3,
-          range: (_u, min, max) => [10 ** Math.floor(Math.log10(min || 0.01)), 10 ** Math.ceil(Math.log10(max || 1))],
-        },
-      },
-      series: [
-        {},
-        { label: 'serverless', stroke: '#116329', width: 3, points: { show: false } },
-        { label: 'always-on fleet', stroke: '#a40e26', width: 3, dash: [8, 5], points: { show: false } },
-      ],
-      axes: [
-        {
-          ...axis,
-          label: 'orders a day',
-          labelSize: px + 8,
-          size: px * 2 + 8,
-          filter: powersOfTen,
-          values: (_u, v) => v.map((x) => (x == null ? '' : short(x))),
-        },
-        {
-          ...axis,
-          label: '$ a month',
-          labelSize: px + 8,
-          size: px * 3.5 + 8,
-          filter: powersOfTen,
-          values: (_u, v) => v.map((x) => (x == null ? '' : short(x, '$'))),
-        },
-      ],
-      hooks: {
-        // The crossover and the audience's point, drawn over the curves.
-        draw: [
-          (u) => {
-            const ctx = u.ctx;
-            const line = (x: number, colour: string) => {
-              const left = u.valToPos(x, 'x', true);
-              ctx.save();
-              ctx.strokeStyle = colour;
-              ctx.lineWidth = 2 * devicePixelRatio;
-              ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
-              ctx.beginPath();
-              ctx.moveTo(left, u.bbox.top);
-              ctx.lineTo(left, u.bbox.top + u.bbox.height);
-              ctx.stroke();
-              ctx.restore();
-            };
-            if (marks.breakEven) line(marks.breakEven, '#424a53');
-            line(marks.yours, '#0550ae');
-          },
-        ],
+      ...axis,
+      label: 'orders a day',
+      labelSize: px + 8,
+      size: px * 2 + 8,
+      filter: powersOfTen,
+      values: (_u, v) => v.map((x) => (x == null ? '' : short(x))),
+    },
+    {
+      ...axis,
+      label: '$ a month',
+      labelSize: px + 8,
+      size: px * 3.5 + 8,
+      filter: powersOfTen,
+      values: (_u, v) => v.map((x) => (x == null ? '' : short(x, '$'))),
+    },
+  ];
+}
+
+/** The crossover and the audience's point, drawn over the curves as dashed vertical lines. */
+function drawMarks(u: uPlot): void {
+  const ctx = u.ctx;
+  const line = (x: number, colour: string) => {
+    const left = u.valToPos(x, 'x', true);
+    ctx.save();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(left, u.bbox.top);
+    ctx.lineTo(left, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  };
+  if (marks.breakEven) line(marks.breakEven, '#424a53');
+  line(marks.yours, '#0550ae');
+}
+
+function chartOptions(size: { width: number; height: number }): uPlot.Options {
+  return {
+    ...size,
+    legend: { show: false },
+    // Log scales both ways; uPlot does not auto-range a log x scale, so the curve's own span is given.
+    scales: {
+      x: { time: false, distr: 3, range: () => [CURVE_FROM_PER_DAY, CURVE_TO_PER_DAY] },
+      y: {
+        distr: 3,
+        range: (_u, min, max) => [10 ** Math.floor(Math.log10(min || 0.01)), 10 ** Math.ceil(Math.log10(max || 1))],
       },
     },
-    data,
-    box,
-  );
+    series: [
+      {},
+      { label: 'serverless', stroke: '#116329', width: 3, points: { show: false } },
+      { label: 'always-on fleet', stroke: '#a40e26', width: 3, dash: [8, 5], points: { show: false } },
+    ],
+    axes: chartAxes(),
+    hooks: { draw: [drawMarks] },
+  };
+}
+
+function drawChart(data: uPlot.AlignedData): void {
+  const box = byId('workload-chart');
+  const size = { width: Math.max(260, box.clientWidth), height: Math.max(140, box.clientHeight) };
+  if (plot) {
+    plot.setData(data);
+    return;
+  }
+  plot = new uPlot(chartOptions(size), data, box);
   new ResizeObserver(() => {
     const b = byId('workload-chart');
     plot?.setSize({ width: Math.max(260, b.clientWidth), height: Math.max(140, b.clientHeight) });
