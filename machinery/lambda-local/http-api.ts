@@ -10,16 +10,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError, accessDenied, invalidRequestContent, unknownOperation } from './aws-errors';
+import { getMetricData } from './cloudwatch-api';
 import type { FunctionRegistry } from './function-registry';
 import type { Reply } from './http-reply';
 import type { LambdaService } from './lambda-service';
 import { AccessDeniedError, type Caller, type LocalAccess } from './local-access';
-import { checkMetricDataRequest, type MetricDataRequest } from './metric-data-request';
-import type { LocalInvocationsReport, MetricsRecorder } from './metrics';
+import { environmentsReport, invocationsReport } from './local-reports';
+import type { MetricsRecorder } from './metrics';
 import { functionArnOf, type OperationRequest } from './operations/operation';
 import { lambdaOperation } from './operations/routes';
 import { LAMBDA_OPERATIONS, iamAction } from './operations/table';
-import { checkJsonContentType, parseJsonObject, readBody } from './request-body';
+import { checkJsonContentType, readBody } from './request-body';
 import { refuseForeignRequest } from './request-guard';
 import { LOCAL_LAMBDA_DEFAULTS } from './settings';
 import { checkSignature, type SignatureOutcome } from './signature-check';
@@ -73,8 +74,8 @@ export class LocalLambdaHttpApi {
   /** The local service's own reports (not AWS's), for the console and the tests: unsigned, GET or not. */
   private readonly localReports = new Map<string, () => unknown>([
     ['/local/health', () => ({ ok: true })],
-    ['/local/environments', () => this.environments()],
-    ['/local/invocations', () => this.invocations()],
+    ['/local/environments', () => environmentsReport(this.registry, this.service)],
+    ['/local/invocations', () => invocationsReport(this.registry, this.metrics)],
     ['/local/calls', () => this.access.calls()],
   ]);
 
@@ -223,83 +224,6 @@ export class LocalLambdaHttpApi {
     const caller = await this.authenticate(req, body, 'monitoring');
     this.authorize(caller, 'cloudwatch:GetMetricData', '*');
     checkJsonContentType(req.headers, body, 'GetMetricData');
-    return this.getMetricData(target, body);
-  }
-
-  /** CloudWatch GetMetricData, for the AWS/Lambda metrics and the local extras. */
-  private getMetricData(target: string, body: Buffer): Reply {
-    if (!target.endsWith('.GetMetricData')) {
-      throw new LambdaApiError(
-        400,
-        'UnknownOperationException',
-        `The local service implements only GetMetricData (got ${target})`,
-      );
-    }
-    const input = checkMetricDataRequest(parseJsonObject<Partial<MetricDataRequest>>(body, 'request body'));
-    const results = input.MetricDataQueries.map((query) => {
-      const stat = query.MetricStat;
-      const fn = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
-      if (!stat || !fn)
-        return { Id: query.Id, Label: query.Label ?? query.Id, Timestamps: [], Values: [], StatusCode: 'Complete' };
-      const series = this.metrics.series(
-        fn,
-        stat.Metric.MetricName,
-        stat.Stat,
-        input.StartTime * 1000,
-        input.EndTime * 1000,
-        stat.Period,
-      );
-      return {
-        Id: query.Id,
-        Label: query.Label ?? stat.Metric.MetricName,
-        Timestamps: series.timestamps.map((t) => t / 1000),
-        Values: series.values,
-        StatusCode: 'Complete',
-      };
-    });
-    return {
-      status: 200,
-      body: { MetricDataResults: results, Messages: [] },
-      headers: { 'content-type': 'application/x-amz-json-1.0' },
-    };
-  }
-
-  /** Every invocation of every function, finished and running, for the console's timeline and wake-up ledger. */
-  private invocations(): LocalInvocationsReport[] {
-    return this.registry.list().map((record) => ({
-      functionName: record.FunctionName,
-      memoryMb: record.MemorySize,
-      finished: this.metrics.invocationsOf(record.FunctionName).map((i) => ({
-        requestId: i.requestId,
-        startedAt: i.startedAt,
-        endedAt: i.endedAt,
-        memoryMb: i.memoryMb,
-        ...(i.environmentId && { environmentId: i.environmentId }),
-        ...(i.initDurationMs !== undefined && { initDurationMs: i.initDurationMs }),
-        ...(i.errorType && { errorType: i.errorType }),
-        ...(i.response && { response: i.response }),
-      })),
-      running: this.metrics.runningOf(record.FunctionName).map((r) => ({
-        requestId: r.requestId,
-        startedAt: r.startedAt,
-        ...(r.environmentId && { environmentId: r.environmentId }),
-      })),
-    }));
-  }
-
-  private environments(): unknown {
-    return this.registry.list().map((record) => ({
-      functionName: record.FunctionName,
-      concurrencyLimit: this.service.concurrencyLimit(record),
-      queuedEvents: this.service.queued(record.FunctionName),
-      environments: this.service.environmentsOf(record.FunctionName).map((e) => ({
-        id: e.id,
-        pid: e.pid,
-        state: e.state,
-        frozen: e.isFrozen,
-        invocations: e.invocations,
-        requestId: e.currentRequestId,
-      })),
-    }));
+    return getMetricData(target, body, this.metrics);
   }
 }
