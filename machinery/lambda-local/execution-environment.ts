@@ -202,16 +202,24 @@ export class ExecutionEnvironment {
     this.api.close();
   }
 
+  /** A cold start: the Runtime API, then the runtime's process, capped and watched. */
   private async start(): Promise<void> {
-    const { record, runtimeCommand, region } = this.options;
+    const { record } = this.options;
     const runtimeApi = await this.api.listen();
     if (this.state === 'dead') return; // shut down while the runtime API was opening: start nothing
-    const memory = record.MemorySize;
     // Lambda runs the code on the function's architecture: a zip built for the other one fails its init there.
     const wrongArchitecture = packageArchitectureProblem(record.codeDir, record.Architectures[0] ?? 'x86_64');
     if (wrongArchitecture !== undefined) return this.failInit('Runtime.ImportModuleError', wrongArchitecture);
-    // Only what Lambda's own environment has, plus the function's variables: nothing of this machine leaks in.
-    const env: NodeJS.ProcessEnv = {
+    const env = this.processEnvironment(runtimeApi);
+    this.spawnedAt = Date.now();
+    if (this.initCapMs !== undefined) this.initCap = setTimeout(() => this.initTimedOut(), this.initCapMs);
+    this.watchExit(this.spawnRuntime(env));
+  }
+
+  /** Only what Lambda's own environment has, plus the function's variables: nothing of this machine leaks in. */
+  private processEnvironment(runtimeApi: string): NodeJS.ProcessEnv {
+    const { record, region } = this.options;
+    return {
       PATH: process.env.PATH,
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
@@ -224,7 +232,7 @@ export class ExecutionEnvironment {
       AWS_EXECUTION_ENV: `AWS_Lambda_${record.Runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: record.FunctionName,
       AWS_LAMBDA_FUNCTION_VERSION: this.options.version ?? '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(record.MemorySize),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${record.FunctionName}`,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/${this.id}`,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
@@ -233,8 +241,12 @@ export class ExecutionEnvironment {
       _HANDLER: record.Handler,
       ...executionCredentials(this.options.credentials?.()),
     };
-    this.spawnedAt = Date.now();
-    if (this.initCapMs !== undefined) this.initCap = setTimeout(() => this.initTimedOut(), this.initCapMs);
+  }
+
+  /** The runtime's process (in the sandbox, if any), capped to the function's CPU and memory, its output logged. */
+  private spawnRuntime(env: NodeJS.ProcessEnv): ChildProcess {
+    const { record, runtimeCommand } = this.options;
+    const memory = record.MemorySize;
     const [node, ...args] = runtimeCommand;
     // Node starts with the flags AWS's runtime gives it for this memory (and the compile cache is made under them).
     const runtime = [node, ...lambdaNodeFlags(memory), ...args, record.Handler];
@@ -254,6 +266,12 @@ export class ExecutionEnvironment {
     }
     child.stdout?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString()));
+    return child;
+  }
+
+  /** The process's end (an exit, a kill, a failed spawn) fails the invocation in flight and ends the environment. */
+  private watchExit(child: ChildProcess): void {
+    const memory = this.options.record.MemorySize;
     const ended = (why: string) => {
       if (this.state !== 'dead' && this.current) {
         this.finish(

@@ -94,41 +94,15 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   if (options.asyncThrottleBackoff) checkThrottleBackoff(options.asyncThrottleBackoff, 'asyncThrottleBackoff');
   const region = options.region ?? LOCAL_LAMBDA_DEFAULTS.region;
   const narrate = options.narrate ?? (() => {});
-  // On a Mac, each deployed package gets the Mac's native Temporal core next to its Linux one (and says so).
-  const registry = new FunctionRegistry(
-    options.stateDir,
-    region,
-    undefined,
-    (codeDir, functionName) => {
-      const said = overlayHostNativeCore(codeDir, host);
-      if (said) narrate(`${functionName}: ${said}`);
-    },
-    options.stateTransitionMs,
-  );
+  const registry = functionRegistryFor(options, host, region, narrate);
   const metrics = new MetricsRecorder();
   const runtime = chooseRuntime(options.runtime ?? (options.runtimeNode ? 'builtin' : 'auto'), host);
   const nodeVersions = new Map<string, string>();
   const log = options.log ?? console.log;
-  const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
-  const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
-  const sandbox = new MountSandboxes(sandboxWanted(options.sandbox), {
-    host: options.sandboxHost,
-    log,
-    shared: options.sharedDirs,
-  });
+  const { cpuShares, memoryLimits, sandbox } = environmentLimitsFor(options, log);
   // Anything that departs from Lambda's numbers is said once, at start.
   for (const note of departuresFromLambda(options)) log(note);
-  const keys = options.accountKeys ?? localAccountKeys();
-  const given = options.iamTemplate ?? readIamTemplate();
-  const templateOf = (functionName: string) => (typeof given === 'function' ? given(functionName) : given);
-  // A role exists while its function does, as if the template were deployed beside each function.
-  const roleNamed = (roleArn: string) =>
-    registry
-      .list()
-      .filter((record) => roleArn.includes(`/${record.FunctionName}-`))
-      .flatMap((record) => localRolesOf(record.FunctionName, templateOf(record.FunctionName), keys.externalId))
-      .find((role) => role.arn === roleArn);
-  const access = new LocalAccess(keys, roleNamed);
+  const access = localAccessFor(options, registry);
   const service = new LambdaService(registry, metrics, {
     ...DEFAULT_SERVICE_OPTIONS,
     ...options,
@@ -144,13 +118,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     executionCredentials: (record) => access.executionRoleSession(record.Role, record.FunctionName),
   });
   const api = new LocalLambdaHttpApi(registry, service, metrics, access);
-  let endpoint: string;
-  try {
-    endpoint = await api.listen(options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
-  } catch (err) {
-    await service.shutdown(); // removes the CPU share's and the memory limit's groups too
-    throw err;
-  }
+  const endpoint = await listenOrShutDown(api, service, options.port ?? LOCAL_LAMBDA_DEFAULTS.port);
   return {
     endpoint,
     port: api.address().port,
@@ -167,6 +135,65 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       await api.close();
     },
   };
+}
+
+/**
+ * The functions' registry. On a Mac, each deployed package gets the Mac's native Temporal core next to its Linux one
+ * (and says so).
+ */
+function functionRegistryFor(
+  options: LocalLambdaOptions,
+  host: HostPlatform,
+  region: string,
+  narrate: (line: string) => void,
+): FunctionRegistry {
+  return new FunctionRegistry(
+    options.stateDir,
+    region,
+    undefined,
+    (codeDir, functionName) => {
+      const said = overlayHostNativeCore(codeDir, host);
+      if (said) narrate(`${functionName}: ${said}`);
+    },
+    options.stateTransitionMs,
+  );
+}
+
+/** What holds each environment to Lambda's: its CPU share, its memory size, read-only code and a private /tmp. */
+function environmentLimitsFor(options: LocalLambdaOptions, log: (line: string) => void) {
+  const cpuShares = new CpuShares(cpuShareWanted(options.cpuShare), { ...options.cpuShareHost, log });
+  const memoryLimits = new MemoryLimits(memoryLimitWanted(options.memoryLimit), { ...options.memoryLimitHost, log });
+  const sandbox = new MountSandboxes(sandboxWanted(options.sandbox), {
+    host: options.sandboxHost,
+    log,
+    shared: options.sharedDirs,
+  });
+  return { cpuShares, memoryLimits, sandbox };
+}
+
+/** The account's keys and the roles of the IAM template, which decide who may call what. */
+function localAccessFor(options: LocalLambdaOptions, registry: FunctionRegistry): LocalAccess {
+  const keys = options.accountKeys ?? localAccountKeys();
+  const given = options.iamTemplate ?? readIamTemplate();
+  const templateOf = (functionName: string) => (typeof given === 'function' ? given(functionName) : given);
+  // A role exists while its function does, as if the template were deployed beside each function.
+  const roleNamed = (roleArn: string) =>
+    registry
+      .list()
+      .filter((record) => roleArn.includes(`/${record.FunctionName}-`))
+      .flatMap((record) => localRolesOf(record.FunctionName, templateOf(record.FunctionName), keys.externalId))
+      .find((role) => role.arn === roleArn);
+  return new LocalAccess(keys, roleNamed);
+}
+
+/** The HTTP API's endpoint; if its port cannot be had, nothing is left running. */
+async function listenOrShutDown(api: LocalLambdaHttpApi, service: LambdaService, port: number): Promise<string> {
+  try {
+    return await api.listen(port);
+  } catch (err) {
+    await service.shutdown(); // removes the CPU share's and the memory limit's groups too
+    throw err;
+  }
 }
 
 /** The one-time notes for options that make this service behave otherwise than Lambda does (shorter waits, faults). */
