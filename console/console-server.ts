@@ -1,22 +1,13 @@
 /** The console's HTTP face (fastify, 127.0.0.1 only): the page, its live feed (Server-Sent Events) and controls. */
 
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Scenario } from '../domain/scenarios';
 import type { ConsoleHub } from './console-hub';
 import { registerControlRoutes } from './control-routes';
-import type { ConsoleMessage, ControlReply } from './console-types';
+import type { ConsoleControls, ConsoleMessage, ControlReply } from './console-types';
+
+export type { ConsoleControls };
 import { RequestGuard } from './request-guard';
 import { indexHtml, type WebBundle } from './web-bundle';
-
-/** What the controls do; absent in cloud mode, where the console only watches. */
-export interface ConsoleControls {
-  submit(scenario: Scenario, count: number): Promise<string[]>;
-  cancel(workflowId: string, reason: string | undefined): Promise<string>;
-  /** Only a worker the console (or the demo) started itself. */
-  worker?: { start(): Promise<void>; kill(signal: 'SIGKILL' | 'SIGINT'): number };
-  /** "Ship the next build" after the Current Version `from`; resolves once it has started (it runs on). */
-  redeploy?: { shipNext(from: string): Promise<string> };
-}
 
 export interface ConsoleServerOptions {
   hub: ConsoleHub;

@@ -1,6 +1,7 @@
 /** What the console server sends the page (Server-Sent Events) and accepts from it: plain types, shared by both. */
 
 import type { OrderProgress } from '../client/order-progress';
+import type { Scenario } from '../domain/scenarios';
 import type { TimelineView } from './timeline/timeline-types';
 
 export type ConsoleMode = 'local' | 'cloud';
@@ -155,4 +156,14 @@ export interface ControlReply {
   ok: boolean;
   message: string;
   workflowIds?: string[];
+}
+
+/** What the controls do; absent in cloud mode, where the console only watches. */
+export interface ConsoleControls {
+  submit(scenario: Scenario, count: number): Promise<string[]>;
+  cancel(workflowId: string, reason: string | undefined): Promise<string>;
+  /** Only a worker the console (or the demo) started itself. */
+  worker?: { start(): Promise<void>; kill(signal: 'SIGKILL' | 'SIGINT'): number };
+  /** "Ship the next build" after the Current Version `from`; resolves once it has started (it runs on). */
+  redeploy?: { shipNext(from: string): Promise<string> };
 }

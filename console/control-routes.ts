@@ -14,8 +14,7 @@ import {
 } from './actions/control-input';
 import { CANCEL_BODY, KILL_BODY, REDEPLOY_BODY, SUBMIT_BODY } from './actions/control-schemas';
 import type { ConsoleHub } from './console-hub';
-import type { ConsoleControls } from './console-server';
-import type { ControlReply } from './console-types';
+import type { ConsoleControls, ControlReply } from './console-types';
 
 interface ControlRoute<Input> {
   url: string;

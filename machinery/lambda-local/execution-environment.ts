@@ -340,7 +340,9 @@ export class ExecutionEnvironment {
     if (!current || this.initDurationMs !== undefined || this.state === 'dead') return;
     this.current = undefined;
     clearTimeout(current.timer);
-    const initDurationMs = Date.now() - this.spawnedAt;
+    // Stopped by the cap, so it ran at least the cap: a timer may fire a millisecond early by the wall clock
+    // (it counts from the event loop's cached time), which must not report 999 ms for a 1000 ms cap.
+    const initDurationMs = Math.max(Date.now() - this.spawnedAt, this.initCapMs ?? 0);
     const line = `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: timeout\n`;
     this.log(line);
     current.log += line;
