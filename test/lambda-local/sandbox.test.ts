@@ -193,7 +193,11 @@ const ROWS: [string, () => Promise<void>][] = [
       expect(body.cwd).toBe(codeDir);
       const [environment] = local.service.environmentsOf(name);
       expect(environment.pid).toBe(pid);
-      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('runtime-client');
+      // The runtime client itself (exec replaced the mount script's shell), whichever client the service runs.
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(path.basename(cmdline[0])).toMatch(/^node/);
+      expect(cmdline).toContain('index.handler');
+      expect(cmdline).not.toContain('lambda-sandbox');
       expect(fs.readlinkSync(`/proc/${pid}/ns/mnt`)).not.toBe(fs.readlinkSync('/proc/self/ns/mnt'));
       for (const group of [environment.cpuShare?.group, environment.memoryLimit?.group].filter(Boolean))
         expect(fs.readFileSync(path.join(group!, 'cgroup.procs'), 'utf8').split('\n')).toContain(String(pid));
