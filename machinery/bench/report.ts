@@ -13,7 +13,12 @@ import { longHaulRows } from './long-haul-report';
 import { renderMemorySizes, type MemorySizeResult } from './memory-report';
 import type { PackageResult } from './package-size';
 import { renderBreakdown } from './cold-start-breakdown';
-import { COLD_START_TARGET_MS, DEPLOYED_COLD_START_TARGET_MS, FAILOVER_BEYOND_WORK_TARGET_MS } from './targets';
+import {
+  COLD_START_TARGET_MS,
+  DEPLOYED_COLD_START_TARGET_MS,
+  FAILOVER_BEYOND_WORK_TARGET_MS,
+  IDLE_COST_TARGET_SHARE,
+} from './targets';
 import type { GrowthRow, ThroughputResult } from './throughput';
 import { renderBurst, renderWaste } from './waste-report';
 
@@ -260,8 +265,8 @@ function idleCostRows(i: IdleCostResult): Row[] {
       measure: `idle cost: ${i.orders}-order burst, billed GB-s`,
       shopflow: String(i.idleExit.billedGBSeconds),
       baseline: `${i.official.billedGBSeconds} (official)`,
-      target: '<= 10% of official',
-      verdict: `${Math.round(i.ratio * 100)}%, ${verdict(i.ratio <= 0.1)}`,
+      target: `<= ${IDLE_COST_TARGET_SHARE * 100}% of official`,
+      verdict: `${(i.ratio * 100).toFixed(1)}%, ${verdict(i.ratio <= IDLE_COST_TARGET_SHARE)}`,
     },
     {
       measure: '  invocations (during the idle window)',

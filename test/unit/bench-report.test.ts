@@ -180,3 +180,41 @@ test('--lambda-runtime takes a runtime with a pinned Node, --node-versions takes
   });
   expect(() => parseBenchArgs(['--node-versions', '22'], 'x')).toThrow(/--node-versions takes versions like 22\.23\.5/);
 });
+
+test("idle cost is judged against issue 23's 5% of the official lifecycle's GB-s for the same burst", () => {
+  const waste = {
+    invocations: 2,
+    useful: 2,
+    wasted: 0,
+    noSummary: 0,
+    billedGBSeconds: 0,
+    wastedGBSeconds: 0,
+    wastedShare: 0,
+  };
+  const lifecycle = (billedGBSeconds: number) => ({
+    invocations: 2,
+    billedGBSeconds,
+    invocationsDuringIdle: 0,
+    burstMs: 5500,
+    waste: { ...waste, billedGBSeconds },
+  });
+  const line = (ours: number, official: number) =>
+    renderReport({
+      startedAt: '2026-12-06T00:00:00Z',
+      machine,
+      reps: 3,
+      idleCost: {
+        orders: 5,
+        timeoutSeconds: 67,
+        memoryMb: 1769,
+        idleWindowS: 77,
+        idleExit: lifecycle(ours),
+        official: lifecycle(official),
+        ratio: ours / official,
+      },
+    })
+      .split('\n')
+      .find((l) => l.startsWith('idle cost'));
+  expect(line(15.8, 208.6)).toMatch(/15\.8\s+208\.6 \(official\)\s+<= 5% of official\s+7\.6%, MISSED/);
+  expect(line(10, 208.6)).toMatch(/<= 5% of official\s+4\.8%, met/);
+});
