@@ -19,14 +19,11 @@ import { isLambdaIdentity } from '../../client/describe-worker';
 import { startOrder } from '../../client/start-order';
 import type { OrderResult } from '../../domain/status';
 import { FORWARD_STEPS, idempotencyKey } from '../../domain/steps';
-import { buildLocalLambdaPackage } from '../../machinery/deployment/lambda-package';
-import { registerLambda } from '../../machinery/deployment/lambda-registration';
-import { localLambdaTarget } from '../../machinery/lambda-local/local-aws-clients';
-import { startLocalStack, type LocalStack } from '../../machinery/devstack/local-stack';
+import type { LocalStack } from '../../machinery/devstack/local-stack';
 import { readJournalLines } from '../../machinery/devstack/run-ledger';
 import { Stage } from '../../machinery/devstack/stage';
 import { testOrder } from '../support/orders';
-import { deployTestFunction } from '../support/shopflow-function';
+import { startOwnLambdaStack } from '../support/own-lambda-stack';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
@@ -50,36 +47,16 @@ const unfinished = () =>
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'duplicate-delivery-'));
-  stack = await startLocalStack({
-    workDir: path.join(dir, 'stack'),
-    own: (name, stop) => stage.own(name, stop),
-    log: (line) => noted.push(line),
-    lambda: { duplicateEvents: 1, narrate: (line) => narrated.push(line) },
-  });
-  const built = await buildLocalLambdaPackage({
-    includeCerts: false,
-    outFile: path.join(dir, 'function.zip'),
-    env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
-  });
-  const deployed = await deployTestFunction(stack.lambdaClient, {
-    functionName,
-    zipFile: built.outFile,
-    architecture: built.info.architecture,
-    taskQueue,
-    environment: {
-      TEMPORAL_ADDRESS: stack.server.address, // this file's dev server, not the run's
-      SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'),
-      SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000',
-    },
-  });
-  await registerLambda({
-    connection: await stack.connectWorker(),
-    namespace: 'default',
+  ({ stack } = await startOwnLambdaStack({
+    dir,
+    stage,
     version,
-    target: localLambdaTarget(deployed.FunctionArn!),
+    functionName,
+    taskQueue,
     identity: 'duplicate-delivery-test',
-    makeCurrent: true,
-  });
+    lambda: { duplicateEvents: 1, narrate: (line) => narrated.push(line) },
+    log: (line) => noted.push(line),
+  }));
   // Registering invokes the function (twice, here): let those deliveries idle out before the orders.
   for (let i = 0; i < 100 && stack.lambda.service.environmentsOf(functionName).length === 0; i++) await sleep(100);
   for (let i = 0; i < 300 && unfinished() > 0; i++) await sleep(100);

@@ -14,20 +14,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, LONG_HAUL_CHUNK_MS } from '../../config/settings';
 import type { OrderResult } from '../../domain/status';
-import { startLocalStack, type LocalStack } from '../../machinery/devstack/local-stack';
+import type { LocalStack } from '../../machinery/devstack/local-stack';
 import { Stage } from '../../machinery/devstack/stage';
-import { buildLocalLambdaPackage } from '../../machinery/deployment/lambda-package';
-import { registerLambda } from '../../machinery/deployment/lambda-registration';
-import { localLambdaTarget } from '../../machinery/lambda-local/local-aws-clients';
 import { isLambdaIdentity } from '../../client/describe-worker';
 import { startOrder } from '../../client/start-order';
 import { readJournalLines } from '../../machinery/devstack/run-ledger';
 import { chunkActivities, pendingChunk, type PendingChunk } from '../../client/haul-history';
 import { testOrder } from '../support/orders';
-import { deployTestFunction } from '../support/shopflow-function';
+import { startOwnLambdaStack } from '../support/own-lambda-stack';
 import { testEnv } from '../support/test-env';
 import { uniqueName } from '../support/test-worker';
 
@@ -47,42 +43,19 @@ const functionName = uniqueName('shopflow-haul-crash');
 const stage = new Stage();
 let dir: string;
 let stack: LocalStack;
-let native: NativeConnection;
 let client: Client;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(testEnv('workDir'), 'haul-lambda-crash-'));
-  stack = await startLocalStack({
-    workDir: path.join(dir, 'stack'),
-    own: (name, stop) => stage.own(name, stop),
-    log: () => {},
-    lambda: { idleEnvironmentTtlMs: 60_000 },
-  });
-  const built = await buildLocalLambdaPackage({
-    includeCerts: false,
-    outFile: path.join(dir, 'function.zip'),
-    env: { ...process.env, SHOPFLOW_DEPLOYMENT_NAME: version.deploymentName, SHOPFLOW_BUILD_ID: version.buildId },
-  });
-  const deployed = await deployTestFunction(stack.lambdaClient, {
-    functionName,
-    zipFile: built.outFile,
-    architecture: built.info.architecture,
-    taskQueue,
-    environment: {
-      TEMPORAL_ADDRESS: stack.server.address, // this file's dev server, not the run's
-      SHOPFLOW_JOURNAL: path.join(dir, 'journal.jsonl'),
-      SHOPFLOW_LAMBDA_IDLE_EXIT_MS: '2000',
-    },
-  });
-  native = await stack.connectWorker();
-  await registerLambda({
-    connection: native,
-    namespace: 'default',
+  ({ stack } = await startOwnLambdaStack({
+    dir,
+    stage,
     version,
-    target: localLambdaTarget(deployed.FunctionArn!),
+    functionName,
+    taskQueue,
     identity: 'long-haul-crash-test',
-    makeCurrent: true,
-  });
+    lambda: { idleEnvironmentTtlMs: 60_000 },
+  }));
   client = await stack.connectClient();
 }, 180_000);
 afterAll(() => stage.stopAll());
