@@ -14,7 +14,7 @@ import { formatTextTimeline } from '../console/timeline/text-timeline';
 import { defaultWorkloadAnswer } from '../cost/cost-report';
 import { printSummary } from './demo-summary';
 import type { DemoScene } from './demo-scene';
-import { LAMBDA_FUNCTION_NAME } from '../config/settings';
+import { LAMBDA_EMPTY_CACHE_EXIT_MS, LAMBDA_FUNCTION_NAME, LAMBDA_IDLE_EXIT_MS } from '../config/settings';
 import type { FailoverOutcome } from './failover-act';
 import { demoProblems, lambdaWork } from './verdict';
 
@@ -25,7 +25,9 @@ export async function scaleToZeroAct(scene: DemoScene, failover: FailoverOutcome
   const { orders } = failover;
   await narrator.beginAct(
     'scale to zero',
-    `The Lambda worker exits after 5 s without work. No work, no invocations, nothing billed: invocations per ${METRICS_PERIOD_S} s from the local service's CloudWatch API.`,
+    `The Lambda worker exits as soon as nothing is left to do: ${LAMBDA_EMPTY_CACHE_EXIT_MS} ms after its last order ` +
+      `has left its cache (${LAMBDA_IDLE_EXIT_MS / 1000} s while an order may still owe it a task). No work, no ` +
+      `invocations, nothing billed: invocations per ${METRICS_PERIOD_S} s from the local service's CloudWatch API.`,
   );
   const cloudwatch = localAwsClient(CloudWatchClient, stack.lambda.endpoint);
   stage.own('CloudWatch client', () => cloudwatch.destroy());
